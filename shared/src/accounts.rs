@@ -1,0 +1,178 @@
+//! The signed-in person: who they are, where they belong, which sessions they have.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::email::Email;
+use crate::ids::{SessionId, UserId};
+use crate::names::PersonName;
+use crate::permissions::Role;
+use crate::personas::{Persona, PersonaSet};
+use crate::tenants::TenantSummary;
+
+/// A workspace the person belongs to, with their role there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub tenant: TenantSummary,
+    pub role: Role,
+}
+
+/// Everything the navigation needs about the signed-in person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub user_id: UserId,
+    pub email: Email,
+    pub name: PersonName,
+    pub personas: PersonaSet,
+    pub workspaces: Vec<Workspace>,
+}
+
+impl Me {
+    /// The workspaces that belong under a persona's dashboard.
+    pub fn workspaces_for(&self, persona: Persona) -> impl Iterator<Item = &Workspace> {
+        self.workspaces.iter().filter(move |w| {
+            w.tenant.variant.persona() == persona && self.personas.contains(persona)
+        })
+    }
+
+    /// Where a persona's dashboard starts for this person, if they can use it.
+    pub fn persona_home(&self, persona: Persona) -> Option<String> {
+        match persona {
+            Persona::SuperAdmin => self
+                .personas
+                .contains(Persona::SuperAdmin)
+                .then(|| Persona::SuperAdmin.url_prefix().to_owned()),
+            _ => self
+                .workspaces_for(persona)
+                .next()
+                .map(|w| w.tenant.home_path()),
+        }
+    }
+
+    /// Personas this person can switch to (those with somewhere to land).
+    pub fn usable_personas(&self) -> Vec<Persona> {
+        Persona::ALL
+            .iter()
+            .copied()
+            .filter(|p| self.persona_home(*p).is_some())
+            .collect()
+    }
+
+    /// Where to go after signing in: the console for super admins, else the first
+    /// workspace, else the account page.
+    pub fn home_path(&self) -> String {
+        Persona::ALL
+            .iter()
+            .find_map(|p| self.persona_home(*p))
+            .unwrap_or_else(|| "/account".to_owned())
+    }
+}
+
+/// One of the person's signed-in sessions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub id: SessionId,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub device: String,
+    pub current: bool,
+}
+
+/// Turns a User-Agent header into the few words a person recognizes: "Chrome on Linux".
+pub fn describe_device(user_agent: &str) -> String {
+    let ua = user_agent.to_ascii_lowercase();
+    let browser = [
+        ("edg/", "Edge"),
+        ("opr/", "Opera"),
+        ("firefox/", "Firefox"),
+        ("headlesschrome", "Headless Chrome"),
+        ("chrome/", "Chrome"),
+        ("chromium/", "Chromium"),
+        ("safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    let os = [
+        ("android", "Android"),
+        ("iphone", "iOS"),
+        ("ipad", "iPadOS"),
+        ("windows", "Windows"),
+        ("mac os", "macOS"),
+        ("cros", "ChromeOS"),
+        ("linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| *name);
+    match (browser, os) {
+        (Some(b), Some(o)) => format!("{b} on {o}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(o)) => format!("Browser on {o}"),
+        (None, None) if ua.trim().is_empty() => "Unknown device".to_owned(),
+        (None, None) => "Other client".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::TenantId;
+    use crate::names::TenantName;
+    use crate::platform::{PlatformVariant, TenantStatus};
+    use crate::slug::Slug;
+
+    fn workspace(slug: &str, variant: PlatformVariant) -> Workspace {
+        Workspace {
+            tenant: TenantSummary {
+                id: TenantId::from_uuid(uuid::Uuid::nil()),
+                slug: Slug::parse(slug).unwrap(),
+                name: TenantName::parse(slug).unwrap(),
+                variant,
+                status: TenantStatus::Active,
+            },
+            role: Role::Owner,
+        }
+    }
+
+    #[test]
+    fn homes_follow_personas_and_workspaces() {
+        let mut me = Me {
+            user_id: UserId::from_uuid(uuid::Uuid::nil()),
+            email: Email::parse("max@example.com").unwrap(),
+            name: PersonName::parse("Max").unwrap(),
+            personas: PersonaSet::new([Persona::Builder, Persona::EndUser]),
+            workspaces: vec![
+                workspace("acme", PlatformVariant::Standard),
+                workspace("northwind", PlatformVariant::Agency),
+            ],
+        };
+        assert_eq!(me.home_path(), "/builder/northwind");
+        assert_eq!(
+            me.persona_home(Persona::EndUser).as_deref(),
+            Some("/app/acme")
+        );
+        assert_eq!(
+            me.usable_personas(),
+            vec![Persona::Builder, Persona::EndUser]
+        );
+        me.personas = PersonaSet::new([Persona::EndUser]);
+        assert_eq!(
+            me.home_path(),
+            "/app/acme",
+            "a workspace needs the matching persona"
+        );
+        me.workspaces.clear();
+        assert_eq!(me.home_path(), "/account");
+    }
+
+    #[test]
+    fn devices_are_described_plainly() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+        assert_eq!(describe_device(chrome), "Chrome on Linux");
+        assert_eq!(describe_device("curl/8.5"), "curl");
+        assert_eq!(describe_device(""), "Unknown device");
+    }
+}

@@ -1,0 +1,83 @@
+//! Typed identifiers: a `TenantId` can never be passed where a `UserId` belongs.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// Wraps an existing UUID (read from storage or a URL that was already parsed).
+            pub const fn from_uuid(id: Uuid) -> Self {
+                Self(id)
+            }
+
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::validation::ValidationError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s.trim()).map(Self).map_err(|_| {
+                    $crate::validation::ValidationError::new("id", "is not a valid identifier")
+                })
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A customer organization.
+    TenantId
+);
+typed_id!(
+    /// A person, platform-wide.
+    UserId
+);
+typed_id!(
+    /// A signed-in browser session.
+    SessionId
+);
+typed_id!(
+    /// An invitation to join a tenant.
+    InvitationId
+);
+typed_id!(
+    /// An entry in the append-only audit log.
+    AuditId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_text_and_json() {
+        let id = TenantId::from_uuid(Uuid::from_u128(0x0191_0000_0000_7000_8000_0000_0000_0001));
+        let text = id.to_string();
+        assert_eq!(text.parse::<TenantId>(), Ok(id));
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(json, format!("\"{text}\""));
+        assert_eq!(serde_json::from_str::<TenantId>(&json).unwrap(), id);
+    }
+
+    #[test]
+    fn garbage_is_not_an_id() {
+        let err = "not-a-uuid".parse::<UserId>().unwrap_err();
+        assert_eq!(err.field, "id");
+    }
+}

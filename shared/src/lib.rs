@@ -1,0 +1,26 @@
+//! Atrium's domain, written once for the server and the browser.
+//!
+//! Everything here compiles to native code and to `wasm32-unknown-unknown` and does no I/O.
+//! Values that carry a rule (an email, a slug, a password) are newtypes with a private field
+//! and a `parse` function: the browser calls it for instant feedback, the server calls it
+//! again, and nothing downstream re-checks.
+
+#[macro_use]
+mod text_enum;
+
+pub mod accounts;
+pub mod email;
+pub mod error;
+pub mod ids;
+pub mod members;
+pub mod names;
+pub mod password;
+pub mod permissions;
+pub mod personas;
+pub mod platform;
+pub mod slug;
+pub mod tenants;
+pub mod validation;
+
+pub use error::AppError;
+pub use validation::ValidationError;

@@ -1,0 +1,234 @@
+//! Roles inside a tenant, the permissions they grant, and the platform's own permissions.
+//!
+//! This table is the whole access model: the server checks it through one guard, and the UI
+//! reads it to hide what a person may not do.
+
+use serde::{Deserialize, Serialize};
+
+text_enum! {
+    /// A member's role in one tenant, from most to least powerful.
+    pub enum Role {
+        Owner => "owner",
+        Admin => "admin",
+        Consultant => "consultant",
+        Viewer => "viewer",
+    }
+}
+
+text_enum! {
+    pub enum Permission {
+        /// See the workspace: its name, variant and your own role.
+        TenantView => "tenant.view",
+        /// See who the members are and their roles.
+        MembersView => "members.view",
+        /// Invite people and see or revoke pending invitations.
+        MembersInvite => "members.invite",
+        /// Change members' roles and remove members.
+        MembersManage => "members.manage",
+        /// Grant or take away the Owner role.
+        OwnersManage => "owners.manage",
+        /// Super admin: see every tenant and user.
+        PlatformView => "platform.view",
+        /// Super admin: suspend and reactivate tenants.
+        TenantsManage => "platform.tenants.manage",
+    }
+}
+
+impl Permission {
+    /// Completes "You may …" / "Your role does not allow you to …".
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::TenantView => "see this workspace",
+            Self::MembersView => "see its members",
+            Self::MembersInvite => "invite members",
+            Self::MembersManage => "change members' roles or remove members",
+            Self::OwnersManage => "grant or remove the Owner role",
+            Self::PlatformView => "see every tenant and user",
+            Self::TenantsManage => "suspend and reactivate tenants",
+        }
+    }
+}
+
+const OWNER: &[Permission] = &[
+    Permission::TenantView,
+    Permission::MembersView,
+    Permission::MembersInvite,
+    Permission::MembersManage,
+    Permission::OwnersManage,
+];
+const ADMIN: &[Permission] = &[
+    Permission::TenantView,
+    Permission::MembersView,
+    Permission::MembersInvite,
+    Permission::MembersManage,
+];
+const CONSULTANT: &[Permission] = &[Permission::TenantView, Permission::MembersView];
+const VIEWER: &[Permission] = &[Permission::TenantView, Permission::MembersView];
+
+/// What the Super Admin persona holds at platform scope.
+pub const SUPER_ADMIN: &[Permission] = &[Permission::PlatformView, Permission::TenantsManage];
+
+impl Role {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Admin => "Admin",
+            Self::Consultant => "Consultant",
+            Self::Viewer => "Viewer",
+        }
+    }
+
+    pub const fn permissions(self) -> &'static [Permission] {
+        match self {
+            Self::Owner => OWNER,
+            Self::Admin => ADMIN,
+            Self::Consultant => CONSULTANT,
+            Self::Viewer => VIEWER,
+        }
+    }
+
+    pub fn can(self, permission: Permission) -> bool {
+        self.permissions().contains(&permission)
+    }
+}
+
+/// Why a member change is refused, decided from roles alone so the UI and the server agree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberChangeRefusal {
+    /// The actor lacks the permission for this change.
+    NotAllowed(Permission),
+    /// The change would leave the tenant without an owner.
+    LastOwner,
+}
+
+impl MemberChangeRefusal {
+    pub fn message(self, actor: Role) -> String {
+        match self {
+            Self::NotAllowed(p) => format!(
+                "Your role ({}) does not allow you to {}.",
+                actor.label(),
+                p.describe()
+            ),
+            Self::LastOwner => {
+                "Every organization needs at least one owner: make someone else an owner first."
+                    .to_owned()
+            }
+        }
+    }
+}
+
+/// Checks a role change (`to = Some(role)`) or a removal (`to = None`) of a member who
+/// currently holds `from`, made by someone holding `actor`; `owners` is how many owners the
+/// tenant has now.
+pub fn check_member_change(
+    actor: Role,
+    from: Role,
+    to: Option<Role>,
+    owners: usize,
+) -> Result<(), MemberChangeRefusal> {
+    if !actor.can(Permission::MembersManage) {
+        return Err(MemberChangeRefusal::NotAllowed(Permission::MembersManage));
+    }
+    let touches_owner = from == Role::Owner || to == Some(Role::Owner);
+    if touches_owner && !actor.can(Permission::OwnersManage) {
+        return Err(MemberChangeRefusal::NotAllowed(Permission::OwnersManage));
+    }
+    let loses_owner = from == Role::Owner && to != Some(Role::Owner);
+    if loses_owner && owners <= 1 {
+        return Err(MemberChangeRefusal::LastOwner);
+    }
+    Ok(())
+}
+
+/// The roles `actor` may hand out in an invitation or a role change.
+pub fn assignable_roles(actor: Role) -> Vec<Role> {
+    Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| {
+            actor.can(Permission::MembersInvite)
+                && (*r != Role::Owner || actor.can(Permission::OwnersManage))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_nested() {
+        for p in Role::Viewer.permissions() {
+            assert!(Role::Consultant.can(*p));
+        }
+        for p in Role::Consultant.permissions() {
+            assert!(Role::Admin.can(*p));
+        }
+        for p in Role::Admin.permissions() {
+            assert!(Role::Owner.can(*p));
+        }
+        assert!(!Role::Viewer.can(Permission::MembersInvite));
+        assert!(!Role::Admin.can(Permission::OwnersManage));
+        assert!(
+            !Role::Owner.can(Permission::TenantsManage),
+            "platform powers are not tenant roles"
+        );
+    }
+
+    #[test]
+    fn member_changes_follow_the_rules() {
+        use MemberChangeRefusal::*;
+        assert_eq!(
+            check_member_change(Role::Viewer, Role::Viewer, Some(Role::Admin), 1),
+            Err(NotAllowed(Permission::MembersManage))
+        );
+        assert_eq!(
+            check_member_change(Role::Admin, Role::Owner, Some(Role::Viewer), 2),
+            Err(NotAllowed(Permission::OwnersManage))
+        );
+        assert_eq!(
+            check_member_change(Role::Admin, Role::Viewer, Some(Role::Owner), 1),
+            Err(NotAllowed(Permission::OwnersManage))
+        );
+        assert_eq!(
+            check_member_change(Role::Owner, Role::Owner, None, 1),
+            Err(LastOwner)
+        );
+        assert_eq!(
+            check_member_change(Role::Owner, Role::Owner, Some(Role::Admin), 1),
+            Err(LastOwner)
+        );
+        assert_eq!(
+            check_member_change(Role::Owner, Role::Owner, Some(Role::Admin), 2),
+            Ok(())
+        );
+        assert_eq!(
+            check_member_change(Role::Admin, Role::Viewer, Some(Role::Consultant), 1),
+            Ok(())
+        );
+        assert_eq!(
+            check_member_change(Role::Admin, Role::Consultant, None, 1),
+            Ok(())
+        );
+        assert!(
+            LastOwner
+                .message(Role::Owner)
+                .contains("at least one owner")
+        );
+        assert!(
+            NotAllowed(Permission::MembersManage)
+                .message(Role::Viewer)
+                .contains("Viewer")
+        );
+    }
+
+    #[test]
+    fn assignable_roles_depend_on_the_actor() {
+        assert_eq!(assignable_roles(Role::Owner), Role::ALL.to_vec());
+        assert_eq!(
+            assignable_roles(Role::Admin),
+            vec![Role::Admin, Role::Consultant, Role::Viewer]
+        );
+        assert!(assignable_roles(Role::Viewer).is_empty());
+    }
+}

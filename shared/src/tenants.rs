@@ -1,0 +1,62 @@
+//! Tenants as the pages see them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::TenantId;
+use crate::names::TenantName;
+use crate::permissions::{Permission, Role};
+use crate::personas::Persona;
+use crate::platform::{PlatformVariant, TenantStatus};
+use crate::slug::Slug;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TenantSummary {
+    pub id: TenantId,
+    pub slug: Slug,
+    pub name: TenantName,
+    pub variant: PlatformVariant,
+    pub status: TenantStatus,
+}
+
+impl TenantSummary {
+    /// Where this tenant's workspace lives: `/app/acme` or `/builder/northwind`.
+    pub fn home_path(&self) -> String {
+        workspace_path(self.variant.persona(), &self.slug)
+    }
+}
+
+pub fn workspace_path(persona: Persona, slug: &Slug) -> String {
+    format!("{}/{}", persona.url_prefix(), slug)
+}
+
+/// A workspace's home page: the tenant, who you are in it, and who else is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceHome {
+    pub tenant: TenantSummary,
+    pub my_role: Role,
+    pub permissions: Vec<Permission>,
+    pub member_count: u64,
+    pub role_counts: Vec<(Role, u64)>,
+    pub pending_invitations: Option<u64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One row of the super admin's tenant table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantRow {
+    pub tenant: TenantSummary,
+    pub member_count: u64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The super admin's home: the platform at a glance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformOverview {
+    pub tenants: Vec<TenantRow>,
+    pub users_total: u64,
+    pub users_by_persona: Vec<(Persona, u64)>,
+    pub active_sessions: u64,
+    pub sign_ins_last_day: u64,
+}
