@@ -1,1 +1,26 @@
+//! Atrium's server-side core: configuration, storage on SQLite or PostgreSQL, sign-in and
+//! sessions, the permission check, and the domain services the pages and APIs call.
+//!
+//! Nothing here speaks HTTP. The `server` crate turns requests into a [`Caller`] and a
+//! [`ClientInfo`]; the Leptos server functions in `app` call these services with them.
 
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod client;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod mail;
+pub mod platform;
+pub mod state;
+pub mod storage;
+pub mod tenants;
+pub mod time;
+pub mod tokens;
+
+pub use authz::{Caller, PlatformAccess, TenantAccess};
+pub use client::ClientInfo;
+pub use error::{Error, Result};
+pub use state::Services;

@@ -8,6 +8,7 @@ use crate::ids::{SessionId, UserId};
 use crate::names::PersonName;
 use crate::permissions::Role;
 use crate::personas::{Persona, PersonaSet};
+use crate::platform::TenantStatus;
 use crate::tenants::TenantSummary;
 
 /// A workspace the person belongs to, with their role there.
@@ -44,7 +45,8 @@ impl Me {
                 .then(|| Persona::SuperAdmin.url_prefix().to_owned()),
             _ => self
                 .workspaces_for(persona)
-                .next()
+                .find(|w| w.tenant.status == TenantStatus::Active)
+                .or_else(|| self.workspaces_for(persona).next())
                 .map(|w| w.tenant.home_path()),
         }
     }
@@ -121,7 +123,7 @@ mod tests {
     use super::*;
     use crate::ids::TenantId;
     use crate::names::TenantName;
-    use crate::platform::{PlatformVariant, TenantStatus};
+    use crate::platform::PlatformVariant;
     use crate::slug::Slug;
 
     fn workspace(slug: &str, variant: PlatformVariant) -> Workspace {

@@ -1,0 +1,50 @@
+//! Audit entries: who did what to what, from where. Every security and administrative
+//! action records one, in the same transaction as the change when there is a change.
+
+use shared::ids::{AuditId, TenantId, UserId};
+
+use crate::client::ClientInfo;
+use crate::storage::audit::AuditRecord;
+
+/// The actions we record, as stored in `audit_log.action`.
+pub mod actions {
+    pub const SIGN_IN: &str = "auth.sign_in";
+    pub const SIGN_IN_FAILED: &str = "auth.sign_in_failed";
+    pub const ACCOUNT_LOCKED: &str = "auth.account_locked";
+    pub const ADDRESS_BLOCKED: &str = "auth.address_blocked";
+    pub const SIGN_OUT: &str = "auth.sign_out";
+    pub const SIGN_OUT_EVERYWHERE: &str = "auth.sign_out_everywhere";
+    pub const SESSION_REVOKED: &str = "auth.session_revoked";
+    pub const SIGN_UP: &str = "auth.sign_up";
+    pub const SUPER_ADMIN_CREATED: &str = "platform.super_admin_created";
+    pub const TENANT_CREATED: &str = "tenant.created";
+    pub const TENANT_SUSPENDED: &str = "tenant.suspended";
+    pub const TENANT_REACTIVATED: &str = "tenant.reactivated";
+    pub const INVITATION_CREATED: &str = "invitation.created";
+    pub const INVITATION_REVOKED: &str = "invitation.revoked";
+    pub const INVITATION_ACCEPTED: &str = "invitation.accepted";
+    pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
+    pub const MEMBER_REMOVED: &str = "member.removed";
+}
+
+/// Builds an entry stamped now.
+pub fn entry(
+    action: &'static str,
+    actor: Option<UserId>,
+    tenant: Option<TenantId>,
+    target: Option<String>,
+    client: &ClientInfo,
+    details: serde_json::Value,
+) -> AuditRecord {
+    AuditRecord {
+        id: AuditId::from_uuid(uuid::Uuid::now_v7()),
+        at: crate::time::now(),
+        actor,
+        tenant,
+        action,
+        target,
+        ip: client.ip_text(),
+        user_agent: client.user_agent_text(),
+        details,
+    }
+}

@@ -1,0 +1,91 @@
+//! Issuing, resolving and ending server-side sessions.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use shared::ids::{SessionId, UserId};
+use shared::platform::UserStatus;
+use tracing::instrument;
+
+use crate::authz::Caller;
+use crate::client::ClientInfo;
+use crate::error::Result;
+use crate::state::Services;
+use crate::storage::sessions::NewSession;
+use crate::tokens;
+
+/// How stale `last_seen_at` may get before a request refreshes it; keeps reads from
+/// turning into writes on every page view.
+const TOUCH_EVERY: TimeDelta = TimeDelta::seconds(60);
+
+/// A freshly issued session; `token` goes into the cookie and nowhere else.
+#[derive(Clone, Debug)]
+pub struct IssuedSession {
+    pub id: SessionId,
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[instrument(skip_all, fields(user = %user))]
+pub async fn issue(svc: &Services, user: UserId, client: &ClientInfo) -> Result<IssuedSession> {
+    let now = crate::time::now();
+    let token = tokens::new_token();
+    let session = NewSession {
+        id: SessionId::from_uuid(uuid::Uuid::now_v7()),
+        token_hash: tokens::hash_token(&token),
+        user_id: user,
+        created_at: now,
+        expires_at: now + svc.settings().absolute_timeout(),
+        ip: client.ip_text(),
+        user_agent: client.user_agent_text(),
+    };
+    svc.store().insert_session(&session).await?;
+    Ok(IssuedSession {
+        id: session.id,
+        token,
+        expires_at: session.expires_at,
+    })
+}
+
+/// The caller behind a session token, if the session is live: not revoked, not past its
+/// absolute expiry, not idle too long, and its person not deactivated.
+#[instrument(skip_all)]
+pub async fn resolve(svc: &Services, token: &str) -> Result<Option<Caller>> {
+    if !tokens::looks_like_token(token) {
+        return Ok(None);
+    }
+    let Some(found) = svc
+        .store()
+        .session_by_token_hash(&tokens::hash_token(token))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let now = crate::time::now();
+    let idle_limit = svc.settings().idle_timeout();
+    if found.expires_at <= now
+        || now - found.last_seen_at > idle_limit
+        || found.status != UserStatus::Active
+    {
+        return Ok(None);
+    }
+    if now - found.last_seen_at > TOUCH_EVERY {
+        svc.store().touch_session(found.session_id, now).await?;
+    }
+    Ok(Some(Caller {
+        user_id: found.user_id,
+        session_id: found.session_id,
+        email: found.email,
+        name: found.name,
+        personas: found.personas,
+    }))
+}
+
+/// Ends the session holding `token` (sign-out, or rotation at sign-in).
+#[instrument(skip_all)]
+pub async fn end(svc: &Services, token: &str) -> Result<()> {
+    if tokens::looks_like_token(token) {
+        svc.store()
+            .revoke_session_by_token_hash(&tokens::hash_token(token), crate::time::now())
+            .await?;
+    }
+    Ok(())
+}

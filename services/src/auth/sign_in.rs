@@ -1,0 +1,113 @@
+//! Signing in with email and password.
+
+use shared::AppError;
+use shared::email::Email;
+use shared::platform::{TenantStatus, UserStatus};
+use tracing::instrument;
+
+use super::sessions::{self, IssuedSession};
+use super::throttle;
+use crate::audit::{self, actions};
+use crate::client::ClientInfo;
+use crate::error::Result;
+use crate::state::Services;
+
+pub struct SignedIn {
+    pub session: IssuedSession,
+    /// Where the person lands: their persona's home.
+    pub home: String,
+}
+
+/// Checks the credentials and opens a new session. The session token the browser held
+/// before (if any) is revoked, so a token planted before sign-in is worthless after it.
+///
+/// Wrong password and unknown email give the same answer after the same work; a locked
+/// email answers the same whether or not an account has it. Only someone who knows the
+/// password learns that their account is deactivated or their organization suspended.
+#[instrument(skip_all)]
+pub async fn sign_in(
+    svc: &Services,
+    email: &str,
+    password: &str,
+    client: &ClientInfo,
+    previous_token: Option<&str>,
+) -> Result<SignedIn> {
+    svc.sign_in_limiter().check(client.ip)?;
+    let email = Email::parse(email)?;
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "Enter your password.").into());
+    }
+    throttle::check(svc, &email, client).await?;
+
+    let user = svc.store().user_by_email(&email).await?;
+    let matches = svc
+        .hasher()
+        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
+        .await?;
+    let Some(user) = user.filter(|_| matches) else {
+        svc.store()
+            .audit(&audit::entry(
+                actions::SIGN_IN_FAILED,
+                None,
+                None,
+                Some(email.to_string()),
+                client,
+                serde_json::json!({}),
+            ))
+            .await?;
+        metrics::counter!("atrium_sign_in_failures_total").increment(1);
+        let refusal = throttle::record_failure(svc, &email, client).await?;
+        return Err(refusal.unwrap_or(AppError::InvalidCredentials).into());
+    };
+
+    if user.status != UserStatus::Active {
+        return Err(AppError::AccountDisabled.into());
+    }
+    let workspaces = svc.store().workspaces_of(user.id).await?;
+    let is_super_admin = user
+        .personas
+        .contains(shared::personas::Persona::SuperAdmin);
+    let all_suspended = !workspaces.is_empty()
+        && workspaces
+            .iter()
+            .all(|w| w.tenant.status == TenantStatus::Suspended);
+    if all_suspended && !is_super_admin {
+        let names: Vec<String> = workspaces
+            .iter()
+            .map(|w| w.tenant.name.to_string())
+            .collect();
+        return Err(AppError::TenantSuspended {
+            tenant: names.join(", "),
+        }
+        .into());
+    }
+
+    throttle::clear(svc, &email).await?;
+    if let Some(previous) = previous_token {
+        sessions::end(svc, previous).await?;
+    }
+    let session = sessions::issue(svc, user.id, client).await?;
+    let now = crate::time::now();
+    svc.store().record_sign_in(user.id, now).await?;
+    svc.store()
+        .audit(&audit::entry(
+            actions::SIGN_IN,
+            Some(user.id),
+            None,
+            Some(user.email.to_string()),
+            client,
+            serde_json::json!({ "session": session.id }),
+        ))
+        .await?;
+    let me = shared::accounts::Me {
+        user_id: user.id,
+        email: user.email,
+        name: user.name,
+        personas: user.personas,
+        workspaces,
+    };
+    Ok(SignedIn {
+        session,
+        home: me.home_path(),
+    })
+}

@@ -1,0 +1,224 @@
+//! The one permission check.
+//!
+//! A request becomes a [`Caller`] when its session is valid. To touch a tenant's data the
+//! caller must be admitted by [`enter_tenant`], which yields a [`TenantAccess`]; platform
+//! data needs a [`PlatformAccess`] from [`enter_platform`]. Both are the only keys to the
+//! storage layer's [`TenantData`](crate::storage::TenantData) and
+//! [`PlatformData`](crate::storage::PlatformData), and [`require`] checks a permission
+//! against either — for pages, server functions, REST handlers, WebSocket topics and jobs
+//! alike.
+
+use chrono::{DateTime, Utc};
+use shared::AppError;
+use shared::email::Email;
+use shared::ids::{SessionId, TenantId, UserId};
+use shared::names::PersonName;
+use shared::permissions::{Permission, Role, SUPER_ADMIN};
+use shared::personas::{Persona, PersonaSet};
+use shared::platform::TenantStatus;
+use shared::slug::Slug;
+use shared::tenants::TenantSummary;
+use tracing::instrument;
+
+use crate::error::Result;
+use crate::storage::Store;
+
+/// A person with a valid session, as established by the session layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: UserId,
+    pub session_id: SessionId,
+    pub email: Email,
+    pub name: PersonName,
+    pub personas: PersonaSet,
+}
+
+impl Caller {
+    pub fn is_super_admin(&self) -> bool {
+        self.personas.contains(Persona::SuperAdmin)
+    }
+}
+
+/// Proof that a caller is a member of a tenant that is running, with their role there.
+#[derive(Clone, Debug)]
+pub struct TenantAccess {
+    caller: Caller,
+    tenant: TenantSummary,
+    role: Role,
+    tenant_created_at: DateTime<Utc>,
+}
+
+impl TenantAccess {
+    pub fn tenant_id(&self) -> TenantId {
+        self.tenant.id
+    }
+
+    pub fn tenant(&self) -> &TenantSummary {
+        &self.tenant
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+
+    pub fn tenant_created_at(&self) -> DateTime<Utc> {
+        self.tenant_created_at
+    }
+}
+
+/// Proof that a caller holds the Super Admin persona.
+#[derive(Clone, Debug)]
+pub struct PlatformAccess {
+    caller: Caller,
+}
+
+impl PlatformAccess {
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+}
+
+/// A scope in which permissions are held: a tenant (through a role) or the platform.
+pub trait Grants {
+    fn holds(&self, permission: Permission) -> bool;
+    /// Who holds these grants, for refusals: "Your role (Viewer)".
+    fn holder(&self) -> String;
+}
+
+impl Grants for TenantAccess {
+    fn holds(&self, permission: Permission) -> bool {
+        self.role.can(permission)
+    }
+
+    fn holder(&self) -> String {
+        format!("Your role ({})", self.role.label())
+    }
+}
+
+impl Grants for PlatformAccess {
+    fn holds(&self, permission: Permission) -> bool {
+        SUPER_ADMIN.contains(&permission)
+    }
+
+    fn holder(&self) -> String {
+        "The Super Admin persona".to_owned()
+    }
+}
+
+/// Refuses unless the scope grants `permission`.
+pub fn require(scope: &impl Grants, permission: Permission) -> Result<()> {
+    if scope.holds(permission) {
+        return Ok(());
+    }
+    metrics::counter!("atrium_permission_denied_total", "permission" => permission.as_str())
+        .increment(1);
+    Err(AppError::forbidden(format!(
+        "{} does not allow you to {}.",
+        scope.holder(),
+        permission.describe()
+    ))
+    .into())
+}
+
+/// Admits a caller to the tenant with this slug. Someone who is not a member learns nothing
+/// (the same "not found" as for a tenant that does not exist).
+#[instrument(skip_all, fields(slug))]
+pub async fn enter_tenant(store: &Store, caller: &Caller, slug: &str) -> Result<TenantAccess> {
+    let not_found = || AppError::not_found(format!("The workspace “{slug}”"));
+    let slug = Slug::parse(slug).map_err(|_| not_found())?;
+    let membership = store
+        .membership_by_slug(caller.user_id, &slug)
+        .await?
+        .ok_or_else(not_found)?;
+    let persona = membership.tenant.variant.persona();
+    if !caller.personas.contains(persona) {
+        return Err(AppError::forbidden(format!(
+            "{} is a {} workspace, and your account does not have the {} persona.",
+            membership.tenant.name,
+            persona.label(),
+            persona.label()
+        ))
+        .into());
+    }
+    if membership.tenant.status == TenantStatus::Suspended {
+        return Err(AppError::TenantSuspended {
+            tenant: membership.tenant.name.to_string(),
+        }
+        .into());
+    }
+    Ok(TenantAccess {
+        caller: caller.clone(),
+        tenant: membership.tenant,
+        role: membership.role,
+        tenant_created_at: membership.tenant_created_at,
+    })
+}
+
+/// Admits a super admin to platform-wide data.
+pub fn enter_platform(caller: &Caller) -> Result<PlatformAccess> {
+    if caller.is_super_admin() {
+        Ok(PlatformAccess {
+            caller: caller.clone(),
+        })
+    } else {
+        Err(AppError::forbidden("The platform console is only for super admins.").into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::names::TenantName;
+    use shared::platform::PlatformVariant;
+    use uuid::Uuid;
+
+    fn caller(personas: &[Persona]) -> Caller {
+        Caller {
+            user_id: UserId::from_uuid(Uuid::nil()),
+            session_id: SessionId::from_uuid(Uuid::nil()),
+            email: Email::parse("v@acme.example").unwrap(),
+            name: PersonName::parse("V").unwrap(),
+            personas: PersonaSet::new(personas.iter().copied()),
+        }
+    }
+
+    fn access(role: Role) -> TenantAccess {
+        TenantAccess {
+            caller: caller(&[Persona::EndUser]),
+            tenant: TenantSummary {
+                id: TenantId::from_uuid(Uuid::nil()),
+                slug: Slug::parse("acme").unwrap(),
+                name: TenantName::parse("Acme").unwrap(),
+                variant: PlatformVariant::Standard,
+                status: TenantStatus::Active,
+            },
+            role,
+            tenant_created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn require_follows_the_role_table() {
+        assert!(require(&access(Role::Admin), Permission::MembersInvite).is_ok());
+        let err = require(&access(Role::Viewer), Permission::MembersInvite).unwrap_err();
+        let app = err.app().unwrap();
+        assert_eq!(app.status(), 403);
+        assert_eq!(
+            app.to_string(),
+            "Your role (Viewer) does not allow you to invite members."
+        );
+        assert!(require(&access(Role::Owner), Permission::TenantsManage).is_err());
+    }
+
+    #[test]
+    fn only_super_admins_enter_the_platform() {
+        assert!(enter_platform(&caller(&[Persona::Builder])).is_err());
+        let platform = enter_platform(&caller(&[Persona::SuperAdmin])).unwrap();
+        assert!(require(&platform, Permission::TenantsManage).is_ok());
+        assert!(require(&platform, Permission::MembersInvite).is_err());
+    }
+}

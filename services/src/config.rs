@@ -1,0 +1,211 @@
+//! Typed settings: built-in defaults, then an optional TOML file, then `ATRIUM_*`
+//! environment variables (nested keys joined by `__`, e.g. `ATRIUM_DATABASE__URL`).
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Settings {
+    pub database: DatabaseSettings,
+    pub http: HttpSettings,
+    pub sessions: SessionSettings,
+    pub auth: AuthSettings,
+    #[serde(default)]
+    pub mail: MailSettings,
+    /// Load the demo tenants and people into an empty database at start-up.
+    pub demo: bool,
+    pub log: LogSettings,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct DatabaseSettings {
+    /// `sqlite://path/to/file.db` (the default, created on first start) or
+    /// `postgres://user@host/db`. May hold a password, so it is a secret.
+    pub url: SecretString,
+    /// Readers for SQLite (there is always exactly one writer); the whole pool for PostgreSQL.
+    pub max_connections: u32,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct HttpSettings {
+    pub listen: SocketAddr,
+    /// The address people use to reach Atrium, for links in emails and the CSRF origin
+    /// check. Defaults to `http://` + the listen address.
+    pub public_url: Option<String>,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SessionSettings {
+    /// A session unused for this long ends.
+    pub idle_timeout_minutes: u64,
+    /// A session ends this long after sign-in, however active.
+    pub absolute_timeout_hours: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct AuthSettings {
+    /// Password hashes computed at once; defaults to one less than the number of cores so an
+    /// async worker always keeps a core.
+    pub hash_concurrency: Option<usize>,
+    /// How long a sign-in waits for a hashing slot before the server answers 503.
+    pub hash_queue_timeout_ms: u64,
+    /// Failed sign-ins for one email within the window that lock it.
+    pub account_lockout_threshold: u32,
+    /// Failed sign-ins from one network address within the window that block it.
+    pub ip_lockout_threshold: u32,
+    pub lockout_window_minutes: u64,
+    pub lockout_minutes: u64,
+    /// Sign-in and sign-up attempts per minute from one address, before any password work.
+    pub attempts_per_minute_per_ip: u32,
+    /// How long an invitation link stays valid.
+    pub invitation_days: u64,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct MailSettings {
+    /// `smtp://user:pass@host:587?tls=required` or `smtps://…`; unset means emails are
+    /// written to the log instead of sent.
+    pub smtp_url: Option<SecretString>,
+    pub from: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct LogSettings {
+    /// `pretty` for people, `json` for log collectors.
+    pub format: String,
+    /// A `tracing` filter, e.g. `info,sqlx=warn`.
+    pub filter: String,
+}
+
+impl Settings {
+    /// Defaults, then `file` if given (or `atrium.toml` when present), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut builder = config::Config::builder()
+            .set_default("database.url", "sqlite://data/atrium.db")?
+            .set_default("database.max_connections", 8)?
+            .set_default("http.listen", "127.0.0.1:3000")?
+            .set_default("http.trust_forwarded_for", false)?
+            .set_default("sessions.idle_timeout_minutes", 24 * 60)?
+            .set_default("sessions.absolute_timeout_hours", 14 * 24)?
+            .set_default("auth.hash_queue_timeout_ms", 3000)?
+            .set_default("auth.account_lockout_threshold", 10)?
+            .set_default("auth.ip_lockout_threshold", 50)?
+            .set_default("auth.lockout_window_minutes", 15)?
+            .set_default("auth.lockout_minutes", 15)?
+            .set_default("auth.attempts_per_minute_per_ip", 60)?
+            .set_default("auth.invitation_days", 7)?
+            .set_default("demo", false)?
+            .set_default("log.format", "pretty")?
+            .set_default("log.filter", "info,sqlx=warn,tower_http=warn")?;
+        match file {
+            Some(path) => {
+                builder = builder.add_source(config::File::from(path).required(true));
+            }
+            None => {
+                builder = builder.add_source(config::File::with_name("atrium").required(false));
+            }
+        }
+        builder
+            .add_source(
+                config::Environment::with_prefix("ATRIUM")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()
+            .context("reading configuration")?
+            .try_deserialize()
+            .context("configuration has an invalid value")
+    }
+
+    pub fn public_url(&self) -> String {
+        self.http
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.http.listen))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// Served over https: cookies get `Secure` and the `__Host-` prefix, responses get HSTS.
+    pub fn is_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+
+    pub fn idle_timeout(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::minutes(self.sessions.idle_timeout_minutes as i64)
+    }
+
+    pub fn absolute_timeout(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::hours(self.sessions.absolute_timeout_hours as i64)
+    }
+
+    pub fn hash_concurrency(&self) -> usize {
+        self.auth.hash_concurrency.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get().saturating_sub(1).max(1))
+                .unwrap_or(1)
+        })
+    }
+
+    pub fn hash_queue_timeout(&self) -> Duration {
+        Duration::from_millis(self.auth.hash_queue_timeout_ms)
+    }
+
+    /// The database URL with any password removed, for logs.
+    pub fn database_url_for_logs(&self) -> String {
+        redact_url(self.database.url.expose_secret())
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***@{}", &url[..scheme_end], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_load_and_secrets_stay_hidden() {
+        let settings = Settings::load(Some(Path::new("/dev/null/none.toml")));
+        assert!(
+            settings.is_err(),
+            "a named file that is missing is an error"
+        );
+        let settings = Settings::load(None).unwrap();
+        assert_eq!(settings.http.listen.port(), 3000);
+        assert_eq!(settings.public_url(), "http://127.0.0.1:3000");
+        assert!(!settings.is_https());
+        let debug = format!("{settings:?}");
+        assert!(
+            !debug.contains("data/atrium.db"),
+            "database URL is redacted: {debug}"
+        );
+        assert!(settings.hash_concurrency() >= 1);
+    }
+
+    #[test]
+    fn passwords_are_cut_from_logged_urls() {
+        assert_eq!(
+            redact_url("postgres://app:hunter2@db:5432/atrium"),
+            "postgres://***@db:5432/atrium"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/atrium.db"),
+            "sqlite://data/atrium.db"
+        );
+    }
+}

@@ -1,0 +1,234 @@
+//! Demo data: four organizations on different platform variants and people in every role,
+//! loaded into an empty database so that a fresh checkout has something to click through.
+
+use shared::email::Email;
+use shared::ids::UserId;
+use shared::names::{PersonName, TenantName};
+use shared::password::Password;
+use shared::permissions::Role;
+use shared::personas::{Persona, PersonaSet};
+use shared::platform::{PlatformVariant, UserStatus};
+use shared::slug::Slug;
+use tracing::instrument;
+
+use crate::accounts;
+use crate::client::ClientInfo;
+use crate::error::Result;
+use crate::state::Services;
+use crate::storage::users::UserRecord;
+use crate::tenants;
+
+/// Every demo account signs in with this password.
+pub const PASSWORD: &str = "atrium-demo-2026";
+
+pub struct DemoPerson {
+    pub email: &'static str,
+    pub name: &'static str,
+    /// (tenant slug, role) pairs.
+    pub memberships: &'static [(&'static str, Role)],
+}
+
+pub struct DemoTenant {
+    pub slug: &'static str,
+    pub name: &'static str,
+    pub variant: PlatformVariant,
+}
+
+pub const SUPER_ADMIN: (&str, &str) = ("admin@atrium.example", "Sam Superadmin");
+
+pub const TENANTS: &[DemoTenant] = &[
+    DemoTenant {
+        slug: "northwind",
+        name: "Northwind Agency",
+        variant: PlatformVariant::Agency,
+    },
+    DemoTenant {
+        slug: "initech",
+        name: "Initech Partners",
+        variant: PlatformVariant::Partner,
+    },
+    DemoTenant {
+        slug: "acme",
+        name: "Acme Corp",
+        variant: PlatformVariant::Standard,
+    },
+    DemoTenant {
+        slug: "globex",
+        name: "Globex Enterprise",
+        variant: PlatformVariant::Enterprise,
+    },
+];
+
+/// The first membership of each person is the tenant they "own" in the demo story.
+pub const PEOPLE: &[DemoPerson] = &[
+    DemoPerson {
+        email: "bea@northwind.example",
+        name: "Bea Builder",
+        memberships: &[("northwind", Role::Owner)],
+    },
+    DemoPerson {
+        email: "ben@northwind.example",
+        name: "Ben Consultant",
+        memberships: &[("northwind", Role::Consultant)],
+    },
+    DemoPerson {
+        email: "ivan@initech.example",
+        name: "Ivan Partner",
+        memberships: &[("initech", Role::Owner)],
+    },
+    DemoPerson {
+        email: "olivia@acme.example",
+        name: "Olivia Owner",
+        memberships: &[("acme", Role::Owner), ("globex", Role::Viewer)],
+    },
+    DemoPerson {
+        email: "adam@acme.example",
+        name: "Adam Admin",
+        memberships: &[("acme", Role::Admin)],
+    },
+    DemoPerson {
+        email: "cora@acme.example",
+        name: "Cora Consultant",
+        memberships: &[("acme", Role::Consultant)],
+    },
+    DemoPerson {
+        email: "victor@acme.example",
+        name: "Victor Viewer",
+        memberships: &[("acme", Role::Viewer)],
+    },
+    DemoPerson {
+        email: "gina@globex.example",
+        name: "Gina Globex",
+        memberships: &[("globex", Role::Owner)],
+    },
+    DemoPerson {
+        email: "max@northwind.example",
+        name: "Max Multirole",
+        memberships: &[("northwind", Role::Admin), ("acme", Role::Viewer)],
+    },
+];
+
+/// Loads the demo data unless the database already has tenants. Returns whether it loaded.
+#[instrument(skip_all)]
+pub async fn load_if_empty(svc: &Services) -> Result<bool> {
+    let anyone = svc
+        .store()
+        .user_by_email(&Email::parse(SUPER_ADMIN.0)?)
+        .await?;
+    if anyone.is_some()
+        || svc
+            .store()
+            .slug_taken(&Slug::parse(TENANTS[0].slug)?)
+            .await?
+    {
+        return Ok(false);
+    }
+    accounts::create_super_admin(svc, SUPER_ADMIN.0, SUPER_ADMIN.1, PASSWORD).await?;
+
+    let password = Password::parse(PASSWORD, None)?;
+    let hash = svc.hasher().hash(&password).await?;
+    let client = ClientInfo {
+        ip: None,
+        user_agent: Some("atrium demo".into()),
+    };
+    let now = crate::time::now();
+    let mut tx = svc.store().begin().await?;
+    let mut ids: Vec<(&str, UserId)> = Vec::new();
+    for person in PEOPLE {
+        let personas = PersonaSet::new(
+            person
+                .memberships
+                .iter()
+                .map(|(slug, _)| variant_of(slug).persona()),
+        );
+        let user = UserRecord {
+            id: UserId::from_uuid(uuid::Uuid::now_v7()),
+            email: Email::parse(person.email)?,
+            name: PersonName::parse(person.name)?,
+            password_hash: hash.clone(),
+            personas,
+            status: UserStatus::Active,
+            created_at: now,
+            last_sign_in_at: None,
+        };
+        tx.insert_user(&user).await?;
+        ids.push((person.email, user.id));
+    }
+    for tenant in TENANTS {
+        let owner = PEOPLE
+            .iter()
+            .find(|p| {
+                p.memberships
+                    .first()
+                    .is_some_and(|(slug, role)| *slug == tenant.slug && *role == Role::Owner)
+            })
+            .and_then(|p| ids.iter().find(|(email, _)| *email == p.email))
+            .map(|(_, id)| *id)
+            .ok_or_else(|| anyhow::anyhow!("demo tenant {} has no owner", tenant.slug))?;
+        let created = tenants::create(
+            &mut tx,
+            &TenantName::parse(tenant.name)?,
+            Some(Slug::parse(tenant.slug)?),
+            tenant.variant,
+            owner,
+            &client,
+        )
+        .await?;
+        for person in PEOPLE {
+            for (slug, role) in person.memberships {
+                if *slug == tenant.slug
+                    && !(*role == Role::Owner
+                        && ids.iter().any(|(e, id)| *e == person.email && *id == owner))
+                {
+                    let user = ids
+                        .iter()
+                        .find(|(e, _)| *e == person.email)
+                        .map(|(_, id)| *id);
+                    if let Some(user) = user {
+                        tx.insert_membership(created.id, user, *role, now).await?;
+                    }
+                }
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+fn variant_of(slug: &str) -> PlatformVariant {
+    TENANTS
+        .iter()
+        .find(|t| t.slug == slug)
+        .map(|t| t.variant)
+        .unwrap_or(PlatformVariant::Standard)
+}
+
+/// One line per demo login, for the start-up banner.
+pub fn logins() -> Vec<(String, &'static str, String)> {
+    let mut rows = vec![(
+        Persona::SuperAdmin.label().to_owned(),
+        SUPER_ADMIN.0,
+        "platform console".to_owned(),
+    )];
+    for person in PEOPLE {
+        let personas = PersonaSet::new(
+            person
+                .memberships
+                .iter()
+                .map(|(slug, _)| variant_of(slug).persona()),
+        );
+        let persona = personas
+            .iter()
+            .map(|p| p.label())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let roles = person
+            .memberships
+            .iter()
+            .map(|(slug, role)| format!("{} of {slug}", role.label()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        rows.push((persona, person.email, roles));
+    }
+    rows
+}

@@ -1,0 +1,85 @@
+//! The super admin's view of the platform.
+
+use chrono::TimeDelta;
+use shared::AppError;
+use shared::permissions::Permission;
+use shared::personas::Persona;
+use shared::platform::TenantStatus;
+use shared::slug::Slug;
+use shared::tenants::PlatformOverview;
+use tracing::instrument;
+
+use crate::audit::{self, actions};
+use crate::authz::{self, Caller};
+use crate::client::ClientInfo;
+use crate::error::Result;
+use crate::state::Services;
+
+#[instrument(skip_all)]
+pub async fn overview(svc: &Services, caller: &Caller) -> Result<PlatformOverview> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::PlatformView)?;
+    let data = svc.store().platform(&access);
+    let now = crate::time::now();
+    let counts = data.persona_counts().await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok(PlatformOverview {
+        tenants: data.tenants().await?,
+        users_total: count(counts.total),
+        users_by_persona: vec![
+            (Persona::SuperAdmin, count(counts.super_admins)),
+            (Persona::Builder, count(counts.builders)),
+            (Persona::EndUser, count(counts.end_users)),
+        ],
+        active_sessions: count(
+            svc.store()
+                .count_live_sessions(now, now - svc.settings().idle_timeout())
+                .await?,
+        ),
+        sign_ins_last_day: count(
+            data.count_audit_since(actions::SIGN_IN, now - TimeDelta::days(1))
+                .await?,
+        ),
+    })
+}
+
+/// Suspends or reactivates a tenant. Nothing is deleted: members see a clear page until it
+/// is reactivated.
+#[instrument(skip_all, fields(slug, ?status))]
+pub async fn set_tenant_status(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    status: TenantStatus,
+) -> Result<()> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::TenantsManage)?;
+    let data = svc.store().platform(&access);
+    let slug =
+        Slug::parse(slug).map_err(|_| AppError::not_found(format!("The tenant “{slug}”")))?;
+    let tenant = data
+        .tenant_by_slug(&slug)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("The tenant “{slug}”")))?;
+    if tenant.status == status {
+        return Ok(());
+    }
+    let action = match status {
+        TenantStatus::Suspended => actions::TENANT_SUSPENDED,
+        TenantStatus::Active => actions::TENANT_REACTIVATED,
+    };
+    let mut tx = svc.store().begin().await?;
+    data.set_tenant_status(&mut tx, tenant.id, status, crate::time::now())
+        .await?;
+    tx.audit(&audit::entry(
+        action,
+        Some(caller.user_id),
+        Some(tenant.id),
+        Some(slug.to_string()),
+        client,
+        serde_json::json!({ "name": tenant.name }),
+    ))
+    .await?;
+    tx.commit().await
+}

@@ -1,0 +1,88 @@
+//! Everything a service needs, built once at start-up and shared by every request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use crate::auth::passwords::PasswordHasher;
+use crate::auth::rate_limit::AddressLimiter;
+use crate::config::Settings;
+use crate::mail::Mailer;
+use crate::storage::Store;
+
+/// Cheap to clone; hand it to every handler.
+#[derive(Clone)]
+pub struct Services {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    settings: Settings,
+    store: Store,
+    hasher: PasswordHasher,
+    mailer: Mailer,
+    sign_in_limiter: AddressLimiter,
+}
+
+impl Services {
+    /// Connects to the database, applies migrations and prepares the hasher and mailer.
+    pub async fn start(settings: Settings) -> anyhow::Result<Self> {
+        let store =
+            Store::connect(&settings.database.url, settings.database.max_connections).await?;
+        store.migrate().await?;
+        Self::with_store(settings, store)
+    }
+
+    pub fn with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
+        let hasher =
+            PasswordHasher::new(settings.hash_concurrency(), settings.hash_queue_timeout())?;
+        let mailer = Mailer::from_settings(&settings.mail).context("configuring email")?;
+        let sign_in_limiter = AddressLimiter::per_minute(settings.auth.attempts_per_minute_per_ip);
+        let services = Self {
+            inner: Arc::new(Inner {
+                settings,
+                store,
+                hasher,
+                mailer,
+                sign_in_limiter,
+            }),
+        };
+        services.spawn_housekeeping();
+        Ok(services)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.inner.hasher
+    }
+
+    pub fn mailer(&self) -> &Mailer {
+        &self.inner.mailer
+    }
+
+    /// Budget for anonymous, password-checking endpoints, per client address.
+    pub fn sign_in_limiter(&self) -> &AddressLimiter {
+        &self.inner.sign_in_limiter
+    }
+
+    /// Forgets idle rate-limit entries once a minute, for as long as the services live.
+    fn spawn_housekeeping(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                let Some(inner) = weak.upgrade() else { break };
+                inner.sign_in_limiter.forget_idle();
+            }
+        });
+    }
+}

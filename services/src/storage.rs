@@ -1,0 +1,270 @@
+//! The one storage interface, on two backends chosen from the database URL.
+//!
+//! Domain code and SQL are written once: the `with_reader!`, `with_writer!` and `on_tx!`
+//! macros expand a block once per backend, so the same query text runs on SQLite and
+//! PostgreSQL (both take `$1`-style parameters). Where the dialects really differ a block
+//! branches on [`Dialect`]. The macros stay inside this module: services see typed methods
+//! on [`Store`], [`Tx`], [`TenantData`] and [`PlatformData`] only.
+//!
+//! SQLite runs in WAL mode with a busy timeout, one writer connection and a pool of readers;
+//! PostgreSQL uses one pool.
+//!
+//! Tenant data is reachable only through [`TenantData`], which is built from a
+//! [`TenantAccess`](crate::TenantAccess) — proof that the permission check admitted the
+//! caller to that tenant. Platform-wide reads go through [`PlatformData`], built from a
+//! [`PlatformAccess`](crate::PlatformAccess).
+
+use std::str::FromStr as _;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use tracing::instrument;
+
+use crate::authz::{PlatformAccess, TenantAccess};
+use shared::ids::TenantId;
+
+pub mod audit;
+pub mod invitations;
+pub mod memberships;
+pub mod platform;
+pub mod sessions;
+pub mod tenants;
+pub mod throttle;
+pub mod users;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Backend {
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) backend: Backend,
+}
+
+/// Pool figures for `/metrics` and the health page.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: u32,
+}
+
+/// Expands `$body` with `$conn` bound to a reading pool of the configured backend.
+macro_rules! with_reader {
+    ($store:expr, $conn:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::storage::Backend::Sqlite { reader: $conn, .. } => $body,
+            $crate::storage::Backend::Postgres($conn) => $body,
+        }
+    };
+}
+
+/// Expands `$body` with `$conn` bound to the writing pool of the configured backend.
+macro_rules! with_writer {
+    ($store:expr, $conn:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::storage::Backend::Sqlite { writer: $conn, .. } => $body,
+            $crate::storage::Backend::Postgres($conn) => $body,
+        }
+    };
+}
+
+/// Expands `$body` with `$conn` bound to the open transaction inside a [`Tx`]; use
+/// `&mut **$conn` as the executor.
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match &mut $tx.inner {
+            $crate::storage::TxInner::Sqlite($conn) => $body,
+            $crate::storage::TxInner::Postgres($conn) => $body,
+        }
+    };
+}
+
+pub(crate) use {on_tx, with_reader, with_writer};
+
+impl Store {
+    /// Connects to the database named by `url`; SQLite files (and their folder) are created
+    /// when missing.
+    #[instrument(skip_all)]
+    pub async fn connect(url: &SecretString, max_connections: u32) -> anyhow::Result<Self> {
+        let url = url.expose_secret();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections.max(2))
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await
+                .context("connecting to PostgreSQL")?;
+            return Ok(Self {
+                backend: Backend::Postgres(pool),
+            });
+        }
+        if !url.starts_with("sqlite:") {
+            anyhow::bail!("the database URL must start with sqlite:// or postgres://");
+        }
+        let options = SqliteConnectOptions::from_str(url)
+            .context("parsing the SQLite URL")?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true)
+            .pragma("temp_store", "memory");
+        if let Some(dir) = options.get_filename().parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the database folder {}", dir.display()))?;
+        }
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await
+            .context("opening the SQLite database")?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options.read_only(true))
+            .await
+            .context("opening SQLite readers")?;
+        Ok(Self {
+            backend: Backend::Sqlite { writer, reader },
+        })
+    }
+
+    /// Applies pending migrations for this backend.
+    #[instrument(skip_all)]
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match &self.backend {
+            Backend::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await,
+            Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        }
+        .context("applying database migrations")
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.backend {
+            Backend::Sqlite { .. } => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.dialect() {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        match &self.backend {
+            Backend::Sqlite { writer, reader } => PoolStats {
+                size: writer.size() + reader.size(),
+                idle: (writer.num_idle() + reader.num_idle()) as u32,
+            },
+            Backend::Postgres(pool) => PoolStats {
+                size: pool.size(),
+                idle: pool.num_idle() as u32,
+            },
+        }
+    }
+
+    /// A round trip to the database, for `/healthz`.
+    pub async fn ping(&self) -> crate::Result<()> {
+        with_reader!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Closes every connection (SQLite checkpoints its WAL on the last close).
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// Opens a write transaction (on SQLite, on the single writer connection).
+    pub async fn begin(&self) -> crate::Result<Tx> {
+        let inner = match &self.backend {
+            Backend::Sqlite { writer, .. } => TxInner::Sqlite(writer.begin().await?),
+            Backend::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx { inner })
+    }
+
+    /// Data of the one tenant the caller was admitted to.
+    pub fn tenant<'a>(&'a self, access: &TenantAccess) -> TenantData<'a> {
+        TenantData {
+            store: self,
+            tenant: access.tenant_id(),
+        }
+    }
+
+    /// Platform-wide data, for super admins.
+    pub fn platform<'a>(&'a self, _access: &PlatformAccess) -> PlatformData<'a> {
+        PlatformData { store: self }
+    }
+}
+
+/// A write transaction on either backend. Dropping it without [`Tx::commit`] rolls back.
+pub struct Tx {
+    pub(crate) inner: TxInner,
+}
+
+pub(crate) enum TxInner {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> crate::Result<()> {
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.commit().await?,
+            TxInner::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.inner {
+            TxInner::Sqlite(_) => Dialect::Sqlite,
+            TxInner::Postgres(_) => Dialect::Postgres,
+        }
+    }
+}
+
+/// Tenant-scoped reads and writes. Every query it runs is filtered by its tenant.
+pub struct TenantData<'a> {
+    pub(crate) store: &'a Store,
+    pub(crate) tenant: TenantId,
+}
+
+/// Platform-wide reads and writes, for super admins.
+pub struct PlatformData<'a> {
+    pub(crate) store: &'a Store,
+}

@@ -1,0 +1,108 @@
+//! Members of one tenant, reachable only through [`TenantData`].
+
+use shared::email::Email;
+use shared::ids::UserId;
+use shared::members::MemberView;
+use shared::permissions::Role;
+use tracing::instrument;
+
+use super::{Dialect, TenantData, Tx, on_tx, with_reader};
+use crate::error::Result;
+
+impl TenantData<'_> {
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn members(&self) -> Result<Vec<MemberView>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at AS joined_at, u.last_sign_in_at
+             FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.tenant_id = $1
+             ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'consultant' THEN 2 ELSE 3 END, u.name",
+        )
+        .bind(self.tenant)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn role_counts(&self) -> Result<Vec<(Role, i64)>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT role, COUNT(*) FROM memberships WHERE tenant_id = $1 GROUP BY role",
+        )
+        .bind(self.tenant)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn has_member_with_email(&self, email: &Email) -> Result<bool> {
+        let found: Option<i32> = with_reader!(self.store, pool => sqlx::query_scalar(
+            "SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.tenant_id = $1 AND u.email = $2",
+        )
+        .bind(self.tenant)
+        .bind(email)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(found.is_some())
+    }
+
+    /// Locks the tenant's memberships for a change that must keep at least one owner: on
+    /// PostgreSQL a row lock on the tenant serializes concurrent owner changes; SQLite's
+    /// single writer already does.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn lock_for_member_change(&self, tx: &mut Tx) -> Result<()> {
+        if tx.dialect() == Dialect::Postgres {
+            on_tx!(tx, conn => sqlx::query("SELECT id FROM tenants WHERE id = $1 FOR UPDATE")
+                .bind(self.tenant)
+                .execute(&mut **conn)
+            .await
+            .map(|done| done.rows_affected()))?;
+        }
+        Ok(())
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn member_role(&self, tx: &mut Tx, user: UserId) -> Result<Option<Role>> {
+        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2",
+        )
+        .bind(self.tenant)
+        .bind(user)
+        .fetch_optional(&mut **conn)
+        .await)?)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn owner_count(&self, tx: &mut Tx) -> Result<usize> {
+        let n: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships WHERE tenant_id = $1 AND role = 'owner'",
+        )
+        .bind(self.tenant)
+        .fetch_one(&mut **conn)
+        .await)?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn set_role(&self, tx: &mut Tx, user: UserId, role: Role) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query("UPDATE memberships SET role = $1 WHERE tenant_id = $2 AND user_id = $3")
+            .bind(role)
+            .bind(self.tenant)
+            .bind(user)
+            .execute(&mut **conn)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn delete_member(&self, tx: &mut Tx, user: UserId) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query("DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2")
+            .bind(self.tenant)
+            .bind(user)
+            .execute(&mut **conn)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+}

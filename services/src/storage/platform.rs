@@ -1,0 +1,101 @@
+//! Platform-wide reads and tenant status changes, reachable only through [`PlatformData`].
+
+use chrono::{DateTime, Utc};
+use shared::ids::TenantId;
+use shared::platform::TenantStatus;
+use shared::slug::Slug;
+use shared::tenants::{TenantRow, TenantSummary};
+use tracing::instrument;
+
+use super::{PlatformData, Tx, on_tx, with_reader};
+use crate::error::Result;
+
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct PersonaCounts {
+    pub total: i64,
+    pub super_admins: i64,
+    pub builders: i64,
+    pub end_users: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct TenantCountRow {
+    #[sqlx(flatten)]
+    tenant: TenantSummary,
+    member_count: i64,
+    created_at: DateTime<Utc>,
+}
+
+impl PlatformData<'_> {
+    #[instrument(skip_all)]
+    pub async fn tenants(&self) -> Result<Vec<TenantRow>> {
+        let rows: Vec<TenantCountRow> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT t.id, t.slug, t.name, t.variant, t.status, t.created_at,
+                    (SELECT COUNT(*) FROM memberships m WHERE m.tenant_id = t.id) AS member_count
+             FROM tenants t ORDER BY t.name",
+        )
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| TenantRow {
+                tenant: r.tenant,
+                member_count: u64::try_from(r.member_count).unwrap_or(0),
+                created_at: r.created_at,
+            })
+            .collect())
+    }
+
+    #[instrument(skip_all)]
+    pub async fn tenant_by_slug(&self, slug: &Slug) -> Result<Option<TenantSummary>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT id, slug, name, variant, status FROM tenants WHERE slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    /// Active people in total and per persona (super admin, builder, end user).
+    #[instrument(skip_all)]
+    pub async fn persona_counts(&self) -> Result<PersonaCounts> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT COUNT(*) AS total,
+                COALESCE(SUM(CASE WHEN ',' || personas || ',' LIKE '%,super_admin,%' THEN 1 ELSE 0 END), 0) AS super_admins,
+                COALESCE(SUM(CASE WHEN ',' || personas || ',' LIKE '%,builder,%' THEN 1 ELSE 0 END), 0) AS builders,
+                COALESCE(SUM(CASE WHEN ',' || personas || ',' LIKE '%,end_user,%' THEN 1 ELSE 0 END), 0) AS end_users
+             FROM users WHERE status = 'active'",
+        )
+        .fetch_one(pool)
+        .await)?)
+    }
+
+    #[instrument(skip_all)]
+    pub async fn count_audit_since(&self, action: &str, since: DateTime<Utc>) -> Result<i64> {
+        Ok(with_reader!(self.store, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND at >= $2",
+        )
+        .bind(action)
+        .bind(since)
+        .fetch_one(pool)
+        .await)?)
+    }
+
+    #[instrument(skip_all)]
+    pub async fn set_tenant_status(
+        &self,
+        tx: &mut Tx,
+        tenant: TenantId,
+        status: TenantStatus,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query("UPDATE tenants SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status)
+            .bind(at)
+            .bind(tenant)
+            .execute(&mut **conn)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,174 @@
+//! Server-side sessions: the browser holds a random token, we hold its hash.
+
+use chrono::{DateTime, Utc};
+use shared::email::Email;
+use shared::ids::{SessionId, UserId};
+use shared::names::PersonName;
+use shared::personas::PersonaSet;
+use shared::platform::UserStatus;
+use tracing::instrument;
+
+use super::{Store, Tx, on_tx, with_reader, with_writer};
+use crate::error::Result;
+
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub id: SessionId,
+    pub token_hash: Vec<u8>,
+    pub user_id: UserId,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A live session joined with its person, read on every authenticated request.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SessionLookup {
+    pub session_id: SessionId,
+    pub user_id: UserId,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub email: Email,
+    pub name: PersonName,
+    pub personas: PersonaSet,
+    pub status: UserStatus,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: SessionId,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Store {
+    #[instrument(skip_all)]
+    pub async fn session_by_token_hash(&self, token_hash: &[u8]) -> Result<Option<SessionLookup>> {
+        Ok(with_reader!(self, pool => sqlx::query_as(
+            "SELECT s.id AS session_id, s.user_id, s.last_seen_at, s.expires_at,
+                    u.email, u.name, u.personas, u.status
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    #[instrument(skip_all)]
+    pub async fn insert_session(&self, session: &NewSession) -> Result<()> {
+        with_writer!(self, pool => sqlx::query(
+            "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
+             VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+        )
+        .bind(session.id)
+        .bind(&session.token_hash)
+        .bind(session.user_id)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .bind(&session.ip)
+        .bind(&session.user_agent)
+        .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    #[instrument(skip_all)]
+    pub async fn touch_session(&self, id: SessionId, at: DateTime<Utc>) -> Result<()> {
+        with_writer!(self, pool => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Ends one session of one person; false when there was no such live session.
+    #[instrument(skip_all)]
+    pub async fn revoke_session(
+        &self,
+        user: UserId,
+        id: SessionId,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done = with_writer!(self, pool => sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(user)
+        .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Ends the session that holds this token, whoever it belongs to (sign-out, rotation).
+    #[instrument(skip_all)]
+    pub async fn revoke_session_by_token_hash(
+        &self,
+        token_hash: &[u8],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        with_writer!(self, pool => sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+        )
+        .bind(at)
+        .bind(token_hash)
+        .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    /// The person's sessions that are neither revoked nor past their absolute expiry.
+    #[instrument(skip_all)]
+    pub async fn live_sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<Vec<SessionRow>> {
+        Ok(with_reader!(self, pool => sqlx::query_as(
+            "SELECT id, created_at, last_seen_at, ip, user_agent FROM sessions
+             WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+             ORDER BY last_seen_at DESC",
+        )
+        .bind(user)
+        .bind(now)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Sessions across the platform that are still usable, for metrics.
+    #[instrument(skip_all)]
+    pub async fn count_live_sessions(
+        &self,
+        now: DateTime<Utc>,
+        idle_since: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(with_reader!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > $1 AND last_seen_at > $2",
+        )
+        .bind(now)
+        .bind(idle_since)
+        .fetch_one(pool)
+        .await)?)
+    }
+}
+
+impl Tx {
+    /// Ends every session of a person; returns how many were live.
+    #[instrument(skip_all)]
+    pub async fn revoke_all_sessions(&mut self, user: UserId, at: DateTime<Utc>) -> Result<u64> {
+        let done = on_tx!(self, conn => sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(at)
+        .bind(user)
+        .execute(&mut **conn)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(done)
+    }
+}

@@ -1,0 +1,149 @@
+//! Tenants and the memberships that admit people to them.
+
+use chrono::{DateTime, Utc};
+use shared::AppError;
+use shared::accounts::Workspace;
+use shared::ids::{TenantId, UserId};
+use shared::names::TenantName;
+use shared::permissions::Role;
+use shared::platform::{PlatformVariant, TenantStatus};
+use shared::slug::Slug;
+use shared::tenants::TenantSummary;
+use tracing::instrument;
+
+use super::{Store, Tx, on_tx, with_reader};
+use crate::error::{Result, is_unique_violation};
+
+#[derive(Clone, Debug)]
+pub struct NewTenant {
+    pub id: TenantId,
+    pub slug: Slug,
+    pub name: TenantName,
+    pub variant: PlatformVariant,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A tenant the person belongs to, with their role and when they joined.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MembershipLookup {
+    #[sqlx(flatten)]
+    pub tenant: TenantSummary,
+    pub role: Role,
+    pub tenant_created_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct WorkspaceRow {
+    #[sqlx(flatten)]
+    tenant: TenantSummary,
+    role: Role,
+}
+
+impl Store {
+    #[instrument(skip_all)]
+    pub async fn slug_taken(&self, slug: &Slug) -> Result<bool> {
+        let found: Option<i32> = with_reader!(self, pool => sqlx::query_scalar("SELECT 1 FROM tenants WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(pool)
+            .await)?;
+        Ok(found.is_some())
+    }
+
+    /// The person's membership in the tenant with this slug, if any: the lookup behind
+    /// every tenant-scoped request.
+    #[instrument(skip_all)]
+    pub async fn membership_by_slug(
+        &self,
+        user: UserId,
+        slug: &Slug,
+    ) -> Result<Option<MembershipLookup>> {
+        Ok(with_reader!(self, pool => sqlx::query_as(
+            "SELECT t.id, t.slug, t.name, t.variant, t.status, m.role, t.created_at AS tenant_created_at
+             FROM tenants t JOIN memberships m ON m.tenant_id = t.id
+             WHERE t.slug = $1 AND m.user_id = $2",
+        )
+        .bind(slug)
+        .bind(user)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    /// Every tenant the person belongs to, by name.
+    #[instrument(skip_all)]
+    pub async fn workspaces_of(&self, user: UserId) -> Result<Vec<Workspace>> {
+        let rows: Vec<WorkspaceRow> = with_reader!(self, pool => sqlx::query_as(
+            "SELECT t.id, t.slug, t.name, t.variant, t.status, m.role
+             FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+             WHERE m.user_id = $1 ORDER BY t.name",
+        )
+        .bind(user)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Workspace {
+                tenant: r.tenant,
+                role: r.role,
+            })
+            .collect())
+    }
+}
+
+impl Tx {
+    #[instrument(skip_all)]
+    pub async fn slug_taken(&mut self, slug: &Slug) -> Result<bool> {
+        let found: Option<i32> = on_tx!(self, conn => sqlx::query_scalar("SELECT 1 FROM tenants WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut **conn)
+            .await)?;
+        Ok(found.is_some())
+    }
+
+    #[instrument(skip_all)]
+    pub async fn insert_tenant(&mut self, tenant: &NewTenant) -> Result<()> {
+        let result = on_tx!(self, conn => sqlx::query(
+            "INSERT INTO tenants (id, slug, name, variant, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(tenant.id)
+        .bind(&tenant.slug)
+        .bind(&tenant.name)
+        .bind(tenant.variant)
+        .bind(TenantStatus::Active)
+        .bind(tenant.created_at)
+        .execute(&mut **conn)
+            .await
+            .map(|done| done.rows_affected()));
+        match result {
+            Ok(_) => Ok(()),
+            Err(err) if is_unique_violation(&err) => Err(AppError::Conflict {
+                reason: format!("The address “{}” is taken; choose another.", tenant.slug),
+            }
+            .into()),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Adds a member; someone who already is one keeps their current role.
+    #[instrument(skip_all)]
+    pub async fn insert_membership(
+        &mut self,
+        tenant: TenantId,
+        user: UserId,
+        role: Role,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tx!(self, conn => sqlx::query(
+            "INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (tenant_id, user_id) DO NOTHING",
+        )
+        .bind(tenant)
+        .bind(user)
+        .bind(role)
+        .bind(at)
+        .execute(&mut **conn)
+            .await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+}
