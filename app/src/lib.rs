@@ -1,1 +1,91 @@
+//! Atrium's Leptos application: every page, its components and the server functions they
+//! call. Rendered on the server (each route waits for its data, so status codes and
+//! redirects are real) and hydrated in the browser from the `frontend` crate.
 
+#![recursion_limit = "256"]
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod components;
+pub mod invitations;
+pub mod members;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod theme;
+pub mod workspaces;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::account::AccountPage;
+use crate::account::get_me::get_me;
+use crate::admin::AdminHomePage;
+use crate::auth::{HomeRedirect, LoginPage, SignupPage};
+use crate::components::errors::NotFoundPage;
+use crate::components::layout::Me;
+use crate::invitations::InvitationPage;
+use crate::members::MembersPage;
+use crate::workspaces::WorkspaceHomePage;
+
+/// The HTML document around the app; runs on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let theme = server::provide_nonce_and_read_theme();
+    #[cfg(not(feature = "ssr"))]
+    let theme: Option<&'static str> = None;
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme=theme>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let me = Resource::new(|| (), |_| get_me());
+    provide_context(Me(me));
+    // Marks the page interactive, for people's tools and for tests that must not click
+    // server HTML before the WebAssembly has taken over.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/atrium.css" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Atrium".to_owned() } else { format!("{title} · Atrium") }
+        } />
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
+                <Route path=path!("/invite/:token") view=InvitationPage ssr=SsrMode::Async />
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug") view=WorkspaceHomePage ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug/members") view=MembersPage ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug") view=WorkspaceHomePage ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/members") view=MembersPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

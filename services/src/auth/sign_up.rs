@@ -42,7 +42,8 @@ pub async fn sign_up(
     let name = PersonName::parse(form.name)?;
     let email = Email::parse(form.email)?;
     let password = Password::parse(form.password, Some(email.as_str()))?;
-    let organization = TenantName::parse(form.organization)?;
+    let organization =
+        TenantName::parse(form.organization).map_err(|e| e.for_field("organization"))?;
     let slug = form
         .slug
         .map(str::trim)

@@ -1,0 +1,16 @@
+use leptos::prelude::*;
+use shared::AppError;
+use shared::ids::SessionId;
+
+/// Ends one of the caller's own sessions (another person's is "not found").
+#[server(prefix = "/rpc", endpoint = "revoke_session")]
+pub async fn revoke_session(id: SessionId) -> Result<(), AppError> {
+    use crate::server;
+
+    let caller = server::caller()?;
+    let svc = server::services()?;
+    let client = server::request_context().client;
+    services::accounts::revoke_session(&svc, &caller, &client, id)
+        .await
+        .map_err(server::fail)
+}

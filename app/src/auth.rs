@@ -1,0 +1,65 @@
+//! Signing up, in and out.
+
+mod login_page;
+pub mod sign_in;
+pub mod sign_out;
+pub mod sign_up;
+mod signup_page;
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+pub use login_page::LoginPage;
+pub use signup_page::SignupPage;
+
+use crate::components::errors::ErrorView;
+use crate::components::layout::Me;
+
+/// Only local paths may be returned to after signing in, never another site.
+pub fn safe_return_path(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    (local && !next.contains(['\r', '\n'])).then(|| next.to_owned())
+}
+
+/// `/`: your home when signed in, the sign-in page otherwise.
+#[component]
+pub fn HomeRedirect() -> impl IntoView {
+    let Me(me) = expect_context::<Me>();
+    view! {
+        <Suspense>
+            {move || {
+                me.get()
+                    .map(|result| match result {
+                        Ok(Some(me)) => view! { <Redirect path=me.home_path() /> }.into_any(),
+                        Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// After a successful sign-in from the app's client: a full page load, so every part of
+/// the page starts from the new session.
+pub fn navigate_hard(path: &str) {
+    let _ = window().location().assign(path);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_come_back() {
+        assert_eq!(
+            safe_return_path(Some("/app/acme")),
+            Some("/app/acme".into())
+        );
+        assert_eq!(safe_return_path(Some("https://evil.example")), None);
+        assert_eq!(safe_return_path(Some("//evil.example")), None);
+        assert_eq!(safe_return_path(Some("/\\evil.example")), None);
+        assert_eq!(safe_return_path(Some("/x\r\nSet-Cookie: a=b")), None);
+        assert_eq!(safe_return_path(None), None);
+    }
+}

@@ -1,0 +1,32 @@
+use leptos::prelude::*;
+use shared::AppError;
+
+/// Checks the credentials, sets the new session cookie and answers with where to go.
+#[server(prefix = "/rpc", endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
+    use crate::server;
+    use services::auth::{cookie, sign_in};
+
+    let svc = server::services()?;
+    let ctx = server::request_context();
+    let signed_in = sign_in::sign_in(
+        &svc,
+        &email,
+        &password,
+        &ctx.client,
+        ctx.session_token.as_deref(),
+    )
+    .await
+    .map_err(server::fail)?;
+    server::set_cookie(&cookie::session_cookie(
+        svc.settings(),
+        &signed_in.session.token,
+    ));
+    let target = super::safe_return_path(next.as_deref()).unwrap_or(signed_in.home);
+    server::redirect_form_post(&target);
+    Ok(target)
+}

@@ -1,0 +1,6 @@
+//! Building blocks shared by every page.
+
+pub mod errors;
+pub mod forms;
+pub mod layout;
+pub mod time;

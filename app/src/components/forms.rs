@@ -1,0 +1,110 @@
+//! Form fields that check themselves with the same parsers the server runs.
+
+use leptos::prelude::*;
+use shared::AppError;
+
+/// A validator from `shared`: `Ok` or the reason to show.
+pub type Check = fn(&str) -> Result<(), String>;
+
+/// A labelled input. `check` runs as the person types (after they first leave the field);
+/// `server_error` shows the server's verdict for this field name.
+#[component]
+pub fn Field(
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(into, default = "text".into())] kind: String,
+    #[prop(into, optional)] value: String,
+    #[prop(into, optional)] autocomplete: String,
+    #[prop(into, optional)] hint: String,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] check: Option<Check>,
+    #[prop(into, optional)] server_error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let message_id = format!("{id}-message");
+    let (local, set_local) = signal(None::<String>);
+    let (touched, set_touched) = signal(false);
+    let field_name = name.clone();
+    let server_message = move || {
+        server_error.get().and_then(|err| match &err {
+            AppError::Invalid { field, reason } if *field == field_name => Some(reason.clone()),
+            _ => None,
+        })
+    };
+    let run_check = move |text: String| {
+        if let Some(check) = check {
+            set_local.set(check(&text).err());
+        }
+    };
+    let message = move || {
+        local
+            .get()
+            .filter(|_| touched.get())
+            .or_else(server_message.clone())
+    };
+    let invalid = Signal::derive({
+        let message = message.clone();
+        move || message().is_some()
+    });
+    let has_hint = !hint.is_empty();
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=if autocomplete.is_empty() { None } else { Some(autocomplete) }
+                required=required
+                aria-invalid=move || if invalid.get() { "true" } else { "false" }
+                aria-describedby=message_id.clone()
+                on:blur=move |ev| {
+                    set_touched.set(true);
+                    run_check(event_target_value(&ev));
+                }
+                on:input=move |ev| {
+                    if touched.get_untracked() {
+                        run_check(event_target_value(&ev));
+                    }
+                }
+            />
+            <p id=message_id class="field-message" aria-live="polite">
+                {move || message().or_else(|| has_hint.then(|| hint.clone()))}
+            </p>
+        </div>
+    }
+}
+
+pub fn check_email(input: &str) -> Result<(), String> {
+    shared::email::Email::parse(input)
+        .map(|_| ())
+        .map_err(|e| e.reason)
+}
+
+pub fn check_password(input: &str) -> Result<(), String> {
+    shared::password::Password::parse(input, None)
+        .map(|_| ())
+        .map_err(|e| e.reason)
+}
+
+pub fn check_person_name(input: &str) -> Result<(), String> {
+    shared::names::PersonName::parse(input)
+        .map(|_| ())
+        .map_err(|e| e.reason)
+}
+
+pub fn check_tenant_name(input: &str) -> Result<(), String> {
+    shared::names::TenantName::parse(input)
+        .map(|_| ())
+        .map_err(|e| e.reason)
+}
+
+pub fn check_optional_slug(input: &str) -> Result<(), String> {
+    if input.trim().is_empty() {
+        return Ok(());
+    }
+    shared::slug::Slug::parse(input)
+        .map(|_| ())
+        .map_err(|e| e.reason)
+}

@@ -1,0 +1,321 @@
+//! The frame around every signed-in page: header with the persona and organization
+//! switchers, a persona-specific sidebar, breadcrumbs and the page header.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+use shared::AppError;
+use shared::accounts::Me as MeView;
+use shared::personas::Persona;
+use shared::tenants::workspace_path;
+
+use crate::auth::sign_out::SignOut;
+use crate::components::errors::ErrorView;
+use crate::theme::ThemePicker;
+
+/// The signed-in person, loaded once per page and shared by every component on it.
+#[derive(Clone, Copy)]
+pub struct Me(pub Resource<Result<Option<MeView>, AppError>>);
+
+/// Which sidebar entry is current.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Overview,
+    Home,
+    Members,
+    Account,
+}
+
+/// Where the shell is: a persona's dashboard, in a workspace or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub persona: Option<Persona>,
+    pub slug: Option<String>,
+    pub section: Section,
+}
+
+struct NavItem {
+    label: &'static str,
+    href: String,
+    section: Section,
+}
+
+fn nav_items(place: &Place) -> Vec<NavItem> {
+    let mut items = Vec::new();
+    match (place.persona, &place.slug) {
+        (Some(Persona::SuperAdmin), _) => items.push(NavItem {
+            label: "Overview",
+            href: "/admin".into(),
+            section: Section::Overview,
+        }),
+        (Some(persona), Some(slug)) => {
+            let base = format!("{}/{slug}", persona.url_prefix());
+            items.push(NavItem {
+                label: "Home",
+                href: base.clone(),
+                section: Section::Home,
+            });
+            items.push(NavItem {
+                label: "Members",
+                href: format!("{base}/members"),
+                section: Section::Members,
+            });
+        }
+        _ => {}
+    }
+    items.push(NavItem {
+        label: "Account",
+        href: "/account".into(),
+        section: Section::Account,
+    });
+    items
+}
+
+/// Signed-in pages render inside this; anonymous visitors are sent to sign in and back.
+#[component]
+pub fn AppShell(
+    place: Place,
+    /// Breadcrumb trail after the workspace: (label, link).
+    #[prop(optional)]
+    crumbs: Vec<(String, Option<String>)>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let Me(me) = expect_context::<Me>();
+    let location = use_location();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let place = place.clone();
+                let crumbs = crumbs.clone();
+                me.get()
+                    .map(|result| match result {
+                        Ok(Some(me)) => {
+                            view! {
+                                <Frame me place crumbs>
+                                    {children.with_value(|c| c())}
+                                </Frame>
+                            }
+                                .into_any()
+                        }
+                        Ok(None) => {
+                            let next = location.pathname.get_untracked();
+                            view! { <Redirect path=format!("/login?next={next}") /> }.into_any()
+                        }
+                        Err(error) => {
+                            view! {
+                                <main id="main" class="narrow">
+                                    <ErrorView error />
+                                </main>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(
+    me: MeView,
+    place: Place,
+    crumbs: Vec<(String, Option<String>)>,
+    children: Children,
+) -> impl IntoView {
+    let items = nav_items(&place);
+    let current_workspace = place.slug.as_ref().and_then(|slug| {
+        me.workspaces
+            .iter()
+            .find(|w| w.tenant.slug.as_str() == slug)
+            .cloned()
+    });
+    let mut trail: Vec<(String, Option<String>)> = Vec::new();
+    if let Some(persona) = place.persona {
+        trail.push((persona.label().to_owned(), me.persona_home(persona)));
+    }
+    if let Some(w) = &current_workspace {
+        trail.push((w.tenant.name.to_string(), Some(w.tenant.home_path())));
+    }
+    trail.extend(crumbs);
+    let last = trail.len().saturating_sub(1);
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <a class="brand" href="/">
+                    <span class="logo" aria-hidden="true">"◆"</span>
+                    "Atrium"
+                </a>
+                <PersonaSwitcher me=me.clone() current=place.persona />
+                <OrgSwitcher me=me.clone() place=place.clone() />
+                <div class="spacer"></div>
+                <UserMenu me=me.clone() />
+            </header>
+            <div class="body">
+                <nav class="sidebar" aria-label="Main">
+                    <ul>
+                        {items
+                            .into_iter()
+                            .map(|item| {
+                                let current = item.section == place.section;
+                                view! {
+                                    <li>
+                                        <a
+                                            href=item.href
+                                            class:current=current
+                                            aria-current=if current { Some("page") } else { None }
+                                        >
+                                            {item.label}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </nav>
+                <main id="main" class="content">
+                    <nav class="breadcrumbs" aria-label="Breadcrumb">
+                        <ol>
+                            {trail
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, (label, href))| {
+                                    let is_last = i == last;
+                                    view! {
+                                        <li>
+                                            {match href.filter(|_| !is_last) {
+                                                Some(href) => view! { <a href=href>{label}</a> }.into_any(),
+                                                None => {
+                                                    view! { <span aria-current="page">{label}</span> }.into_any()
+                                                }
+                                            }}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ol>
+                    </nav>
+                    {children()}
+                </main>
+            </div>
+        </div>
+    }
+}
+
+/// The persona switcher lists the dashboards this person can use.
+#[component]
+fn PersonaSwitcher(me: MeView, current: Option<Persona>) -> impl IntoView {
+    let personas = me.usable_personas();
+    let label = current.map(Persona::label).unwrap_or("Account");
+    if personas.len() < 2 {
+        return view! { <span class="switcher-label" data-testid="persona">{label}</span> }
+            .into_any();
+    }
+    view! {
+        <details class="menu switcher" data-testid="persona-switcher">
+            <summary aria-label=format!("Persona: {label}. Switch persona")>{label}</summary>
+            <ul role="list">
+                {personas
+                    .into_iter()
+                    .filter_map(|p| me.persona_home(p).map(|href| (p, href)))
+                    .map(|(p, href)| {
+                        let is_current = Some(p) == current;
+                        view! {
+                            <li>
+                                <a href=href aria-current=if is_current { Some("true") } else { None }>
+                                    {p.label()}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </details>
+    }
+    .into_any()
+}
+
+/// The organization switcher lists the workspaces of the current persona.
+#[component]
+fn OrgSwitcher(me: MeView, place: Place) -> impl IntoView {
+    let Some(persona) = place.persona.filter(|p| *p != Persona::SuperAdmin) else {
+        return ().into_any();
+    };
+    let workspaces: Vec<_> = me.workspaces_for(persona).cloned().collect();
+    let current = place
+        .slug
+        .as_ref()
+        .and_then(|slug| workspaces.iter().find(|w| w.tenant.slug.as_str() == slug))
+        .map(|w| w.tenant.name.to_string())
+        .unwrap_or_else(|| "Choose a workspace".to_owned());
+    if workspaces.len() < 2 {
+        return view! { <span class="switcher-label" data-testid="org">{current}</span> }
+            .into_any();
+    }
+    view! {
+        <details class="menu switcher" data-testid="org-switcher">
+            <summary aria-label=format!("Organization: {current}. Switch organization")>{current.clone()}</summary>
+            <ul role="list">
+                {workspaces
+                    .into_iter()
+                    .map(|w| {
+                        let is_current = Some(w.tenant.slug.as_str()) == place.slug.as_deref();
+                        let href = workspace_path(persona, &w.tenant.slug);
+                        view! {
+                            <li>
+                                <a href=href aria-current=if is_current { Some("true") } else { None }>
+                                    {w.tenant.name.to_string()}
+                                    <span class="muted">{format!(" · {}", w.role.label())}</span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </details>
+    }
+    .into_any()
+}
+
+#[component]
+fn UserMenu(me: MeView) -> impl IntoView {
+    view! {
+        <details class="menu user-menu" data-testid="user-menu">
+            <summary aria-label="Your account">
+                <span class="avatar" aria-hidden="true">
+                    {me.name.as_str().chars().next().unwrap_or('?').to_string()}
+                </span>
+                <span class="user-name">{me.name.to_string()}</span>
+            </summary>
+            <div class="menu-panel">
+                <p class="muted">{me.email.to_string()}</p>
+                <a href="/account">"Account and sessions"</a>
+                <ThemePicker />
+                <form method="post" action=SignOut::url()>
+                    <button type="submit" class="link-button">"Sign out"</button>
+                </form>
+            </div>
+        </details>
+    }
+}
+
+/// The title block of a page.
+#[component]
+pub fn PageHeader(
+    #[prop(into)] title: String,
+    #[prop(into, optional)] subtitle: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <Title text=title.clone() />
+        <header class="page-header">
+            <div>
+                <h1>{title}</h1>
+                {(!subtitle.is_empty()).then(|| view! { <p class="muted">{subtitle}</p> })}
+            </div>
+            {children.map(|c| view! { <div class="page-actions">{c()}</div> })}
+        </header>
+    }
+}

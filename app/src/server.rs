@@ -1,0 +1,122 @@
+//! What server functions and server-rendered pages need from the request: the services,
+//! the caller, the client's address, and a way to answer with the right status.
+//!
+//! The `server` crate's middleware resolves the session once per request and stores a
+//! [`RequestContext`] in the request's extensions; everything here reads it back.
+
+use http::header::{ACCEPT, COOKIE, RETRY_AFTER, SET_COOKIE};
+use http::request::Parts;
+use http::{HeaderValue, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use shared::AppError;
+
+pub use services::{Caller, ClientInfo, Services};
+
+/// Set by the server's middleware on every request that reaches the app.
+#[derive(Clone, Debug, Default)]
+pub struct RequestContext {
+    pub caller: Option<Caller>,
+    pub client: ClientInfo,
+    /// The raw session token from the cookie (for sign-out and rotation).
+    pub session_token: Option<String>,
+    /// The CSP nonce the response's header allows scripts with.
+    pub csp_nonce: Option<String>,
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+pub fn request_context() -> RequestContext {
+    parts()
+        .and_then(|p| p.extensions.get::<RequestContext>().cloned())
+        .unwrap_or_default()
+}
+
+pub fn services() -> Result<Services, AppError> {
+    use_context::<Services>().ok_or_else(|| AppError::Internal {
+        reference: "services-missing".into(),
+    })
+}
+
+/// The signed-in caller, or `Unauthenticated` (401).
+pub fn caller() -> Result<Caller, AppError> {
+    request_context().caller.ok_or_else(|| {
+        let err = AppError::Unauthenticated;
+        report(&err);
+        err
+    })
+}
+
+/// Converts a service error for the wire and sets the response status to match (unless the
+/// request is a plain form post, which must stay a redirect back to its page).
+pub fn fail(err: services::Error) -> AppError {
+    let err = err.into_app_error();
+    report(&err);
+    err
+}
+
+/// Sets the status (and `Retry-After`) for an error on the current response.
+pub fn report(err: &AppError) {
+    if is_form_post() {
+        return;
+    }
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.set_status(
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
+        if let Some(secs) = err.retry_after()
+            && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+        {
+            res.insert_header(RETRY_AFTER, value);
+        }
+    }
+}
+
+/// A plain HTML form post (JavaScript off), as opposed to a call from the app's client.
+pub fn is_form_post() -> bool {
+    parts().is_some_and(|p| {
+        p.method == http::Method::POST
+            && p.headers
+                .get(ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// After a successful plain form post, sends the browser to `path`. Calls from the app's
+/// client get the path as the function's result and navigate themselves.
+pub fn redirect_form_post(path: &str) {
+    if is_form_post() {
+        leptos_axum::redirect(path);
+    }
+}
+
+pub fn set_cookie(value: &str) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        res.append_header(SET_COOKIE, value);
+    }
+}
+
+/// A cookie sent by the browser.
+pub fn cookie(name: &str) -> Option<String> {
+    let parts = parts()?;
+    let header = parts.headers.get(COOKIE)?.to_str().ok()?;
+    header.split(';').find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name).then(|| value.to_owned())
+    })
+}
+
+/// Provides the CSP nonce to Leptos (so its inline scripts carry it) and returns the theme
+/// the person chose, for the `<html>` element.
+pub fn provide_nonce_and_read_theme() -> Option<&'static str> {
+    if let Some(nonce) = request_context().csp_nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+    crate::theme::Theme::from_cookie(cookie(crate::theme::COOKIE).as_deref()).attribute()
+}

@@ -1,0 +1,168 @@
+//! A workspace's home: the organization, your role and what it lets you do, its members.
+
+pub mod get_workspace_home;
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_params_map};
+use shared::permissions::{Permission, Role};
+use shared::personas::Persona;
+use shared::tenants::WorkspaceHome;
+
+use crate::components::errors::ErrorView;
+use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::time::format_date;
+use get_workspace_home::get_workspace_home;
+
+/// The persona whose dashboard a path belongs to: `/builder/…` or `/app/…`.
+pub fn persona_of_path(path: &str) -> Option<Persona> {
+    path.trim_start_matches('/')
+        .split('/')
+        .next()
+        .and_then(Persona::from_url_segment)
+}
+
+/// The tenant permissions shown in "your role and permissions", in a sensible order.
+pub const TENANT_PERMISSIONS: &[Permission] = &[
+    Permission::TenantView,
+    Permission::MembersView,
+    Permission::MembersInvite,
+    Permission::MembersManage,
+    Permission::OwnersManage,
+];
+
+#[component]
+pub fn WorkspaceHomePage() -> impl IntoView {
+    let params = use_params_map();
+    let location = use_location();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let persona = persona_of_path(&location.pathname.get_untracked()).unwrap_or(Persona::EndUser);
+    let home = Resource::new(slug, get_workspace_home);
+    let place = Place {
+        persona: Some(persona),
+        slug: Some(slug()),
+        section: Section::Home,
+    };
+    view! {
+        <AppShell place>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || {
+                    home.get()
+                        .map(|result| match result {
+                            Err(error) => view! { <ErrorView error /> }.into_any(),
+                            Ok(home) if home.tenant.variant.persona() != persona => {
+                                view! { <Redirect path=home.tenant.home_path() /> }.into_any()
+                            }
+                            Ok(home) => view! { <HomeBody home persona /> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </AppShell>
+    }
+}
+
+#[component]
+fn HomeBody(home: WorkspaceHome, persona: Persona) -> impl IntoView {
+    let kind = match persona {
+        Persona::Builder => "builder workspace",
+        _ => "organization",
+    };
+    let subtitle = format!(
+        "{} {kind} · you are {}",
+        home.tenant.variant.label(),
+        home.my_role.label()
+    );
+    let members_href = format!("{}/members", home.tenant.home_path());
+    let pending_href = members_href.clone();
+    let max = home
+        .role_counts
+        .iter()
+        .map(|(_, n)| *n)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    view! {
+        <PageHeader title=home.tenant.name.to_string() subtitle>
+            <a class="button" href=members_href.clone()>"Members"</a>
+        </PageHeader>
+        <div class="cards">
+            <section class="panel card" aria-labelledby="members-card">
+                <h2 id="members-card">"Members"</h2>
+                <p class="figure" data-testid="member-count">{home.member_count}</p>
+                <ul class="bars" aria-label="Members by role">
+                    {home
+                        .role_counts
+                        .iter()
+                        .map(|(role, n)| {
+                            view! {
+                                <li>
+                                    <span class="bar-label">{role.label()}</span>
+                                    <meter min="0" max=max.to_string() value=n.to_string() aria-label=format!("{} {}", n, role.label())></meter>
+                                    <span class="bar-value">{*n}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                {home.pending_invitations.map(|n| view! {
+                    <p class="muted">
+                        <a href=pending_href.clone()>{format!("{n} pending invitation{}", if n == 1 { "" } else { "s" })}</a>
+                    </p>
+                })}
+            </section>
+            <section class="panel card" aria-labelledby="role-card">
+                <h2 id="role-card">"Your role and permissions"</h2>
+                <p>
+                    <span class="badge role">{home.my_role.label()}</span>
+                    " "
+                    <span class="muted">{role_summary(home.my_role)}</span>
+                </p>
+                <ul class="permissions" data-testid="permissions">
+                    {TENANT_PERMISSIONS
+                        .iter()
+                        .map(|p| {
+                            let held = home.permissions.contains(p);
+                            view! {
+                                <li class:held=held>
+                                    <span aria-hidden="true">{if held { "✓" } else { "—" }}</span>
+                                    <span class="visually-hidden">{if held { "Allowed: " } else { "Not allowed: " }}</span>
+                                    {capitalize(p.describe())}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+            <section class="panel card" aria-labelledby="about-card">
+                <h2 id="about-card">"About this workspace"</h2>
+                <dl class="facts">
+                    <dt>"Address"</dt>
+                    <dd><code>{home.tenant.home_path()}</code></dd>
+                    <dt>"Platform variant"</dt>
+                    <dd>{home.tenant.variant.label()}</dd>
+                    <dt>"Status"</dt>
+                    <dd><span class="badge ok">{home.tenant.status.as_str()}</span></dd>
+                    <dt>"Created"</dt>
+                    <dd>{format_date(home.created_at)}</dd>
+                </dl>
+            </section>
+        </div>
+    }
+}
+
+fn role_summary(role: Role) -> &'static str {
+    match role {
+        Role::Owner => "Full control, including who else owns it.",
+        Role::Admin => "Manages members and settings.",
+        Role::Consultant => "Works in the workspace; cannot manage members.",
+        Role::Viewer => "Can look, cannot change anything.",
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
