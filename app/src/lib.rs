@@ -33,7 +33,7 @@ use crate::workspaces::WorkspaceHomePage;
 /// The HTML document around the app; runs on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let theme = server::provide_nonce_and_read_theme();
+    let theme = server::theme();
     #[cfg(not(feature = "ssr"))]
     let theme: Option<&'static str> = None;
     view! {
@@ -45,6 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options />
+                <PageCsp />
                 <MetaTags />
             </head>
             <body>
@@ -52,6 +53,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Renders nothing; on the server it sets the page's CSP header from the nonce that
+/// `HydrationScripts` (and Leptos's other inline scripts) carry.
+#[component]
+fn PageCsp() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::set_page_csp();
 }
 
 #[component]

@@ -20,8 +20,6 @@ pub struct RequestContext {
     pub client: ClientInfo,
     /// The raw session token from the cookie (for sign-out and rotation).
     pub session_token: Option<String>,
-    /// The CSP nonce the response's header allows scripts with.
-    pub csp_nonce: Option<String>,
 }
 
 fn parts() -> Option<Parts> {
@@ -112,11 +110,27 @@ pub fn cookie(name: &str) -> Option<String> {
     })
 }
 
-/// Provides the CSP nonce to Leptos (so its inline scripts carry it) and returns the theme
-/// the person chose, for the `<html>` element.
-pub fn provide_nonce_and_read_theme() -> Option<&'static str> {
-    if let Some(nonce) = request_context().csp_nonce {
-        provide_context(leptos::nonce::Nonce::from_value(nonce));
-    }
+/// The theme the person chose, for the `<html>` element.
+pub fn theme() -> Option<&'static str> {
     crate::theme::Theme::from_cookie(cookie(crate::theme::COOKIE).as_deref()).attribute()
+}
+
+/// The page's Content-Security-Policy, allowing exactly the nonce Leptos puts on the inline
+/// scripts it renders for this response.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; font-src 'self'; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// Sets this page's CSP header from the nonce Leptos is rendering with.
+pub fn set_page_csp() {
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+        && let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce))
+    {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
 }

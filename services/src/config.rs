@@ -39,6 +39,8 @@ pub struct HttpSettings {
     pub public_url: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// The folder with the built browser assets (`pkg/` inside), made by `cargo leptos build`.
+    pub site_root: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -92,6 +94,7 @@ impl Settings {
             .set_default("database.max_connections", 8)?
             .set_default("http.listen", "127.0.0.1:3000")?
             .set_default("http.trust_forwarded_for", false)?
+            .set_default("http.site_root", "target/site")?
             .set_default("sessions.idle_timeout_minutes", 24 * 60)?
             .set_default("sessions.absolute_timeout_hours", 14 * 24)?
             .set_default("auth.hash_queue_timeout_ms", 3000)?

@@ -40,6 +40,15 @@ struct WorkspaceRow {
 }
 
 impl Store {
+    /// Whether any tenant exists (an empty database gets the demo data).
+    #[instrument(skip_all)]
+    pub async fn has_tenants(&self) -> Result<bool> {
+        let found: Option<i32> = with_reader!(self, pool => sqlx::query_scalar("SELECT 1 FROM tenants LIMIT 1")
+            .fetch_optional(pool)
+            .await)?;
+        Ok(found.is_some())
+    }
+
     #[instrument(skip_all)]
     pub async fn slug_taken(&self, slug: &Slug) -> Result<bool> {
         let found: Option<i32> = with_reader!(self, pool => sqlx::query_scalar("SELECT 1 FROM tenants WHERE slug = $1")

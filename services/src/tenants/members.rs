@@ -38,6 +38,18 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Members
     })
 }
 
+/// The members of a workspace, for the JSON API.
+#[instrument(skip_all, fields(slug))]
+pub async fn list(
+    svc: &Services,
+    caller: &Caller,
+    slug: &str,
+) -> Result<Vec<shared::members::MemberView>> {
+    let access = authz::enter_tenant(svc.store(), caller, slug).await?;
+    authz::require(&access, Permission::MembersView)?;
+    svc.store().tenant(&access).members().await
+}
+
 /// Changes a member's role (`Some`) or removes them (`None`), keeping at least one owner.
 #[instrument(skip_all, fields(slug, member = %member))]
 pub async fn change(

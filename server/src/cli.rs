@@ -1,0 +1,164 @@
+//! The operator command line. `atrium serve` is what the README's run command starts.
+
+use std::io::{BufRead as _, IsTerminal as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use services::Services;
+use services::config::Settings;
+
+use crate::startup::Application;
+
+#[derive(Parser)]
+#[command(
+    name = "atrium",
+    version,
+    about = "Atrium: a multi-tenant platform shell"
+)]
+struct Cli {
+    /// A TOML settings file (default: ./atrium.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations and serve HTTP.
+    Serve {
+        /// Load demo tenants and people into an empty database, and print their logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a super admin, or grant the persona to an existing account. The only way to
+    /// make one. The password comes from ATRIUM_SUPER_ADMIN_PASSWORD, stdin, or a prompt.
+    CreateSuperAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Super Admin")]
+        name: String,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Load the demo data into an empty database and print the logins.
+    Demo,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: starting the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    crate::observability::init_logging(&settings.log);
+    match cli.command {
+        Command::Serve { demo } => {
+            settings.demo |= demo;
+            serve(settings).await
+        }
+        Command::Migrate => {
+            let services = Services::start(settings).await?;
+            tracing::info!(database = %services.settings().database_url_for_logs(), "migrations applied");
+            services.store().close().await;
+            Ok(())
+        }
+        Command::CreateSuperAdmin {
+            email,
+            name,
+            password_stdin,
+        } => {
+            let password = read_password(password_stdin)?;
+            let services = Services::start(settings).await?;
+            services::accounts::create_super_admin(&services, &email, &name, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.into_app_error()))?;
+            let email =
+                shared::email::Email::parse(&email).map_err(|e| anyhow::anyhow!(e.reason))?;
+            println!("{email} is a super admin.");
+            services.store().close().await;
+            Ok(())
+        }
+        Command::Demo => {
+            let services = Services::start(settings).await?;
+            load_demo(&services).await?;
+            services.store().close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    if !settings.is_https() && !settings.http.listen.ip().is_loopback() {
+        tracing::warn!(
+            "serving plain http on a non-loopback address: set http.public_url to an https:// URL behind TLS"
+        );
+    }
+    let demo = settings.demo;
+    let app = Application::build(settings).await?;
+    if demo {
+        load_demo(app.services()).await?;
+    }
+    let settings = app.services().settings();
+    println!(
+        "Atrium is running on {} (database: {}).",
+        settings.public_url(),
+        settings.database_url_for_logs()
+    );
+    app.run_until_stopped().await
+}
+
+async fn load_demo(services: &Services) -> anyhow::Result<()> {
+    let loaded = services::demo::load_if_empty(services)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.into_app_error()))?;
+    if loaded {
+        println!("Loaded the demo tenants and people.");
+    }
+    println!(
+        "\nDemo logins (password for all: {}):",
+        services::demo::PASSWORD
+    );
+    for (persona, email, roles) in services::demo::logins() {
+        println!("  {persona:<22} {email:<26} {roles}");
+    }
+    println!();
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("ATRIUM_SUPER_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    rpassword::prompt_password("Password for the new super admin: ").context("reading the password")
+}

@@ -1,0 +1,126 @@
+//! Builds the [`RequestContext`] every page and server function reads: the caller (from the
+//! session cookie, resolved once per request) and the client's address and user agent.
+
+use std::net::{IpAddr, SocketAddr};
+
+use app::server::RequestContext;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
+use http::{HeaderMap, HeaderValue};
+use services::auth::{cookie, sessions};
+use services::{ClientInfo, Services};
+
+use super::errors::{respond, wants_html};
+
+/// Paths that never need to know who is asking.
+fn is_anonymous_path(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || matches!(
+            path,
+            "/healthz" | "/metrics" | "/favicon.svg" | "/favicon.ico"
+        )
+}
+
+pub fn client_info(
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust_forwarded_for: bool,
+) -> ClientInfo {
+    let forwarded = trust_forwarded_for
+        .then(|| headers.get("x-forwarded-for")?.to_str().ok())
+        .flatten()
+        .and_then(|list| list.rsplit(',').next())
+        .and_then(|ip| ip.trim().parse::<IpAddr>().ok());
+    ClientInfo {
+        ip: forwarded.or(peer.map(|p| p.ip())),
+        user_agent: headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
+pub async fn request_context(
+    State(services): State<Services>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let settings = services.settings();
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let client = client_info(req.headers(), peer, settings.http.trust_forwarded_for);
+    let token = req
+        .headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|header| cookie::token_from_cookie_header(settings, header))
+        .map(str::to_owned);
+
+    let mut stale_cookie = false;
+    let caller = match &token {
+        Some(token) if !is_anonymous_path(req.uri().path()) => {
+            match sessions::resolve(&services, token).await {
+                Ok(caller) => {
+                    stale_cookie = caller.is_none();
+                    caller
+                }
+                Err(err) => {
+                    // Without the database we cannot tell who is asking; say so plainly rather
+                    // than treating a signed-in person as a stranger.
+                    let err = match err.into_app_error() {
+                        shared::AppError::Internal { .. } => shared::AppError::Unavailable {
+                            retry_after_secs: 5,
+                        },
+                        other => other,
+                    };
+                    return respond(&err, wants_html(req.headers())).into_response();
+                }
+            }
+        }
+        _ => None,
+    };
+
+    req.extensions_mut().insert(RequestContext {
+        caller,
+        client,
+        session_token: token,
+    });
+    let mut response = next.run(req).await;
+    super::headers::apply(response.headers_mut(), settings.is_https());
+    if stale_cookie
+        && let Ok(clear) = HeaderValue::from_str(&cookie::clear_session_cookie(settings))
+    {
+        response.headers_mut().append(SET_COOKIE, clear);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_addresses_are_used_only_when_trusted() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("203.0.113.9, 10.0.0.2"),
+        );
+        headers.insert(USER_AGENT, HeaderValue::from_static("curl/8"));
+        let peer: SocketAddr = "127.0.0.1:5555".parse().unwrap();
+        assert_eq!(client_info(&headers, Some(peer), false).ip, Some(peer.ip()));
+        assert_eq!(
+            client_info(&headers, Some(peer), true).ip,
+            "10.0.0.2".parse().ok()
+        );
+        assert_eq!(
+            client_info(&headers, None, false).user_agent.as_deref(),
+            Some("curl/8")
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! Builds the whole HTTP application and runs it. Integration tests call the same code with
+//! port 0.
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use app::{App, shell};
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::{Router, middleware};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use metrics_exporter_prometheus::PrometheusHandle;
+use services::Services;
+use services::config::Settings;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+use crate::http;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Services,
+    pub metrics: PrometheusHandle,
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    services: Services,
+}
+
+impl Application {
+    /// Binds the listener, connects to the database (migrating it) and builds the router.
+    /// Without a configured public URL the server's own address is used, so port 0 works.
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.http.listen)
+            .await
+            .with_context(|| format!("listening on {}", settings.http.listen))?;
+        let address = listener.local_addr()?;
+        settings.http.listen = address;
+        let services = Services::start(settings).await?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("atrium")
+            .site_root(services.settings().http.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(address)
+            .env(leptos::config::Env::PROD)
+            .build();
+        let state = AppState {
+            leptos_options,
+            services: services.clone(),
+            metrics: crate::observability::metrics_handle(),
+        };
+        Ok(Self {
+            listener,
+            router: router(state),
+            services,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests and closes the
+    /// database cleanly.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let services = self.services.clone();
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+        services.store().close().await;
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down");
+}
+
+/// Every route the app answers, with its middleware. `leptos_routes_with_context` registers
+/// the pages and every server function (under `/rpc/`). Layers run after routing, outermost
+/// last: compression, request metrics, the CSRF check, the request context, then the
+/// server-function status correction.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let services = state.services.clone();
+    let context = move || provide_context(services.clone());
+    let options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(http::healthz::healthz))
+        .route("/metrics", get(http::metrics::metrics))
+        .merge(crate::api::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(middleware::from_fn(http::server_fn_status::correct_status))
+        .layer(middleware::from_fn_with_state(
+            state.services.clone(),
+            http::context::request_context,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.services.clone(),
+            http::csrf::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn(http::request_metrics::record))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}

@@ -1,0 +1,436 @@
+//! Tenant isolation: every server function, page and API route is tried by a member of one
+//! tenant with another tenant's ids. The answer is always 403 or 404 and never contains the
+//! other tenant's data, and nothing of theirs changes.
+//!
+//! Adding a server function, page or API route without a case here fails
+//! `every_endpoint_has_a_case`.
+
+use std::collections::BTreeSet;
+
+use shared::accounts::SessionView;
+use shared::members::{CreatedInvitation, MembersPage};
+use shared::permissions::Role;
+
+use crate::helpers::{Browser, TestApp, spawn_app};
+use crate::members::{Org, org};
+
+/// Markers of tenant B's data that must never reach tenant A.
+const B_NAME: &str = "Bravo Org";
+const B_DOMAIN: &str = "bravo.example";
+
+struct World {
+    app: TestApp,
+    a: Org,
+    b: Org,
+    b_member: String,
+    b_invitation: String,
+    b_owner_session: String,
+    /// A second session of A's owner, spent by the sign-out cases.
+    a_spare: Browser,
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let a = org(&app, "Alpha Org", "alpha.example").await;
+    let b = org(&app, "Bravo Org", B_DOMAIN).await;
+    let b_page: MembersPage = b
+        .owner
+        .call_ok("get_members_page", &[("slug", &b.slug)])
+        .await;
+    let b_member = b_page
+        .members
+        .iter()
+        .find(|m| m.role == Role::Viewer)
+        .unwrap()
+        .user_id
+        .to_string();
+    let invitation: CreatedInvitation = b
+        .owner
+        .call_ok(
+            "invite_member",
+            &[
+                ("slug", &b.slug),
+                ("email", "pending@bravo.example"),
+                ("role", "viewer"),
+            ],
+        )
+        .await;
+    let sessions: Vec<SessionView> = b.owner.call_ok("list_sessions", &[]).await;
+    let b_owner_session = sessions.iter().find(|s| s.current).unwrap().id.to_string();
+    let a_me = a.owner.me().await.unwrap();
+    let a_spare = app
+        .signed_in(a_me.email.as_str(), crate::helpers::PASSWORD)
+        .await;
+    World {
+        app,
+        a,
+        b,
+        b_member,
+        b_invitation: invitation.invitation.id.to_string(),
+        b_owner_session,
+        a_spare,
+    }
+}
+
+/// What a server function may answer a member of another tenant.
+enum Expect {
+    /// Refused: 403 or 404.
+    Refused,
+    /// Answers about the caller only (their own account, sessions, theme).
+    OwnOnly,
+}
+
+struct Case {
+    function: &'static str,
+    expect: Expect,
+    args: fn(&World) -> Vec<(&'static str, String)>,
+    /// Which of A's browsers makes the call.
+    caller: fn(&World) -> &Browser,
+}
+
+fn owner(w: &World) -> &Browser {
+    &w.a.owner
+}
+
+fn spare(w: &World) -> &Browser {
+    &w.a_spare
+}
+
+const FORGED_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAA";
+
+fn cases() -> Vec<Case> {
+    use Expect::*;
+    vec![
+        Case {
+            function: "get_me",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "list_sessions",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "set_theme",
+            expect: OwnOnly,
+            args: |_| vec![("theme", "dark".into())],
+            caller: owner,
+        },
+        Case {
+            function: "revoke_session",
+            expect: Refused,
+            args: |w| vec![("id", w.b_owner_session.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "get_workspace_home",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "get_members_page",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "invite_member",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("email", "intruder@alpha.example".into()),
+                    ("role", "owner".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "change_member_role",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("user_id", w.b_member.clone()),
+                    ("role", "owner".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "change_member_role",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("user_id", w.b_member.clone()),
+                    ("role", "owner".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "remove_member",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("user_id", w.b_member.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "remove_member",
+            expect: Refused,
+            args: |w| vec![("slug", w.a.slug.clone()), ("user_id", w.b_member.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "revoke_invitation",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("id", w.b_invitation.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "revoke_invitation",
+            expect: Refused,
+            args: |w| vec![("slug", w.a.slug.clone()), ("id", w.b_invitation.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "get_invitation",
+            expect: Refused,
+            args: |_| vec![("token", FORGED_TOKEN.into())],
+            caller: owner,
+        },
+        Case {
+            function: "accept_invitation",
+            expect: Refused,
+            args: |_| vec![("token", FORGED_TOKEN.into())],
+            caller: owner,
+        },
+        Case {
+            function: "join_with_invitation",
+            expect: Refused,
+            args: |_| {
+                vec![
+                    ("token", FORGED_TOKEN.into()),
+                    ("name", "X".into()),
+                    ("password", "a long password".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "get_platform_overview",
+            expect: Refused,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "set_tenant_status",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("status", "suspended".into())],
+            caller: owner,
+        },
+        Case {
+            function: "sign_in",
+            expect: OwnOnly,
+            args: |_| {
+                vec![
+                    ("email", format!("owner0@{B_DOMAIN}")),
+                    ("password", "not their password".into()),
+                ]
+            },
+            caller: spare,
+        },
+        Case {
+            function: "sign_up",
+            expect: OwnOnly,
+            args: |_| {
+                vec![
+                    ("name", "Z".into()),
+                    ("email", "z@zulu.example".into()),
+                    ("password", "a long password".into()),
+                    ("organization", "Bravo".into()),
+                    ("slug", "bravo-org".into()),
+                    ("kind", "end_user".into()),
+                ]
+            },
+            caller: spare,
+        },
+        Case {
+            function: "sign_out",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: spare,
+        },
+        Case {
+            function: "sign_out_everywhere",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: spare,
+        },
+    ]
+}
+
+/// Page routes with B's ids substituted, as axum spells them.
+fn page_path(route: &str, w: &World) -> String {
+    route
+        .replace("{slug}", &w.b.slug)
+        .replace("{token}", FORGED_TOKEN)
+}
+
+fn api_path(route: &str, w: &World) -> String {
+    route.replace("{slug}", &w.b.slug)
+}
+
+fn assert_no_leak(what: &str, body: &str) {
+    assert!(
+        !body.contains(B_NAME) && !body.contains(B_DOMAIN),
+        "{what} leaked tenant B's data: {body}"
+    );
+}
+
+#[tokio::test]
+async fn every_endpoint_has_a_case() {
+    let registered: BTreeSet<String> = server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/rpc/").to_owned())
+        .collect();
+    let covered: BTreeSet<String> = cases().iter().map(|c| c.function.to_owned()).collect();
+    assert_eq!(
+        registered, covered,
+        "every server function needs a cross-tenant case"
+    );
+
+    let pages: BTreeSet<String> = leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|r| r.path().to_owned())
+        .collect();
+    let covered_pages: BTreeSet<String> = PAGES.iter().map(|p| (*p).to_owned()).collect();
+    assert_eq!(pages, covered_pages, "every page needs a cross-tenant case");
+    assert_eq!(
+        server::api::ROUTES,
+        API,
+        "every API route needs a cross-tenant case"
+    );
+}
+
+const PAGES: &[&str] = &[
+    "/",
+    "/login",
+    "/signup",
+    "/invite/{token}",
+    "/account",
+    "/admin",
+    "/app/{slug}",
+    "/app/{slug}/members",
+    "/builder/{slug}",
+    "/builder/{slug}/members",
+];
+
+const API: &[&str] = &["/api/v1/tenants/{slug}/members"];
+
+#[tokio::test]
+async fn another_tenants_ids_never_reach_its_data() {
+    let w = world().await;
+    let b_before: MembersPage =
+        w.b.owner
+            .call_ok("get_members_page", &[("slug", &w.b.slug)])
+            .await;
+
+    for case in cases() {
+        let args = (case.args)(&w);
+        let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let response = (case.caller)(&w).call(case.function, &form).await;
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        assert_no_leak(case.function, &body);
+        match case.expect {
+            Expect::Refused => assert!(
+                status == 403 || status == 404,
+                "{} with tenant B's ids answered {status}: {body}",
+                case.function
+            ),
+            Expect::OwnOnly => assert!(status.as_u16() < 500, "{}: {status}", case.function),
+        }
+    }
+
+    for route in PAGES {
+        let path = page_path(route, &w);
+        let response = w.a.owner.page(&path).await;
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        assert_no_leak(&path, &body);
+        if route.contains("{slug}") || route.contains("{token}") || *route == "/admin" {
+            assert!(status == 403 || status == 404, "{path} answered {status}");
+        }
+    }
+
+    for route in API {
+        let path = api_path(route, &w);
+        let response =
+            w.a.owner
+                .client
+                .get(w.a.owner.url(&path))
+                .send()
+                .await
+                .unwrap();
+        let status = response.status();
+        assert_no_leak(&path, &response.text().await.unwrap());
+        assert_eq!(status, 404, "{path}");
+    }
+
+    // Nothing of B's changed, and B's owner is still signed in.
+    let b_after: MembersPage =
+        w.b.owner
+            .call_ok("get_members_page", &[("slug", &w.b.slug)])
+            .await;
+    assert_eq!(b_before, b_after);
+    let overview = w.app.services.store().has_tenants().await.unwrap();
+    assert!(overview);
+    let home: shared::tenants::WorkspaceHome =
+        w.b.viewer
+            .call_ok("get_workspace_home", &[("slug", &w.b.slug)])
+            .await;
+    assert_eq!(home.tenant.status, shared::platform::TenantStatus::Active);
+}
+
+#[tokio::test]
+async fn a_member_of_both_sees_each_only_in_its_own_workspace() {
+    let w = world().await;
+    // B's owner invites A's consultant into B: the consultant now belongs to both.
+    let a_consultant = w.a.consultant.me().await.unwrap();
+    let created: CreatedInvitation =
+        w.b.owner
+            .call_ok(
+                "invite_member",
+                &[
+                    ("slug", &w.b.slug),
+                    ("email", a_consultant.email.as_str()),
+                    ("role", "viewer"),
+                ],
+            )
+            .await;
+    let token = created.link.rsplit('/').next().unwrap().to_owned();
+    let _: String =
+        w.a.consultant
+            .call_ok("accept_invitation", &[("token", &token)])
+            .await;
+    let in_a: MembersPage =
+        w.a.consultant
+            .call_ok("get_members_page", &[("slug", &w.a.slug)])
+            .await;
+    assert_no_leak("A's members page", &serde_json::to_string(&in_a).unwrap());
+    let in_b: MembersPage =
+        w.a.consultant
+            .call_ok("get_members_page", &[("slug", &w.b.slug)])
+            .await;
+    assert!(
+        in_b.members
+            .iter()
+            .all(|m| !m.email.as_str().ends_with("alpha.example") || m.email == a_consultant.email)
+    );
+    assert_eq!(in_a.my_role, Role::Consultant);
+    assert_eq!(in_b.my_role, Role::Viewer, "roles are per tenant");
+}

@@ -1,0 +1,317 @@
+//! Spawning the real app on a fresh database, and a small typed "browser" to talk to it.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, ORIGIN};
+use secrecy::SecretString;
+use serde::de::DeserializeOwned;
+use server::Application;
+use services::Services;
+use services::config::Settings;
+use shared::AppError;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backend this run of the suite uses: SQLite unless `ATRIUM_TEST_DATABASE=postgres`.
+pub fn backend() -> Backend {
+    match std::env::var("ATRIUM_TEST_DATABASE").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        _ => Backend::Sqlite,
+    }
+}
+
+/// A database that exists for one test and is removed after it.
+pub enum TestDatabase {
+    Sqlite {
+        _dir: tempfile::TempDir,
+        url: String,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: String,
+    },
+}
+
+impl TestDatabase {
+    pub async fn create() -> Self {
+        match backend() {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/atrium.db", dir.path().display());
+                Self::Sqlite { _dir: dir, url }
+            }
+            Backend::Postgres => {
+                let base = std::env::var("ATRIUM_TEST_POSTGRES_URL")
+                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
+                let admin_url = format!("{base}/postgres");
+                let name = format!("atrium_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = admin_connection(&admin_url).await;
+                sqlx::Executor::execute(
+                    &mut admin,
+                    sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")),
+                )
+                .await
+                .expect("creating the test database");
+                let url = format!("{base}/{name}");
+                Self::Postgres {
+                    admin_url,
+                    name,
+                    url,
+                }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
+        }
+    }
+}
+
+async fn admin_connection(url: &str) -> sqlx::postgres::PgConnection {
+    use sqlx::Connection as _;
+    sqlx::postgres::PgConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL is required for this run and is not reachable at {url}: {e}")
+        })
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Self::Postgres {
+            admin_url, name, ..
+        } = self
+        {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Dropping happens inside the test's runtime; use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                runtime.block_on(async move {
+                    let mut admin = admin_connection(&admin_url).await;
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    sqlx::Executor::execute(&mut admin, sqlx::AssertSqlSafe(sql))
+                        .await
+                        .ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub services: Services,
+    pub database: TestDatabase,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the real server with the default settings, adjusted by `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let database = TestDatabase::create().await;
+    let mut settings = Settings::load(None).expect("settings");
+    settings.http.listen = "127.0.0.1:0".parse().expect("address");
+    settings.http.public_url = None;
+    settings.demo = false;
+    settings.database.url = SecretString::from(database.url().to_owned());
+    configure(&mut settings);
+    let app = Application::build(settings)
+        .await
+        .expect("building the app");
+    let address = format!("http://{}", app.local_addr());
+    let services = app.services().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        services,
+        database,
+    }
+}
+
+impl TestApp {
+    /// Runs one SQL statement against the test database, for setting up situations no
+    /// page can produce yet (a deactivated account, a session gone stale).
+    pub async fn exec(&self, sql: &str) -> u64 {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match backend() {
+            Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(self.database.url())
+                    .await
+                    .expect("sqlite");
+                sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .expect("statement")
+                    .rows_affected()
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(self.database.url())
+                    .await
+                    .expect("postgres");
+                sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .expect("statement")
+                    .rows_affected()
+            }
+        }
+    }
+
+    /// Creates a super admin the way `atrium create-super-admin` does and signs them in.
+    pub async fn super_admin(&self) -> Browser {
+        let email = unique_email("root", "platform.example");
+        services::accounts::create_super_admin(&self.services, &email, "Root", PASSWORD)
+            .await
+            .expect("super admin");
+        self.signed_in(&email, PASSWORD).await
+    }
+}
+
+/// A timestamp literal both backends compare correctly with stored values.
+pub fn sql_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "'{}'",
+        at.to_rfc3339_opts(chrono::SecondsFormat::Micros, false)
+    )
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A unique, valid email for this test run.
+pub fn unique_email(name: &str, domain: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{name}{n}@{domain}")
+}
+
+/// A person's browser: its own cookie jar, no automatic redirects, and the `Origin` header
+/// a browser sends with every form post.
+#[derive(Clone)]
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub address: String,
+}
+
+impl TestApp {
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            address: self.address.clone(),
+        }
+    }
+
+    /// Signs up a new person with their own organization; returns their signed-in browser.
+    pub async fn sign_up(&self, kind: &str, organization: &str, email: &str) -> (Browser, String) {
+        let browser = self.browser();
+        let home: String = browser
+            .call_ok(
+                "sign_up",
+                &[
+                    ("name", "Test Person"),
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("organization", organization),
+                    ("kind", kind),
+                ],
+            )
+            .await;
+        (browser, home)
+    }
+
+    pub async fn signed_in(&self, email: &str, password: &str) -> Browser {
+        let browser = self.browser();
+        let _: String = browser
+            .call_ok("sign_in", &[("email", email), ("password", password)])
+            .await;
+        browser
+    }
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Calls a server function the way the app's client does (JSON answers).
+    pub async fn call(&self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/rpc/{function}")))
+            .header(ORIGIN, &self.address)
+            .header(ACCEPT, "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn call_ok<T: DeserializeOwned>(&self, function: &str, form: &[(&str, &str)]) -> T {
+        let response = self.call(function, form).await;
+        let status = response.status();
+        let body = response.text().await.expect("body");
+        assert!(
+            status.is_success(),
+            "{function} failed with {status}: {body}"
+        );
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{function} answered {body}: {e}"))
+    }
+
+    /// Calls a server function that must fail; returns the status and the error.
+    pub async fn call_err(&self, function: &str, form: &[(&str, &str)]) -> (StatusCode, AppError) {
+        let response = self.call(function, form).await;
+        let status = response.status();
+        let body = response.text().await.expect("body");
+        assert!(
+            !status.is_success(),
+            "{function} should have failed: {body}"
+        );
+        let error = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{function} error body {body}: {e}"));
+        (status, error)
+    }
+
+    /// Loads a page as a browser would.
+    pub async fn page(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn me(&self) -> Option<shared::accounts::Me> {
+        self.call_ok("get_me", &[]).await
+    }
+}
+
+/// Asserts a response is a redirect to `location`.
+pub fn assert_redirect_to(response: &reqwest::Response, location: &str) {
+    assert!(
+        response.status().is_redirection(),
+        "expected a redirect, got {}",
+        response.status()
+    );
+    assert_eq!(
+        response.headers()["location"].to_str().expect("location"),
+        location
+    );
+}

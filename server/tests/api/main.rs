@@ -1,0 +1,21 @@
+//! Integration tests: each starts the real server on port 0 with a fresh database and talks
+//! to it over HTTP on loopback. The same suite runs on SQLite (default) and on PostgreSQL
+//! (`ATRIUM_TEST_DATABASE=postgres`); see `scripts/test`.
+//!
+//! Run: `cargo test -p server --test api` (add `ATRIUM_TEST_DATABASE=postgres` for the
+//! PostgreSQL half).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod accounts;
+mod cli;
+mod cross_tenant;
+mod invitations;
+mod members;
+mod operations;
+mod platform;
+mod security;
+mod sign_in;
+mod sign_up;

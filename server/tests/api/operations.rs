@@ -1,0 +1,152 @@
+use shared::accounts::Me;
+use shared::personas::Persona;
+
+use crate::helpers::{spawn_app, unique_email};
+
+#[tokio::test]
+async fn health_reports_the_database() {
+    let app = spawn_app().await;
+    let response = app
+        .browser()
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    let expected = match crate::helpers::backend() {
+        crate::helpers::Backend::Sqlite => "sqlite",
+        crate::helpers::Backend::Postgres => "postgres",
+    };
+    assert_eq!(body["database"], expected);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_show_the_pool() {
+    let app = spawn_app().await;
+    let (browser, home) = app
+        .sign_up("end_user", "Acme", &unique_email("m", "acme.example"))
+        .await;
+    assert_eq!(browser.page(&home).await.status(), 200);
+    let text = browser
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(
+            "atrium_http_requests_total{method=\"GET\",route=\"/app/{slug}\",status=\"200\"}"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("atrium_http_request_duration_seconds_bucket"),
+        "latency histograms"
+    );
+    assert!(text.contains("atrium_db_pool_connections"));
+    assert!(text.contains("atrium_sessions_live"));
+    assert!(text.contains("atrium_password_hash_seconds"));
+}
+
+#[tokio::test]
+async fn demo_data_gives_every_persona_a_working_home() {
+    let app = spawn_app().await;
+    assert!(services::demo::load_if_empty(&app.services).await.unwrap());
+    assert!(
+        !services::demo::load_if_empty(&app.services).await.unwrap(),
+        "loading twice changes nothing"
+    );
+    let logins = services::demo::logins();
+    assert!(logins.len() >= 10);
+    for (persona, email, _) in logins {
+        let browser = app.signed_in(email, services::demo::PASSWORD).await;
+        let me: Me = browser.me().await.unwrap();
+        let home = me.home_path();
+        let page = browser.page(&home).await;
+        assert_eq!(page.status(), 200, "{persona} {email} at {home}");
+        let expected = if persona.starts_with("Super") {
+            "/admin"
+        } else if persona.starts_with("Builder") {
+            "/builder/"
+        } else {
+            "/app/"
+        };
+        assert!(
+            home.starts_with(expected),
+            "{persona} {email} landed on {home}"
+        );
+    }
+    let max = app
+        .signed_in("max@northwind.example", services::demo::PASSWORD)
+        .await
+        .me()
+        .await
+        .unwrap();
+    assert_eq!(
+        max.usable_personas(),
+        vec![Persona::Builder, Persona::EndUser]
+    );
+    let olivia = app
+        .signed_in("olivia@acme.example", services::demo::PASSWORD)
+        .await
+        .me()
+        .await
+        .unwrap();
+    assert_eq!(
+        olivia.workspaces_for(Persona::EndUser).count(),
+        2,
+        "Olivia switches between Acme and Globex"
+    );
+    let variants: std::collections::BTreeSet<_> =
+        services::demo::TENANTS.iter().map(|t| t.variant).collect();
+    assert!(variants.len() >= 3, "the demo spans the platform variants");
+}
+
+#[tokio::test]
+async fn pages_render_on_the_server_with_real_data() {
+    let app = spawn_app().await;
+    services::demo::load_if_empty(&app.services).await.unwrap();
+    let olivia = app
+        .signed_in("olivia@acme.example", services::demo::PASSWORD)
+        .await;
+    let html = olivia.page("/app/acme/members").await.text().await.unwrap();
+    for needle in [
+        "Members",
+        "Adam Admin",
+        "victor@acme.example",
+        "Invite someone",
+        "Globex Enterprise",
+    ] {
+        assert!(
+            html.contains(needle),
+            "{needle} in the server-rendered members page"
+        );
+    }
+    let victor = app
+        .signed_in("victor@acme.example", services::demo::PASSWORD)
+        .await;
+    let html = victor.page("/app/acme").await.text().await.unwrap();
+    assert!(html.contains("you are Viewer"));
+    assert!(
+        !victor
+            .page("/app/acme/members")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Invite someone")
+    );
+    let wrong_prefix = olivia.page("/builder/acme").await;
+    assert_eq!(
+        wrong_prefix.status(),
+        302,
+        "the URL follows the workspace's persona"
+    );
+    assert_eq!(wrong_prefix.headers()["location"], "/app/acme");
+}

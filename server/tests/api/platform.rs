@@ -1,0 +1,127 @@
+use shared::AppError;
+use shared::personas::Persona;
+use shared::tenants::PlatformOverview;
+
+use crate::helpers::{spawn_app, unique_email};
+
+#[tokio::test]
+async fn the_super_admin_sees_every_tenant_and_person() {
+    let app = spawn_app().await;
+    app.sign_up("end_user", "Acme", &unique_email("o", "acme.example"))
+        .await;
+    app.sign_up("builder", "Northwind", &unique_email("b", "nw.example"))
+        .await;
+    let admin = app.super_admin().await;
+    let me = admin.me().await.unwrap();
+    assert_eq!(me.home_path(), "/admin");
+    let overview: PlatformOverview = admin.call_ok("get_platform_overview", &[]).await;
+    let slugs: Vec<_> = overview
+        .tenants
+        .iter()
+        .map(|t| t.tenant.slug.to_string())
+        .collect();
+    assert_eq!(slugs, vec!["acme", "northwind"]);
+    assert_eq!(overview.users_total, 3);
+    assert_eq!(
+        overview.users_by_persona,
+        vec![
+            (Persona::SuperAdmin, 1),
+            (Persona::Builder, 1),
+            (Persona::EndUser, 1)
+        ]
+    );
+    assert!(overview.active_sessions >= 3);
+    assert!(overview.sign_ins_last_day >= 1);
+    let page = admin.page("/admin").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Platform overview") && html.contains("Northwind"));
+}
+
+#[tokio::test]
+async fn nobody_else_reaches_the_console() {
+    let app = spawn_app().await;
+    let (owner, _) = app
+        .sign_up("end_user", "Acme", &unique_email("o", "acme.example"))
+        .await;
+    let (status, error) = owner.call_err("get_platform_overview", &[]).await;
+    assert_eq!(status, 403);
+    assert!(matches!(error, AppError::Forbidden { .. }));
+    let (status, _) = owner
+        .call_err(
+            "set_tenant_status",
+            &[("slug", "acme"), ("status", "suspended")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let page = owner.page("/admin").await;
+    assert_eq!(page.status(), 403);
+    let (status, _) = app.browser().call_err("get_platform_overview", &[]).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn suspending_a_tenant_shows_its_members_a_clear_page_until_reactivated() {
+    let app = spawn_app().await;
+    let (owner, _) = app
+        .sign_up("end_user", "Acme", &unique_email("o", "acme.example"))
+        .await;
+    let admin = app.super_admin().await;
+    admin
+        .call_ok::<()>(
+            "set_tenant_status",
+            &[("slug", "acme"), ("status", "suspended")],
+        )
+        .await;
+
+    let page = owner.page("/app/acme").await;
+    assert_eq!(page.status(), 403);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Acme is suspended"), "{html}");
+    let (status, error) = owner
+        .call_err("get_members_page", &[("slug", "acme")])
+        .await;
+    assert_eq!(
+        (status.as_u16(), error),
+        (
+            403,
+            AppError::TenantSuspended {
+                tenant: "Acme".into()
+            }
+        )
+    );
+
+    admin
+        .call_ok::<()>(
+            "set_tenant_status",
+            &[("slug", "acme"), ("status", "active")],
+        )
+        .await;
+    assert_eq!(owner.page("/app/acme").await.status(), 200);
+    let since = chrono::Utc::now() - chrono::TimeDelta::minutes(5);
+    let store = app.services.store();
+    assert_eq!(
+        store
+            .audit_entries("tenant.suspended", since, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .audit_entries("tenant.reactivated", since, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let (status, _) = admin
+        .call_err(
+            "set_tenant_status",
+            &[("slug", "no-such-org"), ("status", "suspended")],
+        )
+        .await;
+    assert_eq!(status, 404);
+}
