@@ -18,7 +18,7 @@ pub mod workspaces;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::account::AccountPage;
 use crate::account::get_me::get_me;
@@ -63,6 +63,32 @@ fn PageCsp() -> impl IntoView {
     server::set_page_csp();
 }
 
+/// A page whose code is split out of the main WebAssembly file and fetched when a person
+/// first opens it (`cargo leptos build --split`); the server renders it like any other.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(SignupRoute, SignupPage);
+lazy_page!(InvitationRoute, InvitationPage);
+lazy_page!(AccountRoute, AccountPage);
+lazy_page!(AdminRoute, AdminHomePage);
+lazy_page!(WorkspaceRoute, WorkspaceHomePage);
+lazy_page!(MembersRoute, MembersPage);
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -86,14 +112,14 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
-                <Route path=path!("/invite/:token") view=InvitationPage ssr=SsrMode::Async />
-                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                <Route path=path!("/admin") view=AdminHomePage ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug") view=WorkspaceHomePage ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug/members") view=MembersPage ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug") view=WorkspaceHomePage ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/members") view=MembersPage ssr=SsrMode::Async />
+                <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug") view={Lazy::<WorkspaceRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug") view={Lazy::<WorkspaceRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }
