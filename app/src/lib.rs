@@ -29,6 +29,7 @@ use crate::components::layout::Me;
 use crate::invitations::InvitationPage;
 use crate::members::MembersPage;
 use crate::workspaces::WorkspaceHomePage;
+use shared::personas::Persona;
 
 /// The HTML document around the app; runs on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -66,7 +67,7 @@ fn PageCsp() -> impl IntoView {
 /// A page whose code is split out of the main WebAssembly file and fetched when a person
 /// first opens it (`cargo leptos build --split`); the server renders it like any other.
 macro_rules! lazy_page {
-    ($route:ident, $page:ident) => {
+    ($route:ident, $view:expr) => {
         struct $route;
 
         #[lazy_route]
@@ -76,18 +77,32 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
+                $view.into_any()
             }
         }
     };
 }
 
-lazy_page!(SignupRoute, SignupPage);
-lazy_page!(InvitationRoute, InvitationPage);
-lazy_page!(AccountRoute, AccountPage);
-lazy_page!(AdminRoute, AdminHomePage);
-lazy_page!(WorkspaceRoute, WorkspaceHomePage);
-lazy_page!(MembersRoute, MembersPage);
+lazy_page!(SignupRoute, view! { <SignupPage /> });
+lazy_page!(InvitationRoute, view! { <InvitationPage /> });
+lazy_page!(AccountRoute, view! { <AccountPage /> });
+lazy_page!(AdminRoute, view! { <AdminHomePage /> });
+lazy_page!(
+    EndUserHomeRoute,
+    view! { <WorkspaceHomePage persona=Persona::EndUser /> }
+);
+lazy_page!(
+    BuilderHomeRoute,
+    view! { <WorkspaceHomePage persona=Persona::Builder /> }
+);
+lazy_page!(
+    EndUserMembersRoute,
+    view! { <MembersPage persona=Persona::EndUser /> }
+);
+lazy_page!(
+    BuilderMembersRoute,
+    view! { <MembersPage persona=Persona::Builder /> }
+);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -116,10 +131,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug") view={Lazy::<WorkspaceRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug") view={Lazy::<WorkspaceRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug") view={Lazy::<EndUserHomeRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug/members") view={Lazy::<EndUserMembersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug") view={Lazy::<BuilderHomeRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/members") view={Lazy::<BuilderMembersRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

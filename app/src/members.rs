@@ -8,7 +8,8 @@ pub mod remove_member;
 pub mod revoke_invitation;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
 use shared::members::{CreatedInvitation, MembersPage as Page};
 use shared::permissions::Role;
 use shared::personas::Persona;
@@ -17,7 +18,7 @@ use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_email};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::{format_date, format_time};
-use crate::workspaces::persona_of_path;
+use crate::workspaces::is_wrong_prefix;
 use change_member_role::ChangeMemberRole;
 use get_members_page::get_members_page;
 use invite_member::InviteMember;
@@ -32,12 +33,11 @@ struct Actions {
     revoke: ServerAction<RevokeInvitation>,
 }
 
+/// A workspace's members under one persona's prefix (the route decides which).
 #[component]
-pub fn MembersPage() -> impl IntoView {
+pub fn MembersPage(persona: Persona) -> impl IntoView {
     let params = use_params_map();
-    let location = use_location();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let persona = persona_of_path(&location.pathname.get_untracked()).unwrap_or(Persona::EndUser);
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let actions = Actions {
         invite: ServerAction::new(),
         change: ServerAction::new(),
@@ -47,7 +47,7 @@ pub fn MembersPage() -> impl IntoView {
     let page = Resource::new(
         move || {
             (
-                slug(),
+                slug.get(),
                 actions.invite.version().get(),
                 actions.change.version().get(),
                 actions.remove.version().get(),
@@ -56,11 +56,11 @@ pub fn MembersPage() -> impl IntoView {
         },
         |(slug, ..)| get_members_page(slug),
     );
-    let place = Place {
+    let place = Signal::derive(move || Place {
         persona: Some(persona),
-        slug: Some(slug()),
+        slug: Some(slug.get()),
         section: Section::Members,
-    };
+    });
     view! {
         <AppShell place crumbs=vec![("Members".to_owned(), None)]>
             <PageHeader title="Members" subtitle="Who belongs to this workspace, and what each of them may do." />
@@ -69,6 +69,10 @@ pub fn MembersPage() -> impl IntoView {
                     page.get()
                         .map(|result| match result {
                             Err(error) => view! { <ErrorView error /> }.into_any(),
+                            Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
+                                let path = format!("{}/members", page.tenant.home_path());
+                                view! { <Redirect path /> }.into_any()
+                            }
                             Ok(page) => view! { <MembersBody page actions /> }.into_any(),
                         })
                 }}

@@ -4,7 +4,7 @@ pub mod get_workspace_home;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_params_map;
 use shared::permissions::{Permission, Role};
 use shared::personas::Persona;
 use shared::tenants::WorkspaceHome;
@@ -14,12 +14,15 @@ use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::format_date;
 use get_workspace_home::get_workspace_home;
 
-/// The persona whose dashboard a path belongs to: `/builder/…` or `/app/…`.
-pub fn persona_of_path(path: &str) -> Option<Persona> {
-    path.trim_start_matches('/')
-        .split('/')
-        .next()
-        .and_then(Persona::from_url_segment)
+/// Whether loaded tenant data belongs under another persona's prefix (`/builder/acme` for an
+/// end-user organization). Data still showing from the previous page (another slug) does
+/// not count, or a navigation could bounce back.
+pub fn is_wrong_prefix(
+    tenant: &shared::tenants::TenantSummary,
+    slug: &str,
+    persona: Persona,
+) -> bool {
+    tenant.slug.as_str() == slug && tenant.variant.persona() != persona
 }
 
 /// The tenant permissions shown in "your role and permissions", in a sensible order.
@@ -31,18 +34,17 @@ pub const TENANT_PERMISSIONS: &[Permission] = &[
     Permission::OwnersManage,
 ];
 
+/// A workspace's home under one persona's prefix (the route decides which).
 #[component]
-pub fn WorkspaceHomePage() -> impl IntoView {
+pub fn WorkspaceHomePage(persona: Persona) -> impl IntoView {
     let params = use_params_map();
-    let location = use_location();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let persona = persona_of_path(&location.pathname.get_untracked()).unwrap_or(Persona::EndUser);
-    let home = Resource::new(slug, get_workspace_home);
-    let place = Place {
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let home = Resource::new(move || slug.get(), get_workspace_home);
+    let place = Signal::derive(move || Place {
         persona: Some(persona),
-        slug: Some(slug()),
+        slug: Some(slug.get()),
         section: Section::Home,
-    };
+    });
     view! {
         <AppShell place>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -50,7 +52,7 @@ pub fn WorkspaceHomePage() -> impl IntoView {
                     home.get()
                         .map(|result| match result {
                             Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(home) if home.tenant.variant.persona() != persona => {
+                            Ok(home) if is_wrong_prefix(&home.tenant, &slug.get(), persona) => {
                                 view! { <Redirect path=home.tenant.home_path() /> }.into_any()
                             }
                             Ok(home) => view! { <HomeBody home persona /> }.into_any(),

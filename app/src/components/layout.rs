@@ -42,9 +42,17 @@ struct NavItem {
     section: Section,
 }
 
-fn nav_items(place: &Place) -> Vec<NavItem> {
+fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
     let mut items = Vec::new();
     match (place.persona, &place.slug) {
+        // Pages outside any dashboard (the account) lead back to each of them.
+        (None, _) => items.extend(me.usable_personas().into_iter().filter_map(|persona| {
+            me.persona_home(persona).map(|href| NavItem {
+                label: persona.label(),
+                href,
+                section: Section::Home,
+            })
+        })),
         (Some(Persona::SuperAdmin), _) => items.push(NavItem {
             label: "Overview",
             href: "/admin".into(),
@@ -74,9 +82,10 @@ fn nav_items(place: &Place) -> Vec<NavItem> {
 }
 
 /// Signed-in pages render inside this; anonymous visitors are sent to sign in and back.
+/// `place` follows the URL, so switching organization or persona re-renders the frame.
 #[component]
 pub fn AppShell(
-    place: Place,
+    #[prop(into)] place: Signal<Place>,
     /// Breadcrumb trail after the workspace: (label, link).
     #[prop(optional)]
     crumbs: Vec<(String, Option<String>)>,
@@ -88,7 +97,7 @@ pub fn AppShell(
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || {
-                let place = place.clone();
+                let place = place.get();
                 let crumbs = crumbs.clone();
                 me.get()
                     .map(|result| match result {
@@ -125,7 +134,7 @@ fn Frame(
     crumbs: Vec<(String, Option<String>)>,
     children: Children,
 ) -> impl IntoView {
-    let items = nav_items(&place);
+    let items = nav_items(&place, &me);
     let current_workspace = place.slug.as_ref().and_then(|slug| {
         me.workspaces
             .iter()
@@ -283,11 +292,12 @@ fn OrgSwitcher(me: MeView, place: Place) -> impl IntoView {
 fn UserMenu(me: MeView) -> impl IntoView {
     view! {
         <details class="menu user-menu" data-testid="user-menu">
-            <summary aria-label="Your account">
+            <summary>
                 <span class="avatar" aria-hidden="true">
                     {me.name.as_str().chars().next().unwrap_or('?').to_string()}
                 </span>
                 <span class="user-name">{me.name.to_string()}</span>
+                <span class="visually-hidden">" (account menu)"</span>
             </summary>
             <div class="menu-panel">
                 <p class="muted">{me.email.to_string()}</p>

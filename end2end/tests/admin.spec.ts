@@ -1,0 +1,32 @@
+import { test, expect, hydrated, signIn, signUp, uniqueEmail, anotherPerson } from './fixtures';
+
+test('a super admin suspends a tenant: its members see a clear page until it is reactivated', async ({ page, browser }) => {
+  const member = await anotherPerson(browser);
+  await signUp(member.page, { name: 'Sue Spender', email: uniqueEmail('sue'), organization: 'Suspend Me' });
+  const home = new URL(member.page.url()).pathname;
+  const slug = home.split('/')[2];
+
+  await signIn(page, 'admin@atrium.example');
+  const row = page.getByTestId('tenants').locator(`tr[data-slug="${slug}"]`);
+  await row.getByRole('button', { name: 'Suspend' }).click();
+  await expect(row.getByText('suspended')).toBeVisible();
+
+  await member.page.reload();
+  await expect(member.page.getByRole('heading', { name: 'Workspace suspended' })).toBeVisible();
+  await expect(member.page.getByText('Suspend Me is suspended')).toBeVisible();
+
+  await row.getByRole('button', { name: 'Reactivate' }).click();
+  await expect(row.getByText('active')).toBeVisible();
+  await member.page.reload();
+  await hydrated(member.page);
+  await expect(member.page.getByRole('heading', { level: 1, name: 'Suspend Me' })).toBeVisible();
+  await member.context.close();
+});
+
+test('people who are not super admins get a refusal, not the console', async ({ page, guard }) => {
+  guard.allow(/status of 403/);
+  await signIn(page, 'olivia@acme.example');
+  const response = await page.goto('/admin');
+  expect(response!.status()).toBe(403);
+  await expect(page.getByText('only for super admins')).toBeVisible();
+});

@@ -1,0 +1,82 @@
+import { test, expect, hydrated, signIn } from './fixtures';
+
+test('the super admin lands on the platform console', async ({ page }) => {
+  await signIn(page, 'admin@atrium.example');
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Platform overview' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'Account']);
+  for (const name of ['Northwind Agency', 'Initech Partners', 'Acme Corp', 'Globex Enterprise']) {
+    await expect(page.getByTestId('tenants')).toContainText(name);
+  }
+  await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toContainText('Super Admin');
+});
+
+test('a builder lands on their builder workspace with builder navigation', async ({ page }) => {
+  await signIn(page, 'bea@northwind.example');
+  await expect(page).toHaveURL(/\/builder\/northwind$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Northwind Agency' })).toBeVisible();
+  await expect(page.getByText('Agency builder workspace · you are Owner')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Home', 'Members', 'Account']);
+  await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toHaveText(/^Builder\s*Northwind Agency$/);
+});
+
+test('an end user sees their organization, role and permissions', async ({ page }) => {
+  await signIn(page, 'victor@acme.example');
+  await expect(page).toHaveURL(/\/app\/acme$/);
+  await expect(page.getByText('you are Viewer')).toBeVisible();
+  const permissions = page.getByTestId('permissions');
+  await expect(permissions.locator('li.held')).toHaveCount(2);
+  await expect(permissions).toContainText('Not allowed: Invite members');
+  await expect(page.getByTestId('member-count')).toHaveText('5');
+});
+
+test('switching organization moves the URL and the navigation', async ({ page }) => {
+  await signIn(page, 'olivia@acme.example');
+  await page.getByTestId('org-switcher').locator('summary').click();
+  await page.getByRole('link', { name: /Globex Enterprise/ }).click();
+  await page.waitForURL('**/app/globex');
+  await expect(page.getByRole('heading', { level: 1, name: 'Globex Enterprise' })).toBeVisible();
+  await expect(page.getByText('you are Viewer')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' })).toHaveAttribute(
+    'href',
+    '/app/globex/members',
+  );
+});
+
+test('switching persona moves between the builder and end-user dashboards', async ({ page }) => {
+  await signIn(page, 'max@northwind.example');
+  await expect(page).toHaveURL(/\/builder\/northwind$/);
+  await page.getByTestId('persona-switcher').locator('summary').click();
+  await page.getByTestId('persona-switcher').getByRole('link', { name: 'End User' }).click();
+  await page.waitForURL('**/app/acme');
+  await expect(page.getByTestId('persona-switcher').locator('summary')).toHaveText('End User');
+  await expect(page.getByText('you are Viewer')).toBeVisible();
+});
+
+test('a phone gets the same pages, with the sidebar as a row of tabs', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, 'olivia@acme.example');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const box = await nav.boundingBox();
+  expect(box!.width).toBeGreaterThan(300);
+  await page.screenshot({ path: 'test-results/phone-home.png', fullPage: true });
+});
+
+test('dark mode is remembered across pages', async ({ page }) => {
+  await signIn(page, 'olivia@acme.example');
+  await page.getByTestId('user-menu').locator('summary').click();
+  await page.getByRole('button', { name: 'Dark' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe('rgb(15, 20, 25)');
+  await page.getByTestId('user-menu').locator('summary').click();
+  await page.getByRole('button', { name: 'System' }).click();
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /.*/);
+});
+

@@ -1,0 +1,169 @@
+"""Load-tests a release build of Atrium with wrk and reports figures against the budgets.
+
+Usage: scripts/bench [--write] [--runs N] [--seconds S]   (see scripts/bench)
+"""
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import zlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+PORT = 3300
+BASE = f"http://127.0.0.1:{PORT}"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_server(binary, site_root, data_dir):
+    env = dict(os.environ)
+    env.update(
+        ATRIUM_DATABASE__URL=f"sqlite://{data_dir}/bench.db",
+        ATRIUM_HTTP__LISTEN=f"127.0.0.1:{PORT}",
+        ATRIUM_HTTP__SITE_ROOT=str(site_root),
+        ATRIUM_LOG__FILTER="error",
+    )
+    server = subprocess.Popen([binary, "serve", "--demo"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    sys.exit("the server did not start")
+
+
+def sign_in(email, password):
+    data = f"email={email}&password={password}".encode()
+    request = urllib.request.Request(
+        f"{BASE}/rpc/sign_in", data=data, headers={"Accept": "application/json", "Origin": BASE}
+    )
+    with urllib.request.urlopen(request) as response:
+        cookie = response.headers["Set-Cookie"].split(";")[0]
+    return cookie
+
+
+def wrk(path, connections, seconds, headers):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    out = subprocess.run(command + [f"{BASE}{path}"], capture_output=True, text=True, check=True).stdout
+
+    def latency(percent):
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket.groups())) if socket else 0)
+    return {"rps": rps, "p50": latency(50), "p99": latency(99), "errors": errors}
+
+
+def sizes(path):
+    data = path.read_bytes()
+    return len(data), len(gzip.compress(data, 9)), len(brotli(data))
+
+
+def brotli(data):
+    result = subprocess.run(
+        ["node", "-e", "process.stdout.write(require('zlib').brotliCompressSync(require('fs').readFileSync(0),"
+         "{params:{[require('zlib').constants.BROTLI_PARAM_QUALITY]:11}}))"],
+        input=data, capture_output=True, check=True)
+    return result.stdout
+
+
+def wasm_report(site_root):
+    pkg = Path(site_root) / "pkg"
+    main = sizes(pkg / "atrium.wasm")
+    manifest = json.loads((pkg / "__wasm_split_manifest.json").read_text())
+    heaviest = None
+    for route, chunks in manifest.items():
+        total = [0, 0, 0]
+        for chunk in chunks:
+            for i, n in enumerate(sizes(pkg / f"{chunk}.wasm")):
+                total[i] += n
+        page = tuple(m + t for m, t in zip(main, total))
+        if heaviest is None or page[2] > heaviest[1][2]:
+            heaviest = (route.strip("_").rsplit("_", 1)[0].replace("_route_view", ""), page)
+    return main, heaviest
+
+
+def median(runs, key):
+    return statistics.median(run[key] for run in runs)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("site_root")
+    parser.add_argument("--write", action="store_true", help="record the report in docs/benchmarks.md")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        server = start_server(args.binary, args.site_root, data_dir)
+        try:
+            cookie = sign_in("olivia@acme.example", "atrium-demo-2026")
+            auth = [f"Cookie: {cookie}"]
+            # Warm up connections, caches and the SQLite page cache.
+            wrk("/api/v1/tenants/acme/members", 64, 2, auth)
+            wrk("/app/acme", 64, 2, auth + ["Accept: text/html"])
+            json_runs, page_runs = [], []
+            for _ in range(args.runs):
+                json_runs.append(wrk("/api/v1/tenants/acme/members", 256, args.seconds, auth))
+                page_runs.append(wrk("/app/acme", 128, args.seconds, auth + ["Accept: text/html"]))
+            rss_kb = int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{server.pid}/status").read_text()).group(1))
+        finally:
+            server.terminate()
+            server.wait()
+
+    ratios = [p["rps"] / j["rps"] for j, p in zip(json_runs, page_runs)]
+    (main_raw, main_gz, main_br), (page_name, (page_raw, page_gz, page_br)) = wasm_report(args.site_root)
+    kb = lambda n: f"{n / 1024:.0f} KB"
+    ok = lambda good: "✅" if good else "❌"
+
+    json_rps, json_p99 = median(json_runs, "rps"), median(json_runs, "p99")
+    page_rps, page_p99 = median(page_runs, "rps"), median(page_runs, "p99")
+    ratio = statistics.median(ratios)
+    errors = sum(r["errors"] for r in json_runs + page_runs)
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), platform.machine())
+
+    report = f"""## Latest run
+
+{datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")} · {os.cpu_count()} cores ({cpu}) · SQLite · wrk on the same machine over loopback · median of {args.runs} runs of {args.seconds} s each, JSON and page runs alternating.
+
+| what | measured | budget | |
+|---|---|---|---|
+| JSON read `GET /api/v1/tenants/acme/members` (session + membership + members query), 256 connections | {json_rps:,.0f} req/s · p50 {median(json_runs, "p50"):.2f} ms · p99 {json_p99:.2f} ms | ≥ 15,000 req/s · p99 ≤ 10 ms | {ok(json_rps >= 15000 and json_p99 <= 10)} |
+| Dashboard page `GET /app/acme` (auth + reads + server render), 128 connections | {page_rps:,.0f} pages/s · p50 {median(page_runs, "p50"):.2f} ms · p99 {page_p99:.2f} ms | ≥ 5,000 pages/s · p99 ≤ 20 ms | {ok(page_rps >= 5000 and page_p99 <= 20)} |
+| Page ÷ JSON throughput, same run | {ratio:.2f} (runs: {", ".join(f"{r:.2f}" for r in ratios)}) | ≥ 0.35 | {ok(ratio >= 0.35)} |
+| Errors (non-2xx, socket) during all runs | {errors} | 0 | {ok(errors == 0)} |
+| Server memory after the runs (RSS) | {rss_kb / 1024:.0f} MB | — | |
+| First-load WebAssembly (`atrium.wasm`) | {kb(main_raw)} raw · {kb(main_gz)} gzip · {kb(main_br)} brotli | ≤ 250 KB brotli (≤ 300 KB gzip) | {ok(main_br <= 250 * 1024 and main_gz <= 300 * 1024)} |
+| Heaviest page with its lazily loaded chunks ({page_name}) | {kb(page_raw)} raw · {kb(page_gz)} gzip · {kb(page_br)} brotli | — | |
+"""
+    print(report)
+    if args.write:
+        path = ROOT / "docs" / "benchmarks.md"
+        text = path.read_text()
+        start = text.index("## Latest run")
+        end = text.find("\n## ", start + 1)
+        path.write_text(text[:start] + report.rstrip() + "\n" + (text[end:] if end != -1 else ""))
+        print(f"recorded in {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
