@@ -17,11 +17,13 @@ pub struct OutgoingMail {
 }
 
 pub enum Mailer {
-    Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        from: Mailbox,
-    },
+    Smtp(Box<Smtp>),
     Log,
+}
+
+pub struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
 }
 
 impl Mailer {
@@ -38,7 +40,7 @@ impl Mailer {
             .unwrap_or("Atrium <no-reply@atrium.localhost>")
             .parse()
             .context("mail.from is not a valid mailbox")?;
-        Ok(Self::Smtp { transport, from })
+        Ok(Self::Smtp(Box::new(Smtp { transport, from })))
     }
 
     /// Sends (or logs) a message. Returns whether it went out by SMTP. A failed delivery is
@@ -50,7 +52,8 @@ impl Mailer {
                 tracing::info!(to = %mail.to, subject = %mail.subject, body = %mail.body, "email (SMTP not configured)");
                 false
             }
-            Self::Smtp { transport, from } => {
+            Self::Smtp(smtp) => {
+                let Smtp { transport, from } = smtp.as_ref();
                 let result = async {
                     let to: Mailbox = mail.to.as_str().parse().context("recipient")?;
                     let message = lettre::Message::builder()
