@@ -5,9 +5,12 @@
 //! [`RequestContext`] in the request's extensions; everything here reads it back.
 
 use http::header::{ACCEPT, COOKIE, RETRY_AFTER, SET_COOKIE};
+use std::sync::Arc;
+
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
 use leptos::prelude::*;
+use leptos::reactive::owner::with_context;
 use leptos_axum::ResponseOptions;
 use shared::AppError;
 
@@ -22,13 +25,14 @@ pub struct RequestContext {
     pub session_token: Option<String>,
 }
 
-fn parts() -> Option<Parts> {
-    use_context::<Parts>()
+/// Reads the request without cloning it (leptos_axum provides its `Parts` as context).
+fn with_parts<R>(read: impl FnOnce(&Parts) -> R) -> Option<R> {
+    with_context::<Parts, R>(read)
 }
 
-pub fn request_context() -> RequestContext {
-    parts()
-        .and_then(|p| p.extensions.get::<RequestContext>().cloned())
+pub fn request_context() -> Arc<RequestContext> {
+    with_parts(|p| p.extensions.get::<Arc<RequestContext>>().cloned())
+        .flatten()
         .unwrap_or_default()
 }
 
@@ -40,7 +44,7 @@ pub fn services() -> Result<Services, AppError> {
 
 /// The signed-in caller, or `Unauthenticated` (401).
 pub fn caller() -> Result<Caller, AppError> {
-    request_context().caller.ok_or_else(|| {
+    request_context().caller.clone().ok_or_else(|| {
         let err = AppError::Unauthenticated;
         report(&err);
         err
@@ -74,13 +78,14 @@ pub fn report(err: &AppError) {
 
 /// A plain HTML form post (JavaScript off), as opposed to a call from the app's client.
 pub fn is_form_post() -> bool {
-    parts().is_some_and(|p| {
+    with_parts(|p| {
         p.method == http::Method::POST
             && p.headers
                 .get(ACCEPT)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.contains("text/html"))
     })
+    .unwrap_or(false)
 }
 
 /// After a successful plain form post, sends the browser to `path`. Calls from the app's
@@ -102,12 +107,14 @@ pub fn set_cookie(value: &str) {
 
 /// A cookie sent by the browser.
 pub fn cookie(name: &str) -> Option<String> {
-    let parts = parts()?;
-    let header = parts.headers.get(COOKIE)?.to_str().ok()?;
-    header.split(';').find_map(|pair| {
-        let (key, value) = pair.trim().split_once('=')?;
-        (key == name).then(|| value.to_owned())
+    with_parts(|parts| {
+        let header = parts.headers.get(COOKIE)?.to_str().ok()?;
+        header.split(';').find_map(|pair| {
+            let (key, value) = pair.trim().split_once('=')?;
+            (key == name).then(|| value.to_owned())
+        })
     })
+    .flatten()
 }
 
 /// The theme the person chose, for the `<html>` element.

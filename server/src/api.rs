@@ -1,16 +1,32 @@
 //! The JSON API under `/api/v1`. Same services, same permission check as the pages; the
 //! caller comes from the session cookie (API tokens arrive with the public REST API).
 
+mod get_workspace;
 mod list_members;
 
+use app::server::RequestContext;
 use axum::Router;
+use axum::http::Extensions;
 use axum::routing::get;
+use services::Caller;
+use shared::AppError;
 
+use crate::http::errors::ApiError;
 use crate::startup::AppState;
 
 /// Every API route, as registered; the cross-tenant test walks this list.
-pub const ROUTES: &[&str] = &["/api/v1/tenants/{slug}/members"];
+pub const ROUTES: &[&str] = &["/api/v1/tenants/{slug}", "/api/v1/tenants/{slug}/members"];
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(ROUTES[0], get(list_members::list_members))
+    Router::new()
+        .route(ROUTES[0], get(get_workspace::get_workspace))
+        .route(ROUTES[1], get(list_members::list_members))
+}
+
+/// The signed-in caller of an API request, or 401.
+fn caller(extensions: &Extensions) -> Result<Caller, ApiError> {
+    extensions
+        .get::<std::sync::Arc<RequestContext>>()
+        .and_then(|ctx| ctx.caller.clone())
+        .ok_or(ApiError(AppError::Unauthenticated))
 }

@@ -1,5 +1,6 @@
 //! What every request passes through, and the small handlers outside the app.
 
+pub mod assets;
 pub mod context;
 pub mod csrf;
 pub mod errors;

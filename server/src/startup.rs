@@ -2,6 +2,7 @@
 //! port 0.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use app::{App, shell};
@@ -18,12 +19,14 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 
 use crate::http;
+use crate::http::assets::Assets;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub metrics: PrometheusHandle,
+    pub assets: Arc<Assets>,
 }
 
 pub struct Application {
@@ -49,10 +52,17 @@ impl Application {
             .site_addr(address)
             .env(leptos::config::Env::PROD)
             .build();
+        let site_root = std::path::Path::new(&services.settings().http.site_root);
+        let assets = Assets::load(site_root)
+            .with_context(|| format!("reading the browser assets in {}", site_root.display()))?;
+        if assets.is_empty() {
+            tracing::warn!(site_root = %site_root.display(), "no browser assets found: pages will not hydrate (build with `cargo leptos build`)");
+        }
         let state = AppState {
             leptos_options,
             services: services.clone(),
             metrics: crate::observability::metrics_handle(),
+            assets: Arc::new(assets),
         };
         Ok(Self {
             listener,
@@ -123,6 +133,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(http::healthz::healthz))
         .route("/metrics", get(http::metrics::metrics))
+        .route("/pkg/{*file}", get(http::assets::serve))
+        .route("/favicon.svg", get(http::assets::serve))
         .merge(crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())

@@ -49,6 +49,10 @@ pub struct SessionSettings {
     pub idle_timeout_minutes: u64,
     /// A session ends this long after sign-in, however active.
     pub absolute_timeout_hours: u64,
+    /// How long a server keeps its copy of a session and of a person's memberships. Changes
+    /// made through this server take effect at once; with several servers on one PostgreSQL
+    /// database, this bounds how long another server lags behind. `0` disables the copies.
+    pub cache_seconds: u64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -97,6 +101,7 @@ impl Settings {
             .set_default("http.site_root", "target/site")?
             .set_default("sessions.idle_timeout_minutes", 24 * 60)?
             .set_default("sessions.absolute_timeout_hours", 14 * 24)?
+            .set_default("sessions.cache_seconds", 5)?
             .set_default("auth.hash_queue_timeout_ms", 3000)?
             .set_default("auth.account_lockout_threshold", 10)?
             .set_default("auth.ip_lockout_threshold", 50)?

@@ -28,8 +28,12 @@ struct Inner {
 impl Services {
     /// Connects to the database, applies migrations and prepares the hasher and mailer.
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
-        let store =
-            Store::connect(&settings.database.url, settings.database.max_connections).await?;
+        let store = Store::connect(
+            &settings.database.url,
+            settings.database.max_connections,
+            Duration::from_secs(settings.sessions.cache_seconds),
+        )
+        .await?;
         store.migrate().await?;
         Self::with_store(settings, store)
     }

@@ -15,6 +15,7 @@
 //! [`PlatformAccess`](crate::PlatformAccess).
 
 use std::str::FromStr as _;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -26,8 +27,10 @@ use sqlx::sqlite::{
 use tracing::instrument;
 
 use crate::authz::{PlatformAccess, TenantAccess};
+use access_cache::{AccessCache, Invalidation};
 use shared::ids::TenantId;
 
+pub mod access_cache;
 pub mod audit;
 pub mod invitations;
 pub mod memberships;
@@ -56,9 +59,18 @@ pub(crate) enum Backend {
 }
 
 /// Handle to the database; cheap to clone.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     pub(crate) backend: Backend,
+    pub(crate) cache: Arc<AccessCache>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend_name())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Pool figures for `/metrics` and the health page.
@@ -105,7 +117,12 @@ impl Store {
     /// Connects to the database named by `url`; SQLite files (and their folder) are created
     /// when missing.
     #[instrument(skip_all)]
-    pub async fn connect(url: &SecretString, max_connections: u32) -> anyhow::Result<Self> {
+    pub async fn connect(
+        url: &SecretString,
+        max_connections: u32,
+        cache_ttl: Duration,
+    ) -> anyhow::Result<Self> {
+        let cache = Arc::new(AccessCache::new(cache_ttl));
         let url = url.expose_secret();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
@@ -117,6 +134,7 @@ impl Store {
                 .context("connecting to PostgreSQL")?;
             return Ok(Self {
                 backend: Backend::Postgres(pool),
+                cache,
             });
         }
         if !url.starts_with("sqlite:") {
@@ -151,6 +169,7 @@ impl Store {
             .context("opening SQLite readers")?;
         Ok(Self {
             backend: Backend::Sqlite { writer, reader },
+            cache,
         })
     }
 
@@ -214,7 +233,11 @@ impl Store {
             Backend::Sqlite { writer, .. } => TxInner::Sqlite(writer.begin().await?),
             Backend::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
-        Ok(Tx { inner })
+        Ok(Tx {
+            inner,
+            cache: self.cache.clone(),
+            invalidations: Vec::new(),
+        })
     }
 
     /// Data of the one tenant the caller was admitted to.
@@ -232,8 +255,11 @@ impl Store {
 }
 
 /// A write transaction on either backend. Dropping it without [`Tx::commit`] rolls back.
+/// The access-cache entries its writes affect are dropped when it commits.
 pub struct Tx {
     pub(crate) inner: TxInner,
+    cache: Arc<AccessCache>,
+    invalidations: Vec<Invalidation>,
 }
 
 pub(crate) enum TxInner {
@@ -247,7 +273,15 @@ impl Tx {
             TxInner::Sqlite(tx) => tx.commit().await?,
             TxInner::Postgres(tx) => tx.commit().await?,
         }
+        for change in self.invalidations {
+            self.cache.apply(change);
+        }
         Ok(())
+    }
+
+    /// Records that this transaction's writes change what the access cache holds.
+    pub(crate) fn invalidates(&mut self, change: Invalidation) {
+        self.invalidations.push(change);
     }
 
     pub fn dialect(&self) -> Dialect {

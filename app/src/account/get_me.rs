@@ -7,7 +7,7 @@ use shared::accounts::Me;
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     use crate::server;
 
-    let Some(caller) = server::request_context().caller else {
+    let Some(caller) = server::request_context().caller.clone() else {
         return Ok(None);
     };
     let svc = server::services()?;

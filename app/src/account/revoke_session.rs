@@ -9,8 +9,8 @@ pub async fn revoke_session(id: SessionId) -> Result<(), AppError> {
 
     let caller = server::caller()?;
     let svc = server::services()?;
-    let client = server::request_context().client;
-    services::accounts::revoke_session(&svc, &caller, &client, id)
+    let ctx = server::request_context();
+    services::accounts::revoke_session(&svc, &caller, &ctx.client, id)
         .await
         .map_err(server::fail)
 }

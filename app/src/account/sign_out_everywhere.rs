@@ -9,8 +9,8 @@ pub async fn sign_out_everywhere() -> Result<u64, AppError> {
 
     let caller = server::caller()?;
     let svc = server::services()?;
-    let client = server::request_context().client;
-    let ended = services::accounts::sign_out_everywhere(&svc, &caller, &client)
+    let ctx = server::request_context();
+    let ended = services::accounts::sign_out_everywhere(&svc, &caller, &ctx.client)
         .await
         .map_err(server::fail)?;
     server::set_cookie(&cookie::clear_session_cookie(svc.settings()));

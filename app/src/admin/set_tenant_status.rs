@@ -9,8 +9,8 @@ pub async fn set_tenant_status(slug: String, status: TenantStatus) -> Result<(),
 
     let caller = server::caller()?;
     let svc = server::services()?;
-    let client = server::request_context().client;
-    services::platform::set_tenant_status(&svc, &caller, &client, &slug, status)
+    let ctx = server::request_context();
+    services::platform::set_tenant_status(&svc, &caller, &ctx.client, &slug, status)
         .await
         .map_err(server::fail)
 }

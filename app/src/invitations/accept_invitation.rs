@@ -8,8 +8,8 @@ pub async fn accept_invitation(token: String) -> Result<String, AppError> {
 
     let caller = server::caller()?;
     let svc = server::services()?;
-    let client = server::request_context().client;
-    let path = services::tenants::invitations::accept(&svc, &caller, &client, &token)
+    let ctx = server::request_context();
+    let path = services::tenants::invitations::accept(&svc, &caller, &ctx.client, &token)
         .await
         .map_err(server::fail)?;
     server::redirect_form_post(&path);

@@ -12,9 +12,13 @@ pub async fn join_with_invitation(
     use services::auth::cookie;
 
     let svc = server::services()?;
-    let client = server::request_context().client;
+    let ctx = server::request_context();
     let (session, path) = services::tenants::invitations::accept_with_new_account(
-        &svc, &client, &token, &name, &password,
+        &svc,
+        &ctx.client,
+        &token,
+        &name,
+        &password,
     )
     .await
     .map_err(server::fail)?;

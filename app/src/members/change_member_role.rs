@@ -9,8 +9,8 @@ pub async fn change_member_role(slug: String, user_id: UserId, role: Role) -> Re
 
     let caller = server::caller()?;
     let svc = server::services()?;
-    let client = server::request_context().client;
-    services::tenants::members::change(&svc, &caller, &client, &slug, user_id, Some(role))
+    let ctx = server::request_context();
+    services::tenants::members::change(&svc, &caller, &ctx.client, &slug, user_id, Some(role))
         .await
         .map_err(server::fail)
 }

@@ -13,8 +13,8 @@ pub async fn invite_member(
 
     let caller = server::caller()?;
     let svc = server::services()?;
-    let client = server::request_context().client;
-    services::tenants::invitations::invite(&svc, &caller, &client, &slug, &email, role)
+    let ctx = server::request_context();
+    services::tenants::invitations::invite(&svc, &caller, &ctx.client, &slug, &email, role)
         .await
         .map_err(server::fail)
 }

@@ -8,8 +8,8 @@ pub async fn remove_member(slug: String, user_id: UserId) -> Result<(), AppError
 
     let caller = server::caller()?;
     let svc = server::services()?;
-    let client = server::request_context().client;
-    services::tenants::members::change(&svc, &caller, &client, &slug, user_id, None)
+    let ctx = server::request_context();
+    services::tenants::members::change(&svc, &caller, &ctx.client, &slug, user_id, None)
         .await
         .map_err(server::fail)
 }

@@ -8,8 +8,8 @@ pub async fn revoke_invitation(slug: String, id: InvitationId) -> Result<(), App
 
     let caller = server::caller()?;
     let svc = server::services()?;
-    let client = server::request_context().client;
-    services::tenants::invitations::revoke(&svc, &caller, &client, &slug, id)
+    let ctx = server::request_context();
+    services::tenants::invitations::revoke(&svc, &caller, &ctx.client, &slug, id)
         .await
         .map_err(server::fail)
 }

@@ -2,6 +2,7 @@
 //! session cookie, resolved once per request) and the client's address and user agent.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use app::server::RequestContext;
 use axum::extract::{ConnectInfo, Request, State};
@@ -85,11 +86,11 @@ pub async fn request_context(
         _ => None,
     };
 
-    req.extensions_mut().insert(RequestContext {
+    req.extensions_mut().insert(Arc::new(RequestContext {
         caller,
         client,
         session_token: token,
-    });
+    }));
     let mut response = next.run(req).await;
     super::headers::apply(response.headers_mut(), settings.is_https());
     if stale_cookie

@@ -329,7 +329,7 @@ const PAGES: &[&str] = &[
     "/builder/{slug}/members",
 ];
 
-const API: &[&str] = &["/api/v1/tenants/{slug}/members"];
+const API: &[&str] = &["/api/v1/tenants/{slug}", "/api/v1/tenants/{slug}/members"];
 
 #[tokio::test]
 async fn another_tenants_ids_never_reach_its_data() {

@@ -52,11 +52,8 @@ pub async fn resolve(svc: &Services, token: &str) -> Result<Option<Caller>> {
     if !tokens::looks_like_token(token) {
         return Ok(None);
     }
-    let Some(found) = svc
-        .store()
-        .session_by_token_hash(&tokens::hash_token(token))
-        .await?
-    else {
+    let token_hash = tokens::hash_token(token);
+    let Some(found) = svc.store().session_by_token_hash(&token_hash).await? else {
         return Ok(None);
     };
     let now = crate::time::now();
@@ -68,7 +65,7 @@ pub async fn resolve(svc: &Services, token: &str) -> Result<Option<Caller>> {
         return Ok(None);
     }
     if now - found.last_seen_at > TOUCH_EVERY {
-        svc.store().touch_session(found.session_id, now).await?;
+        svc.store().touch_session(&token_hash, &found, now).await?;
     }
     Ok(Some(Caller {
         user_id: found.user_id,

@@ -6,8 +6,17 @@ use shared::members::MemberView;
 use shared::permissions::Role;
 use tracing::instrument;
 
+use chrono::{DateTime, Utc};
+
+use super::access_cache::Invalidation;
 use super::{Dialect, TenantData, Tx, on_tx, with_reader};
 use crate::error::Result;
+
+#[derive(Clone, Debug, Default)]
+pub struct HomeCounts {
+    pub roles: Vec<(Role, i64)>,
+    pub open_invitations: i64,
+}
 
 impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
@@ -23,14 +32,27 @@ impl TenantData<'_> {
         .await)?)
     }
 
+    /// Members per role and open invitations, in one round trip (the workspace home).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn role_counts(&self) -> Result<Vec<(Role, i64)>> {
-        Ok(with_reader!(self.store, pool => sqlx::query_as(
-            "SELECT role, COUNT(*) FROM memberships WHERE tenant_id = $1 GROUP BY role",
+    pub async fn home_counts(&self, now: DateTime<Utc>) -> Result<HomeCounts> {
+        let rows: Vec<(String, i64)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT role, COUNT(*) FROM memberships WHERE tenant_id = $1 GROUP BY role
+             UNION ALL
+             SELECT 'invitations', COUNT(*) FROM invitations
+             WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
         )
         .bind(self.tenant)
+        .bind(now)
         .fetch_all(pool)
-        .await)?)
+        .await)?;
+        let mut counts = HomeCounts::default();
+        for (label, n) in rows {
+            match label.parse::<Role>() {
+                Ok(role) => counts.roles.push((role, n)),
+                Err(_) => counts.open_invitations = n,
+            }
+        }
+        Ok(counts)
     }
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
@@ -92,6 +114,7 @@ impl TenantData<'_> {
             .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;
+        tx.invalidates(Invalidation::MembershipsOf(user));
         Ok(())
     }
 
@@ -103,6 +126,7 @@ impl TenantData<'_> {
             .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;
+        tx.invalidates(Invalidation::MembershipsOf(user));
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ use shared::slug::Slug;
 use shared::tenants::{TenantRow, TenantSummary};
 use tracing::instrument;
 
+use super::access_cache::Invalidation;
 use super::{PlatformData, Tx, on_tx, with_reader};
 use crate::error::Result;
 
@@ -96,6 +97,7 @@ impl PlatformData<'_> {
             .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;
+        tx.invalidates(Invalidation::AllMemberships);
         Ok(())
     }
 }

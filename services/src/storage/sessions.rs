@@ -8,6 +8,7 @@ use shared::personas::PersonaSet;
 use shared::platform::UserStatus;
 use tracing::instrument;
 
+use super::access_cache::Invalidation;
 use super::{Store, Tx, on_tx, with_reader, with_writer};
 use crate::error::Result;
 
@@ -45,9 +46,13 @@ pub struct SessionRow {
 }
 
 impl Store {
+    /// The live session holding this token hash (from the access cache when it has it).
     #[instrument(skip_all)]
     pub async fn session_by_token_hash(&self, token_hash: &[u8]) -> Result<Option<SessionLookup>> {
-        Ok(with_reader!(self, pool => sqlx::query_as(
+        if let Some(hit) = self.cache.session(token_hash) {
+            return Ok(Some(hit));
+        }
+        let found: Option<SessionLookup> = with_reader!(self, pool => sqlx::query_as(
             "SELECT s.id AS session_id, s.user_id, s.last_seen_at, s.expires_at,
                     u.email, u.name, u.personas, u.status
              FROM sessions s JOIN users u ON u.id = s.user_id
@@ -55,7 +60,12 @@ impl Store {
         )
         .bind(token_hash)
         .fetch_optional(pool)
-        .await)?)
+        .await)?;
+        if let Some(session) = &found {
+            self.cache
+                .remember_session(token_hash.to_vec(), session.clone());
+        }
+        Ok(found)
     }
 
     #[instrument(skip_all)]
@@ -77,14 +87,28 @@ impl Store {
         Ok(())
     }
 
+    /// Records activity on a session (and in the cached copy, so the next request does not
+    /// write again).
     #[instrument(skip_all)]
-    pub async fn touch_session(&self, id: SessionId, at: DateTime<Utc>) -> Result<()> {
+    pub async fn touch_session(
+        &self,
+        token_hash: &[u8],
+        session: &SessionLookup,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         with_writer!(self, pool => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
             .bind(at)
-            .bind(id)
+            .bind(session.session_id)
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
+        self.cache.remember_session(
+            token_hash.to_vec(),
+            SessionLookup {
+                last_seen_at: at,
+                ..session.clone()
+            },
+        );
         Ok(())
     }
 
@@ -105,6 +129,7 @@ impl Store {
         .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
+        self.cache.apply(Invalidation::SessionsOf(user));
         Ok(done == 1)
     }
 
@@ -123,6 +148,7 @@ impl Store {
         .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
+        self.cache.forget_session(token_hash);
         Ok(())
     }
 
@@ -169,6 +195,7 @@ impl Tx {
         .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;
+        self.invalidates(Invalidation::SessionsOf(user));
         Ok(done)
     }
 }

@@ -11,6 +11,9 @@ use shared::slug::Slug;
 use shared::tenants::TenantSummary;
 use tracing::instrument;
 
+use std::sync::Arc;
+
+use super::access_cache::Invalidation;
 use super::{Store, Tx, on_tx, with_reader};
 use crate::error::{Result, is_unique_violation};
 
@@ -32,13 +35,6 @@ pub struct MembershipLookup {
     pub tenant_created_at: DateTime<Utc>,
 }
 
-#[derive(sqlx::FromRow)]
-struct WorkspaceRow {
-    #[sqlx(flatten)]
-    tenant: TenantSummary,
-    role: Role,
-}
-
 impl Store {
     /// Whether any tenant exists (an empty database gets the demo data).
     #[instrument(skip_all)]
@@ -58,41 +54,49 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// The person's membership in the tenant with this slug, if any: the lookup behind
-    /// every tenant-scoped request.
+    /// Every tenant the person belongs to, with their role (from the access cache when it
+    /// has them): the lookup behind the navigation and every tenant-scoped request.
     #[instrument(skip_all)]
-    pub async fn membership_by_slug(
-        &self,
-        user: UserId,
-        slug: &Slug,
-    ) -> Result<Option<MembershipLookup>> {
-        Ok(with_reader!(self, pool => sqlx::query_as(
+    pub async fn memberships_of(&self, user: UserId) -> Result<Arc<Vec<MembershipLookup>>> {
+        if let Some(hit) = self.cache.memberships(user) {
+            return Ok(hit);
+        }
+        let rows: Vec<MembershipLookup> = with_reader!(self, pool => sqlx::query_as(
             "SELECT t.id, t.slug, t.name, t.variant, t.status, m.role, t.created_at AS tenant_created_at
-             FROM tenants t JOIN memberships m ON m.tenant_id = t.id
-             WHERE t.slug = $1 AND m.user_id = $2",
-        )
-        .bind(slug)
-        .bind(user)
-        .fetch_optional(pool)
-        .await)?)
-    }
-
-    /// Every tenant the person belongs to, by name.
-    #[instrument(skip_all)]
-    pub async fn workspaces_of(&self, user: UserId) -> Result<Vec<Workspace>> {
-        let rows: Vec<WorkspaceRow> = with_reader!(self, pool => sqlx::query_as(
-            "SELECT t.id, t.slug, t.name, t.variant, t.status, m.role
              FROM memberships m JOIN tenants t ON t.id = m.tenant_id
              WHERE m.user_id = $1 ORDER BY t.name",
         )
         .bind(user)
         .fetch_all(pool)
         .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Workspace {
-                tenant: r.tenant,
-                role: r.role,
+        let rows = Arc::new(rows);
+        self.cache.remember_memberships(user, rows.clone());
+        Ok(rows)
+    }
+
+    /// The person's membership in the tenant with this slug, if any.
+    pub async fn membership_by_slug(
+        &self,
+        user: UserId,
+        slug: &Slug,
+    ) -> Result<Option<MembershipLookup>> {
+        Ok(self
+            .memberships_of(user)
+            .await?
+            .iter()
+            .find(|m| m.tenant.slug == *slug)
+            .cloned())
+    }
+
+    /// Every tenant the person belongs to, by name.
+    pub async fn workspaces_of(&self, user: UserId) -> Result<Vec<Workspace>> {
+        Ok(self
+            .memberships_of(user)
+            .await?
+            .iter()
+            .map(|m| Workspace {
+                tenant: m.tenant.clone(),
+                role: m.role,
             })
             .collect())
     }
@@ -153,6 +157,7 @@ impl Tx {
         .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;
+        self.invalidates(Invalidation::MembershipsOf(user));
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use shared::personas::PersonaSet;
 use shared::platform::UserStatus;
 use tracing::instrument;
 
+use super::access_cache::Invalidation;
 use super::{Store, Tx, on_tx, with_reader, with_writer};
 use crate::error::{Result, is_unique_violation};
 use shared::AppError;
@@ -98,6 +99,7 @@ impl Tx {
             .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;
+        self.invalidates(Invalidation::SessionsOf(id));
         Ok(())
     }
 

@@ -13,16 +13,16 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
     authz::require(&access, Permission::TenantView)?;
     let data = svc.store().tenant(&access);
+    let home_counts = data.home_counts(crate::time::now()).await?;
     let counts = if access.role().can(Permission::MembersView) {
-        data.role_counts().await?
+        home_counts.roles
     } else {
         Vec::new()
     };
-    let pending_invitations = if access.role().can(Permission::MembersInvite) {
-        Some(data.open_invitations(crate::time::now()).await?.len() as u64)
-    } else {
-        None
-    };
+    let pending_invitations = access
+        .role()
+        .can(Permission::MembersInvite)
+        .then(|| u64::try_from(home_counts.open_invitations).unwrap_or(0));
     let role_counts: Vec<(Role, u64)> = Role::ALL
         .iter()
         .map(|role| {
