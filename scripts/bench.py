@@ -148,7 +148,7 @@ def main():
 
 | what | measured | budget | |
 |---|---|---|---|
-| JSON read `GET /api/v1/tenants/acme/members` (session + membership + members query), 256 connections | {json_rps:,.0f} req/s · p50 {median(json_runs, "p50"):.2f} ms · p99 {json_p99:.2f} ms | ≥ 15,000 req/s · p99 ≤ 10 ms | {ok(json_rps >= 15000 and json_p99 <= 10)} |
+| JSON read `GET /api/v1/tenants/acme/members` (session and membership from the access cache, one indexed query), 256 connections | {json_rps:,.0f} req/s · p50 {median(json_runs, "p50"):.2f} ms · p99 {json_p99:.2f} ms | ≥ 15,000 req/s · p99 ≤ 10 ms | {ok(json_rps >= 15000 and json_p99 <= 10)} |
 | Dashboard page `GET /app/acme` (auth + reads + server render), 128 connections | {page_rps:,.0f} pages/s · p50 {median(page_runs, "p50"):.2f} ms · p99 {page_p99:.2f} ms | ≥ 5,000 pages/s · p99 ≤ 20 ms | {ok(page_rps >= 5000 and page_p99 <= 20)} |
 | The same data as JSON, `GET /api/v1/tenants/acme`, 128 connections | {median(same_runs, "rps"):,.0f} req/s · p99 {median(same_runs, "p99"):.2f} ms | — | |
 | Page ÷ JSON for the same data, same run | {ratio:.2f} (runs: {", ".join(f"{r:.2f}" for r in ratios)}) | ≥ 0.35 | {ok(ratio >= 0.35)} |
