@@ -62,7 +62,11 @@ test('a phone gets the same pages, with the sidebar as a row of tabs', async ({ 
   expect(overflow).toBeLessThanOrEqual(0);
   const box = await nav.boundingBox();
   expect(box!.width).toBeGreaterThan(300);
-  await page.screenshot({ path: 'test-results/phone-home.png', fullPage: true });
+  await page.goto('/app/acme/members');
+  await hydrated(page);
+  const tableOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(tableOverflow, 'wide tables scroll inside their panel, not the page').toBeLessThanOrEqual(0);
+  await page.screenshot({ path: 'test-results/phone-members.png', fullPage: true });
 });
 
 test('dark mode is remembered across pages', async ({ page }) => {
