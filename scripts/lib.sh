@@ -57,7 +57,7 @@ ensure_tools() {
 # A fingerprint of everything the release build reads, so an unchanged checkout starts
 # without rebuilding.
 source_fingerprint() {
-  (cd "$ROOT" && find Cargo.toml Cargo.lock .cargo app frontend server services shared style public migrations \
+  (cd "$ROOT" && find Cargo.toml Cargo.lock app frontend server services shared style public migrations \
       -type f -not -path '*/node_modules/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 }
 
