@@ -1,9 +1,16 @@
-//! The signed-in person's own page: profile, sessions, signing out everywhere.
+//! The signed-in person's own page: profile, two-factor sign-in, sessions, signing out
+//! everywhere.
 
+pub mod confirm_totp_setup;
+pub mod disable_two_factor;
 pub mod get_me;
+pub mod get_two_factor;
 pub mod list_sessions;
+pub mod regenerate_backup_codes;
 pub mod revoke_session;
+mod security;
 pub mod sign_out_everywhere;
+pub mod start_totp_setup;
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
@@ -26,6 +33,7 @@ pub fn AccountPage() -> impl IntoView {
         <AppShell place>
             <PageHeader title="Account" subtitle="Your profile and the devices signed in to it." />
             <Profile />
+            <security::TwoFactorSection />
             <Sessions />
         </AppShell>
     }

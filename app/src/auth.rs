@@ -5,12 +5,15 @@ pub mod sign_in;
 pub mod sign_out;
 pub mod sign_up;
 mod signup_page;
+mod two_factor_page;
+pub mod verify_second_factor;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 pub use login_page::LoginPage;
 pub use signup_page::SignupPage;
+pub use two_factor_page::TwoFactorPage;
 
 use crate::components::errors::ErrorView;
 use crate::components::layout::Me;
@@ -20,6 +23,22 @@ pub fn safe_return_path(next: Option<&str>) -> Option<String> {
     let next = next?.trim();
     let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
     (local && !next.contains(['\r', '\n'])).then(|| next.to_owned())
+}
+
+/// The second step of signing in, carrying where to go afterwards when that is a plain
+/// local path (anything fancier is dropped rather than encoded).
+pub fn second_step_path(next: Option<&str>) -> String {
+    const PATH: &str = "/login/two-factor";
+    match next {
+        Some(next)
+            if next
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b)) =>
+        {
+            format!("{PATH}?next={next}")
+        }
+        _ => PATH.to_owned(),
+    }
 }
 
 /// `/`: your home when signed in, the sign-in page otherwise.
@@ -49,6 +68,19 @@ pub fn navigate_hard(path: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_second_step_keeps_plain_return_paths_only() {
+        assert_eq!(second_step_path(None), "/login/two-factor");
+        assert_eq!(
+            second_step_path(Some("/app/acme/members")),
+            "/login/two-factor?next=/app/acme/members"
+        );
+        assert_eq!(
+            second_step_path(Some("/app/acme?x=1&y=2")),
+            "/login/two-factor"
+        );
+    }
 
     #[test]
     fn only_local_paths_come_back() {

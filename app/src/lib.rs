@@ -23,7 +23,7 @@ use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 use crate::account::AccountPage;
 use crate::account::get_me::get_me;
 use crate::admin::AdminHomePage;
-use crate::auth::{HomeRedirect, LoginPage, SignupPage};
+use crate::auth::{HomeRedirect, LoginPage, SignupPage, TwoFactorPage};
 use crate::components::errors::NotFoundPage;
 use crate::components::layout::Me;
 use crate::invitations::InvitationPage;
@@ -84,6 +84,7 @@ macro_rules! lazy_page {
 }
 
 lazy_page!(SignupRoute, view! { <SignupPage /> });
+lazy_page!(TwoFactorRoute, view! { <TwoFactorPage /> });
 lazy_page!(InvitationRoute, view! { <InvitationPage /> });
 lazy_page!(AccountRoute, view! { <AccountPage /> });
 lazy_page!(AdminRoute, view! { <AdminHomePage /> });
@@ -127,6 +128,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/login/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />

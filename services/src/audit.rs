@@ -16,6 +16,11 @@ pub mod actions {
     pub const SIGN_OUT_EVERYWHERE: &str = "auth.sign_out_everywhere";
     pub const SESSION_REVOKED: &str = "auth.session_revoked";
     pub const SIGN_UP: &str = "auth.sign_up";
+    pub const SECOND_FACTOR_PASSED: &str = "auth.second_factor_passed";
+    pub const SECOND_FACTOR_FAILED: &str = "auth.second_factor_failed";
+    pub const TWO_FACTOR_ENABLED: &str = "auth.two_factor_enabled";
+    pub const TWO_FACTOR_DISABLED: &str = "auth.two_factor_disabled";
+    pub const BACKUP_CODES_REGENERATED: &str = "auth.backup_codes_regenerated";
     pub const SUPER_ADMIN_CREATED: &str = "platform.super_admin_created";
     pub const TENANT_CREATED: &str = "tenant.created";
     pub const TENANT_SUSPENDED: &str = "tenant.suspended";

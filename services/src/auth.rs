@@ -7,3 +7,4 @@ pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
 pub mod throttle;
+pub mod two_factor;

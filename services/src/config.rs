@@ -17,6 +17,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     #[serde(default)]
     pub mail: MailSettings,
+    pub secrets: SecretsSettings,
     /// Load the demo tenants and people into an empty database at start-up.
     pub demo: bool,
     pub log: LogSettings,
@@ -83,6 +84,15 @@ pub struct MailSettings {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+pub struct SecretsSettings {
+    /// The server key that encrypts secrets at rest (TOTP secrets, later provider keys):
+    /// base64 of 32 random bytes. Every server of one deployment needs the same key.
+    pub server_key: Option<SecretString>,
+    /// Where the key is kept when `server_key` is not set; created on first start.
+    pub key_file: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
 pub struct LogSettings {
     /// `pretty` for people, `json` for log collectors.
     pub format: String,
@@ -109,6 +119,7 @@ impl Settings {
             .set_default("auth.lockout_minutes", 15)?
             .set_default("auth.attempts_per_minute_per_ip", 60)?
             .set_default("auth.invitation_days", 7)?
+            .set_default("secrets.key_file", "data/server.key")?
             .set_default("demo", false)?
             .set_default("log.format", "pretty")?
             .set_default("log.filter", "info,sqlx=warn,tower_http=warn")?;
@@ -165,6 +176,23 @@ impl Settings {
 
     pub fn hash_queue_timeout(&self) -> Duration {
         Duration::from_millis(self.auth.hash_queue_timeout_ms)
+    }
+
+    /// The server key: from `secrets.server_key` when set, otherwise from the key file,
+    /// created with a new random key on first start.
+    pub fn secret_box(&self) -> anyhow::Result<crate::crypto::SecretBox> {
+        if let Some(key) = &self.secrets.server_key {
+            return crate::crypto::SecretBox::from_base64(key.expose_secret());
+        }
+        let path = Path::new(&self.secrets.key_file);
+        let (secret_box, created) = crate::crypto::SecretBox::from_file_or_create(path)?;
+        if created {
+            tracing::warn!(
+                file = %path.display(),
+                "created a new server key; keep this file (and back it up): the secrets it encrypts cannot be read without it"
+            );
+        }
+        Ok(secret_box)
     }
 
     /// The database URL with any password removed, for logs.

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod authz;
 pub mod client;
 pub mod config;
+pub mod crypto;
 pub mod demo;
 pub mod error;
 pub mod mail;

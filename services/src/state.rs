@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use crate::auth::passwords::PasswordHasher;
 use crate::auth::rate_limit::AddressLimiter;
 use crate::config::Settings;
+use crate::crypto::SecretBox;
 use crate::mail::Mailer;
 use crate::storage::Store;
 
@@ -23,6 +24,8 @@ struct Inner {
     hasher: PasswordHasher,
     mailer: Mailer,
     sign_in_limiter: AddressLimiter,
+    second_factor_limiter: AddressLimiter,
+    secrets: SecretBox,
 }
 
 impl Services {
@@ -43,6 +46,9 @@ impl Services {
             PasswordHasher::new(settings.hash_concurrency(), settings.hash_queue_timeout())?;
         let mailer = Mailer::from_settings(&settings.mail).context("configuring email")?;
         let sign_in_limiter = AddressLimiter::per_minute(settings.auth.attempts_per_minute_per_ip);
+        let second_factor_limiter =
+            AddressLimiter::per_minute(settings.auth.attempts_per_minute_per_ip);
+        let secrets = settings.secret_box().context("loading the server key")?;
         let services = Self {
             inner: Arc::new(Inner {
                 settings,
@@ -50,6 +56,8 @@ impl Services {
                 hasher,
                 mailer,
                 sign_in_limiter,
+                second_factor_limiter,
+                secrets,
             }),
         };
         services.spawn_housekeeping();
@@ -77,6 +85,16 @@ impl Services {
         &self.inner.sign_in_limiter
     }
 
+    /// Budget for second-factor attempts (codes, backup codes), per client address.
+    pub fn second_factor_limiter(&self) -> &AddressLimiter {
+        &self.inner.second_factor_limiter
+    }
+
+    /// The server key, for secrets kept encrypted in the database.
+    pub fn secrets(&self) -> &SecretBox {
+        &self.inner.secrets
+    }
+
     /// Forgets idle rate-limit entries once a minute, for as long as the services live.
     fn spawn_housekeeping(&self) {
         let weak = Arc::downgrade(&self.inner);
@@ -86,6 +104,7 @@ impl Services {
                 tick.tick().await;
                 let Some(inner) = weak.upgrade() else { break };
                 inner.sign_in_limiter.forget_idle();
+                inner.second_factor_limiter.forget_idle();
             }
         });
     }

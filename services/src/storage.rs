@@ -38,6 +38,7 @@ pub mod platform;
 pub mod sessions;
 pub mod tenants;
 pub mod throttle;
+pub mod two_factor;
 pub mod users;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");

@@ -20,6 +20,7 @@ pub mod personas;
 pub mod platform;
 pub mod slug;
 pub mod tenants;
+pub mod two_factor;
 pub mod validation;
 
 pub use error::AppError;

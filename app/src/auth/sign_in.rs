@@ -26,7 +26,12 @@ pub async fn sign_in(
         svc.settings(),
         &signed_in.session.token,
     ));
-    let target = super::safe_return_path(next.as_deref()).unwrap_or(signed_in.home);
+    let next = super::safe_return_path(next.as_deref());
+    let target = if signed_in.needs_second_factor {
+        super::second_step_path(next.as_deref())
+    } else {
+        next.unwrap_or(signed_in.home)
+    };
     server::redirect_form_post(&target);
     Ok(target)
 }

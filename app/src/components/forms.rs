@@ -15,6 +15,9 @@ pub fn Field(
     #[prop(into, default = "text".into())] kind: String,
     #[prop(into, optional)] value: String,
     #[prop(into, optional)] autocomplete: String,
+    /// The on-screen keyboard to offer (`numeric` for codes).
+    #[prop(into, optional)]
+    inputmode: String,
     #[prop(into, optional)] hint: String,
     #[prop(optional)] required: bool,
     #[prop(optional)] check: Option<Check>,
@@ -56,6 +59,7 @@ pub fn Field(
                 type=kind
                 value=value
                 autocomplete=if autocomplete.is_empty() { None } else { Some(autocomplete) }
+                inputmode=if inputmode.is_empty() { None } else { Some(inputmode) }
                 required=required
                 aria-invalid=move || if invalid.get() { "true" } else { "false" }
                 aria-describedby=message_id.clone()
@@ -74,6 +78,20 @@ pub fn Field(
             </p>
         </div>
     }
+}
+
+/// An authenticator code or a backup code.
+pub fn check_second_factor(input: &str) -> Result<(), String> {
+    shared::two_factor::SecondFactorCode::parse(input)
+        .map(|_| ())
+        .map_err(|e| e.reason)
+}
+
+/// An authenticator code only.
+pub fn check_totp(input: &str) -> Result<(), String> {
+    shared::two_factor::SecondFactorCode::parse_totp(input)
+        .map(|_| ())
+        .map_err(|e| e.reason)
 }
 
 pub fn check_email(input: &str) -> Result<(), String> {

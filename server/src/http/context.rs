@@ -24,6 +24,19 @@ fn is_anonymous_path(path: &str) -> bool {
         )
 }
 
+/// The caller behind a session token, and whether the token is a live session at all: a
+/// session waiting for its second factor has no caller yet, but its cookie must stay.
+async fn resolve(
+    services: &services::state::Services,
+    token: &str,
+) -> services::Result<(Option<services::authz::Caller>, bool)> {
+    if let Some(caller) = sessions::resolve(services, token).await? {
+        return Ok((Some(caller), true));
+    }
+    let pending = sessions::resolve_pending(services, token).await?;
+    Ok((None, pending.is_some()))
+}
+
 pub fn client_info(
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
@@ -65,9 +78,9 @@ pub async fn request_context(
     let mut stale_cookie = false;
     let caller = match &token {
         Some(token) if !is_anonymous_path(req.uri().path()) => {
-            match sessions::resolve(&services, token).await {
-                Ok(caller) => {
-                    stale_cookie = caller.is_none();
+            match resolve(&services, token).await {
+                Ok((caller, live)) => {
+                    stale_cookie = !live;
                     caller
                 }
                 Err(err) => {
@@ -93,7 +106,19 @@ pub async fn request_context(
     }));
     let mut response = next.run(req).await;
     super::headers::apply(response.headers_mut(), settings.is_https());
+    // A dead cookie is cleared, unless the response sets a new one (signing in again).
+    let name = cookie::cookie_name(settings);
+    let sets_session = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('='))
+        });
     if stale_cookie
+        && !sets_session
         && let Ok(clear) = HeaderValue::from_str(&cookie::clear_session_cookie(settings))
     {
         response.headers_mut().append(SET_COOKIE, clear);

@@ -259,6 +259,49 @@ fn cases() -> Vec<Case> {
             },
             caller: spare,
         },
+        // A person's second factor is theirs alone: these never take a tenant or another
+        // person's id, so the most they can do is act on the caller's own account.
+        Case {
+            function: "get_two_factor",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "start_totp_setup",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "confirm_totp_setup",
+            expect: OwnOnly,
+            args: |_| vec![("code", "000000".into())],
+            caller: owner,
+        },
+        Case {
+            function: "regenerate_backup_codes",
+            expect: OwnOnly,
+            args: |_| vec![("password", "wrong password".into())],
+            caller: owner,
+        },
+        Case {
+            function: "disable_two_factor",
+            expect: OwnOnly,
+            args: |_| {
+                vec![
+                    ("password", "wrong password".into()),
+                    ("code", "000000".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "verify_second_factor",
+            expect: OwnOnly,
+            args: |_| vec![("code", "000000".into())],
+            caller: owner,
+        },
         Case {
             function: "sign_out",
             expect: OwnOnly,
@@ -319,6 +362,7 @@ async fn every_endpoint_has_a_case() {
 const PAGES: &[&str] = &[
     "/",
     "/login",
+    "/login/two-factor",
     "/signup",
     "/invite/{token}",
     "/account",

@@ -112,6 +112,13 @@ impl Drop for TestDatabase {
     }
 }
 
+fn rand_key() -> [u8; 32] {
+    let mut key = [0u8; 32];
+    key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    key
+}
+
 pub struct TestApp {
     pub address: String,
     pub services: Services,
@@ -130,6 +137,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     settings.http.public_url = None;
     settings.demo = false;
     settings.database.url = SecretString::from(database.url().to_owned());
+    // A key of its own per test, never a file in the checkout.
+    let key: [u8; 32] = rand_key();
+    settings.secrets.server_key = Some(SecretString::from(base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        key,
+    )));
     configure(&mut settings);
     let app = Application::build(settings)
         .await

@@ -19,3 +19,4 @@ mod platform;
 mod security;
 mod sign_in;
 mod sign_up;
+mod two_factor;

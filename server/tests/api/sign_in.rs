@@ -261,3 +261,20 @@ async fn deactivated_accounts_and_suspended_organizations_are_told_so_after_the_
     );
     assert!(error.to_string().contains("Globex is suspended"));
 }
+
+#[tokio::test]
+async fn signing_in_again_over_a_dead_cookie_keeps_the_new_session() {
+    let app = spawn_app().await;
+    let email = unique_email("olivia", "acme.example");
+    let (browser, _) = app.sign_up("end_user", "Acme", &email).await;
+    // The browser still holds the now dead cookie when it signs in again.
+    app.exec("UPDATE sessions SET revoked_at = created_at")
+        .await;
+    let _: String = browser
+        .call_ok("sign_in", &[("email", &email), ("password", PASSWORD)])
+        .await;
+    assert!(
+        browser.me().await.is_some(),
+        "the dead cookie's clearing must not override the new session cookie"
+    );
+}

@@ -24,8 +24,31 @@ pub struct IssuedSession {
     pub expires_at: DateTime<Utc>,
 }
 
-#[instrument(skip_all, fields(user = %user))]
+/// How long a session opened by the password alone waits for the second factor.
+const SECOND_STEP_WINDOW: TimeDelta = TimeDelta::minutes(10);
+
+/// A full session, after sign-in (and the second factor, when the person has one).
 pub async fn issue(svc: &Services, user: UserId, client: &ClientInfo) -> Result<IssuedSession> {
+    issue_stage(svc, user, client, false).await
+}
+
+/// A session that has passed the password only: it can do nothing but the second step, and
+/// it ends in a few minutes.
+pub async fn issue_pending(
+    svc: &Services,
+    user: UserId,
+    client: &ClientInfo,
+) -> Result<IssuedSession> {
+    issue_stage(svc, user, client, true).await
+}
+
+#[instrument(skip_all, fields(user = %user, pending))]
+async fn issue_stage(
+    svc: &Services,
+    user: UserId,
+    client: &ClientInfo,
+    pending: bool,
+) -> Result<IssuedSession> {
     let now = crate::time::now();
     let token = tokens::new_token();
     let session = NewSession {
@@ -33,9 +56,15 @@ pub async fn issue(svc: &Services, user: UserId, client: &ClientInfo) -> Result<
         token_hash: tokens::hash_token(&token),
         user_id: user,
         created_at: now,
-        expires_at: now + svc.settings().absolute_timeout(),
+        expires_at: now
+            + if pending {
+                SECOND_STEP_WINDOW
+            } else {
+                svc.settings().absolute_timeout()
+            },
         ip: client.ip_text(),
         user_agent: client.user_agent_text(),
+        second_factor_pending: pending,
     };
     svc.store().insert_session(&session).await?;
     Ok(IssuedSession {
@@ -46,9 +75,20 @@ pub async fn issue(svc: &Services, user: UserId, client: &ClientInfo) -> Result<
 }
 
 /// The caller behind a session token, if the session is live: not revoked, not past its
-/// absolute expiry, not idle too long, and its person not deactivated.
+/// absolute expiry, not idle too long, its person not deactivated, and past the second
+/// factor.
 #[instrument(skip_all)]
 pub async fn resolve(svc: &Services, token: &str) -> Result<Option<Caller>> {
+    resolve_stage(svc, token, false).await
+}
+
+/// The person behind a session that waits for its second factor, if it is still live.
+#[instrument(skip_all)]
+pub async fn resolve_pending(svc: &Services, token: &str) -> Result<Option<Caller>> {
+    resolve_stage(svc, token, true).await
+}
+
+async fn resolve_stage(svc: &Services, token: &str, pending: bool) -> Result<Option<Caller>> {
     if !tokens::looks_like_token(token) {
         return Ok(None);
     }
@@ -61,6 +101,7 @@ pub async fn resolve(svc: &Services, token: &str) -> Result<Option<Caller>> {
     if found.expires_at <= now
         || now - found.last_seen_at > idle_limit
         || found.status != UserStatus::Active
+        || found.second_factor_pending != pending
     {
         return Ok(None);
     }

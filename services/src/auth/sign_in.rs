@@ -11,12 +11,19 @@ use crate::audit::{self, actions};
 use crate::client::ClientInfo;
 use crate::error::Result;
 use crate::state::Services;
+use crate::storage::users::UserRecord;
 
 pub struct SignedIn {
     pub session: IssuedSession,
-    /// Where the person lands: their persona's home.
+    /// Where the person lands: their persona's home, or the second step.
     pub home: String,
+    /// The password was right and the person has a second factor: `session` is good for
+    /// nothing but [`super::two_factor::verify_sign_in`].
+    pub needs_second_factor: bool,
 }
+
+/// Where the second step of signing in is asked.
+pub const SECOND_STEP_PATH: &str = "/login/two-factor";
 
 /// Checks the credentials and opens a new session. The session token the browser held
 /// before (if any) is revoked, so a token planted before sign-in is worthless after it.
@@ -82,13 +89,40 @@ pub async fn sign_in(
         .into());
     }
 
-    throttle::clear(svc, &email).await?;
     if let Some(previous) = previous_token {
         sessions::end(svc, previous).await?;
     }
+    // With a second factor, the failure count survives until the code is right too, so
+    // knowing the password does not reset the lockout on guessing codes.
+    if svc.store().has_two_factor(user.id).await? {
+        let session = sessions::issue_pending(svc, user.id, client).await?;
+        return Ok(SignedIn {
+            session,
+            home: SECOND_STEP_PATH.to_owned(),
+            needs_second_factor: true,
+        });
+    }
+    throttle::clear(svc, &email).await?;
     let session = sessions::issue(svc, user.id, client).await?;
-    let now = crate::time::now();
-    svc.store().record_sign_in(user.id, now).await?;
+    let home = signed_in(svc, &user, &session, client).await?;
+    Ok(SignedIn {
+        session,
+        home,
+        needs_second_factor: false,
+    })
+}
+
+/// Records a completed sign-in (after the password, or after the second factor) and
+/// answers where the person lands.
+pub(crate) async fn signed_in(
+    svc: &Services,
+    user: &UserRecord,
+    session: &IssuedSession,
+    client: &ClientInfo,
+) -> Result<String> {
+    svc.store()
+        .record_sign_in(user.id, crate::time::now())
+        .await?;
     svc.store()
         .audit(&audit::entry(
             actions::SIGN_IN,
@@ -101,13 +135,10 @@ pub async fn sign_in(
         .await?;
     let me = shared::accounts::Me {
         user_id: user.id,
-        email: user.email,
-        name: user.name,
-        personas: user.personas,
-        workspaces,
+        email: user.email.clone(),
+        name: user.name.clone(),
+        personas: user.personas.clone(),
+        workspaces: svc.store().workspaces_of(user.id).await?,
     };
-    Ok(SignedIn {
-        session,
-        home: me.home_path(),
-    })
+    Ok(me.home_path())
 }

@@ -21,6 +21,9 @@ pub struct NewSession {
     pub expires_at: DateTime<Utc>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// Opened by the password of a person with a second factor: good for nothing but the
+    /// second step.
+    pub second_factor_pending: bool,
 }
 
 /// A live session joined with its person, read on every authenticated request.
@@ -34,6 +37,7 @@ pub struct SessionLookup {
     pub name: PersonName,
     pub personas: PersonaSet,
     pub status: UserStatus,
+    pub second_factor_pending: bool,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -54,7 +58,8 @@ impl Store {
         }
         let found: Option<SessionLookup> = with_reader!(self, pool => sqlx::query_as(
             "SELECT s.id AS session_id, s.user_id, s.last_seen_at, s.expires_at,
-                    u.email, u.name, u.personas, u.status
+                    u.email, u.name, u.personas, u.status,
+                    s.stage = 'second_factor' AS second_factor_pending
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
         )
@@ -71,8 +76,8 @@ impl Store {
     #[instrument(skip_all)]
     pub async fn insert_session(&self, session: &NewSession) -> Result<()> {
         with_writer!(self, pool => sqlx::query(
-            "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
-             VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+            "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, stage)
+             VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8)",
         )
         .bind(session.id)
         .bind(&session.token_hash)
@@ -81,6 +86,7 @@ impl Store {
         .bind(session.expires_at)
         .bind(&session.ip)
         .bind(&session.user_agent)
+        .bind(if session.second_factor_pending { "second_factor" } else { "full" })
         .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
@@ -157,7 +163,7 @@ impl Store {
     pub async fn live_sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<Vec<SessionRow>> {
         Ok(with_reader!(self, pool => sqlx::query_as(
             "SELECT id, created_at, last_seen_at, ip, user_agent FROM sessions
-             WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+             WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND stage = 'full'
              ORDER BY last_seen_at DESC",
         )
         .bind(user)
@@ -174,7 +180,7 @@ impl Store {
         idle_since: DateTime<Utc>,
     ) -> Result<i64> {
         Ok(with_reader!(self, pool => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > $1 AND last_seen_at > $2",
+            "SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL AND expires_at > $1 AND last_seen_at > $2 AND stage = 'full'",
         )
         .bind(now)
         .bind(idle_since)
