@@ -65,6 +65,32 @@ pub fn navigate_hard(path: &str) {
     let _ = window().location().assign(path);
 }
 
+/// Follows the path a sign-in step answers with, once it succeeds.
+fn follow_when_signed_in(
+    answer: impl Get<Value = Option<Result<String, shared::AppError>>> + 'static,
+) {
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = answer.get() {
+            navigate_hard(&path);
+        }
+    });
+}
+
+/// On the sign-in pages: someone already signed in goes to their home.
+#[component]
+fn LeaveWhenSignedIn() -> impl IntoView {
+    let Me(me) = expect_context::<Me>();
+    view! {
+        <Suspense>
+            {move || {
+                me.get()
+                    .and_then(|r| r.ok().flatten())
+                    .map(|me| view! { <Redirect path=me.home_path() /> })
+            }}
+        </Suspense>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,37 +1,24 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use super::sign_in::SignIn;
 use crate::components::errors::ActionError;
 use crate::components::forms::{Field, check_email};
-use crate::components::layout::Me;
 
 /// `/login`: email and password. Works as a plain form without JavaScript; with it, a
 /// refusal keeps what was typed.
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let Me(me) = expect_context::<Me>();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let action = ServerAction::<SignIn>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    Effect::new(move |_| {
-        if let Some(Ok(path)) = action.value().get() {
-            super::navigate_hard(&path);
-        }
-    });
+    super::follow_when_signed_in(action.value());
 
     view! {
         <Title text="Sign in" />
-        <Suspense>
-            {move || {
-                me.get()
-                    .and_then(|r| r.ok().flatten())
-                    .map(|me| view! { <Redirect path=me.home_path() /> })
-            }}
-        </Suspense>
+        <super::LeaveWhenSignedIn />
         <main id="main" class="auth-page">
             <section class="panel auth-card">
                 <p class="brand-mark" aria-hidden="true">"◆ Atrium"</p>

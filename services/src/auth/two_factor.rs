@@ -46,6 +46,21 @@ pub fn totp(secret: Vec<u8>, account: &str) -> Result<Totp> {
         .map_err(|error| Error::Internal(anyhow::anyhow!("building a TOTP: {error}")))
 }
 
+/// The time step of `code` if it is right for this sealed secret now (±1 step).
+fn matching_step(
+    svc: &Services,
+    user: UserId,
+    account: &str,
+    sealed: &[u8],
+    code: &str,
+) -> Result<Option<u64>> {
+    let secret = svc
+        .secrets()
+        .open(&purpose(user), sealed)
+        .map_err(|error| Error::Internal(error.into()))?;
+    Ok(totp(secret, account)?.check(code, now_unix()))
+}
+
 fn now_unix() -> u64 {
     u64::try_from(crate::time::now().timestamp()).unwrap_or(0)
 }
@@ -147,11 +162,14 @@ pub async fn confirm_enrollment(
     if row.confirmed_at.is_some() {
         return Err(AppError::conflict("Two-factor sign-in is already on.").into());
     }
-    let secret = svc
-        .secrets()
-        .open(&purpose(caller.user_id), &row.secret)
-        .map_err(|error| Error::Internal(error.into()))?;
-    let Some(step) = totp(secret, caller.email.as_str())?.check(&code, now_unix()) else {
+    let Some(step) = matching_step(
+        svc,
+        caller.user_id,
+        caller.email.as_str(),
+        &row.secret,
+        &code,
+    )?
+    else {
         return Err(AppError::invalid(
             "code",
             "That code is not right. Check that the time on your phone is correct and enter the code the app shows now.",
@@ -274,11 +292,7 @@ async fn check_code(
             if row.confirmed_at.is_none() {
                 return Ok(false);
             }
-            let secret = svc
-                .secrets()
-                .open(&purpose(user), &row.secret)
-                .map_err(|error| Error::Internal(error.into()))?;
-            let Some(step) = totp(secret, account)?.check(digits, now_unix()) else {
+            let Some(step) = matching_step(svc, user, account, &row.secret, digits)? else {
                 return Ok(false);
             };
             svc.store()

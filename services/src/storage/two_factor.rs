@@ -30,13 +30,13 @@ impl Store {
     /// Whether the person has a confirmed second factor.
     #[instrument(skip_all)]
     pub async fn has_two_factor(&self, user: UserId) -> Result<bool> {
-        let found: Option<i64> = with_reader!(self, pool => sqlx::query_scalar(
-            "SELECT 1 FROM totp_credentials WHERE user_id = $1 AND confirmed_at IS NOT NULL",
+        let found: i64 = with_reader!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM totp_credentials WHERE user_id = $1 AND confirmed_at IS NOT NULL",
         )
         .bind(user)
-        .fetch_optional(pool)
+        .fetch_one(pool)
         .await)?;
-        Ok(found.is_some())
+        Ok(found > 0)
     }
 
     /// Starts (or restarts) an enrollment with a new secret; a confirmed credential is
