@@ -50,6 +50,7 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       ATRIUM_DATABASE__URL: `sqlite://${join(dataDir, 'atrium.db')}`,
+      ATRIUM_SECRETS__KEY_FILE: join(dataDir, 'server.key'),
       ATRIUM_HTTP__LISTEN: `127.0.0.1:${port}`,
       ATRIUM_HTTP__SITE_ROOT: siteRoot,
       // Every test signs in from 127.0.0.1; the per-address budget is not under test here.

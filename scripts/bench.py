@@ -28,6 +28,7 @@ def start_server(binary, site_root, data_dir):
     env = dict(os.environ)
     env.update(
         ATRIUM_DATABASE__URL=f"sqlite://{data_dir}/bench.db",
+        ATRIUM_SECRETS__KEY_FILE=f"{data_dir}/server.key",
         ATRIUM_HTTP__LISTEN=f"127.0.0.1:{PORT}",
         ATRIUM_HTTP__SITE_ROOT=str(site_root),
         ATRIUM_LOG__FILTER="error",

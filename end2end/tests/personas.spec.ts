@@ -53,7 +53,7 @@ test('switching persona moves between the builder and end-user dashboards', asyn
   await expect(page.getByText('you are Viewer')).toBeVisible();
 });
 
-test('a phone gets the same pages, with the sidebar as a row of tabs', async ({ page }) => {
+test('a phone gets the same pages, with the sidebar as a row of tabs', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, 'olivia@acme.example');
   const nav = page.getByRole('navigation', { name: 'Main' });
@@ -66,7 +66,8 @@ test('a phone gets the same pages, with the sidebar as a row of tabs', async ({ 
   await hydrated(page);
   const tableOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(tableOverflow, 'wide tables scroll inside their panel, not the page').toBeLessThanOrEqual(0);
-  await page.screenshot({ path: 'test-results/phone-members.png', fullPage: true });
+  // For people to look at; kept in Playwright's output folder, outside the checkout's files.
+  await page.screenshot({ path: testInfo.outputPath('phone-members.png'), fullPage: true });
 });
 
 test('dark mode is remembered across pages', async ({ page }) => {
