@@ -107,11 +107,9 @@ pub async fn sign_out_everywhere(
     let ended = tx
         .revoke_all_sessions(caller.user_id, crate::time::now())
         .await?;
-    tx.audit(&audit::entry(
+    tx.audit(&audit::on_own_account(
         actions::SIGN_OUT_EVERYWHERE,
-        Some(caller.user_id),
-        None,
-        Some(caller.email.to_string()),
+        caller,
         client,
         serde_json::json!({ "sessions": ended }),
     ))

@@ -53,3 +53,20 @@ pub fn entry(
         details,
     }
 }
+
+/// An entry for something a person did to their own account (actor and target are them).
+pub fn on_own_account(
+    action: &'static str,
+    caller: &crate::authz::Caller,
+    client: &ClientInfo,
+    details: serde_json::Value,
+) -> AuditRecord {
+    entry(
+        action,
+        Some(caller.user_id),
+        None,
+        Some(caller.email.to_string()),
+        client,
+        details,
+    )
+}

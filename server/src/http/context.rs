@@ -24,19 +24,6 @@ fn is_anonymous_path(path: &str) -> bool {
         )
 }
 
-/// The caller behind a session token, and whether the token is a live session at all: a
-/// session waiting for its second factor has no caller yet, but its cookie must stay.
-async fn resolve(
-    services: &services::state::Services,
-    token: &str,
-) -> services::Result<(Option<services::authz::Caller>, bool)> {
-    if let Some(caller) = sessions::resolve(services, token).await? {
-        return Ok((Some(caller), true));
-    }
-    let pending = sessions::resolve_pending(services, token).await?;
-    Ok((None, pending.is_some()))
-}
-
 pub fn client_info(
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
@@ -78,10 +65,14 @@ pub async fn request_context(
     let mut stale_cookie = false;
     let caller = match &token {
         Some(token) if !is_anonymous_path(req.uri().path()) => {
-            match resolve(&services, token).await {
-                Ok((caller, live)) => {
-                    stale_cookie = !live;
-                    caller
+            // A session waiting for its second factor has no caller yet, but its cookie
+            // must stay.
+            match sessions::lookup(&services, token).await {
+                Ok(Some(sessions::Live::SignedIn(caller))) => Some(caller),
+                Ok(Some(sessions::Live::AwaitingSecondFactor(_))) => None,
+                Ok(None) => {
+                    stale_cookie = true;
+                    None
                 }
                 Err(err) => {
                     // Without the database we cannot tell who is asking; say so plainly rather

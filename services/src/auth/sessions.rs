@@ -74,21 +74,35 @@ async fn issue_stage(
     })
 }
 
-/// The caller behind a session token, if the session is live: not revoked, not past its
-/// absolute expiry, not idle too long, its person not deactivated, and past the second
-/// factor.
-#[instrument(skip_all)]
+/// A live session: not revoked, not past its absolute expiry, not idle too long, and its
+/// person not deactivated.
+#[derive(Clone, Debug)]
+pub enum Live {
+    /// Signed in: past the password and, when the person has one, the second factor.
+    SignedIn(Caller),
+    /// Past the password only; good for nothing but the second step.
+    AwaitingSecondFactor(Caller),
+}
+
+/// The caller behind a session token, if it is a live, signed-in session.
 pub async fn resolve(svc: &Services, token: &str) -> Result<Option<Caller>> {
-    resolve_stage(svc, token, false).await
+    Ok(match lookup(svc, token).await? {
+        Some(Live::SignedIn(caller)) => Some(caller),
+        _ => None,
+    })
 }
 
 /// The person behind a session that waits for its second factor, if it is still live.
-#[instrument(skip_all)]
 pub async fn resolve_pending(svc: &Services, token: &str) -> Result<Option<Caller>> {
-    resolve_stage(svc, token, true).await
+    Ok(match lookup(svc, token).await? {
+        Some(Live::AwaitingSecondFactor(caller)) => Some(caller),
+        _ => None,
+    })
 }
 
-async fn resolve_stage(svc: &Services, token: &str, pending: bool) -> Result<Option<Caller>> {
+/// The live session behind a token, whatever its stage (one lookup).
+#[instrument(skip_all)]
+pub async fn lookup(svc: &Services, token: &str) -> Result<Option<Live>> {
     if !tokens::looks_like_token(token) {
         return Ok(None);
     }
@@ -101,19 +115,24 @@ async fn resolve_stage(svc: &Services, token: &str, pending: bool) -> Result<Opt
     if found.expires_at <= now
         || now - found.last_seen_at > idle_limit
         || found.status != UserStatus::Active
-        || found.second_factor_pending != pending
     {
         return Ok(None);
     }
     if now - found.last_seen_at > TOUCH_EVERY {
         svc.store().touch_session(&token_hash, &found, now).await?;
     }
-    Ok(Some(Caller {
+    let pending = found.second_factor_pending;
+    let caller = Caller {
         user_id: found.user_id,
         session_id: found.session_id,
         email: found.email,
         name: found.name,
         personas: found.personas,
+    };
+    Ok(Some(if pending {
+        Live::AwaitingSecondFactor(caller)
+    } else {
+        Live::SignedIn(caller)
     }))
 }
 

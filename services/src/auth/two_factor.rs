@@ -187,11 +187,9 @@ pub async fn confirm_enrollment(
     }
     tx.replace_backup_codes(caller.user_id, &hashes, now)
         .await?;
-    tx.audit(&audit::entry(
+    tx.audit(&audit::on_own_account(
         actions::TWO_FACTOR_ENABLED,
-        Some(caller.user_id),
-        None,
-        Some(caller.email.to_string()),
+        caller,
         client,
         serde_json::json!({ "method": "totp" }),
     ))
@@ -233,11 +231,9 @@ pub async fn regenerate_backup_codes(
     let mut tx = svc.store().begin().await?;
     tx.replace_backup_codes(caller.user_id, &hashes, crate::time::now())
         .await?;
-    tx.audit(&audit::entry(
+    tx.audit(&audit::on_own_account(
         actions::BACKUP_CODES_REGENERATED,
-        Some(caller.user_id),
-        None,
-        Some(caller.email.to_string()),
+        caller,
         client,
         serde_json::json!({}),
     ))
@@ -264,11 +260,9 @@ pub async fn disable(
     }
     let mut tx = svc.store().begin().await?;
     tx.remove_two_factor(caller.user_id).await?;
-    tx.audit(&audit::entry(
+    tx.audit(&audit::on_own_account(
         actions::TWO_FACTOR_DISABLED,
-        Some(caller.user_id),
-        None,
-        Some(caller.email.to_string()),
+        caller,
         client,
         serde_json::json!({}),
     ))
@@ -317,45 +311,37 @@ pub async fn verify_sign_in(
     client: &ClientInfo,
 ) -> Result<SignedIn> {
     svc.second_factor_limiter().check(client.ip)?;
-    let Some(caller) = (match pending_token {
-        Some(token) => sessions::resolve_pending(svc, token).await?,
-        None => None,
-    }) else {
+    let Some(token) = pending_token else {
+        return Err(AppError::Unauthenticated.into());
+    };
+    let Some(caller) = sessions::resolve_pending(svc, token).await? else {
         return Err(AppError::Unauthenticated.into());
     };
     let code = SecondFactorCode::parse(code)?;
     throttle::check(svc, &caller.email, client).await?;
     if !check_code(svc, caller.user_id, caller.email.as_str(), &code).await? {
         svc.store()
-            .audit(&audit::entry(
+            .audit(&audit::on_own_account(
                 actions::SECOND_FACTOR_FAILED,
-                Some(caller.user_id),
-                None,
-                Some(caller.email.to_string()),
+                &caller,
                 client,
                 serde_json::json!({ "method": method(&code) }),
             ))
             .await?;
         let refusal = throttle::record_failure(svc, &caller.email, client).await?;
         if let Some(refusal) = refusal {
-            if let Some(token) = pending_token {
-                sessions::end(svc, token).await?;
-            }
+            sessions::end(svc, token).await?;
             return Err(refusal.into());
         }
         return Err(wrong_code());
     }
     throttle::clear(svc, &caller.email).await?;
-    if let Some(token) = pending_token {
-        sessions::end(svc, token).await?;
-    }
+    sessions::end(svc, token).await?;
     let session = sessions::issue(svc, caller.user_id, client).await?;
     svc.store()
-        .audit(&audit::entry(
+        .audit(&audit::on_own_account(
             actions::SECOND_FACTOR_PASSED,
-            Some(caller.user_id),
-            None,
-            Some(caller.email.to_string()),
+            &caller,
             client,
             serde_json::json!({ "method": method(&code), "session": session.id }),
         ))
