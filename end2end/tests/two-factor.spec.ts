@@ -89,4 +89,15 @@ test('enroll with the QR page, then sign in with an authenticator code and with 
   await hydrated(phone.page);
   await expect(phone.page.getByTestId('backup-codes-left')).toHaveText('9 backup codes left.');
   await phone.context.close();
+
+  // Turning it off (password and a code) leaves no dead codes or stale setup on the page.
+  await section.getByRole('button', { name: 'Turn off two-factor sign-in' }).waitFor();
+  const turnOff = section.locator('form', { has: page.getByRole('button', { name: 'Turn off two-factor sign-in' }) });
+  await turnOff.getByLabel('Your password').fill(PASSWORD);
+  await turnOff.getByLabel('Authenticator or backup code').fill(backup[1]);
+  await turnOff.getByRole('button', { name: 'Turn off two-factor sign-in' }).click();
+  await expect(section.getByText('Off', { exact: true })).toBeVisible();
+  await expect(section.getByTestId('backup-codes')).toHaveCount(0);
+  await expect(section.getByTestId('totp-secret')).toHaveCount(0);
+  await expect(section.getByRole('button', { name: 'Set up two-factor sign-in' })).toBeVisible();
 });

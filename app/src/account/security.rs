@@ -27,14 +27,15 @@ pub fn TwoFactorSection() -> impl IntoView {
         },
         |_| get_two_factor(),
     );
-    // The codes just made (by turning it on or by regenerating), shown once.
+    // The codes just made (by turning it on or by regenerating), shown once. Each form
+    // clears what the others left behind, so a turned-off account shows no dead codes and
+    // no stale setup.
     let fresh_codes = Memo::new(move |_| {
-        let from = |value: Option<Result<BackupCodes, _>>| value.and_then(Result::ok);
-        if regenerate.version().get() > 0 {
-            from(regenerate.value().get())
-        } else {
-            from(confirm.value().get())
-        }
+        regenerate
+            .value()
+            .get()
+            .or_else(|| confirm.value().get())
+            .and_then(Result::ok)
     });
     let start_error = Signal::derive(move || start.value().get().and_then(Result::err));
     let confirm_error = Signal::derive(move || confirm.value().get().and_then(Result::err));
@@ -61,17 +62,26 @@ pub fn TwoFactorSection() -> impl IntoView {
                                         </span>
                                     </p>
                                     <div class="cards">
-                                        <ActionForm action=regenerate attr:class="stack" attr:novalidate="true">
+                                        <ActionForm action=regenerate attr:class="stack" attr:novalidate="true" on:submit=move |_| confirm.clear()>
                                             <h3>"New backup codes"</h3>
                                             <p class="muted">"Your current backup codes stop working."</p>
-                                            <Field name="password" label="Your password" kind="password" autocomplete="current-password" required=true server_error=regenerate_error />
+                                            <Field name="password" scope="regenerate" label="Your password" kind="password" autocomplete="current-password" required=true server_error=regenerate_error />
                                             <ActionError error=regenerate_error />
                                             <button type="submit" class="button" disabled=move || regenerate.pending().get()>"Make new backup codes"</button>
                                         </ActionForm>
-                                        <ActionForm action=disable attr:class="stack" attr:novalidate="true">
+                                        <ActionForm
+                                            action=disable
+                                            attr:class="stack"
+                                            attr:novalidate="true"
+                                            on:submit=move |_| {
+                                                start.clear();
+                                                confirm.clear();
+                                                regenerate.clear();
+                                            }
+                                        >
                                             <h3>"Turn off"</h3>
                                             <p class="muted">"Your account is then protected by your password alone."</p>
-                                            <Field name="password" label="Your password" kind="password" autocomplete="current-password" required=true server_error=disable_error />
+                                            <Field name="password" scope="disable" label="Your password" kind="password" autocomplete="current-password" required=true server_error=disable_error />
                                             <Field name="code" label="Authenticator or backup code" autocomplete="one-time-code" required=true check=check_second_factor server_error=disable_error />
                                             <ActionError error=disable_error />
                                             <button type="submit" class="button danger" disabled=move || disable.pending().get()>"Turn off two-factor sign-in"</button>
@@ -90,7 +100,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                                                 " Add a second step to signing in: a code from an authenticator app on your phone (Google Authenticator, 1Password, Aegis, …)."
                                             </p>
                                             <ActionError error=start_error />
-                                            <ActionForm action=start>
+                                            <ActionForm action=start on:submit=move |_| regenerate.clear()>
                                                 <button type="submit" class="button primary" disabled=move || start.pending().get()>
                                                     "Set up two-factor sign-in"
                                                 </button>

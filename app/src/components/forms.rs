@@ -22,8 +22,15 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] check: Option<Check>,
     #[prop(into, optional)] server_error: Signal<Option<AppError>>,
+    /// Tells apart fields of the same name in two forms on one page (their ids must differ).
+    #[prop(into, optional)]
+    scope: String,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = if scope.is_empty() {
+        format!("field-{name}")
+    } else {
+        format!("field-{scope}-{name}")
+    };
     let message_id = format!("{id}-message");
     let (local, set_local) = signal(None::<String>);
     let (touched, set_touched) = signal(false);
