@@ -90,11 +90,26 @@ test('enroll with the QR page, then sign in with an authenticator code and with 
   await expect(phone.page.getByTestId('backup-codes-left')).toHaveText('9 backup codes left.');
   await phone.context.close();
 
+  // New backup codes: a wrong password is refused; the right one replaces the set.
+  await page.reload();
+  await hydrated(page);
+  await expect(section.getByTestId('backup-codes-left')).toHaveText('9 backup codes left.');
+  const renew = section.locator('form', { has: page.getByRole('button', { name: 'Make new backup codes' }) });
+  await renew.getByLabel('Your password').fill('not my password');
+  await renew.getByRole('button', { name: 'Make new backup codes' }).click();
+  await expect(renew.getByRole('alert')).toContainText('password is not right');
+  await renew.getByLabel('Your password').fill(PASSWORD);
+  await renew.getByRole('button', { name: 'Make new backup codes' }).click();
+  await expect(section.getByTestId('backup-codes-left')).toHaveText('10 backup codes left.');
+  const renewed = (await section.getByTestId('backup-codes').locator('li').allTextContents()).map((c) => c.trim());
+  expect(renewed).toHaveLength(10);
+  expect(renewed).not.toContain(backup[1]);
+
   // Turning it off (password and a code) leaves no dead codes or stale setup on the page.
   await section.getByRole('button', { name: 'Turn off two-factor sign-in' }).waitFor();
   const turnOff = section.locator('form', { has: page.getByRole('button', { name: 'Turn off two-factor sign-in' }) });
   await turnOff.getByLabel('Your password').fill(PASSWORD);
-  await turnOff.getByLabel('Authenticator or backup code').fill(backup[1]);
+  await turnOff.getByLabel('Authenticator or backup code').fill(renewed[0]);
   await turnOff.getByRole('button', { name: 'Turn off two-factor sign-in' }).click();
   await expect(section.getByText('Off', { exact: true })).toBeVisible();
   await expect(section.getByTestId('backup-codes')).toHaveCount(0);
