@@ -1,5 +1,6 @@
 //! The super admin's console home: the platform at a glance and every tenant.
 
+pub mod get_outbox;
 pub mod get_platform_overview;
 pub mod set_tenant_status;
 
@@ -11,6 +12,8 @@ use shared::tenants::PlatformOverview;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::format_date;
+use crate::components::time::{format_time, machine_time};
+use get_outbox::get_outbox;
 use get_platform_overview::get_platform_overview;
 use set_tenant_status::SetTenantStatus;
 
@@ -147,5 +150,51 @@ fn Overview(
                 </table>
             </div>
         </section>
+    }
+}
+
+/// `/admin/outbox`: the emails written while no SMTP server is configured — invitations,
+/// password resets, confirmations — so an install without mail still reaches people.
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let mails = Resource::new(|| (), |_| get_outbox());
+    let place = Place {
+        persona: Some(Persona::SuperAdmin),
+        slug: None,
+        section: Section::Outbox,
+    };
+    view! {
+        <AppShell place crumbs=vec![("Outbox".to_owned(), None)]>
+            <PageHeader title="Outbox" subtitle="Emails kept because no SMTP server is configured (mail.smtp_url). Newest first." />
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || {
+                    mails
+                        .get()
+                        .map(|result| match result {
+                            Err(error) => view! { <ErrorView error /> }.into_any(),
+                            Ok(list) if list.is_empty() => {
+                                view! { <p class="panel muted">"No emails yet."</p> }.into_any()
+                            }
+                            Ok(list) => {
+                                list.into_iter()
+                                    .map(|mail| {
+                                        view! {
+                                            <article class="panel mail" data-testid="outbox-mail">
+                                                <h2>{mail.subject}</h2>
+                                                <p class="muted">
+                                                    "To " <span data-testid="outbox-recipient">{mail.recipient}</span> " · "
+                                                    <time datetime=machine_time(mail.created_at)>{format_time(mail.created_at)}</time>
+                                                </p>
+                                                <pre class="mail-body">{mail.body}</pre>
+                                            </article>
+                                        }
+                                    })
+                                    .collect_view()
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </AppShell>
     }
 }

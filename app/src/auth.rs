@@ -1,19 +1,29 @@
 //! Signing up, in and out.
 
+pub mod check_password_reset;
+mod forgot_password_page;
 mod login_page;
+pub mod request_password_reset;
+pub mod reset_password;
+mod reset_password_page;
 pub mod sign_in;
 pub mod sign_out;
 pub mod sign_up;
 mod signup_page;
 mod two_factor_page;
+pub mod verify_email;
+mod verify_email_page;
 pub mod verify_second_factor;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+pub use forgot_password_page::ForgotPasswordPage;
 pub use login_page::LoginPage;
+pub use reset_password_page::ResetPasswordPage;
 pub use signup_page::SignupPage;
 pub use two_factor_page::TwoFactorPage;
+pub use verify_email_page::VerifyEmailPage;
 
 use crate::components::errors::ErrorView;
 use crate::components::layout::Me;
@@ -45,17 +55,13 @@ pub fn second_step_path(next: Option<&str>) -> String {
 #[component]
 pub fn HomeRedirect() -> impl IntoView {
     let Me(me) = expect_context::<Me>();
-    view! {
-        <Suspense>
-            {move || {
-                me.get()
-                    .map(|result| match result {
-                        Ok(Some(me)) => view! { <Redirect path=me.home_path() /> }.into_any(),
-                        Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                    })
-            }}
-        </Suspense>
+    match me.as_ref() {
+        Ok(Some(me)) => view! { <Redirect path=me.home_path() /> }.into_any(),
+        Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+        Err(error) => {
+            let error = error.clone();
+            view! { <ErrorView error /> }.into_any()
+        }
     }
 }
 
@@ -79,16 +85,9 @@ fn follow_when_signed_in(
 /// On the sign-in pages: someone already signed in goes to their home.
 #[component]
 fn LeaveWhenSignedIn() -> impl IntoView {
-    let Me(me) = expect_context::<Me>();
-    view! {
-        <Suspense>
-            {move || {
-                me.get()
-                    .and_then(|r| r.ok().flatten())
-                    .map(|me| view! { <Redirect path=me.home_path() /> })
-            }}
-        </Suspense>
-    }
+    let me = expect_context::<Me>();
+    me.person()
+        .map(|me| view! { <Redirect path=me.home_path() /> })
 }
 
 #[cfg(test)]

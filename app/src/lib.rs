@@ -20,10 +20,12 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
-use crate::account::AccountPage;
-use crate::account::get_me::get_me;
-use crate::admin::AdminHomePage;
-use crate::auth::{HomeRedirect, LoginPage, SignupPage, TwoFactorPage};
+use crate::account::{AccountPage, SecurityPage};
+use crate::admin::{AdminHomePage, OutboxPage};
+use crate::auth::{
+    ForgotPasswordPage, HomeRedirect, LoginPage, ResetPasswordPage, SignupPage, TwoFactorPage,
+    VerifyEmailPage,
+};
 use crate::components::errors::NotFoundPage;
 use crate::components::layout::Me;
 use crate::invitations::InvitationPage;
@@ -86,8 +88,13 @@ macro_rules! lazy_page {
 lazy_page!(SignupRoute, view! { <SignupPage /> });
 lazy_page!(TwoFactorRoute, view! { <TwoFactorPage /> });
 lazy_page!(InvitationRoute, view! { <InvitationPage /> });
+lazy_page!(ForgotPasswordRoute, view! { <ForgotPasswordPage /> });
+lazy_page!(ResetPasswordRoute, view! { <ResetPasswordPage /> });
+lazy_page!(VerifyEmailRoute, view! { <VerifyEmailPage /> });
 lazy_page!(AccountRoute, view! { <AccountPage /> });
+lazy_page!(SecurityRoute, view! { <SecurityPage /> });
 lazy_page!(AdminRoute, view! { <AdminHomePage /> });
+lazy_page!(OutboxRoute, view! { <OutboxPage /> });
 lazy_page!(
     EndUserHomeRoute,
     view! { <WorkspaceHomePage persona=Persona::EndUser /> }
@@ -105,11 +112,20 @@ lazy_page!(
     view! { <MembersPage persona=Persona::Builder /> }
 );
 
+/// Who is signed in, as the server loaded it with the session (the browser reads the same
+/// value back from the page while hydrating and never calls this).
+fn signed_in_person() -> Result<Option<shared::accounts::Me>, shared::AppError> {
+    #[cfg(feature = "ssr")]
+    return server::request_context().me.clone().transpose();
+    #[cfg(not(feature = "ssr"))]
+    Ok(None)
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let me = Resource::new(|| (), |_| get_me());
-    provide_context(Me(me));
+    let me = SharedValue::new(signed_in_person).into_inner();
+    provide_context(Me(std::sync::Arc::new(me)));
     // Marks the page interactive, for people's tools and for tests that must not click
     // server HTML before the WebAssembly has taken over.
     Effect::new(move |_| {
@@ -131,8 +147,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reset-password/:token") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/verify-email/:token") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/account/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug") view={Lazy::<EndUserHomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug/members") view={Lazy::<EndUserMembersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug") view={Lazy::<BuilderHomeRoute>::new()} ssr=SsrMode::Async />

@@ -5,14 +5,17 @@ pub mod change_member_role;
 pub mod get_members_page;
 pub mod invite_member;
 pub mod remove_member;
+pub mod reset_member_two_factor;
 pub mod revoke_invitation;
+pub mod set_two_factor_requirement;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 use shared::members::{CreatedInvitation, MembersPage as Page};
-use shared::permissions::Role;
+use shared::permissions::{Permission, Role};
 use shared::personas::Persona;
+use shared::tenants::TwoFactorPolicy;
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_email};
@@ -23,7 +26,9 @@ use change_member_role::ChangeMemberRole;
 use get_members_page::get_members_page;
 use invite_member::InviteMember;
 use remove_member::RemoveMember;
+use reset_member_two_factor::ResetMemberTwoFactor;
 use revoke_invitation::RevokeInvitation;
+use set_two_factor_requirement::SetTwoFactorRequirement;
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -31,6 +36,8 @@ struct Actions {
     change: ServerAction<ChangeMemberRole>,
     remove: ServerAction<RemoveMember>,
     revoke: ServerAction<RevokeInvitation>,
+    reset_two_factor: ServerAction<ResetMemberTwoFactor>,
+    require_two_factor: ServerAction<SetTwoFactorRequirement>,
 }
 
 /// A workspace's members under one persona's prefix (the route decides which).
@@ -43,6 +50,8 @@ pub fn MembersPage(persona: Persona) -> impl IntoView {
         change: ServerAction::new(),
         remove: ServerAction::new(),
         revoke: ServerAction::new(),
+        reset_two_factor: ServerAction::new(),
+        require_two_factor: ServerAction::new(),
     };
     let page = Resource::new(
         move || {
@@ -52,6 +61,8 @@ pub fn MembersPage(persona: Persona) -> impl IntoView {
                 actions.change.version().get(),
                 actions.remove.version().get(),
                 actions.revoke.version().get(),
+                actions.reset_two_factor.version().get(),
+                actions.require_two_factor.version().get(),
             )
         },
         |(slug, ..)| get_members_page(slug),
@@ -92,7 +103,9 @@ fn MembersBody(page: Page, actions: Actions) -> impl IntoView {
             .get()
             .and_then(Result::err)
             .or_else(|| actions.remove.value().get().and_then(Result::err))
+            .or_else(|| actions.reset_two_factor.value().get().and_then(Result::err))
     });
+    let shows_two_factor = page.my_role.can(Permission::MembersResetTwoFactor);
     let invitations = page.invitations.clone();
     let invite_roles = page.assignable_roles.clone();
     view! {
@@ -109,6 +122,7 @@ fn MembersBody(page: Page, actions: Actions) -> impl IntoView {
                             <th scope="col">"Role"</th>
                             <th scope="col">"Joined"</th>
                             <th scope="col">"Last sign-in"</th>
+                            {shows_two_factor.then(|| view! { <th scope="col">"Two-factor"</th> })}
                             {can_manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                         </tr>
                     </thead>
@@ -123,6 +137,47 @@ fn MembersBody(page: Page, actions: Actions) -> impl IntoView {
             </div>
         </section>
         {invitations.map(|list| view! { <PendingInvitations slug=slug.clone() list action=actions.revoke /> })}
+        <TwoFactorRule slug=slug.clone() policy=page.two_factor my_role=page.my_role action=actions.require_two_factor />
+    }
+}
+
+/// The workspace's two-factor rule: what it is, and for owners the switch.
+#[component]
+fn TwoFactorRule(
+    slug: String,
+    policy: TwoFactorPolicy,
+    my_role: Role,
+    action: ServerAction<SetTwoFactorRequirement>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let state = match (policy.required_since, policy.deadline()) {
+        (Some(since), Some(deadline)) => format!(
+            "Required of every member since {}. Members without it had until {} to set it up.",
+            format_date(since),
+            format_date(deadline)
+        ),
+        _ => "Not required: each member decides for themselves.".to_owned(),
+    };
+    let required = policy.required_since.is_some();
+    view! {
+        <section class="panel" aria-labelledby="two-factor-rule-title" data-testid="two-factor-rule">
+            <h2 id="two-factor-rule-title">"Two-factor sign-in"</h2>
+            <p data-testid="two-factor-rule-state">{state}</p>
+            {my_role.can(Permission::SecurityManage).then(|| view! {
+                <ActionForm action attr:class="stack narrow-form" attr:novalidate="true">
+                    <input type="hidden" name="slug" value=slug />
+                    <input type="hidden" name="require" value=if required { "false" } else { "true" } />
+                    {(!required).then(|| view! {
+                        <Field name="grace_days" label="Days members get to set it up" kind="number" value="7" required=true server_error=error hint="0 to 90. Members without it are told now and shut out after that." />
+                    })}
+                    {required.then(|| view! { <input type="hidden" name="grace_days" value="0" /> })}
+                    <ActionError error />
+                    <button type="submit" class=if required { "button" } else { "button primary" } disabled=move || action.pending().get()>
+                        {if required { "Stop requiring two-factor sign-in" } else { "Require two-factor sign-in" }}
+                    </button>
+                </ActionForm>
+            })}
+        </section>
     }
 }
 
@@ -137,6 +192,7 @@ fn MemberRow(
     let can_manage = !roles.is_empty();
     let is_me = member.user_id == me;
     let user_id = member.user_id.to_string();
+    let (reset_slug, reset_user) = (slug.clone(), user_id.clone());
     let role_cell = if can_manage {
         let current = member.role;
         let options: Vec<Role> = if roles.contains(&current) {
@@ -183,6 +239,22 @@ fn MemberRow(
             <td>{role_cell}</td>
             <td>{format_date(member.joined_at)}</td>
             <td>{member.last_sign_in_at.map(format_time).unwrap_or_else(|| "never".into())}</td>
+            {member.two_factor.map(|on| view! {
+                <td>
+                    {if on {
+                        view! { <span class="badge ok">"On"</span> }.into_any()
+                    } else {
+                        view! { <span class="badge">"Off"</span> }.into_any()
+                    }}
+                    {(on && !is_me).then(|| view! {
+                        <ActionForm action=actions.reset_two_factor attr:class="inline-form">
+                            <input type="hidden" name="slug" value=reset_slug.clone() />
+                            <input type="hidden" name="user_id" value=reset_user.clone() />
+                            <button type="submit" class="button small" aria-label=format!("Reset two-factor sign-in of {}", member.name)>"Reset"</button>
+                        </ActionForm>
+                    })}
+                </td>
+            })}
             {remove}
         </tr>
     }

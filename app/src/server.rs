@@ -23,6 +23,9 @@ pub struct RequestContext {
     pub client: ClientInfo,
     /// The raw session token from the cookie (for sign-out and rotation).
     pub session_token: Option<String>,
+    /// The signed-in person with their workspaces, loaded for page views (the frame of
+    /// every page shows them); `None` for visitors and for calls that render no page.
+    pub me: Option<Result<shared::accounts::Me, AppError>>,
 }
 
 /// Reads the request without cloning it (leptos_axum provides its `Parts` as context).

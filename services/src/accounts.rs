@@ -8,6 +8,7 @@ use shared::names::PersonName;
 use shared::password::Password;
 use shared::personas::{Persona, PersonaSet};
 use shared::platform::UserStatus;
+use shared::security::SignInView;
 use tracing::instrument;
 
 use crate::audit::{self, actions};
@@ -27,7 +28,26 @@ pub async fn me(svc: &Services, caller: &Caller) -> Result<Me> {
         name: caller.name.clone(),
         personas: caller.personas.clone(),
         workspaces,
+        two_factor_enabled: caller.has_two_factor,
+        email_verified: caller.email_verified,
     })
+}
+
+/// The caller's latest sign-in attempts, newest first.
+#[instrument(skip_all)]
+pub async fn sign_ins(svc: &Services, caller: &Caller) -> Result<Vec<SignInView>> {
+    let rows = svc.store().sign_in_history(caller.user_id, 20).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SignInView {
+            at: row.at,
+            ip: row.ip,
+            device: row.device,
+            outcome: row.outcome,
+            new_device: row.new_device,
+            new_network: row.new_network,
+        })
+        .collect())
 }
 
 #[instrument(skip_all)]
@@ -158,6 +178,8 @@ pub async fn create_super_admin(
             };
             let mut tx = svc.store().begin().await?;
             tx.insert_user(&user).await?;
+            // The operator who runs the command vouches for the address.
+            tx.mark_email_verified(user.id, now).await?;
             (tx, user.id)
         }
     };

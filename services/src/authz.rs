@@ -17,7 +17,7 @@ use shared::permissions::{Permission, Role, SUPER_ADMIN};
 use shared::personas::{Persona, PersonaSet};
 use shared::platform::TenantStatus;
 use shared::slug::Slug;
-use shared::tenants::TenantSummary;
+use shared::tenants::{TenantSummary, TwoFactorPolicy};
 use tracing::instrument;
 
 use crate::error::Result;
@@ -31,6 +31,12 @@ pub struct Caller {
     pub email: Email,
     pub name: PersonName,
     pub personas: PersonaSet,
+    /// When the person last proved who they are in this session (sign-in or step-up).
+    pub authenticated_at: DateTime<Utc>,
+    /// Whether the person signs in with a second factor.
+    pub has_two_factor: bool,
+    /// Whether the person confirmed their email address.
+    pub email_verified: bool,
 }
 
 impl Caller {
@@ -46,6 +52,7 @@ pub struct TenantAccess {
     tenant: TenantSummary,
     role: Role,
     tenant_created_at: DateTime<Utc>,
+    two_factor: TwoFactorPolicy,
 }
 
 impl TenantAccess {
@@ -67,6 +74,10 @@ impl TenantAccess {
 
     pub fn tenant_created_at(&self) -> DateTime<Utc> {
         self.tenant_created_at
+    }
+
+    pub fn two_factor_policy(&self) -> TwoFactorPolicy {
+        self.two_factor
     }
 }
 
@@ -150,23 +161,41 @@ pub async fn enter_tenant(store: &Store, caller: &Caller, slug: &str) -> Result<
         }
         .into());
     }
+    let two_factor = membership.two_factor_policy();
+    if !caller.has_two_factor
+        && two_factor
+            .deadline()
+            .is_some_and(|deadline| deadline <= crate::time::now())
+    {
+        return Err(AppError::TwoFactorRequired {
+            tenant: membership.tenant.name.to_string(),
+        }
+        .into());
+    }
     Ok(TenantAccess {
         caller: caller.clone(),
         tenant: membership.tenant,
         role: membership.role,
         tenant_created_at: membership.tenant_created_at,
+        two_factor,
     })
 }
 
-/// Admits a super admin to platform-wide data.
+/// Admits a super admin to platform-wide data. Super admins must always sign in with a
+/// second factor: until they set one up, the console stays closed.
 pub fn enter_platform(caller: &Caller) -> Result<PlatformAccess> {
-    if caller.is_super_admin() {
-        Ok(PlatformAccess {
-            caller: caller.clone(),
-        })
-    } else {
-        Err(AppError::forbidden("The platform console is only for super admins.").into())
+    if !caller.is_super_admin() {
+        return Err(AppError::forbidden("The platform console is only for super admins.").into());
     }
+    if !caller.has_two_factor {
+        return Err(AppError::TwoFactorRequired {
+            tenant: "The platform console".to_owned(),
+        }
+        .into());
+    }
+    Ok(PlatformAccess {
+        caller: caller.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -183,6 +212,9 @@ mod tests {
             email: Email::parse("v@acme.example").unwrap(),
             name: PersonName::parse("V").unwrap(),
             personas: PersonaSet::new(personas.iter().copied()),
+            authenticated_at: Utc::now(),
+            has_two_factor: true,
+            email_verified: true,
         }
     }
 
@@ -198,6 +230,10 @@ mod tests {
             },
             role,
             tenant_created_at: Utc::now(),
+            two_factor: TwoFactorPolicy {
+                required_since: None,
+                grace_days: 7,
+            },
         }
     }
 
@@ -217,6 +253,15 @@ mod tests {
     #[test]
     fn only_super_admins_enter_the_platform() {
         assert!(enter_platform(&caller(&[Persona::Builder])).is_err());
+        let mut without_second_factor = caller(&[Persona::SuperAdmin]);
+        without_second_factor.has_two_factor = false;
+        let err = enter_platform(&without_second_factor).unwrap_err();
+        assert_eq!(
+            err.app(),
+            Some(&AppError::TwoFactorRequired {
+                tenant: "The platform console".into()
+            })
+        );
         let platform = enter_platform(&caller(&[Persona::SuperAdmin])).unwrap();
         assert!(require(&platform, Permission::TenantsManage).is_ok());
         assert!(require(&platform, Permission::MembersInvite).is_err());

@@ -152,6 +152,7 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
             last_sign_in_at: None,
         };
         tx.insert_user(&user).await?;
+        tx.mark_email_verified(user.id, now).await?;
         ids.push((person.email, user.id));
     }
     for tenant in TENANTS {
@@ -208,7 +209,7 @@ pub fn logins() -> Vec<(String, &'static str, String)> {
     let mut rows = vec![(
         Persona::SuperAdmin.label().to_owned(),
         SUPER_ADMIN.0,
-        "platform console".to_owned(),
+        "platform console (sets up an authenticator app at first sign-in)".to_owned(),
     )];
     for person in PEOPLE {
         let personas = PersonaSet::new(

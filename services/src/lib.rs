@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod demo;
 pub mod error;
 pub mod mail;
+pub mod notifications;
 pub mod platform;
 pub mod state;
 pub mod storage;

@@ -43,6 +43,10 @@ impl Mailer {
         Ok(Self::Smtp(Box::new(Smtp { transport, from })))
     }
 
+    pub fn is_smtp(&self) -> bool {
+        matches!(self, Self::Smtp(_))
+    }
+
     /// Sends (or logs) a message. Returns whether it went out by SMTP. A failed delivery is
     /// logged and reported as not sent rather than failing the action that triggered it.
     #[instrument(skip_all, fields(to = %mail.to))]

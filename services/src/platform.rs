@@ -4,7 +4,7 @@ use chrono::TimeDelta;
 use shared::AppError;
 use shared::permissions::Permission;
 use shared::personas::Persona;
-use shared::platform::TenantStatus;
+use shared::platform::{OutboxView, TenantStatus};
 use shared::slug::Slug;
 use shared::tenants::PlatformOverview;
 use tracing::instrument;
@@ -82,4 +82,22 @@ pub async fn set_tenant_status(
     ))
     .await?;
     tx.commit().await
+}
+
+/// The emails kept while no SMTP server is configured, newest first.
+#[instrument(skip_all)]
+pub async fn outbox(svc: &Services, caller: &Caller) -> Result<Vec<OutboxView>> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::OutboxRead)?;
+    let rows = svc.store().platform(&access).outbox(100).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| OutboxView {
+            id: row.id,
+            created_at: row.created_at,
+            recipient: row.recipient,
+            subject: row.subject,
+            body: row.body,
+        })
+        .collect())
 }

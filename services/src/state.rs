@@ -9,8 +9,10 @@ use crate::auth::passwords::PasswordHasher;
 use crate::auth::rate_limit::AddressLimiter;
 use crate::config::Settings;
 use crate::crypto::SecretBox;
-use crate::mail::Mailer;
+use crate::mail::{Mailer, OutgoingMail};
 use crate::storage::Store;
+use crate::storage::outbox::OutboxRow;
+use shared::ids::OutboxId;
 
 /// Cheap to clone; hand it to every handler.
 #[derive(Clone)]
@@ -88,6 +90,26 @@ impl Services {
     /// Budget for second-factor attempts (codes, backup codes), per client address.
     pub fn second_factor_limiter(&self) -> &AddressLimiter {
         &self.inner.second_factor_limiter
+    }
+
+    /// Sends an email by SMTP; without an SMTP server it is logged and kept in the outbox,
+    /// where super admins can read it (so reset and invitation links still reach someone).
+    /// Returns whether it went out by SMTP. Delivery never fails the action that sent it.
+    pub async fn send_mail(&self, mail: OutgoingMail) -> bool {
+        if self.inner.mailer.is_smtp() {
+            return self.inner.mailer.send(mail).await;
+        }
+        let kept = OutboxRow {
+            id: OutboxId::from_uuid(uuid::Uuid::now_v7()),
+            created_at: crate::time::now(),
+            recipient: mail.to.to_string(),
+            subject: mail.subject.clone(),
+            body: mail.body.clone(),
+        };
+        if let Err(err) = self.inner.store.put_in_outbox(&kept).await {
+            tracing::warn!(error = %err, "email not kept in the outbox");
+        }
+        self.inner.mailer.send(mail).await
     }
 
     /// The server key, for secrets kept encrypted in the database.

@@ -31,13 +31,19 @@ use access_cache::{AccessCache, Invalidation};
 use shared::ids::TenantId;
 
 pub mod access_cache;
+pub mod account_links;
 pub mod audit;
 pub mod invitations;
 pub mod memberships;
+pub mod notifications;
+pub mod outbox;
 pub mod platform;
+pub mod security_alerts;
 pub mod sessions;
+pub mod sign_ins;
 pub mod tenants;
 pub mod throttle;
+pub mod trusted_devices;
 pub mod two_factor;
 pub mod users;
 
@@ -226,6 +232,12 @@ impl Store {
             }
             Backend::Postgres(pool) => pool.close().await,
         }
+    }
+
+    /// Drops this server's cached copies of a person's sessions, so the next request reads
+    /// them from the database (after a change made outside the storage layer).
+    pub fn forget_sessions_of(&self, user: shared::ids::UserId) {
+        self.cache.apply(Invalidation::SessionsOf(user));
     }
 
     /// Opens a write transaction (on SQLite, on the single writer connection).

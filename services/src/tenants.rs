@@ -2,6 +2,7 @@
 
 pub mod invitations;
 pub mod members;
+pub mod two_factor_policy;
 pub mod workspace;
 
 use shared::AppError;

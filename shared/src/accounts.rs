@@ -16,6 +16,11 @@ use crate::tenants::TenantSummary;
 pub struct Workspace {
     pub tenant: TenantSummary,
     pub role: Role,
+    /// When the workspace requires two-factor sign-in: the end of the grace period for
+    /// members without it.
+    pub two_factor_required_by: Option<DateTime<Utc>>,
+    /// The grace period was over when this was loaded.
+    pub two_factor_overdue: bool,
 }
 
 /// Everything the navigation needs about the signed-in person.
@@ -26,9 +31,46 @@ pub struct Me {
     pub name: PersonName,
     pub personas: PersonaSet,
     pub workspaces: Vec<Workspace>,
+    pub two_factor_enabled: bool,
+    pub email_verified: bool,
+}
+
+/// Why someone has to set up two-factor sign-in, and by when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TwoFactorDuty {
+    /// Who asks: "Acme Corp", or the platform for super admins.
+    pub required_by: String,
+    /// Until when they are still let in without it; `None`: not at all.
+    pub deadline: Option<DateTime<Utc>>,
+    /// They are no longer let in without it.
+    pub overdue: bool,
 }
 
 impl Me {
+    /// The earliest two-factor requirement this person has not met, if any. Super admins
+    /// must always use two-factor sign-in.
+    pub fn two_factor_duty(&self) -> Option<TwoFactorDuty> {
+        if self.two_factor_enabled {
+            return None;
+        }
+        if self.personas.contains(Persona::SuperAdmin) {
+            return Some(TwoFactorDuty {
+                required_by: "The platform console".to_owned(),
+                deadline: None,
+                overdue: true,
+            });
+        }
+        self.workspaces
+            .iter()
+            .filter_map(|w| w.two_factor_required_by.map(|by| (w, by)))
+            .min_by_key(|(_, by)| *by)
+            .map(|(w, by)| TwoFactorDuty {
+                required_by: w.tenant.name.to_string(),
+                deadline: Some(by),
+                overdue: w.two_factor_overdue,
+            })
+    }
+
     /// The workspaces that belong under a persona's dashboard.
     pub fn workspaces_for(&self, persona: Persona) -> impl Iterator<Item = &Workspace> {
         self.workspaces.iter().filter(move |w| {
@@ -136,6 +178,8 @@ mod tests {
                 status: TenantStatus::Active,
             },
             role: Role::Owner,
+            two_factor_required_by: None,
+            two_factor_overdue: false,
         }
     }
 
@@ -150,6 +194,8 @@ mod tests {
                 workspace("acme", PlatformVariant::Standard),
                 workspace("northwind", PlatformVariant::Agency),
             ],
+            two_factor_enabled: false,
+            email_verified: true,
         };
         assert_eq!(me.home_path(), "/builder/northwind");
         assert_eq!(
@@ -168,6 +214,39 @@ mod tests {
         );
         me.workspaces.clear();
         assert_eq!(me.home_path(), "/account");
+    }
+
+    #[test]
+    fn the_earliest_two_factor_requirement_is_the_duty() {
+        let at = |d: i64| DateTime::<Utc>::from_timestamp(1_700_000_000 + d * 86_400, 0).unwrap();
+        let mut acme = workspace("acme", PlatformVariant::Standard);
+        acme.two_factor_required_by = Some(at(7));
+        let mut globex = workspace("globex", PlatformVariant::Enterprise);
+        globex.two_factor_required_by = Some(at(3));
+        let mut me = Me {
+            user_id: UserId::from_uuid(uuid::Uuid::nil()),
+            email: Email::parse("max@example.com").unwrap(),
+            name: PersonName::parse("Max").unwrap(),
+            personas: PersonaSet::new([Persona::EndUser]),
+            workspaces: vec![
+                acme,
+                globex,
+                workspace("initech", PlatformVariant::Standard),
+            ],
+            two_factor_enabled: false,
+            email_verified: true,
+        };
+        let duty = me.two_factor_duty().unwrap();
+        assert_eq!(duty.required_by, "globex");
+        assert_eq!(duty.deadline, Some(at(3)));
+        me.personas = PersonaSet::new([Persona::EndUser, Persona::SuperAdmin]);
+        assert_eq!(
+            me.two_factor_duty().unwrap().deadline,
+            None,
+            "no grace for super admins"
+        );
+        me.two_factor_enabled = true;
+        assert_eq!(me.two_factor_duty(), None);
     }
 
     #[test]

@@ -43,6 +43,16 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("The server is busy right now. Try again in {}.", wait_phrase(*retry_after_secs))]
     Unavailable { retry_after_secs: u64 },
+    /// A sensitive change needs the person to confirm who they are first (step-up).
+    #[error(
+        "Confirm it's you first: enter your password again (and a code when two-factor sign-in is on) under Account → Security, then retry."
+    )]
+    StepUpRequired,
+    /// The organization requires two-factor sign-in and its grace period is over.
+    #[error(
+        "{tenant} requires two-factor sign-in. Set it up under Account → Security to continue."
+    )]
+    TwoFactorRequired { tenant: String },
     #[error("This request came from another site and was refused.")]
     CrossSiteRequest,
     #[error(
@@ -100,6 +110,8 @@ impl AppError {
             Self::AccountDisabled
             | Self::TenantSuspended { .. }
             | Self::Forbidden { .. }
+            | Self::StepUpRequired
+            | Self::TwoFactorRequired { .. }
             | Self::CrossSiteRequest => 403,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,

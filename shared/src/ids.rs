@@ -60,6 +60,30 @@ typed_id!(
     /// An entry in the append-only audit log.
     AuditId
 );
+typed_id!(
+    /// A browser trusted to skip the second step of signing in.
+    TrustedDeviceId
+);
+typed_id!(
+    /// An in-app notification to a person.
+    NotificationId
+);
+typed_id!(
+    /// An alert raised by sign-in activity, for the platform's operators.
+    SecurityAlertId
+);
+typed_id!(
+    /// One attempt in the sign-in history.
+    SignInEventId
+);
+typed_id!(
+    /// A single-use link sent by email (password reset, email verification).
+    AccountLinkId
+);
+typed_id!(
+    /// An email kept in the outbox because no SMTP server is configured.
+    OutboxId
+);
 
 #[cfg(test)]
 mod tests {

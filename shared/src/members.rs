@@ -20,6 +20,9 @@ pub struct MemberView {
     pub role: Role,
     pub joined_at: DateTime<Utc>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Whether the member signs in with a second factor; told only to those who may reset
+    /// it.
+    pub two_factor: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +47,8 @@ pub struct MembersPage {
     pub invitations: Option<Vec<InvitationView>>,
     /// Roles the viewer may hand out; empty when they may change nothing.
     pub assignable_roles: Vec<Role>,
+    /// The workspace's two-factor rule.
+    pub two_factor: crate::tenants::TwoFactorPolicy,
 }
 
 /// A new invitation with its link. The link's token is stored only as a hash, so this is

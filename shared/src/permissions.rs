@@ -27,10 +27,16 @@ text_enum! {
         MembersManage => "members.manage",
         /// Grant or take away the Owner role.
         OwnersManage => "owners.manage",
+        /// Reset a member's two-factor sign-in when they lost their authenticator.
+        MembersResetTwoFactor => "members.reset_two_factor",
+        /// Set the workspace's security rules (require two-factor sign-in).
+        SecurityManage => "tenant.security.manage",
         /// Super admin: see every tenant and user.
         PlatformView => "platform.view",
         /// Super admin: suspend and reactivate tenants.
         TenantsManage => "platform.tenants.manage",
+        /// Super admin: read the emails kept while no SMTP server is configured.
+        OutboxRead => "platform.outbox.read",
     }
 }
 
@@ -43,8 +49,11 @@ impl Permission {
             Self::MembersInvite => "invite members",
             Self::MembersManage => "change members' roles or remove members",
             Self::OwnersManage => "grant or remove the Owner role",
+            Self::MembersResetTwoFactor => "reset members' two-factor sign-in",
+            Self::SecurityManage => "require two-factor sign-in of members",
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
+            Self::OutboxRead => "read the outbox of unsent emails",
         }
     }
 }
@@ -55,18 +64,25 @@ const OWNER: &[Permission] = &[
     Permission::MembersInvite,
     Permission::MembersManage,
     Permission::OwnersManage,
+    Permission::MembersResetTwoFactor,
+    Permission::SecurityManage,
 ];
 const ADMIN: &[Permission] = &[
     Permission::TenantView,
     Permission::MembersView,
     Permission::MembersInvite,
     Permission::MembersManage,
+    Permission::MembersResetTwoFactor,
 ];
 const CONSULTANT: &[Permission] = &[Permission::TenantView, Permission::MembersView];
 const VIEWER: &[Permission] = &[Permission::TenantView, Permission::MembersView];
 
 /// What the Super Admin persona holds at platform scope.
-pub const SUPER_ADMIN: &[Permission] = &[Permission::PlatformView, Permission::TenantsManage];
+pub const SUPER_ADMIN: &[Permission] = &[
+    Permission::PlatformView,
+    Permission::TenantsManage,
+    Permission::OutboxRead,
+];
 
 impl Role {
     pub const fn label(self) -> &'static str {
@@ -140,6 +156,20 @@ pub fn check_member_change(
     Ok(())
 }
 
+/// Checks resetting the second factor of a member holding `target`, by someone holding
+/// `actor`: the same rule as role changes — only owners touch owners.
+pub fn check_two_factor_reset(actor: Role, target: Role) -> Result<(), MemberChangeRefusal> {
+    if !actor.can(Permission::MembersResetTwoFactor) {
+        return Err(MemberChangeRefusal::NotAllowed(
+            Permission::MembersResetTwoFactor,
+        ));
+    }
+    if target == Role::Owner && !actor.can(Permission::OwnersManage) {
+        return Err(MemberChangeRefusal::NotAllowed(Permission::OwnersManage));
+    }
+    Ok(())
+}
+
 /// The roles `actor` may hand out in an invitation or a role change.
 pub fn assignable_roles(actor: Role) -> Vec<Role> {
     Role::ALL
@@ -172,6 +202,21 @@ mod tests {
         assert!(
             !Role::Owner.can(Permission::TenantsManage),
             "platform powers are not tenant roles"
+        );
+    }
+
+    #[test]
+    fn only_owners_reset_owners_second_factor() {
+        use MemberChangeRefusal::*;
+        assert_eq!(check_two_factor_reset(Role::Admin, Role::Viewer), Ok(()));
+        assert_eq!(
+            check_two_factor_reset(Role::Admin, Role::Owner),
+            Err(NotAllowed(Permission::OwnersManage))
+        );
+        assert_eq!(check_two_factor_reset(Role::Owner, Role::Owner), Ok(()));
+        assert_eq!(
+            check_two_factor_reset(Role::Consultant, Role::Viewer),
+            Err(NotAllowed(Permission::MembersResetTwoFactor))
         );
     }
 

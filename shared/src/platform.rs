@@ -81,3 +81,13 @@ mod tests {
         assert!(err.reason.contains("standard, partner, agency, enterprise"));
     }
 }
+
+/// An email kept in the outbox because no SMTP server is configured.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OutboxView {
+    pub id: crate::ids::OutboxId,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}

@@ -43,6 +43,22 @@ pub struct WorkspaceHome {
     pub created_at: DateTime<Utc>,
 }
 
+/// A workspace's two-factor rule: required of every member since `required_since` (members
+/// without a second factor get `grace_days` from then), or not required.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorPolicy {
+    pub required_since: Option<DateTime<Utc>>,
+    pub grace_days: u32,
+}
+
+impl TwoFactorPolicy {
+    /// When members without a second factor stop being let in, if it is required.
+    pub fn deadline(&self) -> Option<DateTime<Utc>> {
+        self.required_since
+            .map(|since| crate::security::grace_deadline(since, i64::from(self.grace_days)))
+    }
+}
+
 /// One row of the super admin's tenant table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantRow {

@@ -7,9 +7,10 @@ use super::confirm_totp_setup::ConfirmTotpSetup;
 use super::disable_two_factor::DisableTwoFactor;
 use super::get_two_factor::get_two_factor;
 use super::regenerate_backup_codes::RegenerateBackupCodes;
+use super::security_page::StepUp;
 use super::start_totp_setup::StartTotpSetup;
 use crate::components::errors::{ActionError, ErrorView};
-use crate::components::forms::{Field, check_second_factor, check_totp};
+use crate::components::forms::{Field, check_totp};
 
 #[component]
 pub fn TwoFactorSection() -> impl IntoView {
@@ -17,6 +18,9 @@ pub fn TwoFactorSection() -> impl IntoView {
     let confirm = ServerAction::<ConfirmTotpSetup>::new();
     let regenerate = ServerAction::<RegenerateBackupCodes>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
+    let step_up = expect_context::<StepUp>();
+    step_up.watch(regenerate.value());
+    step_up.watch(disable.value());
     let status = Resource::new(
         move || {
             (
@@ -61,32 +65,40 @@ pub fn TwoFactorSection() -> impl IntoView {
                                             {format!("{} backup code{} left.", status.backup_codes_left, if status.backup_codes_left == 1 { "" } else { "s" })}
                                         </span>
                                     </p>
-                                    <div class="cards">
-                                        <ActionForm action=regenerate attr:class="stack" attr:novalidate="true" on:submit=move |_| confirm.clear()>
-                                            <h3>"New backup codes"</h3>
-                                            <p class="muted">"Your current backup codes stop working."</p>
-                                            <Field name="password" scope="regenerate" label="Your password" kind="password" autocomplete="current-password" required=true server_error=regenerate_error />
-                                            <ActionError error=regenerate_error />
-                                            <button type="submit" class="button" disabled=move || regenerate.pending().get()>"Make new backup codes"</button>
-                                        </ActionForm>
-                                        <ActionForm
-                                            action=disable
-                                            attr:class="stack"
-                                            attr:novalidate="true"
-                                            on:submit=move |_| {
-                                                start.clear();
-                                                confirm.clear();
-                                                regenerate.clear();
-                                            }
-                                        >
-                                            <h3>"Turn off"</h3>
-                                            <p class="muted">"Your account is then protected by your password alone."</p>
-                                            <Field name="password" scope="disable" label="Your password" kind="password" autocomplete="current-password" required=true server_error=disable_error />
-                                            <Field name="code" label="Authenticator or backup code" autocomplete="one-time-code" required=true check=check_second_factor server_error=disable_error />
-                                            <ActionError error=disable_error />
-                                            <button type="submit" class="button danger" disabled=move || disable.pending().get()>"Turn off two-factor sign-in"</button>
-                                        </ActionForm>
-                                    </div>
+                                    {if step_up.is_open() {
+                                        view! {
+                                            <div class="cards">
+                                                <ActionForm action=regenerate attr:class="stack" on:submit=move |_| confirm.clear()>
+                                                    <h3>"New backup codes"</h3>
+                                                    <p class="muted">"Your current backup codes stop working."</p>
+                                                    <ActionError error=regenerate_error />
+                                                    <button type="submit" class="button" disabled=move || regenerate.pending().get()>"Make new backup codes"</button>
+                                                </ActionForm>
+                                                <ActionForm
+                                                    action=disable
+                                                    attr:class="stack"
+                                                    on:submit=move |_| {
+                                                        start.clear();
+                                                        confirm.clear();
+                                                        regenerate.clear();
+                                                    }
+                                                >
+                                                    <h3>"Turn off"</h3>
+                                                    <p class="muted">"Your account is then protected by your password alone, and trusted devices stop being trusted."</p>
+                                                    <ActionError error=disable_error />
+                                                    <button type="submit" class="button danger" disabled=move || disable.pending().get()>"Turn off two-factor sign-in"</button>
+                                                </ActionForm>
+                                            </div>
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            <p class="muted" data-testid="two-factor-locked">
+                                                "Confirm it's you (above) to make new backup codes or turn two-factor sign-in off."
+                                            </p>
+                                        }
+                                            .into_any()
+                                    }}
                                 }
                                     .into_any()
                             }

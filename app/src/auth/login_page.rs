@@ -32,6 +32,12 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                {move || query.read().get("reset").map(|_| view! {
+                    <p class="notice" role="status" data-testid="password-reset-done">
+                        "Your password was changed. Sign in with the new one."
+                    </p>
+                })}
+                <p class="muted"><a href="/forgot-password">"Forgot your password?"</a></p>
                 <p class="muted">"New to Atrium? " <a href="/signup">"Create an account"</a></p>
             </section>
         </main>

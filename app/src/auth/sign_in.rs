@@ -13,12 +13,14 @@ pub async fn sign_in(
 
     let svc = server::services()?;
     let ctx = server::request_context();
+    let device = server::cookie(cookie::device_cookie_name(svc.settings()));
     let signed_in = sign_in::sign_in(
         &svc,
         &email,
         &password,
         &ctx.client,
         ctx.session_token.as_deref(),
+        device.as_deref(),
     )
     .await
     .map_err(server::fail)?;

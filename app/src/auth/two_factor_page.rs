@@ -37,6 +37,10 @@ pub fn TwoFactorPage() -> impl IntoView {
                         check=check_second_factor
                         server_error=error
                     />
+                    <label class="check">
+                        <input type="checkbox" name="trust_device" value="on" />
+                        " Trust this device for 30 days (it will ask for your password only)"
+                    </label>
                     <ActionError error />
                     <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { "Checking…" } else { "Verify" }}

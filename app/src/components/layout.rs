@@ -1,31 +1,46 @@
 //! The frame around every signed-in page: header with the persona and organization
 //! switchers, a persona-specific sidebar, breadcrumbs and the page header.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 use shared::AppError;
-use shared::accounts::Me as MeView;
+use shared::accounts::{Me as MeView, TwoFactorDuty};
 use shared::personas::Persona;
 use shared::tenants::workspace_path;
 
 use crate::auth::sign_out::SignOut;
 use crate::components::errors::ErrorView;
+use crate::components::time::format_date;
 use crate::theme::ThemePicker;
 
-/// The signed-in person, loaded once per page and shared by every component on it.
-#[derive(Clone, Copy)]
-pub struct Me(pub Resource<Result<Option<MeView>, AppError>>);
+/// The signed-in person (or `None` for a visitor), known before the page renders: the
+/// server loads it with the session, and the browser reads the same value from the page
+/// when it hydrates. No frame waits on a resource, so a page has a single suspense
+/// boundary — its own data.
+#[derive(Clone)]
+pub struct Me(pub Arc<Result<Option<MeView>, AppError>>);
+
+impl Me {
+    /// The signed-in person, if any (an error reads as nobody).
+    pub fn person(&self) -> Option<&MeView> {
+        self.0.as_ref().as_ref().ok().and_then(Option::as_ref)
+    }
+}
 
 /// Which sidebar entry is current.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     Overview,
+    Outbox,
     Home,
     Members,
     Account,
+    Security,
 }
 
 /// Where the shell is: a persona's dashboard, in a workspace or not.
@@ -53,11 +68,18 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 section: Section::Home,
             })
         })),
-        (Some(Persona::SuperAdmin), _) => items.push(NavItem {
-            label: "Overview",
-            href: "/admin".into(),
-            section: Section::Overview,
-        }),
+        (Some(Persona::SuperAdmin), _) => {
+            items.push(NavItem {
+                label: "Overview",
+                href: "/admin".into(),
+                section: Section::Overview,
+            });
+            items.push(NavItem {
+                label: "Outbox",
+                href: "/admin/outbox".into(),
+                section: Section::Outbox,
+            });
+        }
         (Some(persona), Some(slug)) => {
             let base = format!("{}/{slug}", persona.url_prefix());
             items.push(NavItem {
@@ -78,6 +100,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
         href: "/account".into(),
         section: Section::Account,
     });
+    items.push(NavItem {
+        label: "Security",
+        href: "/account/security".into(),
+        section: Section::Security,
+    });
     items
 }
 
@@ -93,37 +120,34 @@ pub fn AppShell(
 ) -> impl IntoView {
     let Me(me) = expect_context::<Me>();
     let location = use_location();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || {
-                let place = place.get();
-                let crumbs = crumbs.clone();
-                me.get()
-                    .map(|result| match result {
-                        Ok(Some(me)) => {
-                            view! {
-                                <Frame me place crumbs>
-                                    {children.with_value(|c| c())}
-                                </Frame>
-                            }
-                                .into_any()
-                        }
-                        Ok(None) => {
-                            let next = location.pathname.get_untracked();
-                            view! { <Redirect path=format!("/login?next={next}") /> }.into_any()
-                        }
-                        Err(error) => {
-                            view! {
-                                <main id="main" class="narrow">
-                                    <ErrorView error />
-                                </main>
-                            }
-                                .into_any()
-                        }
-                    })
-            }}
-        </Suspense>
+    match me.as_ref() {
+        Ok(Some(me)) => {
+            let me = me.clone();
+            view! {
+                {move || {
+                    let children = children.clone();
+                    view! {
+                        <Frame me=me.clone() place=place.get() crumbs=crumbs.clone()>
+                            {children()}
+                        </Frame>
+                    }
+                }}
+            }
+            .into_any()
+        }
+        Ok(None) => {
+            let next = location.pathname.get_untracked();
+            view! { <Redirect path=format!("/login?next={next}") /> }.into_any()
+        }
+        Err(error) => {
+            let error = error.clone();
+            view! {
+                <main id="main" class="narrow">
+                    <ErrorView error />
+                </main>
+            }
+            .into_any()
+        }
     }
 }
 
@@ -135,6 +159,7 @@ fn Frame(
     children: Children,
 ) -> impl IntoView {
     let items = nav_items(&place, &me);
+    let duty = me.two_factor_duty();
     let current_workspace = place.slug.as_ref().and_then(|slug| {
         me.workspaces
             .iter()
@@ -185,6 +210,7 @@ fn Frame(
                     </ul>
                 </nav>
                 <main id="main" class="content">
+                    {duty.map(|duty| view! { <TwoFactorDutyBanner duty /> })}
                     <nav class="breadcrumbs" aria-label="Breadcrumb">
                         <ol>
                             {trail
@@ -210,6 +236,24 @@ fn Frame(
                 </main>
             </div>
         </div>
+    }
+}
+
+/// Shown on every page while a workspace (or the super admin persona) requires two-factor
+/// sign-in that the person has not set up.
+#[component]
+fn TwoFactorDutyBanner(duty: TwoFactorDuty) -> impl IntoView {
+    let when = match duty.deadline {
+        Some(deadline) if !duty.overdue => {
+            format!("Set it up by {} to keep access.", format_date(deadline))
+        }
+        _ => "Set it up now: access is closed until you do.".to_owned(),
+    };
+    view! {
+        <p class="banner warn" role="status" data-testid="two-factor-duty">
+            {format!("{} requires two-factor sign-in. {when} ", duty.required_by)}
+            <a href="/account/security?setup=two-factor">"Set up two-factor sign-in"</a>
+        </p>
     }
 }
 

@@ -24,6 +24,13 @@ fn is_anonymous_path(path: &str) -> bool {
         )
 }
 
+/// Whether the request may render a page, whose frame shows the signed-in person: a GET
+/// outside the JSON API and the server functions.
+fn renders_page(req: &Request) -> bool {
+    let path = req.uri().path();
+    req.method() == http::Method::GET && !path.starts_with("/api/") && !path.starts_with("/rpc/")
+}
+
 pub fn client_info(
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
@@ -90,10 +97,19 @@ pub async fn request_context(
         _ => None,
     };
 
+    let me = match &caller {
+        Some(caller) if renders_page(&req) => Some(
+            services::accounts::me(&services, caller)
+                .await
+                .map_err(services::Error::into_app_error),
+        ),
+        _ => None,
+    };
     req.extensions_mut().insert(Arc::new(RequestContext {
         caller,
         client,
         session_token: token,
+        me,
     }));
     let mut response = next.run(req).await;
     super::headers::apply(response.headers_mut(), settings.is_https());

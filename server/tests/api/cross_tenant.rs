@@ -11,7 +11,9 @@ use shared::accounts::SessionView;
 use shared::members::{CreatedInvitation, MembersPage};
 use shared::permissions::Role;
 
-use crate::helpers::{Browser, TestApp, spawn_app};
+use shared::security::TrustedDeviceView;
+
+use crate::helpers::{Browser, PASSWORD, TestApp, code, enroll, spawn_app};
 use crate::members::{Org, org};
 
 /// Markers of tenant B's data that must never reach tenant A.
@@ -25,6 +27,10 @@ struct World {
     b_member: String,
     b_invitation: String,
     b_owner_session: String,
+    /// A device B's owner trusts to skip the second step.
+    b_trusted_device: String,
+    /// A member of B with two-factor sign-in on.
+    b_member_with_two_factor: String,
     /// A second session of A's owner, spent by the sign-out cases.
     a_spare: Browser,
 }
@@ -57,6 +63,24 @@ async fn world() -> World {
         .await;
     let sessions: Vec<SessionView> = b.owner.call_ok("list_sessions", &[]).await;
     let b_owner_session = sessions.iter().find(|s| s.current).unwrap().id.to_string();
+    // B's owner turns two-factor sign-in on and trusts a second browser.
+    let (totp, _) = enroll(&b.owner).await;
+    let b_owner = b.owner.me().await.unwrap();
+    let second = app.browser();
+    let _: String = second
+        .call_ok(
+            "sign_in",
+            &[("email", b_owner.email.as_str()), ("password", PASSWORD)],
+        )
+        .await;
+    let _: String = second
+        .call_ok(
+            "verify_second_factor",
+            &[("code", &code(&totp, 1)), ("trust_device", "on")],
+        )
+        .await;
+    let devices: Vec<TrustedDeviceView> = second.call_ok("list_trusted_devices", &[]).await;
+    let b_trusted_device = devices[0].id.to_string();
     let a_me = a.owner.me().await.unwrap();
     let a_spare = app
         .signed_in(a_me.email.as_str(), crate::helpers::PASSWORD)
@@ -68,6 +92,8 @@ async fn world() -> World {
         b_member,
         b_invitation: invitation.invitation.id.to_string(),
         b_owner_session,
+        b_trusted_device,
+        b_member_with_two_factor: b_owner.user_id.to_string(),
         a_spare,
     }
 }
@@ -282,18 +308,148 @@ fn cases() -> Vec<Case> {
         Case {
             function: "regenerate_backup_codes",
             expect: OwnOnly,
-            args: |_| vec![("password", "wrong password".into())],
+            args: |_| vec![],
             caller: owner,
         },
         Case {
             function: "disable_two_factor",
             expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "confirm_identity",
+            expect: OwnOnly,
+            args: |_| vec![("password", "wrong password".into())],
+            caller: owner,
+        },
+        Case {
+            function: "get_step_up",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "change_password",
+            expect: OwnOnly,
+            args: |_| vec![("new_password", "short".into())],
+            caller: owner,
+        },
+        Case {
+            function: "request_email_change",
+            expect: OwnOnly,
+            args: |_| vec![("email", format!("owner0@{B_DOMAIN}"))],
+            caller: owner,
+        },
+        Case {
+            function: "resend_verification",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "list_trusted_devices",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "revoke_trusted_device",
+            expect: Refused,
+            args: |w| vec![("id", w.b_trusted_device.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "revoke_trusted_devices",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "list_sign_ins",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "list_notifications",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "mark_notifications_read",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "request_password_reset",
+            expect: OwnOnly,
+            args: |_| vec![("email", format!("owner0@{B_DOMAIN}"))],
+            caller: owner,
+        },
+        Case {
+            function: "check_password_reset",
+            expect: Refused,
+            args: |_| vec![("token", FORGED_TOKEN.into())],
+            caller: owner,
+        },
+        Case {
+            function: "reset_password",
+            expect: Refused,
             args: |_| {
                 vec![
-                    ("password", "wrong password".into()),
-                    ("code", "000000".into()),
+                    ("token", FORGED_TOKEN.into()),
+                    ("new_password", "a long new password".into()),
                 ]
             },
+            caller: owner,
+        },
+        Case {
+            function: "verify_email",
+            expect: Refused,
+            args: |_| vec![("token", FORGED_TOKEN.into())],
+            caller: owner,
+        },
+        Case {
+            function: "set_two_factor_requirement",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("require", "false".into()),
+                    ("grace_days", "0".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "reset_member_two_factor",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("user_id", w.b_member_with_two_factor.clone()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "reset_member_two_factor",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("user_id", w.b_member_with_two_factor.clone()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "get_outbox",
+            expect: Refused,
+            args: |_| vec![],
             caller: owner,
         },
         Case {
@@ -365,8 +521,13 @@ const PAGES: &[&str] = &[
     "/login/two-factor",
     "/signup",
     "/invite/{token}",
+    "/forgot-password",
+    "/reset-password/{token}",
+    "/verify-email/{token}",
     "/account",
+    "/account/security",
     "/admin",
+    "/admin/outbox",
     "/app/{slug}",
     "/app/{slug}/members",
     "/builder/{slug}",
@@ -406,7 +567,12 @@ async fn another_tenants_ids_never_reach_its_data() {
         let status = response.status();
         let body = response.text().await.unwrap();
         assert_no_leak(&path, &body);
-        if route.contains("{slug}") || route.contains("{token}") || *route == "/admin" {
+        // The email-link page only shows a button (following a link must not change
+        // anything on a GET); every other page with another tenant's ids is refused.
+        let refuses = route.contains("{slug}")
+            || (route.contains("{token}") && !route.starts_with("/verify-email"))
+            || route.starts_with("/admin");
+        if refuses {
             assert!(status == 403 || status == 404, "{path} answered {status}");
         }
     }
@@ -431,6 +597,19 @@ async fn another_tenants_ids_never_reach_its_data() {
             .call_ok("get_members_page", &[("slug", &w.b.slug)])
             .await;
     assert_eq!(b_before, b_after);
+    let b_devices = w
+        .app
+        .count("SELECT COUNT(*) FROM trusted_devices WHERE revoked_at IS NULL")
+        .await;
+    assert_eq!(b_devices, 1, "B's trusted device is still trusted");
+    let b_second_factors = w
+        .app
+        .count("SELECT COUNT(*) FROM totp_credentials WHERE confirmed_at IS NOT NULL")
+        .await;
+    assert_eq!(
+        b_second_factors, 1,
+        "B's owner still has their second factor"
+    );
     let overview = w.app.services.store().has_tenants().await.unwrap();
     assert!(overview);
     let home: shared::tenants::WorkspaceHome =

@@ -10,6 +10,8 @@ use server::Application;
 use services::Services;
 use services::config::Settings;
 use shared::AppError;
+use shared::two_factor::{BackupCodes, TotpSetup};
+use totp_rs::{Builder, Secret, Totp};
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -186,14 +188,139 @@ impl TestApp {
         }
     }
 
-    /// Creates a super admin the way `atrium create-super-admin` does and signs them in.
+    /// Creates a super admin the way `atrium create-super-admin` does, signs them in and
+    /// sets up their authenticator (the console is closed to super admins without one).
     pub async fn super_admin(&self) -> Browser {
         let email = unique_email("root", "platform.example");
         services::accounts::create_super_admin(&self.services, &email, "Root", PASSWORD)
             .await
             .expect("super admin");
-        self.signed_in(&email, PASSWORD).await
+        let browser = self.signed_in(&email, PASSWORD).await;
+        enroll(&browser).await;
+        browser
     }
+
+    /// Makes the browser's "confirm it's you" older than the step-up window, as if the
+    /// person had signed in long ago.
+    pub async fn age_step_up(&self, browser: &Browser) {
+        let me = browser.me().await.expect("signed in");
+        let long_ago = sql_time(chrono::Utc::now() - chrono::TimeDelta::hours(2));
+        self.exec(&format!(
+            "UPDATE sessions SET authenticated_at = {long_ago} WHERE user_id = {}",
+            sql_uuid(me.user_id.as_uuid())
+        ))
+        .await;
+        // The server keeps a short-lived copy of sessions; drop it like a write would.
+        self.services.store().forget_sessions_of(me.user_id);
+    }
+
+    /// The newest email the outbox holds for `recipient`, and the first link in it that
+    /// starts with `path` (the token is in the link, and nowhere else).
+    pub async fn mailed_link(&self, recipient: &str, path: &str) -> String {
+        let body = self
+            .query_text(&format!(
+                "SELECT body FROM outbox WHERE recipient = '{recipient}' ORDER BY created_at DESC LIMIT 1"
+            ))
+            .await
+            .unwrap_or_else(|| panic!("no email to {recipient} in the outbox"));
+        let start = body
+            .find(&format!("{}{path}", self.address))
+            .unwrap_or_else(|| panic!("no {path} link in: {body}"));
+        body[start..]
+            .split_whitespace()
+            .next()
+            .expect("link")
+            .trim_start_matches(&self.address)
+            .to_owned()
+    }
+
+    /// One text value from the test database.
+    pub async fn query_text(&self, sql: &str) -> Option<String> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match backend() {
+            Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(self.database.url())
+                    .await
+                    .expect("sqlite");
+                sqlx::query_scalar(sql)
+                    .fetch_optional(&pool)
+                    .await
+                    .expect("query")
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(self.database.url())
+                    .await
+                    .expect("postgres");
+                sqlx::query_scalar(sql)
+                    .fetch_optional(&pool)
+                    .await
+                    .expect("query")
+            }
+        }
+    }
+
+    /// One count from the test database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match backend() {
+            Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(self.database.url())
+                    .await
+                    .expect("sqlite");
+                sqlx::query_scalar(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .expect("count")
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(self.database.url())
+                    .await
+                    .expect("postgres");
+                sqlx::query_scalar(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .expect("count")
+            }
+        }
+    }
+}
+
+/// A UUID literal both backends compare correctly with stored ids.
+pub fn sql_uuid(id: uuid::Uuid) -> String {
+    match backend() {
+        Backend::Sqlite => format!("X'{}'", id.simple()),
+        Backend::Postgres => format!("'{id}'"),
+    }
+}
+
+/// The authenticator app of a person, from the setup the page showed them.
+pub fn authenticator(setup: &TotpSetup) -> Totp {
+    let secret = Secret::try_from_base32(&setup.secret).expect("base32 secret");
+    Builder::new()
+        .with_secret(secret)
+        .build()
+        .expect("authenticator")
+}
+
+fn now_unix() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp()).expect("time")
+}
+
+/// The code the app shows `steps` time steps from now (one step ahead is inside the
+/// accepted skew, which lets a test use a fresh step without waiting 30 seconds).
+pub fn code(totp: &Totp, steps: u64) -> String {
+    totp.generate(now_unix() + 30 * steps).to_string()
+}
+
+/// Turns two-factor sign-in on for the signed-in browser; returns its authenticator and
+/// backup codes.
+pub async fn enroll(browser: &Browser) -> (Totp, BackupCodes) {
+    let setup: TotpSetup = browser.call_ok("start_totp_setup", &[]).await;
+    let totp = authenticator(&setup);
+    let codes: BackupCodes = browser
+        .call_ok("confirm_totp_setup", &[("code", &code(&totp, 0))])
+        .await;
+    (totp, codes)
 }
 
 /// A timestamp literal both backends compare correctly with stored values.
@@ -226,6 +353,19 @@ impl TestApp {
             client: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            address: self.address.clone(),
+        }
+    }
+
+    /// A browser that sends this `User-Agent` (the device the history and alerts see).
+    pub fn browser_with_agent(&self, agent: &str) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(agent.to_owned())
                 .build()
                 .expect("client"),
             address: self.address.clone(),

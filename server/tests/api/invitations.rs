@@ -193,51 +193,57 @@ async fn revoked_expired_and_unknown_invitations_explain_themselves() {
     assert_eq!(page.status(), 404);
 }
 
-/// A minimal SMTP server on loopback: accepts one message and hands back its text.
-async fn smtp_sink() -> (u16, tokio::sync::oneshot::Receiver<String>) {
+/// A minimal SMTP server on loopback: hands back the text of every message it accepts.
+pub async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = tokio::sync::oneshot::channel();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
-        let (socket, _) = listener.accept().await.unwrap();
-        let (read, mut write) = socket.into_split();
-        let mut lines = BufReader::new(read).lines();
-        write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
-        let mut data = String::new();
-        let mut in_data = false;
-        while let Ok(Some(line)) = lines.next_line().await {
-            if in_data {
-                if line == "." {
-                    in_data = false;
-                    write.write_all(b"250 queued\r\n").await.unwrap();
-                } else {
-                    data.push_str(&line);
-                    data.push('\n');
+        while let Ok((socket, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut data = String::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            let _ = tx.send(std::mem::take(&mut data));
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if upper.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        break;
+                    }
                 }
-                continue;
-            }
-            let upper = line.to_ascii_uppercase();
-            let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
-                b"250 sink\r\n"
-            } else if upper.starts_with("DATA") {
-                in_data = true;
-                b"354 go ahead\r\n"
-            } else if upper.starts_with("QUIT") {
-                write.write_all(b"221 bye\r\n").await.unwrap();
-                break;
-            } else {
-                b"250 ok\r\n"
-            };
-            write.write_all(reply).await.unwrap();
+            });
         }
-        let _ = tx.send(data);
     });
     (port, rx)
 }
 
 #[tokio::test]
 async fn with_smtp_configured_the_invitation_is_emailed() {
-    let (port, received) = smtp_sink().await;
+    let (port, mut received) = smtp_sink().await;
     let app = spawn_app_with(|s| {
         s.mail.smtp_url = Some(secrecy::SecretString::from(format!(
             "smtp://127.0.0.1:{port}"
@@ -259,10 +265,20 @@ async fn with_smtp_configured_the_invitation_is_emailed() {
         )
         .await;
     assert!(created.emailed);
-    let message = received.await.unwrap();
+    let verification = received.recv().await.unwrap();
+    assert!(
+        verification.contains("Confirm your email"),
+        "signing up mails the address confirmation first: {verification}"
+    );
+    let message = received.recv().await.unwrap();
     assert!(message.contains("To: mailed@acme.example"), "{message}");
     assert!(
         message.contains(&token_of(&created)),
         "the link is in the email: {message}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox").await,
+        0,
+        "with SMTP, nothing is kept in the outbox"
     );
 }

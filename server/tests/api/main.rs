@@ -9,6 +9,7 @@
 
 mod helpers;
 
+mod account_security;
 mod accounts;
 mod cli;
 mod cross_tenant;

@@ -66,6 +66,15 @@ async fn demo_data_gives_every_persona_a_working_home() {
     assert!(logins.len() >= 10);
     for (persona, email, _) in logins {
         let browser = app.signed_in(email, services::demo::PASSWORD).await;
+        if persona.starts_with("Super") {
+            let console = browser.page("/admin").await;
+            assert_eq!(
+                console.status(),
+                403,
+                "super admins set up an authenticator before the console opens"
+            );
+            crate::helpers::enroll(&browser).await;
+        }
         let me: Me = browser.me().await.unwrap();
         let home = me.home_path();
         let page = browser.page(&home).await;

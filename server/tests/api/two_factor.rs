@@ -2,37 +2,21 @@
 //! the secret at rest.
 
 use shared::AppError;
+use shared::security::StepUpStatus;
 use shared::tenants::WorkspaceHome;
 use shared::two_factor::{BackupCodes, TotpSetup, TwoFactorStatus};
-use totp_rs::{Builder, Secret, Totp};
+use totp_rs::{Secret, Totp};
 
-use crate::helpers::{Browser, PASSWORD, TestApp, spawn_app, unique_email};
-
-fn authenticator(setup: &TotpSetup) -> Totp {
-    let secret = Secret::try_from_base32(&setup.secret).unwrap();
-    Builder::new().with_secret(secret).build().unwrap()
-}
-
-fn now() -> u64 {
-    u64::try_from(chrono::Utc::now().timestamp()).unwrap()
-}
-
-/// The code the app shows `steps` time steps from now (one step ahead is inside the
-/// accepted skew, which lets a test use a fresh step without waiting 30 seconds).
-fn code(totp: &Totp, steps: u64) -> String {
-    totp.generate(now() + 30 * steps).to_string()
-}
+use crate::helpers::{
+    Browser, PASSWORD, TestApp, authenticator, code, enroll, spawn_app, unique_email,
+};
 
 /// Signs up and turns two-factor sign-in on; returns the browser, email, authenticator and
 /// backup codes.
 async fn enrolled(app: &TestApp) -> (Browser, String, Totp, Vec<String>) {
     let email = unique_email("tess", "twofactor.example");
     let (browser, _) = app.sign_up("end_user", "Two Factor", &email).await;
-    let setup: TotpSetup = browser.call_ok("start_totp_setup", &[]).await;
-    let totp = authenticator(&setup);
-    let codes: BackupCodes = browser
-        .call_ok("confirm_totp_setup", &[("code", &code(&totp, 0))])
-        .await;
+    let (totp, codes) = enroll(&browser).await;
     (browser, email, totp, codes.codes)
 }
 
@@ -194,16 +178,32 @@ async fn backup_codes_work_once_and_regenerating_kills_the_old_set() {
     let status: TwoFactorStatus = browser.call_ok("get_two_factor", &[]).await;
     assert_eq!(status.backup_codes_left, 9);
 
+    // Signing in counts as "confirm it's you"; once that is stale, new codes wait for it.
+    app.age_step_up(&browser).await;
+    let (status, error) = browser.call_err("regenerate_backup_codes", &[]).await;
+    assert_eq!((status.as_u16(), error), (403, AppError::StepUpRequired));
     let (status, error) = browser
         .call_err(
-            "regenerate_backup_codes",
-            &[("password", "not my password")],
+            "confirm_identity",
+            &[("password", "not my password"), ("code", &code(&totp, 1))],
         )
         .await;
     assert_eq!((status.as_u16(), error.field()), (422, Some("password")));
-    let fresh: BackupCodes = browser
-        .call_ok("regenerate_backup_codes", &[("password", PASSWORD)])
+    let (status, error) = browser
+        .call_err("confirm_identity", &[("password", PASSWORD)])
         .await;
+    assert_eq!(
+        (status.as_u16(), error.field()),
+        (422, Some("code")),
+        "with two-factor on, the code is asked too"
+    );
+    let _: StepUpStatus = browser
+        .call_ok(
+            "confirm_identity",
+            &[("password", PASSWORD), ("code", &code(&totp, 1))],
+        )
+        .await;
+    let fresh: BackupCodes = browser.call_ok("regenerate_backup_codes", &[]).await;
     assert_eq!(fresh.codes.len(), 10);
     let (status, _) = second
         .call_err("verify_second_factor", &[("code", &codes[1])])
@@ -213,20 +213,18 @@ async fn backup_codes_work_once_and_regenerating_kills_the_old_set() {
         .call_ok("verify_second_factor", &[("code", &fresh.codes[0])])
         .await;
 
-    // Turning it off needs the password and a code; then the password alone signs in.
-    let (status, error) = browser
-        .call_err(
-            "disable_two_factor",
-            &[("password", PASSWORD), ("code", "000000")],
-        )
-        .await;
-    assert_eq!((status.as_u16(), error.field()), (422, Some("code")));
-    let _: () = browser
+    // Turning it off needs a recent "confirm it's you"; then the password alone signs in.
+    app.age_step_up(&browser).await;
+    let (status, error) = browser.call_err("disable_two_factor", &[]).await;
+    assert_eq!((status.as_u16(), error), (403, AppError::StepUpRequired));
+    // One step ahead is already spent; a backup code confirms as well.
+    let _: StepUpStatus = browser
         .call_ok(
-            "disable_two_factor",
-            &[("password", PASSWORD), ("code", &code(&totp, 1))],
+            "confirm_identity",
+            &[("password", PASSWORD), ("code", &fresh.codes[1])],
         )
         .await;
+    let _: () = browser.call_ok("disable_two_factor", &[]).await;
     let plain = app.browser();
     let home: String = plain
         .call_ok("sign_in", &[("email", &email), ("password", PASSWORD)])

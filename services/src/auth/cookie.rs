@@ -31,6 +31,24 @@ pub fn clear_session_cookie(settings: &Settings) -> String {
     )
 }
 
+/// The cookie of a browser trusted to skip the second step.
+pub fn device_cookie_name(settings: &Settings) -> &'static str {
+    if settings.is_https() {
+        "__Host-atrium_device"
+    } else {
+        "atrium_device"
+    }
+}
+
+/// `Set-Cookie` value carrying a trusted-device token for `max_age_secs`.
+pub fn device_cookie(settings: &Settings, token: &str, max_age_secs: i64) -> String {
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        device_cookie_name(settings),
+        secure_attr(settings)
+    )
+}
+
 fn secure_attr(settings: &Settings) -> &'static str {
     if settings.is_https() { "; Secure" } else { "" }
 }

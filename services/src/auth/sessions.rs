@@ -128,6 +128,9 @@ pub async fn lookup(svc: &Services, token: &str) -> Result<Option<Live>> {
         email: found.email,
         name: found.name,
         personas: found.personas,
+        authenticated_at: found.authenticated_at,
+        has_two_factor: found.has_two_factor,
+        email_verified: found.email_verified,
     };
     Ok(Some(if pending {
         Live::AwaitingSecondFactor(caller)

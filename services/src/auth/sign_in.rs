@@ -3,10 +3,11 @@
 use shared::AppError;
 use shared::email::Email;
 use shared::platform::{TenantStatus, UserStatus};
+use shared::security::SignInOutcome;
 use tracing::instrument;
 
 use super::sessions::{self, IssuedSession};
-use super::throttle;
+use super::{history, throttle, trusted_devices};
 use crate::audit::{self, actions};
 use crate::client::ClientInfo;
 use crate::error::Result;
@@ -24,6 +25,8 @@ pub struct SignedIn {
 
 /// Where the second step of signing in is asked.
 pub const SECOND_STEP_PATH: &str = "/login/two-factor";
+/// Where people who must set up two-factor sign-in land after signing in.
+pub const TWO_FACTOR_SETUP_PATH: &str = "/account/security?setup=two-factor";
 
 /// Checks the credentials and opens a new session. The session token the browser held
 /// before (if any) is revoked, so a token planted before sign-in is worthless after it.
@@ -31,6 +34,9 @@ pub const SECOND_STEP_PATH: &str = "/login/two-factor";
 /// Wrong password and unknown email give the same answer after the same work; a locked
 /// email answers the same whether or not an account has it. Only someone who knows the
 /// password learns that their account is deactivated or their organization suspended.
+///
+/// A browser holding a trusted-device token of this person (`device_token`) skips the
+/// second step.
 #[instrument(skip_all)]
 pub async fn sign_in(
     svc: &Services,
@@ -38,19 +44,31 @@ pub async fn sign_in(
     password: &str,
     client: &ClientInfo,
     previous_token: Option<&str>,
+    device_token: Option<&str>,
 ) -> Result<SignedIn> {
     svc.sign_in_limiter().check(client.ip)?;
     let email = Email::parse(email)?;
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password.").into());
     }
-    throttle::check(svc, &email, client).await?;
-
     let user = svc.store().user_by_email(&email).await?;
+    if let Err(locked) = throttle::check(svc, &email, client).await {
+        history::record(
+            svc,
+            email.as_str(),
+            user.as_ref().map(|u| u.id),
+            client,
+            SignInOutcome::Locked,
+        )
+        .await?;
+        return Err(locked);
+    }
+
     let matches = svc
         .hasher()
         .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
         .await?;
+    let known = user.as_ref().map(|u| u.id);
     let Some(user) = user.filter(|_| matches) else {
         svc.store()
             .audit(&audit::entry(
@@ -63,6 +81,18 @@ pub async fn sign_in(
             ))
             .await?;
         metrics::counter!("atrium_sign_in_failures_total").increment(1);
+        history::record(
+            svc,
+            email.as_str(),
+            known,
+            client,
+            if known.is_some() {
+                SignInOutcome::WrongPassword
+            } else {
+                SignInOutcome::NoAccount
+            },
+        )
+        .await?;
         let refusal = throttle::record_failure(svc, &email, client).await?;
         return Err(refusal.unwrap_or(AppError::InvalidCredentials).into());
     };
@@ -94,7 +124,17 @@ pub async fn sign_in(
     }
     // With a second factor, the failure count survives until the code is right too, so
     // knowing the password does not reset the lockout on guessing codes.
-    if svc.store().has_two_factor(user.id).await? {
+    if svc.store().has_two_factor(user.id).await?
+        && !trusted_devices::recognizes(svc, user.id, device_token, client).await?
+    {
+        history::record(
+            svc,
+            email.as_str(),
+            Some(user.id),
+            client,
+            SignInOutcome::PasswordAccepted,
+        )
+        .await?;
         let session = sessions::issue_pending(svc, user.id, client).await?;
         return Ok(SignedIn {
             session,
@@ -113,7 +153,8 @@ pub async fn sign_in(
 }
 
 /// Records a completed sign-in (after the password, or after the second factor) and
-/// answers where the person lands.
+/// answers where the person lands: their home, or the two-factor setup when a workspace
+/// (or the super admin persona) requires it and they have none.
 pub(crate) async fn signed_in(
     svc: &Services,
     user: &UserRecord,
@@ -123,6 +164,14 @@ pub(crate) async fn signed_in(
     svc.store()
         .record_sign_in(user.id, crate::time::now())
         .await?;
+    history::record(
+        svc,
+        user.email.as_str(),
+        Some(user.id),
+        client,
+        SignInOutcome::Success,
+    )
+    .await?;
     svc.store()
         .audit(&audit::entry(
             actions::SIGN_IN,
@@ -139,6 +188,11 @@ pub(crate) async fn signed_in(
         name: user.name.clone(),
         personas: user.personas.clone(),
         workspaces: svc.store().workspaces_of(user.id).await?,
+        two_factor_enabled: svc.store().has_two_factor(user.id).await?,
+        email_verified: svc.store().email_verified(user.id).await?,
     };
+    if me.two_factor_duty().is_some() {
+        return Ok(TWO_FACTOR_SETUP_PATH.to_owned());
+    }
     Ok(me.home_path())
 }

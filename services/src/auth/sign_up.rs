@@ -86,6 +86,7 @@ pub async fn sign_up(
     .await?;
     tx.commit().await?;
 
+    super::recovery::send_verification(svc, user.id, &user.email).await?;
     let session = sessions::issue(svc, user.id, client).await?;
     Ok(SignedUp {
         session,

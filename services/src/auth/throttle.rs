@@ -11,7 +11,10 @@ use crate::client::ClientInfo;
 use crate::config::AuthSettings;
 use crate::error::Result;
 use crate::state::Services;
+use crate::storage::security_alerts::NewSecurityAlert;
 use crate::storage::throttle::ThrottleRow;
+use shared::ids::SecurityAlertId;
+use shared::security::AlertKind;
 
 fn email_key(email: &Email) -> String {
     format!("email:{email}")
@@ -96,6 +99,9 @@ pub async fn record_failure(
         });
     }
     if crosses(&by_email, policy.account_lockout_threshold, now) {
+        // Each lock of the same account while its alert is open lasts twice as long.
+        let occurrences = raise_brute_force_alert(svc, email, by_email.failures, now).await?;
+        let lock = progressive(lock, occurrences);
         store.lock_throttle_key(&by_email.key, now + lock).await?;
         store
             .audit(&audit::entry(
@@ -104,7 +110,7 @@ pub async fn record_failure(
                 None,
                 Some(email.to_string()),
                 client,
-                serde_json::json!({ "failures": by_email.failures }),
+                serde_json::json!({ "failures": by_email.failures, "minutes": lock.num_minutes() }),
             ))
             .await?;
         metrics::counter!("atrium_account_lockouts_total").increment(1);
@@ -112,7 +118,73 @@ pub async fn record_failure(
             retry_after_secs: secs(lock),
         });
     }
+    if let Some(stuffing) = super::history::check_credential_stuffing(svc, client).await? {
+        refusal = refusal.or(Some(stuffing));
+    }
     Ok(refusal)
+}
+
+/// The longest a repeatedly attacked account stays locked.
+const MAX_LOCK: TimeDelta = TimeDelta::hours(24);
+
+/// The lock for the `occurrence`-th lock of one account while its alert is open.
+fn progressive(lock: TimeDelta, occurrence: i64) -> TimeDelta {
+    let doublings = u32::try_from((occurrence - 1).clamp(0, 16)).unwrap_or(0);
+    (lock * 2i32.pow(doublings)).min(MAX_LOCK)
+}
+
+/// Raises (or adds to) the alert for repeated failures on one account; returns how many
+/// times it has fired while open.
+async fn raise_brute_force_alert(
+    svc: &Services,
+    email: &Email,
+    failures: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let since = now - TimeDelta::hours(1);
+    let addresses = svc
+        .store()
+        .addresses_failing_on(email.as_str(), since, 10)
+        .await?;
+    let user = svc.store().user_by_email(email).await?.map(|u| u.id);
+    svc.store()
+        .raise_alert(&NewSecurityAlert {
+            id: SecurityAlertId::from_uuid(uuid::Uuid::now_v7()),
+            kind: AlertKind::AccountBruteForce,
+            subject: email.to_string(),
+            user_id: user,
+            reason: format!("{failures} failed sign-ins in a row locked this account."),
+            evidence: serde_json::json!({
+                "failures": failures,
+                "addresses": addresses,
+                "account_exists": user.is_some(),
+            }),
+            at: now,
+        })
+        .await
+}
+
+/// Blocks an address until `until` (credential stuffing), however few failures it has.
+pub async fn block_address(
+    svc: &Services,
+    client: &ClientInfo,
+    until: DateTime<Utc>,
+) -> Result<()> {
+    let key = ip_key(client);
+    let now = crate::time::now();
+    let window = TimeDelta::minutes(svc.settings().auth.lockout_window_minutes as i64);
+    svc.store().count_failure(&key, now, now - window).await?;
+    svc.store().lock_throttle_key(&key, until).await?;
+    svc.store()
+        .audit(&audit::entry(
+            actions::ADDRESS_BLOCKED,
+            None,
+            None,
+            client.ip_text(),
+            client,
+            serde_json::json!({ "reason": "credential_stuffing", "until": until }),
+        ))
+        .await
 }
 
 /// A successful sign-in forgets the email's failures.
@@ -141,6 +213,16 @@ mod tests {
     fn default_policy_locks_well_before_100_failures_an_hour() {
         let settings = Settings::load(None).unwrap();
         assert!(max_guesses_per_hour(&settings.auth) < 100);
+    }
+
+    #[test]
+    fn repeated_locks_grow_to_a_day_at_most() {
+        let lock = TimeDelta::minutes(15);
+        assert_eq!(progressive(lock, 1), lock);
+        assert_eq!(progressive(lock, 2), TimeDelta::minutes(30));
+        assert_eq!(progressive(lock, 3), TimeDelta::minutes(60));
+        assert_eq!(progressive(lock, 40), MAX_LOCK);
+        assert_eq!(progressive(lock, 0), lock);
     }
 
     #[test]

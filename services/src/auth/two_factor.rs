@@ -18,14 +18,15 @@ use shared::two_factor::{
 use totp_rs::{Builder, Totp};
 use tracing::instrument;
 
-use super::sessions;
 use super::sign_in::SignedIn;
-use super::throttle;
+use super::trusted_devices::{self, IssuedDevice};
+use super::{history, sessions, step_up, throttle};
 use crate::audit::{self, actions};
 use crate::authz::Caller;
 use crate::client::ClientInfo;
 use crate::error::{Error, Result};
 use crate::state::Services;
+use shared::security::SignInOutcome;
 
 const ISSUER: &str = "Atrium";
 /// 160-bit secrets, as RFC 4226 recommends for HMAC-SHA-1.
@@ -198,32 +199,14 @@ pub async fn confirm_enrollment(
     Ok(BackupCodes { codes })
 }
 
-/// Checks the password of the signed-in person again before a sensitive change.
-async fn confirm_password(svc: &Services, caller: &Caller, password: &str) -> Result<()> {
-    if password.is_empty() {
-        return Err(AppError::invalid("password", "Enter your password to confirm.").into());
-    }
-    let user = svc.store().user_by_id(caller.user_id).await?;
-    let matches = svc
-        .hasher()
-        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
-        .await?;
-    if !matches {
-        return Err(AppError::invalid("password", "That password is not right.").into());
-    }
-    Ok(())
-}
-
-/// A new set of backup codes; the old set stops working. Asks for the password again.
+/// A new set of backup codes; the old set stops working. Needs a recent "confirm it's you".
 #[instrument(skip_all)]
 pub async fn regenerate_backup_codes(
     svc: &Services,
     caller: &Caller,
-    password: &str,
     client: &ClientInfo,
 ) -> Result<BackupCodes> {
-    svc.second_factor_limiter().check(client.ip)?;
-    confirm_password(svc, caller, password).await?;
+    step_up::require(svc, caller)?;
     if !svc.store().has_two_factor(caller.user_id).await? {
         return Err(AppError::conflict("Turn on two-factor sign-in first.").into());
     }
@@ -242,24 +225,16 @@ pub async fn regenerate_backup_codes(
     Ok(BackupCodes { codes })
 }
 
-/// Turns the second factor off. Asks for the password and a current code (or a backup
-/// code), so a session left open on a shared computer cannot do it.
+/// Turns the second factor off. Needs a recent "confirm it's you" (the password and a
+/// code), so a session left open on a shared computer cannot do it. Trusted devices stop
+/// being trusted.
 #[instrument(skip_all)]
-pub async fn disable(
-    svc: &Services,
-    caller: &Caller,
-    password: &str,
-    code: &str,
-    client: &ClientInfo,
-) -> Result<()> {
-    svc.second_factor_limiter().check(client.ip)?;
-    let code = SecondFactorCode::parse(code)?;
-    confirm_password(svc, caller, password).await?;
-    if !check_code(svc, caller.user_id, caller.email.as_str(), &code).await? {
-        return Err(wrong_code());
-    }
+pub async fn disable(svc: &Services, caller: &Caller, client: &ClientInfo) -> Result<()> {
+    step_up::require(svc, caller)?;
     let mut tx = svc.store().begin().await?;
     tx.remove_two_factor(caller.user_id).await?;
+    tx.revoke_all_trusted_devices(caller.user_id, crate::time::now())
+        .await?;
     tx.audit(&audit::on_own_account(
         actions::TWO_FACTOR_DISABLED,
         caller,
@@ -272,7 +247,7 @@ pub async fn disable(
 
 /// Checks and spends a code: a TOTP code of a step later than the last accepted one, or an
 /// unused backup code.
-async fn check_code(
+pub(crate) async fn check_code(
     svc: &Services,
     user: UserId,
     account: &str,
@@ -302,14 +277,16 @@ async fn check_code(
 }
 
 /// The second step of signing in: the session that passed the password presents a code;
-/// it is ended and a new full session (a new token) replaces it.
+/// it is ended and a new full session (a new token) replaces it. With `trust_device`, the
+/// browser is also trusted to skip this step for 30 days (its token is in the answer).
 #[instrument(skip_all)]
 pub async fn verify_sign_in(
     svc: &Services,
     pending_token: Option<&str>,
     code: &str,
+    trust_device: bool,
     client: &ClientInfo,
-) -> Result<SignedIn> {
+) -> Result<(SignedIn, Option<IssuedDevice>)> {
     svc.second_factor_limiter().check(client.ip)?;
     let Some(token) = pending_token else {
         return Err(AppError::Unauthenticated.into());
@@ -328,6 +305,14 @@ pub async fn verify_sign_in(
                 serde_json::json!({ "method": method(&code) }),
             ))
             .await?;
+        history::record(
+            svc,
+            caller.email.as_str(),
+            Some(caller.user_id),
+            client,
+            SignInOutcome::WrongCode,
+        )
+        .await?;
         let refusal = throttle::record_failure(svc, &caller.email, client).await?;
         if let Some(refusal) = refusal {
             sessions::end(svc, token).await?;
@@ -346,15 +331,32 @@ pub async fn verify_sign_in(
             serde_json::json!({ "method": method(&code), "session": session.id }),
         ))
         .await?;
+    let device = if trust_device {
+        let device = trusted_devices::trust(svc, caller.user_id, client).await?;
+        svc.store()
+            .audit(&audit::on_own_account(
+                actions::DEVICE_TRUSTED,
+                &caller,
+                client,
+                serde_json::json!({ "device": device.id }),
+            ))
+            .await?;
+        Some(device)
+    } else {
+        None
+    };
     let Some(user) = svc.store().user_by_id(caller.user_id).await? else {
         return Err(AppError::Unauthenticated.into());
     };
     let home = super::sign_in::signed_in(svc, &user, &session, client).await?;
-    Ok(SignedIn {
-        session,
-        home,
-        needs_second_factor: false,
-    })
+    Ok((
+        SignedIn {
+            session,
+            home,
+            needs_second_factor: false,
+        },
+        device,
+    ))
 }
 
 fn method(code: &SecondFactorCode) -> &'static str {

@@ -3,6 +3,7 @@
 use shared::email::Email;
 use shared::ids::UserId;
 use shared::members::MemberView;
+use shared::names::PersonName;
 use shared::permissions::Role;
 use tracing::instrument;
 
@@ -11,6 +12,14 @@ use chrono::{DateTime, Utc};
 use super::access_cache::Invalidation;
 use super::{Dialect, TenantData, Tx, on_tx, with_reader};
 use crate::error::Result;
+
+/// A member as needed to act on them: who they are and their role.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MemberContact {
+    pub name: PersonName,
+    pub email: Email,
+    pub role: Role,
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct HomeCounts {
@@ -22,7 +31,9 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn members(&self) -> Result<Vec<MemberView>> {
         Ok(with_reader!(self.store, pool => sqlx::query_as(
-            "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at AS joined_at, u.last_sign_in_at
+            "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at AS joined_at, u.last_sign_in_at,
+                    EXISTS (SELECT 1 FROM totp_credentials c
+                            WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL) AS two_factor
              FROM memberships m JOIN users u ON u.id = m.user_id
              WHERE m.tenant_id = $1
              ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'consultant' THEN 2 ELSE 3 END, u.name",
@@ -92,6 +103,54 @@ impl TenantData<'_> {
         .bind(user)
         .fetch_optional(&mut **conn)
         .await)?)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn member_contact(&self, tx: &mut Tx, user: UserId) -> Result<Option<MemberContact>> {
+        Ok(on_tx!(tx, conn => sqlx::query_as(
+            "SELECT u.name, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.tenant_id = $1 AND m.user_id = $2",
+        )
+        .bind(self.tenant)
+        .bind(user)
+        .fetch_optional(&mut **conn)
+        .await)?)
+    }
+
+    /// Members who have no confirmed second factor.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn members_without_two_factor(&self, tx: &mut Tx) -> Result<Vec<UserId>> {
+        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT m.user_id FROM memberships m
+             WHERE m.tenant_id = $1 AND NOT EXISTS (
+                 SELECT 1 FROM totp_credentials c WHERE c.user_id = m.user_id AND c.confirmed_at IS NOT NULL)",
+        )
+        .bind(self.tenant)
+        .fetch_all(&mut **conn)
+        .await)?)
+    }
+
+    /// Requires two-factor sign-in of the members since `since` (or no longer, with
+    /// `None`), with `grace_days` for those without it.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn set_two_factor_requirement(
+        &self,
+        tx: &mut Tx,
+        since: Option<DateTime<Utc>>,
+        grace_days: u32,
+    ) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE tenants SET require_two_factor_since = $1, two_factor_grace_days = $2 WHERE id = $3",
+        )
+        .bind(since)
+        .bind(i32::try_from(grace_days).unwrap_or(i32::MAX))
+        .bind(self.tenant)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+        // Every member's cached memberships carry the rule.
+        tx.invalidates(Invalidation::AllMemberships);
+        Ok(())
     }
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]

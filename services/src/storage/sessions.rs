@@ -38,6 +38,10 @@ pub struct SessionLookup {
     pub personas: PersonaSet,
     pub status: UserStatus,
     pub second_factor_pending: bool,
+    /// When the person last proved who they are in this session (for step-up).
+    pub authenticated_at: DateTime<Utc>,
+    pub has_two_factor: bool,
+    pub email_verified: bool,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -59,7 +63,11 @@ impl Store {
         let found: Option<SessionLookup> = with_reader!(self, pool => sqlx::query_as(
             "SELECT s.id AS session_id, s.user_id, s.last_seen_at, s.expires_at,
                     u.email, u.name, u.personas, u.status,
-                    s.stage = 'second_factor' AS second_factor_pending
+                    s.stage = 'second_factor' AS second_factor_pending,
+                    COALESCE(s.authenticated_at, s.created_at) AS authenticated_at,
+                    EXISTS (SELECT 1 FROM totp_credentials c
+                            WHERE c.user_id = s.user_id AND c.confirmed_at IS NOT NULL) AS has_two_factor,
+                    u.email_verified_at IS NOT NULL AS email_verified
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
         )
@@ -76,8 +84,8 @@ impl Store {
     #[instrument(skip_all)]
     pub async fn insert_session(&self, session: &NewSession) -> Result<()> {
         with_writer!(self, pool => sqlx::query(
-            "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, stage)
-             VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8)",
+            "INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, authenticated_at, expires_at, ip, user_agent, stage)
+             VALUES ($1, $2, $3, $4, $4, $4, $5, $6, $7, $8)",
         )
         .bind(session.id)
         .bind(&session.token_hash)
@@ -139,6 +147,27 @@ impl Store {
         Ok(done == 1)
     }
 
+    /// Records that the person just proved who they are in this session (step-up).
+    #[instrument(skip_all)]
+    pub async fn mark_session_authenticated(
+        &self,
+        id: SessionId,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        with_writer!(self, pool => sqlx::query(
+            "UPDATE sessions SET authenticated_at = $1 WHERE id = $2 AND user_id = $3",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(user)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        self.cache.apply(Invalidation::SessionsOf(user));
+        Ok(())
+    }
+
     /// Ends the session that holds this token, whoever it belongs to (sign-out, rotation).
     #[instrument(skip_all)]
     pub async fn revoke_session_by_token_hash(
@@ -198,6 +227,28 @@ impl Tx {
         )
         .bind(at)
         .bind(user)
+        .execute(&mut **conn)
+            .await
+            .map(|done| done.rows_affected()))?;
+        self.invalidates(Invalidation::SessionsOf(user));
+        Ok(done)
+    }
+
+    /// Ends every session of a person but `keep` (a new password keeps the session that
+    /// set it); returns how many ended.
+    #[instrument(skip_all)]
+    pub async fn revoke_other_sessions(
+        &mut self,
+        user: UserId,
+        keep: SessionId,
+        at: DateTime<Utc>,
+    ) -> Result<u64> {
+        let done = on_tx!(self, conn => sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL",
+        )
+        .bind(at)
+        .bind(user)
+        .bind(keep)
         .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;

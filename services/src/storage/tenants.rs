@@ -8,7 +8,7 @@ use shared::names::TenantName;
 use shared::permissions::Role;
 use shared::platform::{PlatformVariant, TenantStatus};
 use shared::slug::Slug;
-use shared::tenants::TenantSummary;
+use shared::tenants::{TenantSummary, TwoFactorPolicy};
 use tracing::instrument;
 
 use std::sync::Arc;
@@ -33,6 +33,18 @@ pub struct MembershipLookup {
     pub tenant: TenantSummary,
     pub role: Role,
     pub tenant_created_at: DateTime<Utc>,
+    /// The workspace requires two-factor sign-in of its members since then.
+    pub require_two_factor_since: Option<DateTime<Utc>>,
+    pub two_factor_grace_days: i32,
+}
+
+impl MembershipLookup {
+    pub fn two_factor_policy(&self) -> TwoFactorPolicy {
+        TwoFactorPolicy {
+            required_since: self.require_two_factor_since,
+            grace_days: u32::try_from(self.two_factor_grace_days).unwrap_or(0),
+        }
+    }
 }
 
 impl Store {
@@ -62,7 +74,8 @@ impl Store {
             return Ok(hit);
         }
         let rows: Vec<MembershipLookup> = with_reader!(self, pool => sqlx::query_as(
-            "SELECT t.id, t.slug, t.name, t.variant, t.status, m.role, t.created_at AS tenant_created_at
+            "SELECT t.id, t.slug, t.name, t.variant, t.status, m.role, t.created_at AS tenant_created_at,
+                    t.require_two_factor_since, t.two_factor_grace_days
              FROM memberships m JOIN tenants t ON t.id = m.tenant_id
              WHERE m.user_id = $1 ORDER BY t.name",
         )
@@ -90,13 +103,19 @@ impl Store {
 
     /// Every tenant the person belongs to, by name.
     pub async fn workspaces_of(&self, user: UserId) -> Result<Vec<Workspace>> {
+        let now = crate::time::now();
         Ok(self
             .memberships_of(user)
             .await?
             .iter()
-            .map(|m| Workspace {
-                tenant: m.tenant.clone(),
-                role: m.role,
+            .map(|m| {
+                let deadline = m.two_factor_policy().deadline();
+                Workspace {
+                    tenant: m.tenant.clone(),
+                    role: m.role,
+                    two_factor_required_by: deadline,
+                    two_factor_overdue: deadline.is_some_and(|d| d <= now),
+                }
             })
             .collect())
     }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use shared::ids::UserId;
 use tracing::instrument;
 
+use super::access_cache::Invalidation;
 use super::{Store, Tx, on_tx, with_reader, with_writer};
 use crate::error::Result;
 
@@ -131,6 +132,8 @@ impl Tx {
         .execute(&mut **conn)
         .await
         .map(|done| done.rows_affected()))?;
+        // Sessions carry whether their person has a second factor.
+        self.invalidates(Invalidation::SessionsOf(user));
         Ok(done == 1)
     }
 
@@ -175,6 +178,7 @@ impl Tx {
             .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;
+        self.invalidates(Invalidation::SessionsOf(user));
         Ok(done == 1)
     }
 }

@@ -50,6 +50,18 @@ impl Store {
         )
     }
 
+    /// Whether the person confirmed their email address.
+    #[instrument(skip_all)]
+    pub async fn email_verified(&self, id: UserId) -> Result<bool> {
+        let verified: i64 = with_reader!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE id = $1 AND email_verified_at IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await)?;
+        Ok(verified > 0)
+    }
+
     #[instrument(skip_all)]
     pub async fn record_sign_in(&self, id: UserId, at: DateTime<Utc>) -> Result<()> {
         with_writer!(self, pool => sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
@@ -99,6 +111,70 @@ impl Tx {
             .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;
+        self.invalidates(Invalidation::SessionsOf(id));
+        Ok(())
+    }
+
+    /// A new password hash (the caller ends sessions and trusted devices as it sees fit).
+    #[instrument(skip_all)]
+    pub async fn set_password_hash(
+        &mut self,
+        id: UserId,
+        hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tx!(self, conn => sqlx::query(
+            "UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3",
+        )
+        .bind(hash)
+        .bind(at)
+        .bind(id)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Moves the account to a verified new address; taken meanwhile is a conflict.
+    #[instrument(skip_all)]
+    pub async fn change_email(
+        &mut self,
+        id: UserId,
+        email: &Email,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let result = on_tx!(self, conn => sqlx::query(
+            "UPDATE users SET email = $1, email_verified_at = $2 WHERE id = $3",
+        )
+        .bind(email)
+        .bind(at)
+        .bind(id)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected()));
+        match result {
+            Ok(_) => {
+                self.invalidates(Invalidation::SessionsOf(id));
+                Ok(())
+            }
+            Err(err) if is_unique_violation(&err) => Err(AppError::conflict(
+                "Another account started using that email address meanwhile.",
+            )
+            .into()),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    #[instrument(skip_all)]
+    pub async fn mark_email_verified(&mut self, id: UserId, at: DateTime<Utc>) -> Result<()> {
+        on_tx!(self, conn => sqlx::query(
+            "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2",
+        )
+        .bind(at)
+        .bind(id)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected()))?;
         self.invalidates(Invalidation::SessionsOf(id));
         Ok(())
     }

@@ -17,7 +17,12 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Members
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
     authz::require(&access, Permission::MembersView)?;
     let data = svc.store().tenant(&access);
-    let members = data.members().await?;
+    let mut members = data.members().await?;
+    if !access.role().can(Permission::MembersResetTwoFactor) {
+        for member in &mut members {
+            member.two_factor = None;
+        }
+    }
     let invitations = if access.role().can(Permission::MembersInvite) {
         Some(data.open_invitations(crate::time::now()).await?)
     } else {
@@ -35,6 +40,7 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Members
         members,
         invitations,
         assignable_roles: assignable,
+        two_factor: access.two_factor_policy(),
     })
 }
 
