@@ -9,7 +9,10 @@ const port = Number(process.env.ATRIUM_E2E_PORT ?? 3210);
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(homedir(), '.cache', 'atrium', 'target');
 const binary = process.env.ATRIUM_BINARY ?? join(targetDir, 'release', 'atrium');
 const siteRoot = process.env.ATRIUM_SITE_ROOT ?? resolve(__dirname, '..', 'target', 'site');
-const dataDir = mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+// The runner and its workers each read this file: the first creates the server's data folder
+// and the others (inheriting the environment) use the same one.
+const dataDir = process.env.ATRIUM_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+process.env.ATRIUM_E2E_DATA_DIR = dataDir;
 
 export default defineConfig({
   testDir: './tests',
@@ -55,6 +58,11 @@ export default defineConfig({
       ATRIUM_HTTP__SITE_ROOT: siteRoot,
       // Every test signs in from 127.0.0.1; the per-address budget is not under test here.
       ATRIUM_AUTH__ATTEMPTS_PER_MINUTE_PER_IP: '10000',
+      // Many tests fail a sign-in on purpose from the same address.
+      ATRIUM_AUTH__STUFFING_ACCOUNTS_THRESHOLD: '1000',
+      // "Confirm it's you" closes 20 s after it was last given, so a test can see it asked
+      // again without waiting ten minutes.
+      ATRIUM_AUTH__STEP_UP_SECONDS: '20',
       ATRIUM_LOG__FILTER: 'warn',
     },
   },

@@ -126,13 +126,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let me = SharedValue::new(signed_in_person).into_inner();
     provide_context(Me(std::sync::Arc::new(me)));
-    // Marks the page interactive, for people's tools and for tests that must not click
-    // server HTML before the WebAssembly has taken over.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/atrium.css" />

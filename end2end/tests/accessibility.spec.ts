@@ -1,13 +1,16 @@
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, hydrated, signIn } from './fixtures';
+import { test, expect, hydrated, signIn, trustAdminDevice } from './fixtures';
 
 for (const [who, path] of [
   ['olivia@acme.example', '/app/acme'],
   ['olivia@acme.example', '/app/acme/members'],
   ['olivia@acme.example', '/account'],
+  ['olivia@acme.example', '/account/security'],
   ['admin@atrium.example', '/admin'],
+  ['admin@atrium.example', '/admin/outbox'],
 ] as const) {
-  test(`${path} has no serious accessibility problems (WCAG 2.1 AA)`, async ({ page }) => {
+  test(`${path} has no serious accessibility problems (WCAG 2.1 AA)`, async ({ page, browser }) => {
+    if (who.startsWith('admin')) await trustAdminDevice(browser, page.context());
     await signIn(page, who);
     await page.goto(path);
     await hydrated(page);
@@ -17,9 +20,11 @@ for (const [who, path] of [
   });
 }
 
-test('the sign-in page has no serious accessibility problems', async ({ page }) => {
-  await page.goto('/login');
-  await hydrated(page);
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
-});
+for (const path of ['/login', '/forgot-password']) {
+  test(`${path} has no serious accessibility problems`, async ({ page }) => {
+    await page.goto(path);
+    await hydrated(page);
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  });
+}

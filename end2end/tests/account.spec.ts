@@ -4,7 +4,7 @@ test('sessions are listed, another one can be ended, and signing out everywhere 
   const phone = await anotherPerson(browser);
   await signIn(phone.page, 'cora@acme.example');
   await signIn(page, 'cora@acme.example');
-  await page.goto('/account');
+  await page.goto('/account/security');
   await hydrated(page);
   const sessions = page.getByTestId('sessions');
   await expect(sessions.getByText('This device')).toHaveCount(1);
@@ -15,7 +15,7 @@ test('sessions are listed, another one can be ended, and signing out everywhere 
 
   await page.getByRole('button', { name: 'Sign out everywhere' }).click();
   await page.waitForURL('**/login');
-  await phone.page.goto('/account');
+  await phone.page.goto('/account/security');
   await phone.page.waitForURL(/\/login/);
   await phone.context.close();
 });

@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signIn, signUp, uniqueEmail, anotherPerson } from './fixtures';
+import { test, expect, hydrated, signIn, signInAsAdmin, signUp, uniqueEmail, anotherPerson } from './fixtures';
 
 test('a super admin suspends a tenant: its members see a clear page until it is reactivated', async ({ page, browser }) => {
   const member = await anotherPerson(browser);
@@ -6,7 +6,7 @@ test('a super admin suspends a tenant: its members see a clear page until it is 
   const home = new URL(member.page.url()).pathname;
   const slug = home.split('/')[2];
 
-  await signIn(page, 'admin@atrium.example');
+  await signInAsAdmin(browser, page);
   const row = page.getByTestId('tenants').locator(`tr[data-slug="${slug}"]`);
   await row.getByRole('button', { name: 'Suspend' }).click();
   await expect(row.getByText('suspended')).toBeVisible();

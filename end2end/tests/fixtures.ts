@@ -1,7 +1,10 @@
 // Every test runs with a guard: any console error, uncaught exception or Content Security
 // Policy violation fails it, unless the test declared that error expected (for example the
 // 401 a wrong password gets).
-import { test as base, expect, type Page, type Browser } from '@playwright/test';
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test as base, expect, type Page, type Browser, type BrowserContext } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'atrium-demo-2026';
 export const PASSWORD = 'correct horse battery';
@@ -80,4 +83,101 @@ export async function signUp(page: Page, opts: { name: string; email: string; or
 export async function anotherPerson(browser: Browser) {
   const context = await browser.newContext();
   return { context, page: await context.newPage() };
+}
+
+/** RFC 4648 base32, as authenticator apps read the key. */
+function base32(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** The code an authenticator app shows `steps` 30-second steps from now (RFC 6238, SHA-1). */
+export function totp(secret: string, steps = 0): string {
+  const counter = Math.floor(Date.now() / 1000 / 30) + steps;
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const hmac = createHmac('sha1', base32(secret)).update(message).digest();
+  const offset = hmac[hmac.length - 1] & 0xf;
+  const value = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}
+
+/**
+ * Turns two-factor sign-in on from Account → Security (the page must be signed in);
+ * returns the key read from the page.
+ */
+export async function enrollTwoFactor(page: Page): Promise<string> {
+  if (!page.url().includes('/account/security')) {
+    await page.goto('/account/security');
+  }
+  await hydrated(page);
+  const section = page.getByTestId('two-factor');
+  await section.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  const secret = await section.getByTestId('totp-secret').getAttribute('data-secret');
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await section.getByLabel('Enter the 6-digit code the app shows').fill(totp(secret!));
+  await section.getByRole('button', { name: 'Turn on' }).click();
+  await expect(section.getByTestId('backup-codes').locator('li')).toHaveCount(10);
+  return secret!;
+}
+
+/** The folder the server under test keeps its data in (shared with the config). */
+const dataDir = process.env.ATRIUM_E2E_DATA_DIR!;
+const adminDevice = join(dataDir, 'admin-device.json');
+
+/**
+ * Lets a context sign in as the demo super admin. Super admins must use two-factor
+ * sign-in: the first time, the admin enrolls, passes the second step once with "trust this
+ * device", and the device cookie is kept for every later test, which then signs in with
+ * the password alone — the trusted-device path.
+ */
+export async function trustAdminDevice(browser: Browser, context: BrowserContext) {
+  if (!existsSync(adminDevice)) {
+    const setup = await browser.newContext();
+    let page = await setup.newPage();
+    await signIn(page, 'admin@atrium.example');
+    await expect(page).toHaveURL(/\/account\/security\?setup=two-factor$/);
+    await expect(page.getByTestId('two-factor-duty')).toContainText('The platform console requires two-factor sign-in');
+    const secret = await enrollTwoFactor(page);
+    await setup.close();
+    const trusted = await browser.newContext();
+    page = await trusted.newPage();
+    await page.goto('/login');
+    await hydrated(page);
+    await page.getByLabel('Email').fill('admin@atrium.example');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/login/two-factor');
+    await hydrated(page);
+    await page.getByLabel('Code').fill(totp(secret, 1));
+    await page.getByLabel(/Trust this device/).check();
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL('**/admin');
+    const cookies = (await trusted.cookies()).filter((c) => c.name === 'atrium_device');
+    expect(cookies).toHaveLength(1);
+    writeFileSync(adminDevice, JSON.stringify({ secret, cookies }));
+    await trusted.close();
+  }
+  const { cookies } = JSON.parse(readFileSync(adminDevice, 'utf8'));
+  await context.addCookies(cookies);
+}
+
+/** Signs in as the demo super admin on a trusted device (see `trustAdminDevice`). */
+export async function signInAsAdmin(browser: Browser, page: Page) {
+  await trustAdminDevice(browser, page.context());
+  await signIn(page, 'admin@atrium.example');
+  await expect(page).toHaveURL(/\/admin$/);
+}
+
+/** Fills "Confirm it's you" on the security page when it is asked. */
+export async function confirmIdentity(page: Page, password = PASSWORD, code?: string) {
+  const card = page.getByTestId('step-up');
+  await card.getByLabel('Your password').fill(password);
+  if (code) await card.getByLabel('Authenticator or backup code').fill(code);
+  await card.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('step-up-open')).toBeVisible();
 }

@@ -1,6 +1,6 @@
 // JavaScript off: every page is readable from the server's HTML, and the sign-in form works
 // as a plain form post, errors included.
-import { test, expect, DEMO_PASSWORD } from './fixtures';
+import { test, expect, trustAdminDevice, DEMO_PASSWORD } from './fixtures';
 
 async function signInWithoutJs(page: import('@playwright/test').Page, email: string, password = DEMO_PASSWORD) {
   await page.goto('/login');
@@ -23,15 +23,17 @@ test('the read-only pages render fully from the server', async ({ page }) => {
   await expect(page.getByTestId('member-count')).toHaveText('5');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
   await expect(page.getByTestId('members')).toContainText('victor@acme.example');
-  await page.goto('/account');
+  await page.goto('/account/security');
   await expect(page.getByTestId('sessions')).toContainText('This device');
+  await expect(page.getByTestId('sign-in-history')).toContainText('Signed in');
   await page.goto('/app/acme');
   await page.getByTestId('org-switcher').locator('summary').click();
   await page.getByRole('link', { name: /Globex Enterprise/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Globex Enterprise' })).toBeVisible();
 });
 
-test('the super admin console reads without JavaScript', async ({ page }) => {
+test('the super admin console reads without JavaScript', async ({ page, browser }) => {
+  await trustAdminDevice(browser, page.context());
   await signInWithoutJs(page, 'admin@atrium.example');
   await page.waitForURL('**/admin');
   await expect(page.getByTestId('tenants')).toContainText('Northwind Agency');

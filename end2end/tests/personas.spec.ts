@@ -1,10 +1,9 @@
-import { test, expect, hydrated, signIn } from './fixtures';
+import { test, expect, hydrated, signIn, signInAsAdmin } from './fixtures';
 
-test('the super admin lands on the platform console', async ({ page }) => {
-  await signIn(page, 'admin@atrium.example');
-  await expect(page).toHaveURL(/\/admin$/);
+test('the super admin lands on the platform console', async ({ page, browser }) => {
+  await signInAsAdmin(browser, page);
   await expect(page.getByRole('heading', { level: 1, name: 'Platform overview' })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'Account']);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'Outbox', 'Account', 'Security']);
   for (const name of ['Northwind Agency', 'Initech Partners', 'Acme Corp', 'Globex Enterprise']) {
     await expect(page.getByTestId('tenants')).toContainText(name);
   }
@@ -16,7 +15,7 @@ test('a builder lands on their builder workspace with builder navigation', async
   await expect(page).toHaveURL(/\/builder\/northwind$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Northwind Agency' })).toBeVisible();
   await expect(page.getByText('Agency builder workspace · you are Owner')).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Home', 'Members', 'Account']);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Home', 'Members', 'Account', 'Security']);
   await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toHaveText(/^Builder\s*Northwind Agency$/);
 });
 

@@ -1,27 +1,5 @@
-import { createHmac } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { test, expect, hydrated, signUp, uniqueEmail, anotherPerson, PASSWORD } from './fixtures';
-
-/** RFC 4648 base32, as authenticator apps read the key. */
-function base32(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of text.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** The code an authenticator app shows `steps` 30-second steps from now (RFC 6238, SHA-1). */
-function totp(secret: string, steps = 0): string {
-  const counter = Math.floor(Date.now() / 1000 / 30) + steps;
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(counter));
-  const hmac = createHmac('sha1', base32(secret)).update(message).digest();
-  const offset = hmac[hmac.length - 1] & 0xf;
-  const value = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return value.toString().padStart(6, '0');
-}
+import { test, expect, hydrated, signUp, uniqueEmail, anotherPerson, totp, PASSWORD } from './fixtures';
 
 async function passwordStep(page: Page, email: string) {
   await page.goto('/login');
@@ -37,9 +15,10 @@ async function passwordStep(page: Page, email: string) {
 test('enroll with the QR page, then sign in with an authenticator code and with a backup code', async ({ page, browser, guard }) => {
   // The deliberately wrong code below is answered 422, which Chromium logs.
   guard.allow(/status of 422/);
+  test.setTimeout(90_000);
   const email = uniqueEmail('tess');
   const home = await signUp(page, { name: 'Tess Two', email, organization: `Twofa ${Date.now()}` });
-  await page.goto('/account');
+  await page.goto('/account/security');
   await hydrated(page);
   const section = page.getByTestId('two-factor');
   await expect(section.getByText('Off', { exact: true })).toBeVisible();
@@ -67,7 +46,7 @@ test('enroll with the QR page, then sign in with an authenticator code and with 
   // code from the app signs in.
   const laptop = await anotherPerson(browser);
   await passwordStep(laptop.page, email);
-  await laptop.page.goto('/account');
+  await laptop.page.goto('/account/security');
   await laptop.page.waitForURL(/\/login\?next=/);
   await passwordStep(laptop.page, email);
   await laptop.page.getByLabel('Code').fill('abcde-fghjk');
@@ -85,32 +64,42 @@ test('enroll with the QR page, then sign in with an authenticator code and with 
   await phone.page.getByLabel('Code').fill(backup[0].toUpperCase());
   await phone.page.getByRole('button', { name: 'Verify' }).click();
   await phone.page.waitForURL(`**${home}`);
-  await phone.page.goto('/account');
+  await phone.page.goto('/account/security');
   await hydrated(phone.page);
   await expect(phone.page.getByTestId('backup-codes-left')).toHaveText('9 backup codes left.');
   await phone.context.close();
 
-  // New backup codes: a wrong password is refused; the right one replaces the set.
-  await page.reload();
-  await hydrated(page);
-  await expect(section.getByTestId('backup-codes-left')).toHaveText('9 backup codes left.');
-  const renew = section.locator('form', { has: page.getByRole('button', { name: 'Make new backup codes' }) });
-  await renew.getByLabel('Your password').fill('not my password');
-  await renew.getByRole('button', { name: 'Make new backup codes' }).click();
-  await expect(renew.getByRole('alert')).toContainText('password is not right');
-  await renew.getByLabel('Your password').fill(PASSWORD);
-  await renew.getByRole('button', { name: 'Make new backup codes' }).click();
+  // Signing up counted as "confirm it's you" for a while (20 s in this test server); once
+  // that is over, new backup codes and turning it off wait behind the confirmation.
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        await hydrated(page);
+        return page.getByTestId('step-up').isVisible();
+      },
+      { timeout: 40_000, intervals: [2_000] },
+    )
+    .toBe(true);
+  await expect(section.getByTestId('two-factor-locked')).toBeVisible();
+  await expect(section.getByRole('button', { name: 'Make new backup codes' })).toHaveCount(0);
+  const stepUp = page.getByTestId('step-up');
+  await stepUp.getByLabel('Your password').fill('not my password');
+  await stepUp.getByLabel('Authenticator or backup code').fill(backup[1]);
+  await stepUp.getByRole('button', { name: 'Confirm' }).click();
+  await expect(stepUp.getByRole('alert')).toContainText('password is not right');
+  await stepUp.getByLabel('Your password').fill(PASSWORD);
+  await stepUp.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('step-up-open')).toBeVisible();
+  await expect(section.getByTestId('backup-codes-left')).toHaveText('8 backup codes left.');
+  await section.getByRole('button', { name: 'Make new backup codes' }).click();
   await expect(section.getByTestId('backup-codes-left')).toHaveText('10 backup codes left.');
   const renewed = (await section.getByTestId('backup-codes').locator('li').allTextContents()).map((c) => c.trim());
   expect(renewed).toHaveLength(10);
   expect(renewed).not.toContain(backup[1]);
 
-  // Turning it off (password and a code) leaves no dead codes or stale setup on the page.
-  await section.getByRole('button', { name: 'Turn off two-factor sign-in' }).waitFor();
-  const turnOff = section.locator('form', { has: page.getByRole('button', { name: 'Turn off two-factor sign-in' }) });
-  await turnOff.getByLabel('Your password').fill(PASSWORD);
-  await turnOff.getByLabel('Authenticator or backup code').fill(renewed[0]);
-  await turnOff.getByRole('button', { name: 'Turn off two-factor sign-in' }).click();
+  // Turning it off leaves no dead codes or stale setup on the page.
+  await section.getByRole('button', { name: 'Turn off two-factor sign-in' }).click();
   await expect(section.getByText('Off', { exact: true })).toBeVisible();
   await expect(section.getByTestId('backup-codes')).toHaveCount(0);
   await expect(section.getByTestId('totp-secret')).toHaveCount(0);

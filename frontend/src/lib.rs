@@ -1,8 +1,18 @@
 //! The browser half of Atrium: hydrates the server-rendered page into the live app.
 //! Built to WebAssembly by `cargo leptos build` (see the README).
 
+use wasm_bindgen::UnwrapThrowExt as _;
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    let body = leptos::prelude::document().body().unwrap_throw();
+    wasm_bindgen_futures::spawn_local(async move {
+        leptos::mount::hydrate_from_async(body.clone(), app::App)
+            .await
+            .forget();
+        // Marks the page interactive once all of it (the lazily loaded part included) is
+        // hydrated, for people's tools and for tests that must not click server HTML.
+        let _ = body.set_attribute("data-hydrated", "true");
+    });
 }

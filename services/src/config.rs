@@ -76,8 +76,8 @@ pub struct AuthSettings {
     /// Different accounts failing from one address within 15 minutes that count as
     /// credential stuffing (an alert, and the address blocked for an hour).
     pub stuffing_accounts_threshold: u32,
-    /// How long "confirm it's you" keeps sensitive changes open.
-    pub step_up_minutes: u64,
+    /// How long "confirm it's you" (or signing in) keeps sensitive changes open, in seconds.
+    pub step_up_seconds: u64,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -125,7 +125,7 @@ impl Settings {
             .set_default("auth.attempts_per_minute_per_ip", 60)?
             .set_default("auth.invitation_days", 7)?
             .set_default("auth.stuffing_accounts_threshold", 5)?
-            .set_default("auth.step_up_minutes", 10)?
+            .set_default("auth.step_up_seconds", 600)?
             .set_default("secrets.key_file", "data/server.key")?
             .set_default("demo", false)?
             .set_default("log.format", "pretty")?

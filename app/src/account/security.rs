@@ -21,12 +21,15 @@ pub fn TwoFactorSection() -> impl IntoView {
     let step_up = expect_context::<StepUp>();
     step_up.watch(regenerate.value());
     step_up.watch(disable.value());
+    let step_up_confirmed = step_up.confirm.version();
     let status = Resource::new(
         move || {
             (
                 confirm.version().get(),
                 regenerate.version().get(),
                 disable.version().get(),
+                // Confirming with a backup code spends one.
+                step_up_confirmed.get(),
             )
         },
         |_| get_two_factor(),
@@ -175,6 +178,12 @@ fn SetupSteps(
 /// Backup codes, shown once, with a download.
 #[component]
 fn FreshCodes(codes: BackupCodes) -> impl IntoView {
+    let text = codes.codes.join("\n");
+    let (copied, set_copied) = signal(false);
+    let copy = move |_| {
+        let _ = window().navigator().clipboard().write_text(&text);
+        set_copied.set(true);
+    };
     let file = format!(
         "data:text/plain;charset=utf-8,{}",
         codes
@@ -193,7 +202,13 @@ fn FreshCodes(codes: BackupCodes) -> impl IntoView {
             <ul class="codes">
                 {codes.codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
             </ul>
-            <a class="button" href=file download="atrium-backup-codes.txt">"Download as .txt"</a>
+            <p class="actions">
+                <a class="button" href=file download="atrium-backup-codes.txt">"Download as .txt"</a>
+                " "
+                <button type="button" class="button" on:click=copy>
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+            </p>
         </div>
     }
 }

@@ -7,7 +7,8 @@ pub async fn check_password_reset(token: String) -> Result<(), AppError> {
     use crate::server;
 
     let svc = server::services()?;
-    services::auth::recovery::check_password_reset(&svc, &token)
+    let ctx = server::request_context();
+    services::auth::recovery::check_password_reset(&svc, &token, &ctx.client)
         .await
         .map_err(server::fail)
 }

@@ -157,7 +157,8 @@ async fn live_link(svc: &Services, token: &str, purpose: LinkPurpose) -> Result<
 
 /// Whether a reset link still works, for the page before the form is shown.
 #[instrument(skip_all)]
-pub async fn check_password_reset(svc: &Services, token: &str) -> Result<()> {
+pub async fn check_password_reset(svc: &Services, token: &str, client: &ClientInfo) -> Result<()> {
+    svc.second_factor_limiter().check(client.ip)?;
     live_link(svc, token, LinkPurpose::PasswordReset)
         .await
         .map(|_| ())

@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::state::Services;
 
 fn window(svc: &Services) -> TimeDelta {
-    TimeDelta::minutes(i64::try_from(svc.settings().auth.step_up_minutes.max(1)).unwrap_or(10))
+    TimeDelta::seconds(i64::try_from(svc.settings().auth.step_up_seconds.max(1)).unwrap_or(600))
 }
 
 fn fresh_until(svc: &Services, caller: &Caller) -> Option<DateTime<Utc>> {
