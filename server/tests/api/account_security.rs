@@ -309,6 +309,16 @@ async fn an_email_is_confirmed_by_its_link_and_can_move_after_step_up() {
     let moved: String = browser.call_ok("verify_email", &[("token", &token)]).await;
     assert_eq!(moved, new_email);
     assert_eq!(browser.me().await.unwrap().email.as_str(), new_email);
+    let told = app
+        .query_text(&format!(
+            "SELECT subject FROM outbox WHERE recipient = '{email}' ORDER BY created_at DESC LIMIT 1"
+        ))
+        .await;
+    assert_eq!(
+        told.as_deref(),
+        Some("Your Atrium email address was changed"),
+        "the old address is told"
+    );
     sign_in_as(&app, CHROME, &new_email, PASSWORD).await;
     let (status, _) = app
         .browser()

@@ -236,52 +236,39 @@ impl TestApp {
 
     /// One text value from the test database.
     pub async fn query_text(&self, sql: &str) -> Option<String> {
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        match backend() {
-            Backend::Sqlite => {
-                let pool = sqlx::SqlitePool::connect(self.database.url())
-                    .await
-                    .expect("sqlite");
-                sqlx::query_scalar(sql)
-                    .fetch_optional(&pool)
-                    .await
-                    .expect("query")
-            }
-            Backend::Postgres => {
-                let pool = sqlx::PgPool::connect(self.database.url())
-                    .await
-                    .expect("postgres");
-                sqlx::query_scalar(sql)
-                    .fetch_optional(&pool)
-                    .await
-                    .expect("query")
-            }
-        }
+        self.scalar(sql).await
     }
 
     /// One count from the test database.
     pub async fn count(&self, sql: &str) -> i64 {
+        self.scalar(sql).await.expect("a count")
+    }
+
+    async fn scalar<T>(&self, sql: &str) -> Option<T>
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+            + sqlx::Type<sqlx::Sqlite>
+            + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+            + sqlx::Type<sqlx::Postgres>
+            + Send
+            + Unpin,
+    {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
         match backend() {
             Backend::Sqlite => {
                 let pool = sqlx::SqlitePool::connect(self.database.url())
                     .await
                     .expect("sqlite");
-                sqlx::query_scalar(sql)
-                    .fetch_one(&pool)
-                    .await
-                    .expect("count")
+                sqlx::query_scalar(sql).fetch_optional(&pool).await
             }
             Backend::Postgres => {
                 let pool = sqlx::PgPool::connect(self.database.url())
                     .await
                     .expect("postgres");
-                sqlx::query_scalar(sql)
-                    .fetch_one(&pool)
-                    .await
-                    .expect("count")
+                sqlx::query_scalar(sql).fetch_optional(&pool).await
             }
         }
+        .expect("query")
     }
 }
 

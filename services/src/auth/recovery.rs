@@ -102,12 +102,12 @@ pub async fn request_password_reset(
     .await?;
     tx.commit().await?;
     svc.send_mail(OutgoingMail {
-                to: email,
-                subject: "Reset your Atrium password".into(),
-                body: format!(
-                    "Hello {},\n\nSomeone (hopefully you) asked to reset the password of your Atrium account.\n\nChoose a new password here (the link works once, for {PASSWORD_RESET_MINUTES} minutes):\n{link}\n\nIf you did not ask for this, ignore this email: your password stays as it is.\n",
-                    user.name
-                ),
+        to: email,
+        subject: "Reset your Atrium password".into(),
+        body: format!(
+            "Hello {},\n\nSomeone (hopefully you) asked to reset the password of your Atrium account.\n\nChoose a new password here (the link works once, for {PASSWORD_RESET_MINUTES} minutes):\n{link}\n\nIf you did not ask for this, ignore this email: your password stays as it is.\n",
+            user.name
+        ),
     })
     .await;
     Ok(())
@@ -266,11 +266,11 @@ pub async fn send_verification(svc: &Services, user: UserId, email: &Email) -> R
     let link = new_link(svc, &mut tx, user, LinkPurpose::EmailVerification, None).await?;
     tx.commit().await?;
     svc.send_mail(OutgoingMail {
-                to: email.clone(),
-                subject: "Confirm your email for Atrium".into(),
-                body: format!(
-                    "Welcome to Atrium.\n\nConfirm that this is your address (the link works for {EMAIL_LINK_HOURS} hours):\n{link}\n"
-                ),
+        to: email.clone(),
+        subject: "Confirm your email for Atrium".into(),
+        body: format!(
+            "Welcome to Atrium.\n\nConfirm that this is your address (the link works for {EMAIL_LINK_HOURS} hours):\n{link}\n"
+        ),
     })
     .await;
     Ok(())
@@ -327,12 +327,12 @@ pub async fn request_email_change(
     .await?;
     tx.commit().await?;
     svc.send_mail(OutgoingMail {
-                to: email,
-                subject: "Confirm your new email for Atrium".into(),
-                body: format!(
-                    "Hello {},\n\nConfirm that your Atrium account should use this address from now on (the link works for {EMAIL_LINK_HOURS} hours):\n{link}\n\nIf you did not ask for this, ignore this email.\n",
-                    caller.name
-                ),
+        to: email,
+        subject: "Confirm your new email for Atrium".into(),
+        body: format!(
+            "Hello {},\n\nConfirm that your Atrium account should use this address from now on (the link works for {EMAIL_LINK_HOURS} hours):\n{link}\n\nIf you did not ask for this, ignore this email.\n",
+            caller.name
+        ),
     })
     .await;
     Ok(())
@@ -390,5 +390,18 @@ pub async fn verify_email(svc: &Services, token: &str, client: &ClientInfo) -> R
         }
     };
     tx.commit().await?;
+    if email != user.email {
+        // The address the account left is told too, in case the change was not its owner's.
+        svc.send_mail(OutgoingMail {
+            to: user.email.clone(),
+            subject: "Your Atrium email address was changed".into(),
+            body: format!(
+                "Hello {},\n\nYour Atrium account now signs in with {email} instead of this address.\n\nIf you did not do this, reset your password at {}/forgot-password and tell your administrator.\n",
+                user.name,
+                svc.settings().public_url()
+            ),
+        })
+        .await;
+    }
     Ok(email)
 }
