@@ -84,6 +84,22 @@ typed_id!(
     /// An email kept in the outbox because no SMTP server is configured.
     OutboxId
 );
+typed_id!(
+    /// A process template (its versions share the id).
+    TemplateId
+);
+typed_id!(
+    /// A process session: one run of a template.
+    ProcessSessionId
+);
+typed_id!(
+    /// An entry in a session's audit trail.
+    SessionEventId
+);
+typed_id!(
+    /// A unit of work on the orchestration queue.
+    JobId
+);
 
 #[cfg(test)]
 mod tests {

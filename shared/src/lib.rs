@@ -18,6 +18,7 @@ pub mod password;
 pub mod permissions;
 pub mod personas;
 pub mod platform;
+pub mod process;
 pub mod security;
 pub mod slug;
 pub mod tenants;

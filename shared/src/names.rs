@@ -72,6 +72,14 @@ name_type!(
     /// A person's display name.
     PersonName, field = "name", label = "Name", max = 80
 );
+name_type!(
+    /// What a process template is called, e.g. "Consultation P0–P4".
+    TemplateName, field = "name", label = "Template name", max = 80
+);
+name_type!(
+    /// What a process session is called, e.g. "Acme — onboarding".
+    SessionTitle, field = "title", label = "Title", max = 120
+);
 
 #[cfg(test)]
 mod tests {

@@ -31,6 +31,14 @@ text_enum! {
         MembersResetTwoFactor => "members.reset_two_factor",
         /// Set the workspace's security rules (require two-factor sign-in).
         SecurityManage => "tenant.security.manage",
+        /// See process templates, sessions, the orchestration queue and its analytics.
+        SessionsView => "sessions.view",
+        /// Create, edit, clone, start, pause, complete and archive sessions; approve steps.
+        SessionsRun => "sessions.run",
+        /// Retry or cancel jobs on the orchestration queue.
+        JobsManage => "jobs.manage",
+        /// Create and edit process templates, and see the webhook signing secret.
+        TemplatesManage => "templates.manage",
         /// Super admin: see every tenant and user.
         PlatformView => "platform.view",
         /// Super admin: suspend and reactivate tenants.
@@ -51,6 +59,10 @@ impl Permission {
             Self::OwnersManage => "grant or remove the Owner role",
             Self::MembersResetTwoFactor => "reset members' two-factor sign-in",
             Self::SecurityManage => "require two-factor sign-in of members",
+            Self::SessionsView => "see process sessions",
+            Self::SessionsRun => "create or change process sessions",
+            Self::JobsManage => "retry or cancel orchestration jobs",
+            Self::TemplatesManage => "create or edit process templates",
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
             Self::OutboxRead => "read the outbox of unsent emails",
@@ -66,6 +78,10 @@ const OWNER: &[Permission] = &[
     Permission::OwnersManage,
     Permission::MembersResetTwoFactor,
     Permission::SecurityManage,
+    Permission::SessionsView,
+    Permission::SessionsRun,
+    Permission::JobsManage,
+    Permission::TemplatesManage,
 ];
 const ADMIN: &[Permission] = &[
     Permission::TenantView,
@@ -73,9 +89,23 @@ const ADMIN: &[Permission] = &[
     Permission::MembersInvite,
     Permission::MembersManage,
     Permission::MembersResetTwoFactor,
+    Permission::SessionsView,
+    Permission::SessionsRun,
+    Permission::JobsManage,
+    Permission::TemplatesManage,
 ];
-const CONSULTANT: &[Permission] = &[Permission::TenantView, Permission::MembersView];
-const VIEWER: &[Permission] = &[Permission::TenantView, Permission::MembersView];
+const CONSULTANT: &[Permission] = &[
+    Permission::TenantView,
+    Permission::MembersView,
+    Permission::SessionsView,
+    Permission::SessionsRun,
+    Permission::JobsManage,
+];
+const VIEWER: &[Permission] = &[
+    Permission::TenantView,
+    Permission::MembersView,
+    Permission::SessionsView,
+];
 
 /// What the Super Admin persona holds at platform scope.
 pub const SUPER_ADMIN: &[Permission] = &[
