@@ -7,11 +7,14 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod command_center;
 pub mod components;
 pub mod invitations;
+pub mod live;
 pub mod members;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod templates;
 pub mod theme;
 pub mod workspaces;
 
@@ -26,10 +29,12 @@ use crate::auth::{
     ForgotPasswordPage, HomeRedirect, LoginPage, ResetPasswordPage, SignupPage, TwoFactorPage,
     VerifyEmailPage,
 };
+use crate::command_center::{CommandCenterPage, SessionPage};
 use crate::components::errors::NotFoundPage;
 use crate::components::layout::Me;
 use crate::invitations::InvitationPage;
 use crate::members::MembersPage;
+use crate::templates::{TemplatePage, TemplatesPage};
 use crate::workspaces::WorkspaceHomePage;
 use shared::personas::Persona;
 
@@ -111,6 +116,38 @@ lazy_page!(
     BuilderMembersRoute,
     view! { <MembersPage persona=Persona::Builder /> }
 );
+lazy_page!(
+    EndUserCommandCenterRoute,
+    view! { <CommandCenterPage persona=Persona::EndUser /> }
+);
+lazy_page!(
+    BuilderCommandCenterRoute,
+    view! { <CommandCenterPage persona=Persona::Builder /> }
+);
+lazy_page!(
+    EndUserSessionRoute,
+    view! { <SessionPage persona=Persona::EndUser /> }
+);
+lazy_page!(
+    BuilderSessionRoute,
+    view! { <SessionPage persona=Persona::Builder /> }
+);
+lazy_page!(
+    EndUserTemplatesRoute,
+    view! { <TemplatesPage persona=Persona::EndUser /> }
+);
+lazy_page!(
+    BuilderTemplatesRoute,
+    view! { <TemplatesPage persona=Persona::Builder /> }
+);
+lazy_page!(
+    EndUserTemplateRoute,
+    view! { <TemplatePage persona=Persona::EndUser /> }
+);
+lazy_page!(
+    BuilderTemplateRoute,
+    view! { <TemplatePage persona=Persona::Builder /> }
+);
 
 /// Who is signed in, as the server loaded it with the session (the browser reads the same
 /// value back from the page while hydrating and never calls this).
@@ -126,6 +163,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let me = SharedValue::new(signed_in_person).into_inner();
     provide_context(Me(std::sync::Arc::new(me)));
+    live::Live::provide();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/atrium.css" />
@@ -149,8 +187,16 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug") view={Lazy::<EndUserHomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug/members") view={Lazy::<EndUserMembersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug/command-center") view={Lazy::<EndUserCommandCenterRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug/command-center/sessions/:session") view={Lazy::<EndUserSessionRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug/templates") view={Lazy::<EndUserTemplatesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug/templates/:template") view={Lazy::<EndUserTemplateRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug") view={Lazy::<BuilderHomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/members") view={Lazy::<BuilderMembersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/command-center") view={Lazy::<BuilderCommandCenterRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/command-center/sessions/:session") view={Lazy::<BuilderSessionRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/templates") view={Lazy::<BuilderTemplatesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/templates/:template") view={Lazy::<BuilderTemplateRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

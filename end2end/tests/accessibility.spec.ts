@@ -4,6 +4,8 @@ import { test, expect, hydrated, signIn, trustAdminDevice } from './fixtures';
 for (const [who, path] of [
   ['olivia@acme.example', '/app/acme'],
   ['olivia@acme.example', '/app/acme/members'],
+  ['olivia@acme.example', '/app/acme/command-center'],
+  ['olivia@acme.example', '/app/acme/templates'],
   ['olivia@acme.example', '/account'],
   ['olivia@acme.example', '/account/security'],
   ['admin@atrium.example', '/admin'],

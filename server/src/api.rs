@@ -1,13 +1,14 @@
 //! The JSON API under `/api/v1`. Same services, same permission check as the pages; the
 //! caller comes from the session cookie (API tokens arrive with the public REST API).
 
+mod complete_job;
 mod get_workspace;
 mod list_members;
 
 use app::server::RequestContext;
 use axum::Router;
 use axum::http::Extensions;
-use axum::routing::get;
+use axum::routing::{get, post};
 use services::Caller;
 use shared::AppError;
 
@@ -15,12 +16,17 @@ use crate::http::errors::ApiError;
 use crate::startup::AppState;
 
 /// Every API route, as registered; the cross-tenant test walks this list.
-pub const ROUTES: &[&str] = &["/api/v1/tenants/{slug}", "/api/v1/tenants/{slug}/members"];
+pub const ROUTES: &[&str] = &[
+    "/api/v1/tenants/{slug}",
+    "/api/v1/tenants/{slug}/members",
+    "/api/v1/callbacks/{tenant}/jobs/{job}",
+];
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(ROUTES[0], get(get_workspace::get_workspace))
         .route(ROUTES[1], get(list_members::list_members))
+        .route(ROUTES[2], post(complete_job::complete_job))
 }
 
 /// The signed-in caller of an API request, or 401.

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cli;
 pub mod http;
+pub mod live;
 pub mod observability;
 pub mod startup;
 

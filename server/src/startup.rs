@@ -45,6 +45,7 @@ impl Application {
         let address = listener.local_addr()?;
         settings.http.listen = address;
         let services = Services::start(settings).await?;
+        services::process::orchestrator::spawn_worker(&services);
         let leptos_options = LeptosOptions::builder()
             .output_name("atrium")
             .site_root(services.settings().http.site_root.as_str())
@@ -133,6 +134,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(http::healthz::healthz))
         .route("/metrics", get(http::metrics::metrics))
+        .route("/ws", get(crate::live::connect))
         .route("/pkg/{*file}", get(http::assets::serve))
         .route("/favicon.svg", get(http::assets::serve))
         .merge(crate::api::router())

@@ -43,6 +43,10 @@ pub mod actions {
     pub const INVITATION_ACCEPTED: &str = "invitation.accepted";
     pub const MEMBER_ROLE_CHANGED: &str = "member.role_changed";
     pub const MEMBER_REMOVED: &str = "member.removed";
+    pub const TEMPLATE_CREATED: &str = "template.created";
+    pub const TEMPLATE_UPDATED: &str = "template.updated";
+    pub const JOB_RETRIED: &str = "job.retried";
+    pub const JOB_CANCELLED: &str = "job.cancelled";
 }
 
 /// Builds an entry stamped now.

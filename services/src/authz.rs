@@ -145,6 +145,31 @@ pub async fn enter_tenant(store: &Store, caller: &Caller, slug: &str) -> Result<
         .membership_by_slug(caller.user_id, &slug)
         .await?
         .ok_or_else(not_found)?;
+    admit(caller, membership)
+}
+
+/// Admits a caller to the tenant with this id: for work that names its tenant by id (jobs,
+/// webhook callbacks, live topics), under exactly the rules of [`enter_tenant`].
+#[instrument(skip_all, fields(tenant = %tenant))]
+pub async fn enter_tenant_by_id(
+    store: &Store,
+    caller: &Caller,
+    tenant: TenantId,
+) -> Result<TenantAccess> {
+    let membership = store
+        .memberships_of(caller.user_id)
+        .await?
+        .iter()
+        .find(|m| m.tenant.id == tenant)
+        .cloned()
+        .ok_or_else(|| AppError::not_found("The workspace"))?;
+    admit(caller, membership)
+}
+
+fn admit(
+    caller: &Caller,
+    membership: crate::storage::tenants::MembershipLookup,
+) -> Result<TenantAccess> {
     let persona = membership.tenant.variant.persona();
     if !caller.personas.contains(persona) {
         return Err(AppError::forbidden(format!(
@@ -178,6 +203,31 @@ pub async fn enter_tenant(store: &Store, caller: &Caller, slug: &str) -> Result<
         role: membership.role,
         tenant_created_at: membership.tenant_created_at,
         two_factor,
+    })
+}
+
+/// The person a background job acts for, as a caller without a session: the job then passes
+/// the same permission check that person would (an account deactivated, a membership
+/// removed or a role lowered since the job was queued stops it). Such a caller never passes
+/// step-up.
+#[instrument(skip_all, fields(user = %user))]
+pub async fn acting_for(store: &Store, user: UserId) -> Result<Caller> {
+    let record = store
+        .user_by_id(user)
+        .await?
+        .filter(|u| u.status == shared::platform::UserStatus::Active)
+        .ok_or_else(|| {
+            AppError::forbidden("The person this work acts for no longer has an active account.")
+        })?;
+    Ok(Caller {
+        user_id: record.id,
+        session_id: SessionId::from_uuid(uuid::Uuid::nil()),
+        email: record.email,
+        name: record.name,
+        personas: record.personas,
+        authenticated_at: DateTime::<Utc>::UNIX_EPOCH,
+        has_two_factor: store.has_two_factor(record.id).await?,
+        email_verified: true,
     })
 }
 

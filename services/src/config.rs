@@ -18,6 +18,7 @@ pub struct Settings {
     #[serde(default)]
     pub mail: MailSettings,
     pub secrets: SecretsSettings,
+    pub jobs: JobSettings,
     /// Load the demo tenants and people into an empty database at start-up.
     pub demo: bool,
     pub log: LogSettings,
@@ -98,6 +99,15 @@ pub struct SecretsSettings {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+pub struct JobSettings {
+    /// How long a worker holds a job before another server may take it over (a server
+    /// that died mid-job loses it after this long). Longer than the longest webhook timeout.
+    pub lease_seconds: u64,
+    /// The first retry waits up to this long; each next one twice as long (with jitter).
+    pub backoff_base_ms: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
 pub struct LogSettings {
     /// `pretty` for people, `json` for log collectors.
     pub format: String,
@@ -127,6 +137,8 @@ impl Settings {
             .set_default("auth.stuffing_accounts_threshold", 5)?
             .set_default("auth.step_up_seconds", 600)?
             .set_default("secrets.key_file", "data/server.key")?
+            .set_default("jobs.lease_seconds", 120)?
+            .set_default("jobs.backoff_base_ms", 2000)?
             .set_default("demo", false)?
             .set_default("log.format", "pretty")?
             .set_default("log.filter", "info,sqlx=warn,tower_http=warn")?;

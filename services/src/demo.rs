@@ -193,7 +193,81 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
         }
     }
     tx.commit().await?;
+    if let Some((_, olivia)) = ids
+        .iter()
+        .find(|(email, _)| *email == "olivia@acme.example")
+    {
+        process_sessions(svc, *olivia).await?;
+    }
     Ok(true)
+}
+
+/// Acme's command center, not empty: a training example and a few sessions, made through
+/// the same services (and permission check) as a person's clicks.
+async fn process_sessions(svc: &Services, owner: UserId) -> Result<()> {
+    use shared::process::SessionAction;
+    let caller = crate::authz::acting_for(svc.store(), owner).await?;
+    let center =
+        crate::process::sessions::command_center(svc, &caller, "acme", Default::default()).await?;
+    let Some(consultation) = center
+        .templates
+        .iter()
+        .find(|t| t.builtin_key.as_deref() == Some("consultation"))
+    else {
+        return Ok(());
+    };
+    let Some(acquisition) = center
+        .templates
+        .iter()
+        .find(|t| t.builtin_key.as_deref() == Some("customer-acquisition"))
+    else {
+        return Ok(());
+    };
+    let fields = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    let create = |template, title: &'static str, inputs: Vec<(String, String)>, example| {
+        let caller = caller.clone();
+        async move {
+            crate::process::sessions::create(
+                svc, &caller, "acme", template, title, &inputs, example,
+            )
+            .await
+        }
+    };
+    create(
+        consultation.id,
+        "Example: intake for a small agency",
+        fields(&[
+            ("client", "Brightside Agency"),
+            ("contact_email", "hello@brightside.example"),
+            ("goal", "Automate client onboarding."),
+        ]),
+        true,
+    )
+    .await?;
+    let started = create(
+        consultation.id,
+        "Globex onboarding",
+        fields(&[
+            ("client", "Globex"),
+            ("contact_email", "gina@globex.example"),
+        ]),
+        false,
+    )
+    .await?;
+    crate::process::sessions::act(svc, &caller, "acme", started, SessionAction::Start).await?;
+    create(
+        acquisition.id,
+        "Initech renewal",
+        fields(&[("company", "Initech"), ("fit", "high")]),
+        false,
+    )
+    .await?;
+    Ok(())
 }
 
 fn variant_of(slug: &str) -> PlatformVariant {

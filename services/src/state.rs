@@ -28,6 +28,10 @@ struct Inner {
     sign_in_limiter: AddressLimiter,
     second_factor_limiter: AddressLimiter,
     secrets: SecretBox,
+    /// Wakes the orchestration worker when work was queued.
+    worker_signal: tokio::sync::Notify,
+    /// Outbound HTTP (webhook steps): no redirects followed, a timeout per request.
+    http: reqwest::Client,
 }
 
 impl Services {
@@ -40,6 +44,11 @@ impl Services {
         )
         .await?;
         store.migrate().await?;
+        crate::process::templates::install_builtins(&store)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!("installing the built-in templates: {}", e.into_app_error())
+            })?;
         Self::with_store(settings, store)
     }
 
@@ -51,6 +60,12 @@ impl Services {
         let second_factor_limiter =
             AddressLimiter::per_minute(settings.auth.attempts_per_minute_per_ip);
         let secrets = settings.secret_box().context("loading the server key")?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(Duration::from_secs(5))
+            .user_agent(concat!("Atrium/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .context("building the HTTP client")?;
         let services = Self {
             inner: Arc::new(Inner {
                 settings,
@@ -60,6 +75,8 @@ impl Services {
                 sign_in_limiter,
                 second_factor_limiter,
                 secrets,
+                worker_signal: tokio::sync::Notify::new(),
+                http,
             }),
         };
         services.spawn_housekeeping();
@@ -117,6 +134,19 @@ impl Services {
         &self.inner.secrets
     }
 
+    /// Wakes the orchestration worker: work was queued.
+    pub fn wake_worker(&self) {
+        self.inner.worker_signal.notify_one();
+    }
+
+    pub(crate) fn worker_signal(&self) -> &tokio::sync::Notify {
+        &self.inner.worker_signal
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
     /// Forgets idle rate-limit entries once a minute, for as long as the services live.
     fn spawn_housekeeping(&self) {
         let weak = Arc::downgrade(&self.inner);
@@ -127,6 +157,10 @@ impl Services {
                 let Some(inner) = weak.upgrade() else { break };
                 inner.sign_in_limiter.forget_idle();
                 inner.second_factor_limiter.forget_idle();
+                let hour_ago = crate::time::now() - chrono::Duration::hours(1);
+                if let Err(err) = inner.store.prune_live_events(hour_ago).await {
+                    tracing::warn!(error = %err.into_app_error(), "pruning live events failed");
+                }
             }
         });
     }

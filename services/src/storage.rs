@@ -27,6 +27,7 @@ use sqlx::sqlite::{
 use tracing::instrument;
 
 use crate::authz::{PlatformAccess, TenantAccess};
+use crate::events::EventBus;
 use access_cache::{AccessCache, Invalidation};
 use shared::ids::TenantId;
 
@@ -34,10 +35,13 @@ pub mod access_cache;
 pub mod account_links;
 pub mod audit;
 pub mod invitations;
+pub mod jobs;
+pub mod live_events;
 pub mod memberships;
 pub mod notifications;
 pub mod outbox;
 pub mod platform;
+pub mod process;
 pub mod security_alerts;
 pub mod sessions;
 pub mod sign_ins;
@@ -70,6 +74,7 @@ pub(crate) enum Backend {
 pub struct Store {
     pub(crate) backend: Backend,
     pub(crate) cache: Arc<AccessCache>,
+    pub(crate) events: Arc<EventBus>,
 }
 
 impl std::fmt::Debug for Store {
@@ -130,6 +135,7 @@ impl Store {
         cache_ttl: Duration,
     ) -> anyhow::Result<Self> {
         let cache = Arc::new(AccessCache::new(cache_ttl));
+        let events = Arc::new(EventBus::new());
         let url = url.expose_secret();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
@@ -139,9 +145,11 @@ impl Store {
                 .connect_with(options)
                 .await
                 .context("connecting to PostgreSQL")?;
+            events.spawn_listener(pool.clone());
             return Ok(Self {
                 backend: Backend::Postgres(pool),
                 cache,
+                events,
             });
         }
         if !url.starts_with("sqlite:") {
@@ -177,6 +185,7 @@ impl Store {
         Ok(Self {
             backend: Backend::Sqlite { writer, reader },
             cache,
+            events,
         })
     }
 
@@ -240,6 +249,11 @@ impl Store {
         self.cache.apply(Invalidation::SessionsOf(user));
     }
 
+    /// The event bus this store's transactions publish to after they commit.
+    pub fn events(&self) -> &Arc<EventBus> {
+        &self.events
+    }
+
     /// Opens a write transaction (on SQLite, on the single writer connection).
     pub async fn begin(&self) -> crate::Result<Tx> {
         let inner = match &self.backend {
@@ -250,6 +264,8 @@ impl Store {
             inner,
             cache: self.cache.clone(),
             invalidations: Vec::new(),
+            events: self.events.clone(),
+            pending_events: Vec::new(),
         })
     }
 
@@ -268,11 +284,14 @@ impl Store {
 }
 
 /// A write transaction on either backend. Dropping it without [`Tx::commit`] rolls back.
-/// The access-cache entries its writes affect are dropped when it commits.
+/// The access-cache entries its writes affect are dropped, and the live events it published
+/// are delivered, when it commits.
 pub struct Tx {
     pub(crate) inner: TxInner,
     cache: Arc<AccessCache>,
     invalidations: Vec<Invalidation>,
+    pub(crate) events: Arc<EventBus>,
+    pub(crate) pending_events: Vec<shared::live::LiveEvent>,
 }
 
 pub(crate) enum TxInner {
@@ -288,6 +307,9 @@ impl Tx {
         }
         for change in self.invalidations {
             self.cache.apply(change);
+        }
+        for event in self.pending_events {
+            self.events.deliver(event);
         }
         Ok(())
     }

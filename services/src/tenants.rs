@@ -48,6 +48,7 @@ pub async fn create(
     tx.insert_tenant(&tenant).await?;
     tx.insert_membership(tenant.id, owner, Role::Owner, now)
         .await?;
+    crate::process::templates::install_builtins_in(tx, tenant.id).await?;
     tx.audit(&audit::entry(
         actions::TENANT_CREATED,
         Some(owner),

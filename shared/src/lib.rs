@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod email;
 pub mod error;
 pub mod ids;
+pub mod live;
 pub mod members;
 pub mod names;
 pub mod password;

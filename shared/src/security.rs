@@ -106,6 +106,8 @@ text_enum! {
         EmailChanged => "email_changed",
         TwoFactorReset => "two_factor_reset",
         TwoFactorRequired => "two_factor_required",
+        /// A process session reached a step that tells its owner.
+        ProcessStep => "process_step",
     }
 }
 

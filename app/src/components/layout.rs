@@ -39,6 +39,8 @@ pub enum Section {
     Outbox,
     Home,
     Members,
+    CommandCenter,
+    Templates,
     Account,
     Security,
 }
@@ -91,6 +93,16 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Members",
                 href: format!("{base}/members"),
                 section: Section::Members,
+            });
+            items.push(NavItem {
+                label: "Command center",
+                href: format!("{base}/command-center"),
+                section: Section::CommandCenter,
+            });
+            items.push(NavItem {
+                label: "Templates",
+                href: format!("{base}/templates"),
+                section: Section::Templates,
             });
         }
         _ => {}

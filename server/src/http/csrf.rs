@@ -33,6 +33,15 @@ fn is_own_origin(origin: &str, public_url: &str, host: Option<&str>) -> bool {
         })
 }
 
+/// Whether a WebSocket handshake comes from one of our own pages: browsers always send
+/// `Origin` on it, and a handshake without one (or naming another site) is refused, since
+/// the session cookie would otherwise ride along on a page elsewhere.
+pub fn is_own_page_handshake(headers: &HeaderMap, public_url: &str) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    header(ORIGIN.as_str())
+        .is_some_and(|origin| is_own_origin(origin, public_url, header(HOST.as_str())))
+}
+
 pub fn is_cross_site(method: &Method, headers: &HeaderMap, public_url: &str) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;

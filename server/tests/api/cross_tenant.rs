@@ -33,6 +33,71 @@ struct World {
     b_member_with_two_factor: String,
     /// A second session of A's owner, spent by the sign-out cases.
     a_spare: Browser,
+    /// B's own process template, a session of it that is running, and its step that waits
+    /// for an approval.
+    b_template: String,
+    b_session: String,
+    b_job: String,
+}
+
+/// A template whose only step waits for an approval.
+const APPROVAL_TEMPLATE: &str = r#"{"phases": [{"key": "P0", "name": "Bravo phase", "steps": [{"key": "ok", "name": "Bravo approval", "kind": "approval"}]}]}"#;
+
+/// B's template, a started session and its waiting job.
+async fn b_process(b: &Org) -> (String, String, String) {
+    let template: shared::ids::TemplateId = b
+        .owner
+        .call_ok(
+            "create_template",
+            &[
+                ("slug", &b.slug),
+                ("name", "Bravo process"),
+                ("definition", APPROVAL_TEMPLATE),
+            ],
+        )
+        .await;
+    let session: shared::ids::ProcessSessionId = b
+        .owner
+        .call_ok(
+            "create_session",
+            &[
+                ("slug", &b.slug),
+                ("template", &template.to_string()),
+                ("title", "Bravo session"),
+            ],
+        )
+        .await;
+    let _: shared::process::SessionStatus = b
+        .owner
+        .call_ok(
+            "change_session_status",
+            &[
+                ("slug", &b.slug),
+                ("id", &session.to_string()),
+                ("action", "start"),
+            ],
+        )
+        .await;
+    let job = crate::helpers::wait_for(20, "B's approval to wait", || async {
+        let detail: shared::process::SessionDetail = b
+            .owner
+            .call_ok(
+                "get_session",
+                &[("slug", &b.slug), ("id", &session.to_string())],
+            )
+            .await;
+        detail
+            .jobs
+            .iter()
+            .find(|j| j.status == shared::process::JobStatus::Waiting)
+            .map(|j| j.id)
+    })
+    .await;
+    // B's signing secret exists, so a forged callback is checked against a real one.
+    let page: shared::process::TemplatesPage =
+        b.owner.call_ok("get_templates", &[("slug", &b.slug)]).await;
+    assert!(page.signing_secret.is_some());
+    (template.to_string(), session.to_string(), job.to_string())
 }
 
 async fn world() -> World {
@@ -85,6 +150,7 @@ async fn world() -> World {
     let a_spare = app
         .signed_in(a_me.email.as_str(), crate::helpers::PASSWORD)
         .await;
+    let (b_template, b_session, b_job) = b_process(&b).await;
     World {
         app,
         a,
@@ -95,6 +161,9 @@ async fn world() -> World {
         b_trusted_device,
         b_member_with_two_factor: b_owner.user_id.to_string(),
         a_spare,
+        b_template,
+        b_session,
+        b_job,
     }
 }
 
@@ -453,6 +522,139 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "get_command_center",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "get_templates",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "get_template",
+            expect: Refused,
+            args: |w| vec![("slug", w.a.slug.clone()), ("id", w.b_template.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "get_template",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("id", w.b_template.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "create_template",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("name", "Planted".into()),
+                    ("definition", APPROVAL_TEMPLATE.into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "update_template",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("id", w.b_template.clone()),
+                    ("name", "Hijacked".into()),
+                    ("definition", APPROVAL_TEMPLATE.into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "duplicate_template",
+            expect: Refused,
+            args: |w| vec![("slug", w.a.slug.clone()), ("id", w.b_template.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "get_session",
+            expect: Refused,
+            args: |w| vec![("slug", w.a.slug.clone()), ("id", w.b_session.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "get_session",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("id", w.b_session.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "create_session",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("template", w.b_template.clone()),
+                    ("title", "Borrowed".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "update_session_data",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("id", w.b_session.clone()),
+                    ("phase", "P0".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "change_session_status",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("id", w.b_session.clone()),
+                    ("action", "archive".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "clone_session",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("id", w.b_session.clone()),
+                    ("with_data", "on".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "approve_step",
+            expect: Refused,
+            args: |w| vec![("slug", w.a.slug.clone()), ("job", w.b_job.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "retry_job",
+            expect: Refused,
+            args: |w| vec![("slug", w.a.slug.clone()), ("job", w.b_job.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "cancel_job",
+            expect: Refused,
+            args: |w| vec![("slug", w.a.slug.clone()), ("job", w.b_job.clone())],
+            caller: owner,
+        },
+        Case {
             function: "verify_second_factor",
             expect: OwnOnly,
             args: |_| vec![("code", "000000".into())],
@@ -478,6 +680,8 @@ fn page_path(route: &str, w: &World) -> String {
     route
         .replace("{slug}", &w.b.slug)
         .replace("{token}", FORGED_TOKEN)
+        .replace("{session}", &w.b_session)
+        .replace("{template}", &w.b_template)
 }
 
 fn api_path(route: &str, w: &World) -> String {
@@ -530,11 +734,23 @@ const PAGES: &[&str] = &[
     "/admin/outbox",
     "/app/{slug}",
     "/app/{slug}/members",
+    "/app/{slug}/command-center",
+    "/app/{slug}/command-center/sessions/{session}",
+    "/app/{slug}/templates",
+    "/app/{slug}/templates/{template}",
     "/builder/{slug}",
     "/builder/{slug}/members",
+    "/builder/{slug}/command-center",
+    "/builder/{slug}/command-center/sessions/{session}",
+    "/builder/{slug}/templates",
+    "/builder/{slug}/templates/{template}",
 ];
 
-const API: &[&str] = &["/api/v1/tenants/{slug}", "/api/v1/tenants/{slug}/members"];
+const API: &[&str] = &[
+    "/api/v1/tenants/{slug}",
+    "/api/v1/tenants/{slug}/members",
+    "/api/v1/callbacks/{tenant}/jobs/{job}",
+];
 
 #[tokio::test]
 async fn another_tenants_ids_never_reach_its_data() {
@@ -577,7 +793,7 @@ async fn another_tenants_ids_never_reach_its_data() {
         }
     }
 
-    for route in API {
+    for route in API.iter().filter(|r| !r.contains("callbacks")) {
         let path = api_path(route, &w);
         let response =
             w.a.owner
@@ -590,6 +806,57 @@ async fn another_tenants_ids_never_reach_its_data() {
         assert_no_leak(&path, &response.text().await.unwrap());
         assert_eq!(status, 404, "{path}");
     }
+
+    // B's callback URL, with A's own signature, or none: refused, and B's step still waits.
+    let b_tenant =
+        w.b.owner
+            .call_ok::<shared::tenants::WorkspaceHome>("get_workspace_home", &[("slug", &w.b.slug)])
+            .await
+            .tenant
+            .id;
+    let a_secret =
+        w.a.owner
+            .call_ok::<shared::process::TemplatesPage>("get_templates", &[("slug", &w.a.slug)])
+            .await
+            .signing_secret
+            .unwrap();
+    let expires = chrono::Utc::now().timestamp() + 3600;
+    let forged = services::process::webhooks::sign(
+        &a_secret,
+        format!("callback:{b_tenant}:{}:{expires}", w.b_job).as_bytes(),
+    );
+    for signature in [forged.as_str(), ""] {
+        let url = w.a.owner.url(&format!(
+            "/api/v1/callbacks/{b_tenant}/jobs/{}?expires={expires}&signature={signature}",
+            w.b_job
+        ));
+        let response = reqwest::Client::new()
+            .post(url)
+            .body(r#"{"status":"succeeded"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403);
+        assert_no_leak("the callback", &response.text().await.unwrap());
+    }
+    let b_session: shared::process::SessionDetail =
+        w.b.owner
+            .call_ok("get_session", &[("slug", &w.b.slug), ("id", &w.b_session)])
+            .await;
+    assert_eq!(
+        b_session.session.status,
+        shared::process::SessionStatus::Active
+    );
+    assert_eq!(
+        b_session.jobs[0].status,
+        shared::process::JobStatus::Waiting
+    );
+    assert_eq!(
+        b_session.trail.len(),
+        2,
+        "nobody but B touched B's session: {:?}",
+        b_session.trail
+    );
 
     // Nothing of B's changed, and B's owner is still signed in.
     let b_after: MembersPage =

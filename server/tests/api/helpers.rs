@@ -125,22 +125,62 @@ pub struct TestApp {
     pub address: String,
     pub services: Services,
     pub database: TestDatabase,
+    /// The server key (each test has its own, never a file in the checkout).
+    pub key: [u8; 32],
 }
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// Waits until `check` gives a value (polling; no fixed sleeps), at most `seconds`.
+pub async fn wait_for<T, F, Fut>(seconds: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// Starts the real server with the default settings, adjusted by `configure`.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::create().await;
+    let key: [u8; 32] = rand_key();
+    let (address, services) = start_server(database.url(), &key, configure).await;
+    TestApp {
+        address,
+        services,
+        database,
+        key,
+    }
+}
+
+/// Another server instance on the same database and server key (as a deployment with
+/// several instances behind a load balancer would run).
+pub async fn spawn_instance(app: &TestApp) -> (String, Services) {
+    start_server(app.database.url(), &app.key, |_| {}).await
+}
+
+async fn start_server(
+    url: &str,
+    key: &[u8; 32],
+    configure: impl FnOnce(&mut Settings),
+) -> (String, Services) {
     let mut settings = Settings::load(None).expect("settings");
     settings.http.listen = "127.0.0.1:0".parse().expect("address");
     settings.http.public_url = None;
     settings.demo = false;
-    settings.database.url = SecretString::from(database.url().to_owned());
-    // A key of its own per test, never a file in the checkout.
-    let key: [u8; 32] = rand_key();
+    settings.database.url = SecretString::from(url.to_owned());
     settings.secrets.server_key = Some(SecretString::from(base64::Engine::encode(
         &base64::engine::general_purpose::STANDARD,
         key,
@@ -152,11 +192,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://{}", app.local_addr());
     let services = app.services().clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp {
-        address,
-        services,
-        database,
-    }
+    (address, services)
 }
 
 impl TestApp {
@@ -332,30 +368,31 @@ pub fn unique_email(name: &str, domain: &str) -> String {
 pub struct Browser {
     pub client: reqwest::Client,
     pub address: String,
+    pub jar: std::sync::Arc<reqwest::cookie::Jar>,
 }
 
 impl TestApp {
     pub fn browser(&self) -> Browser {
-        Browser {
-            client: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            address: self.address.clone(),
-        }
+        self.browser_with(None)
     }
 
     /// A browser that sends this `User-Agent` (the device the history and alerts see).
     pub fn browser_with_agent(&self, agent: &str) -> Browser {
+        self.browser_with(Some(agent))
+    }
+
+    fn browser_with(&self, agent: Option<&str>) -> Browser {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let mut builder = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(agent) = agent {
+            builder = builder.user_agent(agent.to_owned());
+        }
         Browser {
-            client: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(agent.to_owned())
-                .build()
-                .expect("client"),
+            client: builder.build().expect("client"),
             address: self.address.clone(),
+            jar,
         }
     }
 
@@ -389,6 +426,36 @@ impl TestApp {
 impl Browser {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// The `Cookie` header this browser sends to the server.
+    pub fn cookie_header(&self) -> String {
+        use reqwest::cookie::CookieStore as _;
+        let url = self.address.parse().expect("url");
+        self.jar
+            .cookies(&url)
+            .map(|v| v.to_str().expect("cookie").to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The same person's browser, talking to another server (a second instance).
+    pub fn on(&self, address: &str) -> Browser {
+        use reqwest::cookie::CookieStore as _;
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let url: reqwest::Url = address.parse().expect("url");
+        for pair in self.cookie_header().split("; ").filter(|p| !p.is_empty()) {
+            jar.add_cookie_str(&format!("{pair}; Path=/"), &url);
+        }
+        let _ = jar.cookies(&url);
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            address: address.to_owned(),
+            jar,
+        }
     }
 
     /// Calls a server function the way the app's client does (JSON answers).

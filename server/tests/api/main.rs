@@ -12,6 +12,7 @@ mod helpers;
 mod account_security;
 mod accounts;
 mod cli;
+mod command_center;
 mod cross_tenant;
 mod invitations;
 mod members;

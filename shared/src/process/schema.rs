@@ -199,7 +199,7 @@ impl PhaseSchema {
 
     /// Turns a form's text inputs into typed data (an empty input is no value), checking
     /// each. Checkboxes send a value only when ticked.
-    pub fn from_form(
+    pub fn read_form(
         &self,
         inputs: &[(String, String)],
         completeness: Completeness,
@@ -214,7 +214,7 @@ impl PhaseSchema {
                 ));
                 continue;
             };
-            match field.from_text(text) {
+            match field.read_input(text) {
                 Ok(Some(value)) => {
                     data.insert(name.clone(), value);
                 }
@@ -521,7 +521,7 @@ impl FieldSpec {
     }
 
     /// Reads a form input; `Ok(None)` for an empty one.
-    fn from_text(&self, text: &str) -> Result<Option<Value>, String> {
+    fn read_input(&self, text: &str) -> Result<Option<Value>, String> {
         let trimmed = text.trim();
         if trimmed.is_empty() && self.kind != FieldKind::Boolean {
             return Ok(None);
@@ -545,6 +545,15 @@ impl FieldSpec {
                 .ok_or_else(|| format!("{title} must be a number."))?,
             FieldKind::Boolean => Value::Bool(matches!(trimmed, "on" | "true" | "yes" | "1")),
         }))
+    }
+
+    /// Checks what a person typed into this field, as the server will (an empty input is
+    /// fine here: required values are checked when the phase completes).
+    pub fn check_text(&self, text: &str) -> Result<(), String> {
+        match self.read_input(text)? {
+            Some(value) => self.check(&value),
+            None => Ok(()),
+        }
     }
 
     /// The value as a form input shows it.
@@ -683,6 +692,25 @@ mod tests {
     }
 
     #[test]
+    fn a_single_input_is_checked_like_the_form() {
+        let s = schema();
+        let budget = &s.fields()[2];
+        assert_eq!(
+            budget.check_text("12k"),
+            Err("Budget must be a whole number.".into())
+        );
+        assert_eq!(
+            budget.check_text("-5"),
+            Err("Budget must be at least 0.".into())
+        );
+        assert_eq!(budget.check_text(""), Ok(()));
+        assert_eq!(
+            s.fields()[1].check_text("x@"),
+            Err("Contact email must be an email address such as name@example.com.".into())
+        );
+    }
+
+    #[test]
     fn form_inputs_become_typed_data() {
         let s = schema();
         let inputs = vec![
@@ -691,13 +719,13 @@ mod tests {
             ("contact".to_owned(), "".to_owned()),
             ("channel".to_owned(), "phone".to_owned()),
         ];
-        let data = s.from_form(&inputs, Completeness::Complete).unwrap();
+        let data = s.read_form(&inputs, Completeness::Complete).unwrap();
         assert_eq!(
             Value::Object(data),
             json!({"company": "Acme", "budget": 1200, "channel": "phone", "urgent": false})
         );
         let bad = vec![("budget".to_owned(), "12k".to_owned())];
-        let errors = s.from_form(&bad, Completeness::Complete).unwrap_err();
+        let errors = s.read_form(&bad, Completeness::Complete).unwrap_err();
         assert_eq!(errors[0].reason, "Budget must be a whole number.");
         assert!(errors.iter().any(|e| e.field == "company"));
     }
@@ -707,7 +735,7 @@ mod tests {
         fn no_form_input_panics_and_accepted_input_validates(company in ".{0,100}", budget in ".{0,12}", channel in "[a-z]{0,6}") {
             let s = schema();
             let inputs = vec![("company".to_owned(), company), ("budget".to_owned(), budget), ("channel".to_owned(), channel)];
-            if let Ok(data) = s.from_form(&inputs, Completeness::Partial) {
+            if let Ok(data) = s.read_form(&inputs, Completeness::Partial) {
                 prop_assert!(s.validate(&data, Completeness::Partial).is_ok());
             }
         }

@@ -67,7 +67,7 @@ impl SessionAction {
     }
 
     /// The states this action may be taken from.
-    const fn from_states(self) -> &'static [SessionStatus] {
+    const fn allowed_from(self) -> &'static [SessionStatus] {
         use SessionStatus::*;
         match self {
             Self::Start => &[Draft],
@@ -94,7 +94,7 @@ pub fn transition(
     from: SessionStatus,
     action: SessionAction,
 ) -> Result<SessionStatus, ValidationError> {
-    let allowed = action.from_states();
+    let allowed = action.allowed_from();
     if allowed.contains(&from) {
         return Ok(action.to_state());
     }

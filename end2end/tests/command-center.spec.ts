@@ -1,0 +1,176 @@
+import { test, expect, hydrated, signIn, anotherPerson, uniqueEmail } from './fixtures';
+
+const CENTER = '/app/acme/command-center';
+
+test('one member starts a session and another sees it change live; a viewer sees but cannot act', async ({ page, browser }) => {
+  // Victor (viewer) watches the command center in his own browser.
+  const viewer = await anotherPerson(browser);
+  await signIn(viewer.page, 'victor@acme.example');
+  await viewer.page.goto(CENTER);
+  await hydrated(viewer.page);
+  await expect(viewer.page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
+  await expect(viewer.page.getByRole('button', { name: 'New session' })).toHaveCount(0);
+
+  // Cora (consultant) creates a session from the consultation template.
+  await signIn(page, 'cora@acme.example');
+  await page.goto(CENTER);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'New session' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New session' });
+  await dialog.getByLabel('Template').selectOption({ label: 'Consultation P0–P4' });
+  const title = `Live ${uniqueEmail('s').split('@')[0]}`;
+  await dialog.getByLabel('Title').fill(title);
+  await dialog.getByLabel(/^Client/).fill('Hooli');
+  // The browser checks the field with the server's own rule before anything is sent.
+  await dialog.getByLabel(/^Contact email/).fill('not-an-email');
+  await expect(dialog.getByText('Contact email must be an email address such as name@example.com.')).toBeVisible();
+  await dialog.getByLabel(/^Contact email/).fill('gavin@hooli.example');
+  await expect(dialog.getByText('Contact email must be an email address')).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Create the session' }).click();
+  await page.waitForURL(/\/command-center\/sessions\/[0-9a-f-]+$/);
+  await hydrated(page);
+  await expect(page.getByTestId('session-state')).toContainText('Draft');
+
+  // It appears in Victor's list without a reload, as a draft…
+  const row = viewer.page.getByTestId('session-list').locator(`li[data-title="${title}"]`);
+  await expect(row.locator('[data-status]')).toHaveText('Draft');
+  await expect(row.getByRole('button')).toHaveCount(0);
+
+  // …and turns active the moment Cora starts it.
+  await page.getByTestId('session-state').getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('session-state').locator('[data-status]')).toHaveText('Active');
+  await expect(row.locator('[data-status]')).toHaveText('Active', { timeout: 3000 });
+  // The first phase's steps show on the queue, live as well.
+  await expect(page.getByTestId('session-jobs').locator('li')).not.toHaveCount(0);
+
+  // A quick action from the list: shown at once, confirmed by the server, seen by Victor.
+  await page.goto(CENTER);
+  await hydrated(page);
+  const mine = page.getByTestId('session-list').locator(`li[data-title="${title}"]`);
+  await mine.getByRole('button', { name: 'Pause' }).click();
+  await expect(mine.locator('[data-status]')).toHaveText('Paused');
+  await expect(row.locator('[data-status]')).toHaveText('Paused', { timeout: 3000 });
+  await expect(mine.getByRole('button', { name: 'Resume' })).toBeVisible();
+  await viewer.context.close();
+});
+
+test('the audit trail records each change with a readable diff', async ({ page }) => {
+  await signIn(page, 'adam@acme.example');
+  await page.goto(CENTER);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'New session' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New session' });
+  await dialog.getByLabel('Template').selectOption({ label: 'Customer acquisition A1–A4' });
+  await dialog.getByLabel('Title').fill('Trail check');
+  await dialog.getByLabel(/^Company/).fill('Pied Piper');
+  await dialog.getByRole('button', { name: 'Create the session' }).click();
+  await page.waitForURL(/\/sessions\//);
+  await hydrated(page);
+  const a1 = page.locator('li[data-phase="A1"]');
+  await a1.getByLabel(/^Fit/).selectOption('high');
+  await a1.getByLabel(/^Website/).fill('ftp://nope');
+  await expect(a1.getByText('Website must be a web address starting with https:// or http://.')).toBeVisible();
+  await a1.getByLabel(/^Website/).fill('https://piedpiper.example');
+  await a1.getByRole('button', { name: 'Save A1' }).click();
+  const trail = page.getByTestId('trail');
+  await expect(trail.locator('li[data-action="data_changed"]')).toContainText('A1.fit: (empty) → “high”');
+  await expect(trail.locator('li[data-action="data_changed"]')).toContainText('A1.website: (empty) → “https://piedpiper.example”');
+  await expect(trail.locator('li[data-action="created"]')).toContainText('A1.company: (empty) → “Pied Piper”');
+});
+
+test('a refused step is a dead letter on the orchestration panel, retried after the data is fixed', async ({ page }) => {
+  await signIn(page, 'olivia@acme.example');
+  await page.goto(CENTER);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'New session' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New session' });
+  await dialog.getByLabel('Template').selectOption({ label: 'Consultation P0–P4' });
+  const title = `Incomplete ${Date.now()}`;
+  await dialog.getByLabel('Title').fill(title);
+  await dialog.getByRole('button', { name: 'Create the session' }).click();
+  await page.waitForURL(/\/sessions\//);
+  await hydrated(page);
+  const sessionUrl = page.url();
+  await page.getByTestId('session-state').getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('session-jobs').locator('li[data-status="failed"]')).toContainText('Intake is not complete: Client is required. Contact email is required.');
+
+  await page.goto(CENTER);
+  await hydrated(page);
+  const letter = page.getByTestId('job-list').locator('li[data-status="failed"]', { hasText: title });
+  await expect(letter).toContainText('Dead letter');
+  await page.goto(sessionUrl);
+  await hydrated(page);
+  const p0 = page.locator('li[data-phase="P0"]');
+  await p0.getByLabel(/^Client/).fill('Umbrella');
+  await p0.getByLabel(/^Contact email/).fill('alice@umbrella.example');
+  await p0.getByRole('button', { name: 'Save P0' }).click();
+  await expect(page.getByTestId('trail').locator('li[data-action="data_changed"]')).toBeVisible();
+  await page.goto(CENTER);
+  await hydrated(page);
+  await letter.getByRole('button', { name: 'Retry' }).click();
+  // The check passes now, the phase ends and the session moves to discovery, all live.
+  const row = page.getByTestId('session-list').locator(`li[data-title="${title}"]`);
+  await expect(row).toContainText('Phase 2 of 5 · Discovery');
+  await expect(letter).toHaveCount(0);
+});
+
+test('templates: the editor checks the definition as you type, saves versions, built-ins are read-only', async ({ page }) => {
+  await signIn(page, 'olivia@acme.example');
+  await page.goto('/app/acme/templates');
+  await hydrated(page);
+  await expect(page.getByTestId('signing-secret')).toHaveValue(/^whsec_/);
+  const name = `Hand-off ${Date.now()}`;
+  await page.getByLabel('Name').fill(name);
+  const definition = page.getByLabel(/^Definition/);
+  await definition.fill('{"phases": []}');
+  await expect(page.getByText('A template has 1 to 20 phases.')).toBeVisible();
+  await definition.fill('{"phases": [{"key": "H1", "name": "Hand-off", "steps": [{"key": "ok", "name": "Signed off", "kind": "approval"}]}]}');
+  await expect(page.getByText('A template has 1 to 20 phases.')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Create the template' }).click();
+  await page.waitForURL(/\/templates\/[0-9a-f-]+$/);
+  await hydrated(page);
+  await expect(page.getByTestId('versions').locator('li')).toHaveCount(1);
+  await page.getByLabel('Description').fill('Second version');
+  await page.getByRole('button', { name: 'Save as a new version' }).click();
+  await expect(page.getByText('Saved as version 2.')).toBeVisible();
+  await expect(page.getByTestId('versions').locator('li')).toHaveCount(2);
+
+  await page.goto('/app/acme/templates');
+  await hydrated(page);
+  await page.getByTestId('templates').getByRole('link', { name: 'Consultation P0–P4' }).click();
+  await hydrated(page);
+  await expect(page.getByText('A built-in template: read-only.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save as a new version' })).toHaveCount(0);
+});
+
+for (const [label, width, height] of [['wide', 1440, 900], ['phone', 390, 844]] as const) {
+  test(`the three panels at ${label} width`, async ({ page }, testInfo) => {
+    await page.setViewportSize({ width, height });
+    await signIn(page, 'olivia@acme.example');
+    await page.goto(CENTER);
+    await hydrated(page);
+    const boxes = [];
+    for (const panel of ['.cc-sessions', '.cc-orchestration', '.cc-analytics']) {
+      const box = await page.locator(panel).boundingBox();
+      expect(box).not.toBeNull();
+      boxes.push(box!);
+    }
+    if (label === 'wide') {
+      // Side by side, 40 / 35 / 25.
+      expect(boxes[0].x).toBeLessThan(boxes[1].x);
+      expect(boxes[1].x).toBeLessThan(boxes[2].x);
+      const total = boxes.reduce((sum, b) => sum + b.width, 0);
+      expect(boxes[0].width / total).toBeCloseTo(0.4, 1);
+      expect(boxes[1].width / total).toBeCloseTo(0.35, 1);
+      expect(boxes[2].width / total).toBeCloseTo(0.25, 1);
+    } else {
+      // Stacked, each as wide as the screen allows, nothing wider than the phone.
+      expect(boxes[0].y).toBeLessThan(boxes[1].y);
+      expect(boxes[1].y).toBeLessThan(boxes[2].y);
+      for (const box of boxes) expect(box.x + box.width).toBeLessThanOrEqual(width);
+      const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(scroll).toBeLessThanOrEqual(width);
+    }
+    await page.screenshot({ path: testInfo.outputPath(`command-center-${label}.png`), fullPage: true });
+  });
+}

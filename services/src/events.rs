@@ -1,0 +1,140 @@
+//! The one event bus: services publish domain events inside their transaction, and the
+//! events reach subscribers (the WebSocket hub) only once that transaction has committed.
+//!
+//! Each event is written to `live_events` (its id is the cursor a reconnecting tab resumes
+//! from) as part of the change it describes. After commit it goes to this server's
+//! subscribers through a broadcast channel. On PostgreSQL the same transaction also issues
+//! `pg_notify('atrium_live', …)`, which the database delivers to every server instance at
+//! commit; each instance's listener passes on the events that other instances published, so
+//! a tab connected to one instance sees what happened on another.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use shared::live::LiveEvent;
+use tokio::sync::broadcast;
+
+/// The PostgreSQL channel events travel between server instances on.
+pub const CHANNEL: &str = "atrium_live";
+
+/// How many events a slow subscriber may fall behind before it is told to resync.
+const BUFFER: usize = 4096;
+
+/// An event with its JSON written once, however many connections send it.
+#[derive(Debug)]
+pub struct Published {
+    pub event: LiveEvent,
+    pub json: String,
+}
+
+/// Cheap to share; one per server process.
+#[derive(Debug)]
+pub struct EventBus {
+    sender: broadcast::Sender<Arc<Published>>,
+    instance: uuid::Uuid,
+}
+
+/// What travels in a NOTIFY payload: the event and the instance that published it.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Envelope {
+    pub instance: uuid::Uuid,
+    pub event: LiveEvent,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EventBus {
+    pub fn new() -> Self {
+        let (sender, _) = broadcast::channel(BUFFER);
+        Self {
+            sender,
+            instance: uuid::Uuid::new_v4(),
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
+        self.sender.subscribe()
+    }
+
+    pub fn instance(&self) -> uuid::Uuid {
+        self.instance
+    }
+
+    /// Hands a committed event to this server's subscribers.
+    pub(crate) fn deliver(&self, event: LiveEvent) {
+        let json = match serde_json::to_string(&event) {
+            Ok(json) => json,
+            Err(err) => {
+                tracing::error!(error = %err, "live event not serializable");
+                return;
+            }
+        };
+        metrics::counter!("atrium_live_events_total", "topic" => event.topic.as_str()).increment(1);
+        // No receivers is fine: nobody is watching.
+        let _ = self.sender.send(Arc::new(Published { event, json }));
+    }
+
+    pub(crate) fn envelope(&self, event: &LiveEvent) -> String {
+        serde_json::to_string(&Envelope {
+            instance: self.instance,
+            event: event.clone(),
+        })
+        .unwrap_or_default()
+    }
+
+    /// Passes on events other instances published (PostgreSQL only), for as long as the
+    /// pool lives; the listener reconnects by itself after a dropped connection.
+    pub fn spawn_listener(self: &Arc<Self>, pool: sqlx::PgPool) {
+        let bus = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut backoff = Duration::from_millis(200);
+            loop {
+                let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                    Ok(listener) => listener,
+                    Err(err) => {
+                        if pool.is_closed() {
+                            return;
+                        }
+                        tracing::warn!(error = %err, "live events: cannot listen yet");
+                        tokio::time::sleep(backoff).await;
+                        backoff = (backoff * 2).min(Duration::from_secs(10));
+                        continue;
+                    }
+                };
+                if let Err(err) = listener.listen(CHANNEL).await {
+                    tracing::warn!(error = %err, "live events: LISTEN failed");
+                    tokio::time::sleep(backoff).await;
+                    continue;
+                }
+                backoff = Duration::from_millis(200);
+                loop {
+                    let note = match listener.recv().await {
+                        Ok(note) => note,
+                        Err(err) => {
+                            if pool.is_closed() {
+                                return;
+                            }
+                            tracing::warn!(error = %err, "live events: listener lost its connection");
+                            break;
+                        }
+                    };
+                    let Some(bus) = bus.upgrade() else { return };
+                    match serde_json::from_str::<Envelope>(note.payload()) {
+                        Ok(envelope) if envelope.instance != bus.instance => {
+                            bus.deliver(envelope.event)
+                        }
+                        Ok(_) => {}
+                        Err(err) => {
+                            tracing::warn!(error = %err, "live events: unreadable notification")
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,101 @@
+//! Live events as stored: numbered, kept an hour so a tab that reconnects can catch up.
+
+use chrono::{DateTime, Utc};
+use shared::ids::TenantId;
+use shared::live::{Change, LiveEvent, Topic};
+use tracing::instrument;
+
+use super::{Dialect, Store, TenantData, Tx, on_tx, with_reader, with_writer};
+use crate::error::Result;
+
+impl Tx {
+    /// Records that `change` happened in `tenant`; subscribers get it once this transaction
+    /// commits (on PostgreSQL, every server instance does).
+    #[instrument(skip_all, fields(tenant = %tenant))]
+    pub async fn publish(&mut self, tenant: TenantId, change: Change) -> Result<()> {
+        let topic = change.topic();
+        let payload = serde_json::to_string(&change).map_err(anyhow::Error::from)?;
+        let id: i64 = on_tx!(self, conn => sqlx::query_scalar(
+            "INSERT INTO live_events (tenant_id, topic, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(tenant)
+        .bind(topic)
+        .bind(&payload)
+        .bind(crate::time::now())
+        .fetch_one(&mut **conn)
+        .await)?;
+        let event = LiveEvent {
+            id,
+            tenant,
+            topic,
+            change,
+        };
+        if self.dialect() == Dialect::Postgres {
+            let envelope = self.events.envelope(&event);
+            on_tx!(self, conn => sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::events::CHANNEL)
+                .bind(envelope)
+                .execute(&mut **conn)
+                .await
+                .map(|_| ()))?;
+        }
+        self.pending_events.push(event);
+        Ok(())
+    }
+}
+
+impl TenantData<'_> {
+    /// Events of these topics after `since`, oldest first, at most `limit`.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn live_events_since(
+        &self,
+        since: i64,
+        topics: &[Topic],
+        limit: i64,
+    ) -> Result<Vec<LiveEvent>> {
+        let rows: Vec<(i64, Topic, String)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT id, topic, payload FROM live_events WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(self.tenant)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, topic, _)| topics.contains(topic))
+            .filter_map(|(id, topic, payload)| {
+                let change = serde_json::from_str(&payload).ok()?;
+                Some(LiveEvent {
+                    id,
+                    tenant: self.tenant,
+                    topic,
+                    change,
+                })
+            })
+            .collect())
+    }
+}
+
+impl Store {
+    /// The newest event id (0 when there is none): where a new subscription starts.
+    #[instrument(skip_all)]
+    pub async fn live_cursor(&self) -> Result<i64> {
+        let id: Option<i64> = with_reader!(self, pool => sqlx::query_scalar("SELECT MAX(id) FROM live_events")
+            .fetch_one(pool)
+            .await)?;
+        Ok(id.unwrap_or(0))
+    }
+
+    /// Forgets events older than `before`.
+    #[instrument(skip_all)]
+    pub async fn prune_live_events(&self, before: DateTime<Utc>) -> Result<u64> {
+        Ok(
+            with_writer!(self, pool => sqlx::query("DELETE FROM live_events WHERE created_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?,
+        )
+    }
+}

@@ -1,0 +1,649 @@
+//! Process templates, sessions, their audit trail and phase timings — all reachable only
+//! through [`TenantData`], so every query is filtered by the caller's tenant.
+
+use chrono::{DateTime, Utc};
+use shared::ids::{ProcessSessionId, SessionEventId, TemplateId, TenantId, UserId};
+use shared::names::{PersonName, SessionTitle, TemplateName};
+use shared::process::{
+    FieldChange, SessionFilter, SessionRow, SessionSort, SessionStatus, TemplateSummary,
+    TemplateVersionView, TrailEntry,
+};
+use tracing::instrument;
+
+use super::{Dialect, Store, TenantData, Tx, on_tx, with_reader, with_writer};
+use crate::error::Result;
+
+pub struct NewTemplate<'a> {
+    pub id: TemplateId,
+    pub name: &'a TemplateName,
+    pub description: &'a str,
+    pub builtin_key: Option<&'a str>,
+    /// The definition as JSON text (its property order is the form's field order).
+    pub definition: &'a str,
+    pub created_by: Option<UserId>,
+    pub at: DateTime<Utc>,
+}
+
+/// An edit of a template, saved as its next version.
+pub struct TemplateEdit<'a> {
+    pub name: &'a TemplateName,
+    pub description: &'a str,
+    pub definition: &'a str,
+    pub by: UserId,
+    pub at: DateTime<Utc>,
+}
+
+/// When a session started and finished, and how it ended.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Milestones {
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub status: SessionStatus,
+}
+
+pub struct NewSession<'a> {
+    pub id: ProcessSessionId,
+    pub template_id: TemplateId,
+    pub template_version: i32,
+    pub title: &'a SessionTitle,
+    pub owner: UserId,
+    pub phase_count: i32,
+    pub phase_name: &'a str,
+    pub data: &'a str,
+    pub is_example: bool,
+    pub cloned_from: Option<ProcessSessionId>,
+    pub at: DateTime<Utc>,
+}
+
+/// A session as a change to it needs it: its state, data and template version.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SessionState {
+    pub id: ProcessSessionId,
+    pub title: SessionTitle,
+    pub status: SessionStatus,
+    pub template_id: TemplateId,
+    pub template_version: i32,
+    pub phase_index: i32,
+    pub owner_id: UserId,
+    pub is_example: bool,
+    pub data: String,
+    pub definition: String,
+    pub started_at: Option<DateTime<Utc>>,
+}
+
+/// What a change writes back.
+pub struct SessionUpdate<'a> {
+    pub status: SessionStatus,
+    pub phase_index: i32,
+    pub phase_name: &'a str,
+    pub data: &'a str,
+    pub title: &'a SessionTitle,
+    pub at: DateTime<Utc>,
+}
+
+const SESSION_COLUMNS: &str = "s.id, s.title, s.status, s.template_id, t.name AS template_name, s.template_version,
+    s.phase_index, s.phase_count, s.phase_name, s.owner_id, u.name AS owner_name, s.is_example, s.created_at, s.updated_at
+    FROM process_sessions s JOIN process_templates t ON t.id = s.template_id JOIN users u ON u.id = s.owner_id";
+
+impl Store {
+    /// Gives every tenant that lacks it the built-in template `key` (idempotent; run at
+    /// start-up and after a tenant is created).
+    #[instrument(skip_all, fields(key))]
+    pub async fn install_builtin_template(
+        &self,
+        key: &str,
+        name: &TemplateName,
+        description: &str,
+        definition: &str,
+    ) -> Result<u64> {
+        let missing: Vec<TenantId> = with_reader!(self, pool => sqlx::query_scalar(
+            "SELECT id FROM tenants WHERE NOT EXISTS
+               (SELECT 1 FROM process_templates p WHERE p.tenant_id = tenants.id AND p.builtin_key = $1)",
+        )
+        .bind(key)
+        .fetch_all(pool)
+        .await)?;
+        let now = crate::time::now();
+        for tenant in &missing {
+            let mut tx = self.begin().await?;
+            tx.insert_template_for(
+                *tenant,
+                &NewTemplate {
+                    id: TemplateId::from_uuid(uuid::Uuid::now_v7()),
+                    name,
+                    description,
+                    builtin_key: Some(key),
+                    definition,
+                    created_by: None,
+                    at: now,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(missing.len() as u64)
+    }
+}
+
+impl TenantData<'_> {
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn templates(&self) -> Result<Vec<TemplateSummary>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT id, name, description, builtin_key, current_version AS version, updated_at
+             FROM process_templates WHERE tenant_id = $1
+             ORDER BY CASE WHEN builtin_key IS NULL THEN 1 ELSE 0 END, name",
+        )
+        .bind(self.tenant)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn template(&self, id: TemplateId) -> Result<Option<(TemplateSummary, String)>> {
+        let summary: Option<TemplateSummary> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT id, name, description, builtin_key, current_version AS version, updated_at
+             FROM process_templates WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(self.tenant)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)?;
+        let Some(summary) = summary else {
+            return Ok(None);
+        };
+        let definition: Option<String> = with_reader!(self.store, pool => sqlx::query_scalar(
+            "SELECT definition FROM process_template_versions WHERE tenant_id = $1 AND template_id = $2 AND version = $3",
+        )
+        .bind(self.tenant)
+        .bind(id)
+        .bind(summary.version)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(definition.map(|d| (summary, d)))
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn template_versions(&self, id: TemplateId) -> Result<Vec<TemplateVersionView>> {
+        let rows: Vec<(i32, DateTime<Utc>, Option<PersonName>)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT v.version, v.created_at, u.name FROM process_template_versions v
+             LEFT JOIN users u ON u.id = v.created_by
+             WHERE v.tenant_id = $1 AND v.template_id = $2 ORDER BY v.version DESC",
+        )
+        .bind(self.tenant)
+        .bind(id)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(version, created_at, author)| TemplateVersionView {
+                version,
+                created_at,
+                author,
+            })
+            .collect())
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn insert_template(&self, tx: &mut Tx, t: &NewTemplate<'_>) -> Result<()> {
+        tx.insert_template_for(self.tenant, t).await
+    }
+
+    async fn insert_template_version(
+        &self,
+        tx: &mut Tx,
+        id: TemplateId,
+        version: i32,
+        definition: &str,
+        by: Option<UserId>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        tx.insert_template_version_for(self.tenant, id, version, definition, by, at)
+            .await
+    }
+
+    /// Saves a new version of a template the workspace made (never a built-in one); returns
+    /// the version number, or `None` when there is no such editable template.
+    #[instrument(skip_all, fields(tenant = %self.tenant, template = %id))]
+    pub async fn add_template_version(
+        &self,
+        tx: &mut Tx,
+        id: TemplateId,
+        edit: &TemplateEdit<'_>,
+    ) -> Result<Option<i32>> {
+        let version: Option<i32> = on_tx!(tx, conn => sqlx::query_scalar(
+            "UPDATE process_templates SET current_version = current_version + 1, name = $3, description = $4, updated_at = $5
+             WHERE tenant_id = $1 AND id = $2 AND builtin_key IS NULL RETURNING current_version",
+        )
+        .bind(self.tenant)
+        .bind(id)
+        .bind(edit.name)
+        .bind(edit.description)
+        .bind(edit.at)
+        .fetch_optional(&mut **conn)
+        .await)?;
+        if let Some(version) = version {
+            self.insert_template_version(tx, id, version, edit.definition, Some(edit.by), edit.at)
+                .await?;
+        }
+        Ok(version)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn insert_session(&self, tx: &mut Tx, s: &NewSession<'_>) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO process_sessions (id, tenant_id, template_id, template_version, title, status, owner_id,
+                phase_index, phase_count, phase_name, data, is_example, cloned_from, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 'draft', $6, 0, $7, $8, $9, $10, $11, $12, $12)",
+        )
+        .bind(s.id)
+        .bind(self.tenant)
+        .bind(s.template_id)
+        .bind(s.template_version)
+        .bind(s.title)
+        .bind(s.owner)
+        .bind(s.phase_count)
+        .bind(s.phase_name)
+        .bind(s.data)
+        .bind(s.is_example)
+        .bind(s.cloned_from)
+        .bind(s.at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant, session = %id))]
+    pub async fn session_row(&self, id: ProcessSessionId) -> Result<Option<SessionRow>> {
+        let sql = format!("SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.id = $2");
+        Ok(
+            with_reader!(self.store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(self.tenant)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    /// The session with its data and template version, for a read.
+    #[instrument(skip_all, fields(tenant = %self.tenant, session = %id))]
+    pub async fn session_state(&self, id: ProcessSessionId) -> Result<Option<SessionState>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(STATE_SQL)
+            .bind(self.tenant)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    /// The session, locked for a change until the transaction ends (on PostgreSQL a row
+    /// lock, so two changes to one session queue up; SQLite's single writer already does).
+    #[instrument(skip_all, fields(tenant = %self.tenant, session = %id))]
+    pub async fn session_for_update(
+        &self,
+        tx: &mut Tx,
+        id: ProcessSessionId,
+    ) -> Result<Option<SessionState>> {
+        let sql = if tx.dialect() == Dialect::Postgres {
+            format!("{STATE_SQL} FOR UPDATE OF s")
+        } else {
+            STATE_SQL.to_owned()
+        };
+        Ok(
+            on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(self.tenant)
+            .bind(id)
+            .fetch_optional(&mut **conn)
+            .await)?,
+        )
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant, session = %id))]
+    pub async fn update_session(
+        &self,
+        tx: &mut Tx,
+        id: ProcessSessionId,
+        u: &SessionUpdate<'_>,
+    ) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE process_sessions SET status = $3, phase_index = $4, phase_name = $5, data = $6, title = $7, updated_at = $8,
+                started_at = CASE WHEN started_at IS NULL AND $3 = 'active' THEN $8 ELSE started_at END,
+                finished_at = CASE WHEN $3 IN ('completed', 'failed') THEN $8 ELSE finished_at END
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(self.tenant)
+        .bind(id)
+        .bind(u.status)
+        .bind(u.phase_index)
+        .bind(u.phase_name)
+        .bind(u.data)
+        .bind(u.title)
+        .bind(u.at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// One page of the session list (training examples are listed apart) and the total.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn list_sessions(
+        &self,
+        filter: &SessionFilter,
+        per_page: u32,
+    ) -> Result<(Vec<SessionRow>, i64)> {
+        let order = match filter.sort.unwrap_or(SessionSort::Updated) {
+            SessionSort::Updated => "s.updated_at DESC",
+            SessionSort::Created => "s.created_at DESC",
+            SessionSort::Title => "s.title ASC",
+            SessionSort::Status => "s.status ASC, s.updated_at DESC",
+        };
+        let conditions = "s.tenant_id = $1 AND s.is_example = $2
+            AND ($3 IS NULL OR s.status = $3) AND ($4 IS NULL OR s.template_id = $4)
+            AND ($5 IS NULL OR s.owner_id = $5) AND ($6 = '' OR LOWER(s.title) LIKE $6)";
+        // Archived sessions show only when asked for by status.
+        let archived = if filter.status.is_none() {
+            " AND s.status <> 'archived'"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} WHERE {conditions}{archived} ORDER BY {order}, s.id LIMIT $7 OFFSET $8"
+        );
+        let count_sql =
+            format!("SELECT COUNT(*) FROM process_sessions s WHERE {conditions}{archived}");
+        let pattern = if filter.text.trim().is_empty() {
+            String::new()
+        } else {
+            let escaped = filter.text.trim().to_lowercase().replace(['%', '_'], "");
+            format!("%{escaped}%")
+        };
+        let offset = i64::from(filter.page) * i64::from(per_page);
+        macro_rules! bind_filter {
+            ($q:expr) => {
+                $q.bind(self.tenant)
+                    .bind(false)
+                    .bind(filter.status)
+                    .bind(filter.template)
+                    .bind(filter.owner)
+                    .bind(&pattern)
+            };
+        }
+        let rows: Vec<SessionRow> = with_reader!(self.store, pool => bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())))
+            .bind(i64::from(per_page))
+            .bind(offset)
+            .fetch_all(pool)
+            .await)?;
+        let total: i64 = with_reader!(self.store, pool => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())))
+            .fetch_one(pool)
+            .await)?;
+        Ok((rows, total))
+    }
+
+    /// Training examples: read-only sessions any member can clone from.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn example_sessions(&self) -> Result<Vec<SessionRow>> {
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.is_example = $2 ORDER BY s.title"
+        );
+        Ok(
+            with_reader!(self.store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(self.tenant)
+            .bind(true)
+            .fetch_all(pool)
+            .await)?,
+        )
+    }
+
+    /// People who own a session here, for the owner filter.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn session_owners(&self) -> Result<Vec<(UserId, PersonName)>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT u.id, u.name FROM users u WHERE u.id IN
+               (SELECT owner_id FROM process_sessions WHERE tenant_id = $1) ORDER BY u.name",
+        )
+        .bind(self.tenant)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant, session = %session))]
+    pub async fn append_trail(
+        &self,
+        tx: &mut Tx,
+        session: ProcessSessionId,
+        actor: Option<UserId>,
+        action: &str,
+        changes: &[FieldChange],
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let changes = serde_json::to_string(changes).map_err(anyhow::Error::from)?;
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO process_session_events (id, tenant_id, session_id, at, actor_id, action, changes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(SessionEventId::from_uuid(uuid::Uuid::now_v7()))
+        .bind(self.tenant)
+        .bind(session)
+        .bind(at)
+        .bind(actor)
+        .bind(action)
+        .bind(changes)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// A session's audit trail, newest first.
+    #[instrument(skip_all, fields(tenant = %self.tenant, session = %session))]
+    pub async fn trail(&self, session: ProcessSessionId) -> Result<Vec<TrailEntry>> {
+        let rows: Vec<(DateTime<Utc>, Option<PersonName>, String, String)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT e.at, u.name, e.action, e.changes FROM process_session_events e
+             LEFT JOIN users u ON u.id = e.actor_id
+             WHERE e.tenant_id = $1 AND e.session_id = $2 ORDER BY e.at DESC, e.id DESC LIMIT 200",
+        )
+        .bind(self.tenant)
+        .bind(session)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, actor, action, changes)| TrailEntry {
+                at,
+                actor,
+                action,
+                changes: serde_json::from_str(&changes).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Marks a phase started (again, after a restart of the session's phase).
+    pub async fn start_phase_run(
+        &self,
+        tx: &mut Tx,
+        session: ProcessSessionId,
+        phase: i32,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO process_phase_runs (session_id, phase_index, tenant_id, started_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (session_id, phase_index) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL",
+        )
+        .bind(session)
+        .bind(phase)
+        .bind(self.tenant)
+        .bind(at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn finish_phase_run(
+        &self,
+        tx: &mut Tx,
+        session: ProcessSessionId,
+        phase: i32,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE process_phase_runs SET finished_at = $4 WHERE tenant_id = $1 AND session_id = $2 AND phase_index = $3",
+        )
+        .bind(self.tenant)
+        .bind(session)
+        .bind(phase)
+        .bind(at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Sessions per status (examples excluded).
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn session_status_counts(&self) -> Result<Vec<(SessionStatus, i64)>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT status, COUNT(*) FROM process_sessions WHERE tenant_id = $1 AND is_example = $2 GROUP BY status",
+        )
+        .bind(self.tenant)
+        .bind(false)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Durations of the latest finished phases, in seconds.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn recent_phase_spans(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT started_at, finished_at FROM process_phase_runs
+             WHERE tenant_id = $1 AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $2",
+        )
+        .bind(self.tenant)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// When sessions started and finished (and how), since `since`.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn session_milestones(&self, since: DateTime<Utc>) -> Result<Vec<Milestones>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT started_at, finished_at, status FROM process_sessions
+             WHERE tenant_id = $1 AND is_example = $2 AND (started_at >= $3 OR finished_at >= $3)",
+        )
+        .bind(self.tenant)
+        .bind(false)
+        .bind(since)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// The workspace's sealed webhook signing secret, creating it from `fresh` when missing.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn webhook_secret(&self, fresh: &[u8]) -> Result<Vec<u8>> {
+        with_writer!(self.store, pool => sqlx::query(
+            "INSERT INTO webhook_secrets (tenant_id, sealed, created_at) VALUES ($1, $2, $3) ON CONFLICT (tenant_id) DO NOTHING",
+        )
+        .bind(self.tenant)
+        .bind(fresh)
+        .bind(crate::time::now())
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+        Ok(
+            with_writer!(self.store, pool => sqlx::query_scalar("SELECT sealed FROM webhook_secrets WHERE tenant_id = $1")
+            .bind(self.tenant)
+            .fetch_one(pool)
+            .await)?,
+        )
+    }
+}
+
+const STATE_SQL: &str = "SELECT s.id, s.title, s.status, s.template_id, s.template_version, s.phase_index, s.owner_id,
+    s.is_example, s.data, v.definition, s.started_at
+    FROM process_sessions s JOIN process_template_versions v ON v.template_id = s.template_id AND v.version = s.template_version
+    WHERE s.tenant_id = $1 AND s.id = $2";
+
+impl Store {
+    /// A workspace's sealed signing secret by tenant id: only to check a callback's
+    /// signature, which is what then admits it.
+    #[instrument(skip_all, fields(tenant = %tenant))]
+    pub async fn webhook_secret_of(&self, tenant: TenantId) -> Result<Option<Vec<u8>>> {
+        Ok(
+            with_reader!(self, pool => sqlx::query_scalar("SELECT sealed FROM webhook_secrets WHERE tenant_id = $1")
+            .bind(tenant)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+
+    /// Whom a job acts for, by tenant and job id: for a callback whose signature checked out.
+    #[instrument(skip_all, fields(tenant = %tenant, job = %job))]
+    pub async fn job_actor(
+        &self,
+        tenant: TenantId,
+        job: shared::ids::JobId,
+    ) -> Result<Option<UserId>> {
+        Ok(
+            with_reader!(self, pool => sqlx::query_scalar("SELECT acting_user_id FROM jobs WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(job)
+            .fetch_optional(pool)
+            .await)?,
+        )
+    }
+}
+
+impl Tx {
+    /// Inserts a template with its first version into `tenant`: for the tenant's own data
+    /// layer and for installing the built-ins into a tenant being created.
+    pub(crate) async fn insert_template_for(
+        &mut self,
+        tenant: TenantId,
+        t: &NewTemplate<'_>,
+    ) -> Result<()> {
+        on_tx!(self, conn => sqlx::query(
+            "INSERT INTO process_templates (id, tenant_id, name, description, builtin_key, current_version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
+        )
+        .bind(t.id)
+        .bind(tenant)
+        .bind(t.name)
+        .bind(t.description)
+        .bind(t.builtin_key)
+        .bind(t.at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        self.insert_template_version_for(tenant, t.id, 1, t.definition, t.created_by, t.at)
+            .await
+    }
+
+    async fn insert_template_version_for(
+        &mut self,
+        tenant: TenantId,
+        id: TemplateId,
+        version: i32,
+        definition: &str,
+        by: Option<UserId>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tx!(self, conn => sqlx::query(
+            "INSERT INTO process_template_versions (template_id, version, tenant_id, definition, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(version)
+        .bind(tenant)
+        .bind(definition)
+        .bind(by)
+        .bind(at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+}

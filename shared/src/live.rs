@@ -1,0 +1,139 @@
+//! The real-time layer's vocabulary: topics a tab subscribes to, the events the server fans
+//! out, and the messages on the one WebSocket each tab keeps open (`/ws`).
+//!
+//! Events say *what* changed, not the whole new state: a page that receives one reloads the
+//! data it shows through the same server function it rendered with, so what a tab sees is
+//! always what the permission check lets it read.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{JobId, ProcessSessionId, TemplateId, TenantId};
+use crate::permissions::Permission;
+use crate::process::{JobStatus, SessionStatus};
+
+text_enum! {
+    /// A stream of one workspace's events; each needs a permission to receive.
+    pub enum Topic {
+        /// Process sessions and templates.
+        Sessions => "sessions",
+        /// The orchestration queue.
+        Jobs => "jobs",
+    }
+}
+
+impl Topic {
+    /// What a member must hold to receive this topic (checked by the one permission check).
+    pub const fn permission(self) -> Permission {
+        match self {
+            Self::Sessions | Self::Jobs => Permission::SessionsView,
+        }
+    }
+}
+
+/// Something that changed in a workspace, numbered in commit order per server database.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveEvent {
+    pub id: i64,
+    pub tenant: TenantId,
+    pub topic: Topic,
+    pub change: Change,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    Session {
+        session: ProcessSessionId,
+        status: SessionStatus,
+    },
+    Template {
+        template: TemplateId,
+    },
+    Job {
+        job: JobId,
+        session: ProcessSessionId,
+        status: JobStatus,
+    },
+}
+
+impl Change {
+    pub const fn topic(&self) -> Topic {
+        match self {
+            Self::Session { .. } | Self::Template { .. } => Topic::Sessions,
+            Self::Job { .. } => Topic::Jobs,
+        }
+    }
+}
+
+/// What a tab sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// Receive these topics of the workspace `slug`; `since` is the last event id the tab
+    /// saw, so what it missed while disconnected is sent first.
+    Subscribe {
+        slug: String,
+        topics: Vec<Topic>,
+        since: Option<i64>,
+    },
+    Unsubscribe {
+        slug: String,
+    },
+}
+
+/// What the server sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// The subscription is live; `cursor` is the newest event id at that moment.
+    Subscribed {
+        slug: String,
+        topics: Vec<Topic>,
+        cursor: i64,
+    },
+    Event {
+        slug: String,
+        event: LiveEvent,
+    },
+    /// Too much was missed to replay (or the server fell behind): reload everything.
+    Resync {
+        slug: String,
+    },
+    /// The permission check refused the subscription (or withdrew it).
+    Refused {
+        slug: String,
+        reason: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_have_a_stable_shape() {
+        let msg: ClientMessage = serde_json::from_str(
+            r#"{"type":"subscribe","slug":"acme","topics":["sessions","jobs"],"since":41}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            msg,
+            ClientMessage::Subscribe {
+                slug: "acme".into(),
+                topics: vec![Topic::Sessions, Topic::Jobs],
+                since: Some(41)
+            }
+        );
+        let out = serde_json::to_string(&ServerMessage::Resync {
+            slug: "acme".into(),
+        })
+        .unwrap();
+        assert_eq!(out, r#"{"type":"resync","slug":"acme"}"#);
+        assert!(
+            serde_json::from_str::<ClientMessage>(
+                r#"{"type":"subscribe","slug":"a","topics":["secrets"]}"#
+            )
+            .is_err()
+        );
+    }
+}
