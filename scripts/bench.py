@@ -112,7 +112,13 @@ def main():
     parser.add_argument("--write", action="store_true", help="record the report in docs/benchmarks.md")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--fanout", help="the ws-fanout client binary")
+    parser.add_argument("--clients", type=int, default=5000, help="WebSocket clients for the fan-out")
     args = parser.parse_args()
+    # The fan-out holds a socket per client on both ends.
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
     with tempfile.TemporaryDirectory() as data_dir:
         server = start_server(args.binary, args.site_root, data_dir)
@@ -122,12 +128,22 @@ def main():
             # Warm up connections, caches and the SQLite page cache.
             wrk("/api/v1/tenants/acme/members", 64, 2, auth)
             wrk("/app/acme", 64, 2, auth + ["Accept: text/html"])
-            json_runs, same_runs, page_runs = [], [], []
+            json_runs, same_runs, page_runs, center_runs = [], [], [], []
             for _ in range(args.runs):
                 json_runs.append(wrk("/api/v1/tenants/acme/members", 256, args.seconds, auth))
                 same_runs.append(wrk("/api/v1/tenants/acme", 128, args.seconds, auth))
                 page_runs.append(wrk("/app/acme", 128, args.seconds, auth + ["Accept: text/html"]))
+                center_runs.append(wrk("/app/acme/command-center", 128, args.seconds, auth + ["Accept: text/html"]))
             rss_kb = int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{server.pid}/status").read_text()).group(1))
+            fanout = None
+            if args.fanout:
+                out = subprocess.run(
+                    [args.fanout, BASE, cookie, "acme", str(args.clients), str(server.pid)],
+                    capture_output=True, text=True, timeout=300,
+                )
+                if out.returncode != 0:
+                    sys.exit(f"ws-fanout failed: {out.stderr}")
+                fanout = json.loads(out.stdout.strip().splitlines()[-1])
         finally:
             server.terminate()
             server.wait()
@@ -140,7 +156,18 @@ def main():
     json_rps, json_p99 = median(json_runs, "rps"), median(json_runs, "p99")
     page_rps, page_p99 = median(page_runs, "rps"), median(page_runs, "p99")
     ratio = statistics.median(ratios)
-    errors = sum(r["errors"] for r in json_runs + same_runs + page_runs)
+    errors = sum(r["errors"] for r in json_runs + same_runs + page_runs + center_runs)
+    center_rps, center_p99 = median(center_runs, "rps"), median(center_runs, "p99")
+    if fanout:
+        fan_ok = fanout["received"] == fanout["clients"] and fanout["p99_ms"] <= 50 and (fanout["peak_rss_mb"] or 0) <= 300
+        fanout_row = (
+            f"| Real time: one event to {fanout['clients']:,} WebSocket clients (`ws-fanout`, same machine; from the request that causes it to each receipt) "
+            f"| {fanout['received']:,} of {fanout['clients']:,} received · p50 {fanout['p50_ms']:.1f} ms · p99 {fanout['p99_ms']:.1f} ms · max {fanout['max_ms']:.1f} ms · "
+            f"server RSS {fanout['rss_mb']:.0f} MB with all connected (peak {fanout['peak_rss_mb']:.0f} MB) · connecting took {fanout['connect_seconds']:.1f} s "
+            f"| p99 ≤ 50 ms · RSS ≤ 300 MB | {ok(fan_ok)} |\n"
+        )
+    else:
+        fanout_row = ""
     cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), platform.machine())
 
     report = f"""## Latest run
@@ -152,10 +179,11 @@ def main():
 | JSON read `GET /api/v1/tenants/acme/members` (session and membership from the access cache, one indexed query), 256 connections | {json_rps:,.0f} req/s · p50 {median(json_runs, "p50"):.2f} ms · p99 {json_p99:.2f} ms | ≥ 15,000 req/s · p99 ≤ 10 ms | {ok(json_rps >= 15000 and json_p99 <= 10)} |
 | Dashboard page `GET /app/acme` (auth + reads + server render), 128 connections | {page_rps:,.0f} pages/s · p50 {median(page_runs, "p50"):.2f} ms · p99 {page_p99:.2f} ms | ≥ 5,000 pages/s · p99 ≤ 20 ms | {ok(page_rps >= 5000 and page_p99 <= 20)} |
 | The same data as JSON, `GET /api/v1/tenants/acme`, 128 connections | {median(same_runs, "rps"):,.0f} req/s · p99 {median(same_runs, "p99"):.2f} ms | — | |
+| Command center page `GET /app/acme/command-center` (three panels: sessions, queue, analytics), 128 connections | {center_rps:,.0f} pages/s · p50 {median(center_runs, "p50"):.2f} ms · p99 {center_p99:.2f} ms | ≥ 5,000 pages/s · p99 ≤ 20 ms | {ok(center_rps >= 5000 and center_p99 <= 20)} |
 | Page ÷ JSON for the same data, same run | {ratio:.2f} (runs: {", ".join(f"{r:.2f}" for r in ratios)}) | ≥ 0.35 | {ok(ratio >= 0.35)} |
 | Errors (non-2xx, socket) during all runs | {errors} | 0 | {ok(errors == 0)} |
 | Server memory after the runs (RSS) | {rss_kb / 1024:.0f} MB | — | |
-| First-load WebAssembly (`atrium.wasm`) | {kb(main_raw)} raw · {kb(main_gz)} gzip · {kb(main_br)} brotli | ≤ 250 KB brotli (≤ 300 KB gzip) | {ok(main_br <= 250 * 1024 and main_gz <= 300 * 1024)} |
+{fanout_row}| First-load WebAssembly (`atrium.wasm`) | {kb(main_raw)} raw · {kb(main_gz)} gzip · {kb(main_br)} brotli | ≤ 250 KB brotli (≤ 300 KB gzip) | {ok(main_br <= 250 * 1024 and main_gz <= 300 * 1024)} |
 | Heaviest page with its lazily loaded chunks ({page_name}) | {kb(page_raw)} raw · {kb(page_gz)} gzip · {kb(page_br)} brotli | — | |
 """
     print(report)

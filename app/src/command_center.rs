@@ -522,7 +522,7 @@ fn OrchestrationPanel(center: CommandCenter, persona: Persona, actions: Actions)
                 view! { <p class="muted empty">"Nothing is running or waiting. Starting a session queues its first phase."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="Jobs per phase">
                         <table class="compact">
                             <caption class="visually-hidden">"Jobs per phase"</caption>
                             <thead><tr><th scope="col">"Phase"</th><th scope="col">"Running"</th><th scope="col">"Queued"</th><th scope="col">"Retrying"</th><th scope="col">"Failed"</th></tr></thead>
@@ -605,8 +605,10 @@ fn AnalyticsPanel(center: CommandCenter) -> impl IntoView {
         <section class="panel cc-panel cc-analytics" aria-labelledby="analytics-title" data-testid="analytics">
             <div class="panel-head"><h2 id="analytics-title">"Analytics"</h2></div>
             <dl class="facts">
-                <div><dt>"Completion rate"</dt><dd data-testid="completion-rate">{rate}</dd></div>
-                <div><dt>"Median phase"</dt><dd>{median}</dd></div>
+                <dt>"Completion rate"</dt>
+                <dd data-testid="completion-rate">{rate}</dd>
+                <dt>"Median phase"</dt>
+                <dd>{median}</dd>
             </dl>
             <h3>"Sessions by status"</h3>
             <StatusBars counts=a.by_status />

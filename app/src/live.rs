@@ -168,7 +168,7 @@ mod client {
     }
 
     pub(super) fn unwatch(live: Live, slug: &str) {
-        let Some(mut c) = live.inner.try_update_value(|c| std::mem::take(c)) else {
+        let Some(mut c) = live.inner.try_update_value(std::mem::take) else {
             return;
         };
         c.watched.retain(|w| w.slug != slug);

@@ -96,7 +96,7 @@ test('a refused step is a dead letter on the orchestration panel, retried after 
 
   await page.goto(CENTER);
   await hydrated(page);
-  const letter = page.getByTestId('job-list').locator('li[data-status="failed"]', { hasText: title });
+  const letter = page.getByTestId('job-list').locator('li[data-status="failed"]', { hasText: title }).filter({ hasText: '· P0 ·' });
   await expect(letter).toContainText('Dead letter');
   await page.goto(sessionUrl);
   await hydrated(page);
@@ -108,10 +108,12 @@ test('a refused step is a dead letter on the orchestration panel, retried after 
   await page.goto(CENTER);
   await hydrated(page);
   await letter.getByRole('button', { name: 'Retry' }).click();
-  // The check passes now, the phase ends and the session moves to discovery, all live.
+  // The check passes now, the phase ends and the session moves to discovery, all live —
+  // where the next check stops it until someone writes the findings.
   const row = page.getByTestId('session-list').locator(`li[data-title="${title}"]`);
   await expect(row).toContainText('Phase 2 of 5 · Discovery');
   await expect(letter).toHaveCount(0);
+  await expect(page.getByTestId('job-list').locator('li[data-status="failed"]', { hasText: title })).toContainText('Discovery is not complete: Findings is required.');
 });
 
 test('templates: the editor checks the definition as you type, saves versions, built-ins are read-only', async ({ page }) => {
@@ -120,7 +122,7 @@ test('templates: the editor checks the definition as you type, saves versions, b
   await hydrated(page);
   await expect(page.getByTestId('signing-secret')).toHaveValue(/^whsec_/);
   const name = `Hand-off ${Date.now()}`;
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   const definition = page.getByLabel(/^Definition/);
   await definition.fill('{"phases": []}');
   await expect(page.getByText('A template has 1 to 20 phases.')).toBeVisible();
@@ -130,7 +132,7 @@ test('templates: the editor checks the definition as you type, saves versions, b
   await page.waitForURL(/\/templates\/[0-9a-f-]+$/);
   await hydrated(page);
   await expect(page.getByTestId('versions').locator('li')).toHaveCount(1);
-  await page.getByLabel('Description').fill('Second version');
+  await page.getByLabel('Description', { exact: true }).fill('Second version');
   await page.getByRole('button', { name: 'Save as a new version' }).click();
   await expect(page.getByText('Saved as version 2.')).toBeVisible();
   await expect(page.getByTestId('versions').locator('li')).toHaveCount(2);
@@ -174,3 +176,49 @@ for (const [label, width, height] of [['wide', 1440, 900], ['phone', 390, 844]] 
     await page.screenshot({ path: testInfo.outputPath(`command-center-${label}.png`), fullPage: true });
   });
 }
+
+test('a tab that lost its connection reconnects and catches up on what it missed', async ({ page, browser }) => {
+  // The tab's socket goes through a relay the test controls: while "down", every
+  // connection is cut at once, as when a network or a proxy drops it.
+  let down = false;
+  const open: { close: (o?: { code?: number; reason?: string }) => Promise<void> }[] = [];
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    if (down) {
+      void ws.close({ code: 4000, reason: 'network down' });
+      return;
+    }
+    ws.connectToServer();
+    open.push(ws);
+  });
+  await signIn(page, 'victor@acme.example');
+  await page.goto(CENTER);
+  await hydrated(page);
+  const indicator = page.getByTestId('live-indicator');
+  await expect(indicator).toHaveAttribute('data-state', 'live');
+  down = true;
+  for (const ws of open.splice(0)) await ws.close({ code: 4000, reason: 'network down' });
+  await expect(indicator).toHaveText(/Reconnecting/);
+
+  // While Victor's tab is cut off, Cora creates a session.
+  const cora = await anotherPerson(browser);
+  await signIn(cora.page, 'cora@acme.example');
+  const created = await cora.page.evaluate(async () => {
+    const call = async (fn: string, body: Record<string, string>) => {
+      const response = await fetch(`/rpc/${fn}`, { method: 'POST', headers: { Accept: 'application/json' }, body: new URLSearchParams(body) });
+      return response.json();
+    };
+    const center = await call('get_command_center', { slug: 'acme' });
+    const title = `While away ${Date.now()}`;
+    await call('create_session', { slug: 'acme', template: center.templates[0].id, title });
+    return title;
+  });
+  await cora.context.close();
+  const missed = page.getByTestId('session-list').locator(`li[data-title="${created}"]`);
+  await expect(missed).toHaveCount(0);
+
+  // Back online: the tab reconnects by itself, resumes from the last event it saw, and the
+  // server replays the one it missed.
+  down = false;
+  await expect(indicator).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+  await expect(missed).toBeVisible();
+});

@@ -362,6 +362,22 @@ pub fn unique_email(name: &str, domain: &str) -> String {
     format!("{name}{n}@{domain}")
 }
 
+/// A fresh browser talking to the server at `address`.
+pub fn browser_at(address: &str, agent: Option<&str>) -> Browser {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let mut builder = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(agent) = agent {
+        builder = builder.user_agent(agent.to_owned());
+    }
+    Browser {
+        client: builder.build().expect("client"),
+        address: address.to_owned(),
+        jar,
+    }
+}
+
 /// A person's browser: its own cookie jar, no automatic redirects, and the `Origin` header
 /// a browser sends with every form post.
 #[derive(Clone)]
@@ -382,18 +398,7 @@ impl TestApp {
     }
 
     fn browser_with(&self, agent: Option<&str>) -> Browser {
-        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-        let mut builder = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(agent) = agent {
-            builder = builder.user_agent(agent.to_owned());
-        }
-        Browser {
-            client: builder.build().expect("client"),
-            address: self.address.clone(),
-            jar,
-        }
+        browser_at(&self.address, agent)
     }
 
     /// Signs up a new person with their own organization; returns their signed-in browser.

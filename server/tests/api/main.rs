@@ -18,6 +18,7 @@ mod invitations;
 mod members;
 mod operations;
 mod platform;
+mod restart;
 mod security;
 mod sign_in;
 mod sign_up;

@@ -51,6 +51,10 @@ async fn metrics_count_requests_by_route_and_show_the_pool() {
     );
     assert!(text.contains("atrium_db_pool_connections"));
     assert!(text.contains("atrium_sessions_live"));
+    assert!(
+        text.contains("atrium_jobs{status=\"queued\"}"),
+        "queue depth by status"
+    );
     assert!(text.contains("atrium_password_hash_seconds"));
 }
 
