@@ -105,6 +105,10 @@ pub struct JobSettings {
     pub lease_seconds: u64,
     /// The first retry waits up to this long; each next one twice as long (with jitter).
     pub backoff_base_ms: u64,
+    /// Let webhook steps call loopback and private addresses (a single-company install
+    /// whose n8n runs next to it; tests). Off by default: in a shared deployment it would let
+    /// any workspace reach the server's own network.
+    pub allow_private_webhooks: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -139,6 +143,7 @@ impl Settings {
             .set_default("secrets.key_file", "data/server.key")?
             .set_default("jobs.lease_seconds", 120)?
             .set_default("jobs.backoff_base_ms", 2000)?
+            .set_default("jobs.allow_private_webhooks", false)?
             .set_default("demo", false)?
             .set_default("log.format", "pretty")?
             .set_default("log.filter", "info,sqlx=warn,tower_http=warn")?;

@@ -259,6 +259,28 @@ async fn process_sessions(svc: &Services, owner: UserId) -> Result<()> {
         false,
     )
     .await?;
+    // Discovery and the proposal are written, so the session runs to the proposal's approval
+    // and waits there for someone to press Approve.
+    for (phase, inputs) in [
+        (
+            "P1",
+            fields(&[
+                ("findings", "Manual onboarding takes two weeks per client."),
+                ("workshops", "2"),
+            ]),
+        ),
+        (
+            "P2",
+            fields(&[
+                ("scope", "Automate onboarding with three workflows."),
+                ("budget", "18000"),
+                ("pricing", "fixed"),
+            ]),
+        ),
+    ] {
+        crate::process::sessions::update_data(svc, &caller, "acme", started, phase, &inputs)
+            .await?;
+    }
     crate::process::sessions::act(svc, &caller, "acme", started, SessionAction::Start).await?;
     create(
         acquisition.id,

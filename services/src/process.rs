@@ -5,6 +5,7 @@
 //! touches the tenant's data; the queue's worker does the same for the person a job acts for.
 
 pub mod orchestrator;
+pub mod outbound;
 pub mod sessions;
 pub mod templates;
 pub mod webhooks;

@@ -60,7 +60,11 @@ impl Services {
         let second_factor_limiter =
             AddressLimiter::per_minute(settings.auth.attempts_per_minute_per_ip);
         let secrets = settings.secret_box().context("loading the server key")?;
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if !settings.jobs.allow_private_webhooks {
+            http = http.dns_resolver(crate::process::outbound::resolver());
+        }
+        let http = http
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("Atrium/", env!("CARGO_PKG_VERSION")))

@@ -732,6 +732,56 @@ async fn webhook_steps_are_signed_retried_with_backoff_then_dead_lettered() {
 }
 
 #[tokio::test]
+async fn webhooks_to_private_addresses_are_refused() {
+    let app = spawn_app_with(|s| s.jobs.allow_private_webhooks = false).await;
+    let team = org(&app, "Fence Ltd", "fence.example").await;
+    let (url, receiver) = start_receiver(&[200]).await;
+    for (target, reason) in [
+        (
+            url.clone(),
+            "127.0.0.1 is not a public address; webhooks may only call the internet.",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data".to_owned(),
+            "169.254.169.254 is not a public address",
+        ),
+        (
+            url.replace("127.0.0.1", "localhost"),
+            "localhost resolves to",
+        ),
+    ] {
+        let template = create_template(
+            &team.owner,
+            &team.slug,
+            "Inward",
+            &webhook_template(&target, 3),
+        )
+        .await;
+        let id: ProcessSessionId = team
+            .owner
+            .call_ok(
+                "create_session",
+                &[
+                    ("slug", &team.slug),
+                    ("template", &template.to_string()),
+                    ("title", "Inward"),
+                ],
+            )
+            .await;
+        act(&team.owner, &team.slug, id, "start").await;
+        wait_for_job(&team.owner, &team.slug, id, "hook", JobStatus::Failed).await;
+        let d = detail(&team.owner, &team.slug, id).await;
+        let error = d.jobs[0].last_error.clone().unwrap();
+        assert!(error.contains(reason), "{target}: {error}");
+        assert_eq!(d.jobs[0].attempts, 1, "refused at once, not retried");
+    }
+    assert!(
+        receiver.received.lock().unwrap().is_empty(),
+        "nothing reached the private address"
+    );
+}
+
+#[tokio::test]
 async fn asynchronous_webhooks_answer_through_a_signed_callback() {
     let app = spawn_app().await;
     let team = org(&app, "Callbacks Ltd", "callbacks.example").await;

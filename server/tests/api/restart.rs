@@ -25,6 +25,7 @@ async fn serve(database_url: &str) -> (Child, String) {
         .env("ATRIUM_HTTP__LISTEN", format!("127.0.0.1:{port}"))
         .env("ATRIUM_SECRETS__SERVER_KEY", KEY)
         .env("ATRIUM_JOBS__LEASE_SECONDS", "2")
+        .env("ATRIUM_JOBS__ALLOW_PRIVATE_WEBHOOKS", "true")
         .env("ATRIUM_LOG__FILTER", "warn")
         .kill_on_drop(true)
         .stdout(std::process::Stdio::null())

@@ -342,6 +342,11 @@ async fn attempt(svc: &Services, access: &TenantAccess, claimed: &ClaimedJob) ->
                 "callback_url": callback,
             })
             .to_string();
+            if !svc.settings().jobs.allow_private_webhooks
+                && let Err(reason) = super::outbound::check_url(url).await
+            {
+                return Ok(Outcome::Dead(reason));
+            }
             let delivery = format!("{}:{}", job.id, claimed.attempts);
             match webhooks::deliver(
                 svc.http(),
