@@ -68,8 +68,26 @@ struct Actions {
     optimistic: RwSignal<HashMap<ProcessSessionId, SessionStatus>>,
 }
 
+/// The command center under either workspace prefix (`/app/…` or `/builder/…`): one route
+/// for both keeps the router (which every page loads) small.
 #[component]
-pub fn CommandCenterPage(persona: Persona) -> impl IntoView {
+pub fn CommandCenterPage() -> impl IntoView {
+    let params = use_params_map();
+    let persona = Memo::new(move |_| {
+        params
+            .read()
+            .get("area")
+            .and_then(|a| Persona::from_url_segment(&a))
+            .filter(|p| *p != Persona::SuperAdmin)
+    });
+    move || match persona.get() {
+        Some(persona) => view! { <CommandCenterFor persona /> }.into_any(),
+        None => view! { <crate::components::errors::NotFoundPage /> }.into_any(),
+    }
+}
+
+#[component]
+fn CommandCenterFor(persona: Persona) -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());

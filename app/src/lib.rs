@@ -116,38 +116,10 @@ lazy_page!(
     BuilderMembersRoute,
     view! { <MembersPage persona=Persona::Builder /> }
 );
-lazy_page!(
-    EndUserCommandCenterRoute,
-    view! { <CommandCenterPage persona=Persona::EndUser /> }
-);
-lazy_page!(
-    BuilderCommandCenterRoute,
-    view! { <CommandCenterPage persona=Persona::Builder /> }
-);
-lazy_page!(
-    EndUserSessionRoute,
-    view! { <SessionPage persona=Persona::EndUser /> }
-);
-lazy_page!(
-    BuilderSessionRoute,
-    view! { <SessionPage persona=Persona::Builder /> }
-);
-lazy_page!(
-    EndUserTemplatesRoute,
-    view! { <TemplatesPage persona=Persona::EndUser /> }
-);
-lazy_page!(
-    BuilderTemplatesRoute,
-    view! { <TemplatesPage persona=Persona::Builder /> }
-);
-lazy_page!(
-    EndUserTemplateRoute,
-    view! { <TemplatePage persona=Persona::EndUser /> }
-);
-lazy_page!(
-    BuilderTemplateRoute,
-    view! { <TemplatePage persona=Persona::Builder /> }
-);
+lazy_page!(CommandCenterRoute, view! { <CommandCenterPage /> });
+lazy_page!(SessionRoute, view! { <SessionPage /> });
+lazy_page!(TemplatesRoute, view! { <TemplatesPage /> });
+lazy_page!(TemplateRoute, view! { <TemplatePage /> });
 
 /// Who is signed in, as the server loaded it with the session (the browser reads the same
 /// value back from the page while hydrating and never calls this).
@@ -187,16 +159,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug") view={Lazy::<EndUserHomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug/members") view={Lazy::<EndUserMembersRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug/command-center") view={Lazy::<EndUserCommandCenterRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug/command-center/sessions/:session") view={Lazy::<EndUserSessionRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug/templates") view={Lazy::<EndUserTemplatesRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug/templates/:template") view={Lazy::<EndUserTemplateRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug") view={Lazy::<BuilderHomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/members") view={Lazy::<BuilderMembersRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/command-center") view={Lazy::<BuilderCommandCenterRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/command-center/sessions/:session") view={Lazy::<BuilderSessionRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/templates") view={Lazy::<BuilderTemplatesRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/templates/:template") view={Lazy::<BuilderTemplateRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/command-center") view={Lazy::<CommandCenterRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/command-center/sessions/:session") view={Lazy::<SessionRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/templates/:template") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -57,8 +57,25 @@ const STARTER: &str = r#"{
   ]
 }"#;
 
+/// The templates page, under either workspace prefix.
 #[component]
-pub fn TemplatesPage(persona: Persona) -> impl IntoView {
+pub fn TemplatesPage() -> impl IntoView {
+    let params = use_params_map();
+    let persona = Memo::new(move |_| {
+        params
+            .read()
+            .get("area")
+            .and_then(|a| Persona::from_url_segment(&a))
+            .filter(|p| *p != Persona::SuperAdmin)
+    });
+    move || match persona.get() {
+        Some(persona) => view! { <TemplatesFor persona /> }.into_any(),
+        None => view! { <crate::components::errors::NotFoundPage /> }.into_any(),
+    }
+}
+
+#[component]
+fn TemplatesFor(persona: Persona) -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let version = watch(slug.into(), &[Topic::Sessions]);
@@ -220,8 +237,25 @@ fn DefinitionField(
     }
 }
 
+/// One template, under either workspace prefix.
 #[component]
-pub fn TemplatePage(persona: Persona) -> impl IntoView {
+pub fn TemplatePage() -> impl IntoView {
+    let params = use_params_map();
+    let persona = Memo::new(move |_| {
+        params
+            .read()
+            .get("area")
+            .and_then(|a| Persona::from_url_segment(&a))
+            .filter(|p| *p != Persona::SuperAdmin)
+    });
+    move || match persona.get() {
+        Some(persona) => view! { <TemplateFor persona /> }.into_any(),
+        None => view! { <crate::components::errors::NotFoundPage /> }.into_any(),
+    }
+}
+
+#[component]
+fn TemplateFor(persona: Persona) -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let id = Memo::new(move |_| {

@@ -58,11 +58,14 @@ async fn main() -> anyhow::Result<()> {
             drop(permit);
             ready.send(()).await.ok()?;
             let started = start.recv().await.ok()?;
+            // Stop the clock on arrival; the message is checked after, so the client's own
+            // parsing is not counted as the server's delivery time.
             while let Some(Ok(message)) = socket.next().await {
+                let arrived = started.elapsed();
                 if let Message::Text(text) = message
                     && matches!(serde_json::from_str(&text), Ok(ServerMessage::Event { .. }))
                 {
-                    done.send(started.elapsed()).await.ok()?;
+                    done.send(arrived).await.ok()?;
                     break;
                 }
             }

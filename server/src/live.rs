@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use app::server::RequestContext;
 use axum::extract::State;
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::http::{Extensions, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt as _, StreamExt as _};
@@ -55,7 +55,11 @@ pub async fn connect(
     else {
         return ApiError(AppError::Unauthenticated).into_response();
     };
+    // Small buffers: a tab sends a few short messages and receives short events, and the
+    // defaults (128 KiB each way) would cost hundreds of MB at thousands of tabs.
     upgrade
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
         .max_message_size(16 * 1024)
         .on_upgrade(move |socket| serve(services, caller, token, socket))
 }
@@ -76,39 +80,56 @@ impl Drop for Open {
     }
 }
 
-async fn serve(svc: Services, caller: Caller, token: String, socket: WebSocket) {
+/// Messages a tab may send per minute (each subscription runs the permission check and
+/// reads the database); a tab needs a handful.
+const MESSAGES_PER_MINUTE: u32 = 30;
+
+async fn serve(svc: Services, mut caller: Caller, token: String, socket: WebSocket) {
     let _open = Open::new();
+    let mut budget = (tokio::time::Instant::now(), 0u32);
     let (mut sink, mut stream) = socket.split();
     let mut events = svc.store().events().subscribe();
     let mut subscriptions: HashMap<TenantId, Subscription> = HashMap::new();
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
     loop {
-        let outgoing: Vec<String> = tokio::select! {
+        let outgoing: Vec<Utf8Bytes> = tokio::select! {
             incoming = stream.next() => match incoming {
-                Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMessage>(&text) {
-                    Ok(message) => handle(&svc, &caller, &mut subscriptions, message).await,
-                    Err(err) => vec![refused("", &format!("The message could not be read: {err}."))],
-                },
+                Some(Ok(Message::Text(text))) => {
+                    if budget.0.elapsed() >= Duration::from_secs(60) {
+                        budget = (tokio::time::Instant::now(), 0);
+                    }
+                    budget.1 += 1;
+                    if budget.1 > MESSAGES_PER_MINUTE {
+                        vec![refused("", "Too many messages on this connection; wait a minute.").into()]
+                    } else {
+                        match serde_json::from_str::<ClientMessage>(&text) {
+                            Ok(message) => handle(&svc, &caller, &mut subscriptions, message).await.into_iter().map(Into::into).collect(),
+                            Err(err) => vec![refused("", &format!("The message could not be read: {err}.")).into()],
+                        }
+                    }
+                }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                 Some(Ok(_)) => Vec::new(),
             },
             published = events.recv() => match published {
                 Ok(published) => match subscriptions.get(&published.event.tenant) {
                     Some(sub) if sub.topics.contains(&published.event.topic) => {
-                        let slug = serde_json::to_string(&sub.slug).unwrap_or_default();
-                        vec![format!(r#"{{"type":"event","slug":{slug},"event":{}}}"#, published.json)]
+                        Utf8Bytes::try_from(published.frame_for(&sub.slug)).into_iter().collect()
                     }
                     _ => Vec::new(),
                 },
                 Err(RecvError::Lagged(_)) => subscriptions
                     .values()
-                    .map(|sub| to_json(&ServerMessage::Resync { slug: sub.slug.clone() }))
+                    .map(|sub| to_json(&ServerMessage::Resync { slug: sub.slug.clone() }).into())
                     .collect(),
                 Err(RecvError::Closed) => break,
             },
             _ = recheck.tick() => {
                 match services::auth::sessions::resolve(&svc, &token).await {
-                    Ok(Some(_)) => recheck_subscriptions(&svc, &caller, &mut subscriptions).await,
+                    Ok(Some(fresh)) => {
+                        caller = fresh;
+                        recheck_subscriptions(&svc, &caller, &mut subscriptions).await.into_iter().map(Into::into).collect()
+                    }
                     Ok(None) => {
                         let frame = CloseFrame { code: SESSION_ENDED, reason: "Your session has ended.".into() };
                         let _ = sink.send(Message::Close(Some(frame))).await;
@@ -119,7 +140,7 @@ async fn serve(svc: Services, caller: Caller, token: String, socket: WebSocket) 
             },
         };
         for text in outgoing {
-            if sink.send(Message::Text(text.into())).await.is_err() {
+            if sink.send(Message::Text(text)).await.is_err() {
                 return;
             }
         }
@@ -191,21 +212,17 @@ async fn handle(
                     topics: topics.clone(),
                 },
             );
-            let cursor = svc.store().live_cursor().await.unwrap_or(0);
+            let data = svc.store().tenant(&access);
+            let cursor = data.live_cursor().await.unwrap_or(0);
             let mut out = vec![to_json(&ServerMessage::Subscribed {
                 slug: slug.clone(),
                 topics: topics.clone(),
                 cursor,
             })];
             if let Some(since) = since {
-                match svc
-                    .store()
-                    .tenant(&access)
-                    .live_events_since(since, &topics, REPLAY_LIMIT + 1)
-                    .await
-                {
-                    Ok(missed) if missed.len() as i64 <= REPLAY_LIMIT => {
-                        out.extend(missed.into_iter().map(|event| {
+                match data.live_events_since(since, &topics, REPLAY_LIMIT).await {
+                    Ok(replay) if replay.complete => {
+                        out.extend(replay.events.into_iter().map(|event| {
                             to_json(&ServerMessage::Event {
                                 slug: slug.clone(),
                                 event,

@@ -22,6 +22,9 @@ const NONCE_LEN: usize = 12;
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: Aes256Gcm,
+    /// A key for signatures only the server makes and checks (callback URLs), derived from
+    /// the server key so the encryption key itself is never used for anything else.
+    mac_root: [u8; 32],
 }
 
 impl fmt::Debug for SecretBox {
@@ -37,9 +40,22 @@ pub struct OpenError;
 
 impl SecretBox {
     pub fn new(key: [u8; 32]) -> Self {
+        use hmac::Mac as _;
+        let mac_root = <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(&key)
+            .map(|mut mac| {
+                mac.update(b"atrium/derived-keys/v1");
+                mac.finalize().into_bytes().into()
+            })
+            .unwrap_or([0; 32]);
         Self {
             cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(key)),
+            mac_root,
         }
+    }
+
+    /// A signing key for `purpose` (e.g. `callbacks:<tenant>`), known only to the server.
+    pub fn derived_key(&self, purpose: &str) -> String {
+        crate::process::webhooks::sign_with(&self.mac_root, purpose.as_bytes())
     }
 
     /// Parses a key given as base64 of 32 bytes (`ATRIUM_SECRETS__SERVER_KEY`).

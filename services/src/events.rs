@@ -26,6 +26,28 @@ const BUFFER: usize = 4096;
 pub struct Published {
     pub event: LiveEvent,
     pub json: String,
+    /// The whole message as the hub sends it to tabs watching the workspace as `slug`,
+    /// built by the first connection and shared by the rest (all watch it under one slug).
+    pub frame: std::sync::OnceLock<(String, bytes::Bytes)>,
+}
+
+impl Published {
+    /// The hub's message for a tab watching this workspace as `slug`.
+    pub fn frame_for(&self, slug: &str) -> bytes::Bytes {
+        let build = || {
+            let quoted = serde_json::to_string(slug).unwrap_or_default();
+            bytes::Bytes::from(format!(
+                r#"{{"type":"event","slug":{quoted},"event":{}}}"#,
+                self.json
+            ))
+        };
+        let (cached_slug, frame) = self.frame.get_or_init(|| (slug.to_owned(), build()));
+        if cached_slug == slug {
+            frame.clone()
+        } else {
+            build()
+        }
+    }
 }
 
 /// Cheap to share; one per server process.
@@ -76,7 +98,11 @@ impl EventBus {
         };
         metrics::counter!("atrium_live_events_total", "topic" => event.topic.as_str()).increment(1);
         // No receivers is fine: nobody is watching.
-        let _ = self.sender.send(Arc::new(Published { event, json }));
+        let _ = self.sender.send(Arc::new(Published {
+            event,
+            json,
+            frame: std::sync::OnceLock::new(),
+        }));
     }
 
     pub(crate) fn envelope(&self, event: &LiveEvent) -> String {

@@ -31,8 +31,25 @@ struct Actions {
     clone: ServerAction<CloneSession>,
 }
 
+/// One session, under either workspace prefix.
 #[component]
-pub fn SessionPage(persona: Persona) -> impl IntoView {
+pub fn SessionPage() -> impl IntoView {
+    let params = use_params_map();
+    let persona = Memo::new(move |_| {
+        params
+            .read()
+            .get("area")
+            .and_then(|a| Persona::from_url_segment(&a))
+            .filter(|p| *p != Persona::SuperAdmin)
+    });
+    move || match persona.get() {
+        Some(persona) => view! { <SessionFor persona /> }.into_any(),
+        None => view! { <crate::components::errors::NotFoundPage /> }.into_any(),
+    }
+}
+
+#[component]
+fn SessionFor(persona: Persona) -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let id = Memo::new(move |_| {

@@ -9,11 +9,12 @@ use crate::http::errors::ApiError;
 
 #[derive(Deserialize)]
 pub struct Signed {
+    attempt: i32,
     expires: i64,
     signature: String,
 }
 
-/// `POST /api/v1/callbacks/{tenant}/jobs/{job}?expires=…&signature=…`: a webhook endpoint's
+/// `POST /api/v1/callbacks/{tenant}/jobs/{job}?attempt=…&expires=…&signature=…`: a webhook endpoint's
 /// late answer for a step that it accepted with 202. The signed URL is the credential.
 pub async fn complete_job(
     State(services): State<Services>,
@@ -25,6 +26,7 @@ pub async fn complete_job(
         &services,
         tenant,
         job,
+        signed.attempt,
         signed.expires,
         &signed.signature,
         &body,

@@ -678,6 +678,7 @@ fn cases() -> Vec<Case> {
 /// Page routes with B's ids substituted, as axum spells them.
 fn page_path(route: &str, w: &World) -> String {
     route
+        .replace("{area}", "app")
         .replace("{slug}", &w.b.slug)
         .replace("{token}", FORGED_TOKEN)
         .replace("{session}", &w.b_session)
@@ -734,16 +735,12 @@ const PAGES: &[&str] = &[
     "/admin/outbox",
     "/app/{slug}",
     "/app/{slug}/members",
-    "/app/{slug}/command-center",
-    "/app/{slug}/command-center/sessions/{session}",
-    "/app/{slug}/templates",
-    "/app/{slug}/templates/{template}",
     "/builder/{slug}",
     "/builder/{slug}/members",
-    "/builder/{slug}/command-center",
-    "/builder/{slug}/command-center/sessions/{session}",
-    "/builder/{slug}/templates",
-    "/builder/{slug}/templates/{template}",
+    "/{area}/{slug}/command-center",
+    "/{area}/{slug}/command-center/sessions/{session}",
+    "/{area}/{slug}/templates",
+    "/{area}/{slug}/templates/{template}",
 ];
 
 const API: &[&str] = &[
@@ -807,7 +804,7 @@ async fn another_tenants_ids_never_reach_its_data() {
         assert_eq!(status, 404, "{path}");
     }
 
-    // B's callback URL, with A's own signature, or none: refused, and B's step still waits.
+    // B's callback URL signed with A's secret, or unsigned: refused, and B's step still waits.
     let b_tenant =
         w.b.owner
             .call_ok::<shared::tenants::WorkspaceHome>("get_workspace_home", &[("slug", &w.b.slug)])
@@ -823,11 +820,11 @@ async fn another_tenants_ids_never_reach_its_data() {
     let expires = chrono::Utc::now().timestamp() + 3600;
     let forged = services::process::webhooks::sign(
         &a_secret,
-        format!("callback:{b_tenant}:{}:{expires}", w.b_job).as_bytes(),
+        format!("callback:{b_tenant}:{}:1:{expires}", w.b_job).as_bytes(),
     );
     for signature in [forged.as_str(), ""] {
         let url = w.a.owner.url(&format!(
-            "/api/v1/callbacks/{b_tenant}/jobs/{}?expires={expires}&signature={signature}",
+            "/api/v1/callbacks/{b_tenant}/jobs/{}?attempt=1&expires={expires}&signature={signature}",
             w.b_job
         ));
         let response = reqwest::Client::new()

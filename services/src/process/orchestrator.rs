@@ -92,7 +92,7 @@ pub async fn enqueue_phase(
 /// After a job of `phase` finished: when every job of the phase succeeded (or was
 /// cancelled, i.e. skipped), the phase ends and the session moves on — to the next phase's
 /// steps, or to completed after the last.
-async fn advance_if_done(
+pub(crate) async fn advance_if_done(
     data: &TenantData<'_>,
     tx: &mut Tx,
     session: ProcessSessionId,
@@ -178,7 +178,7 @@ async fn advance_if_done(
 /// Starts the queue's worker for this server, for as long as the services live.
 pub fn spawn_worker(svc: &Services) {
     let svc = svc.clone();
-    let owner = format!("worker-{}", uuid::Uuid::new_v4());
+    let worker = uuid::Uuid::new_v4().simple().to_string();
     let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
     tokio::spawn(async move {
         loop {
@@ -188,9 +188,12 @@ pub fn spawn_worker(svc: &Services) {
             let now = crate::time::now();
             let lease = i64::try_from(svc.settings().jobs.lease_seconds.max(1)).unwrap_or(120);
             let lease_until = now + chrono::Duration::seconds(lease);
+            // A token per claim: if this job's lease runs out and it is claimed again (even
+            // by this server), the first attempt can no longer settle it.
+            let owner = format!("{worker}:{}", uuid::Uuid::new_v4().simple());
             match svc.store().claim_job(&owner, now, lease_until).await {
                 Ok(Some(job)) => {
-                    let (svc, owner) = (svc.clone(), owner.clone());
+                    let svc = svc.clone();
                     tokio::spawn(async move {
                         run(&svc, &owner, job).await;
                         drop(permit);
@@ -326,9 +329,10 @@ async fn attempt(svc: &Services, access: &TenantAccess, claimed: &ClaimedJob) ->
             let secret = webhooks::signing_secret(svc, access).await?;
             let callback = webhooks::callback_url(
                 &svc.settings().public_url(),
-                &secret,
+                &webhooks::callback_key(svc, access.tenant_id()),
                 access.tenant_id(),
                 job.id,
+                claimed.attempts,
             );
             let body = json!({
                 "job": { "id": job.id, "attempt": claimed.attempts, "step": step.key, "name": step.name },
@@ -661,19 +665,24 @@ pub async fn cancel(
 /// A webhook endpoint's late answer, through the signed callback URL. The signature admits
 /// it; it then acts, like the job, for the person who started the session.
 #[instrument(skip_all, fields(tenant = %tenant, job = %id))]
+#[allow(clippy::too_many_arguments)]
 pub async fn callback(
     svc: &Services,
     tenant: TenantId,
     id: JobId,
+    attempt: i32,
     expires: i64,
     signature: &str,
     body: &[u8],
 ) -> Result<()> {
-    let refused = || AppError::forbidden("The callback signature is not valid.");
-    let secret = webhooks::secret_for_callback(svc, tenant)
-        .await?
-        .ok_or_else(refused)?;
-    webhooks::check_callback(&secret, tenant, id, expires, signature)?;
+    webhooks::check_callback(
+        &webhooks::callback_key(svc, tenant),
+        tenant,
+        id,
+        attempt,
+        expires,
+        signature,
+    )?;
     let answer: CallbackBody = serde_json::from_slice(body)
         .map_err(|e| AppError::invalid("body", format!("The callback body is not valid: {e}. Send {{\"status\": \"succeeded\" | \"failed\", \"output\": …, \"error\": …}}.")))?;
     let actor = svc
@@ -689,6 +698,9 @@ pub async fn callback(
         .await?
         .ok_or_else(|| AppError::not_found("The job"))?;
     data.session_for_update(&mut tx, job.session_id).await?;
+    if job.kind != "webhook" || job.attempts != attempt {
+        return Err(AppError::conflict("This callback URL belongs to an earlier attempt of the step; only the latest one counts.").into());
+    }
     let now = crate::time::now();
     let output = answer.output.as_ref().map(Value::to_string);
     let (status, error) = match answer.status {
@@ -706,7 +718,9 @@ pub async fn callback(
         .move_job(
             &mut tx,
             id,
-            &[JobStatus::Waiting],
+            // Running: the endpoint called back before its 202 reached us; the worker's
+            // own result then no longer applies (it holds no running job to settle).
+            &[JobStatus::Waiting, JobStatus::Running],
             status,
             error.as_deref(),
             output.as_deref(),

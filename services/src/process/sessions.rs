@@ -363,7 +363,7 @@ pub async fn act(
     let mut queued = false;
     match action {
         SessionAction::Start => {
-            orchestrator::enqueue_phase(&data, &mut tx, id, &definition, 0, caller.user_id, now)
+            orchestrator::enqueue_phase(&data, &mut tx, id, &definition, 0, state.owner_id, now)
                 .await?;
             queued = true;
         }
@@ -380,7 +380,19 @@ pub async fn act(
                 .await?;
             }
         }
-        SessionAction::Resume => queued = true,
+        SessionAction::Resume => {
+            // What finished while it was paused (an approval, a callback) moves it on now.
+            orchestrator::advance_if_done(
+                &data,
+                &mut tx,
+                id,
+                state.phase_index,
+                Some(caller.user_id),
+                now,
+            )
+            .await?;
+            queued = true;
+        }
         SessionAction::Pause => {}
     }
     tx.publish(

@@ -50,18 +50,14 @@ fn open_secret(svc: &Services, tenant: TenantId, sealed: &[u8]) -> Result<String
     String::from_utf8(plain).map_err(|e| anyhow::anyhow!("webhook secret is not text: {e}").into())
 }
 
-/// The secret for a callback, read by tenant id before anyone is admitted: the signature it
-/// checks is what admits the caller.
-pub async fn secret_for_callback(svc: &Services, tenant: TenantId) -> Result<Option<String>> {
-    match svc.store().webhook_secret_of(tenant).await? {
-        Some(sealed) => open_secret(svc, tenant, &sealed).map(Some),
-        None => Ok(None),
-    }
+pub fn sign(secret: &str, message: &[u8]) -> String {
+    sign_with(secret.as_bytes(), message)
 }
 
-pub fn sign(secret: &str, message: &[u8]) -> String {
-    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| unreachable_hmac());
+/// HMAC-SHA256 of `message` under `key`, in hex.
+pub fn sign_with(key: &[u8], message: &[u8]) -> String {
+    let mut mac =
+        <HmacSha256 as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable_hmac());
     mac.update(message);
     hex::encode(mac.finalize().into_bytes())
 }
@@ -72,38 +68,52 @@ fn unreachable_hmac() -> HmacSha256 {
     <HmacSha256 as KeyInit>::new_from_slice(b"k").unwrap()
 }
 
-fn verify(secret: &str, message: &[u8], signature_hex: &str) -> bool {
+/// Checks a hex signature in constant time.
+fn verify(key: &[u8], message: &[u8], signature_hex: &str) -> bool {
     let Ok(expected) = hex::decode(signature_hex) else {
         return false;
     };
-    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| unreachable_hmac());
+    let mut mac =
+        <HmacSha256 as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable_hmac());
     mac.update(message);
     mac.verify_slice(&expected).is_ok()
 }
 
-fn callback_message(tenant: TenantId, job: JobId, expires: i64) -> String {
-    format!("callback:{tenant}:{job}:{expires}")
+/// The key callback URLs of a workspace are signed with: derived from the server key, so
+/// only the server can make one (webhook receivers hold the signing secret, not this).
+pub fn callback_key(svc: &Services, tenant: TenantId) -> String {
+    svc.secrets().derived_key(&format!("callbacks:{tenant}"))
 }
 
-/// The URL a webhook endpoint posts its result to, valid for [`CALLBACK_DAYS`].
-pub fn callback_url(base: &str, secret: &str, tenant: TenantId, job: JobId) -> String {
+fn callback_message(tenant: TenantId, job: JobId, attempt: i32, expires: i64) -> String {
+    format!("callback:{tenant}:{job}:{attempt}:{expires}")
+}
+
+/// The URL a webhook endpoint posts its result to: for this attempt of this job only, valid
+/// for [`CALLBACK_DAYS`].
+pub fn callback_url(base: &str, key: &str, tenant: TenantId, job: JobId, attempt: i32) -> String {
     let expires = (crate::time::now() + chrono::Duration::days(CALLBACK_DAYS)).timestamp();
-    let signature = sign(secret, callback_message(tenant, job, expires).as_bytes());
-    format!("{base}/api/v1/callbacks/{tenant}/jobs/{job}?expires={expires}&signature={signature}")
+    let signature = sign(
+        key,
+        callback_message(tenant, job, attempt, expires).as_bytes(),
+    );
+    format!(
+        "{base}/api/v1/callbacks/{tenant}/jobs/{job}?attempt={attempt}&expires={expires}&signature={signature}"
+    )
 }
 
 /// Checks a callback URL's signature and expiry.
 pub fn check_callback(
-    secret: &str,
+    key: &str,
     tenant: TenantId,
     job: JobId,
+    attempt: i32,
     expires: i64,
     signature: &str,
 ) -> Result<()> {
     if !verify(
-        secret,
-        callback_message(tenant, job, expires).as_bytes(),
+        key.as_bytes(),
+        callback_message(tenant, job, attempt, expires).as_bytes(),
         signature,
     ) {
         return Err(AppError::forbidden("The callback signature is not valid.").into());
@@ -165,11 +175,19 @@ pub async fn deliver(
         return Delivery::Accepted;
     }
     if status.is_success() {
-        let text = response.text().await.unwrap_or_default();
-        let output = serde_json::from_str::<serde_json::Value>(&text)
+        // Read at most MAX_OUTPUT: an endpoint must not be able to fill the server's memory.
+        let mut response = response;
+        let mut body = Vec::new();
+        while let Ok(Some(chunk)) = response.chunk().await {
+            if body.len() + chunk.len() > MAX_OUTPUT {
+                body.clear();
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let output = serde_json::from_slice::<serde_json::Value>(&body)
             .ok()
-            .map(|v| v.to_string())
-            .filter(|s| s.len() <= MAX_OUTPUT);
+            .map(|v| v.to_string());
         return Delivery::Done(output);
     }
     Delivery::Failed(format!("The endpoint answered {status}."))
@@ -207,10 +225,10 @@ mod tests {
     #[test]
     fn signatures_verify_and_tampering_fails() {
         let sig = sign("whsec_test", b"123.{}");
-        assert!(verify("whsec_test", b"123.{}", &sig));
-        assert!(!verify("whsec_test", b"123.{ }", &sig));
-        assert!(!verify("whsec_other", b"123.{}", &sig));
-        assert!(!verify("whsec_test", b"123.{}", "zz"));
+        assert!(verify(b"whsec_test", b"123.{}", &sig));
+        assert!(!verify(b"whsec_test", b"123.{ }", &sig));
+        assert!(!verify(b"whsec_other", b"123.{}", &sig));
+        assert!(!verify(b"whsec_test", b"123.{}", "zz"));
         // A known vector: HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog").
         assert_eq!(
             sign("key", b"The quick brown fox jumps over the lazy dog"),
@@ -219,10 +237,10 @@ mod tests {
     }
 
     #[test]
-    fn callback_urls_are_bound_to_their_job_and_expire() {
+    fn callback_urls_are_bound_to_their_job_attempt_and_expiry() {
         let tenant = TenantId::from_uuid(uuid::Uuid::now_v7());
         let job = JobId::from_uuid(uuid::Uuid::now_v7());
-        let url = callback_url("http://x", "s", tenant, job);
+        let url = callback_url("http://x", "k", tenant, job, 2);
         let query = url.split('?').nth(1).unwrap();
         let mut expires = 0;
         let mut signature = "";
@@ -234,11 +252,19 @@ mod tests {
                 _ => {}
             }
         }
-        assert!(check_callback("s", tenant, job, expires, signature).is_ok());
+        assert!(check_callback("k", tenant, job, 2, expires, signature).is_ok());
+        assert!(
+            check_callback("k", tenant, job, 1, expires, signature).is_err(),
+            "another attempt"
+        );
+        assert!(
+            check_callback("other", tenant, job, 2, expires, signature).is_err(),
+            "another key"
+        );
         let other = JobId::from_uuid(uuid::Uuid::now_v7());
-        assert!(check_callback("s", tenant, other, expires, signature).is_err());
+        assert!(check_callback("k", tenant, other, 2, expires, signature).is_err());
         let past = crate::time::now().timestamp() - 10;
-        let stale = sign("s", callback_message(tenant, job, past).as_bytes());
-        assert!(check_callback("s", tenant, job, past, &stale).is_err());
+        let stale = sign("k", callback_message(tenant, job, 2, past).as_bytes());
+        assert!(check_callback("k", tenant, job, 2, past, &stale).is_err());
     }
 }

@@ -40,6 +40,7 @@ pub struct JobRecord {
     pub session_id: ProcessSessionId,
     pub phase_index: i32,
     pub step_index: i32,
+    pub kind: String,
     pub status: JobStatus,
     pub attempts: i32,
     pub max_attempts: i32,
@@ -48,7 +49,7 @@ pub struct JobRecord {
 
 const VIEW_SQL: &str = "SELECT j.id, j.session_id, s.title AS session_title, j.phase_key, j.step_key, j.step_name, j.kind,
     j.status, j.attempts, j.max_attempts, j.run_after, j.last_error, j.updated_at
-    FROM jobs j JOIN process_sessions s ON s.id = j.session_id";
+    FROM jobs j JOIN process_sessions s ON s.id = j.session_id AND s.tenant_id = j.tenant_id";
 
 #[derive(sqlx::FromRow)]
 struct JobViewRow {
@@ -107,7 +108,7 @@ impl Store {
             "UPDATE jobs SET status = 'running', lease_owner = $1, lease_expires_at = $3, attempts = attempts + 1, updated_at = $2
              WHERE id = (SELECT id FROM jobs
                          WHERE ((status = 'queued' AND run_after <= $2) OR (status = 'running' AND lease_expires_at < $2))
-                           AND EXISTS (SELECT 1 FROM process_sessions s WHERE s.id = jobs.session_id AND s.status = 'active')
+                           AND EXISTS (SELECT 1 FROM process_sessions s WHERE s.id = jobs.session_id AND s.tenant_id = jobs.tenant_id AND s.status = 'active')
                          ORDER BY run_after LIMIT 1 {lock})
              RETURNING id, tenant_id, acting_user_id, attempts, max_attempts"
         );
@@ -201,7 +202,7 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant, job = %id))]
     pub async fn job(&self, tx: &mut Tx, id: JobId) -> Result<Option<JobRecord>> {
         Ok(on_tx!(tx, conn => sqlx::query_as(
-            "SELECT id, session_id, phase_index, step_index, status, attempts, max_attempts, lease_owner
+            "SELECT id, session_id, phase_index, step_index, kind, status, attempts, max_attempts, lease_owner
              FROM jobs WHERE tenant_id = $1 AND id = $2",
         )
         .bind(self.tenant)

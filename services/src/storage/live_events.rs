@@ -44,6 +44,14 @@ impl Tx {
     }
 }
 
+/// What a reconnecting tab missed.
+pub struct Replay {
+    pub events: Vec<LiveEvent>,
+    /// False when more was missed than fits, or when some of it was already pruned: the tab
+    /// must reload instead.
+    pub complete: bool,
+}
+
 impl TenantData<'_> {
     /// Events of these topics after `since`, oldest first, at most `limit`.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
@@ -52,18 +60,30 @@ impl TenantData<'_> {
         since: i64,
         topics: &[Topic],
         limit: i64,
-    ) -> Result<Vec<LiveEvent>> {
-        let rows: Vec<(i64, Topic, String)> = with_reader!(self.store, pool => sqlx::query_as(
-            "SELECT id, topic, payload FROM live_events WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-        )
-        .bind(self.tenant)
-        .bind(since)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows
+    ) -> Result<Replay> {
+        // The topic names are our own constants, never input.
+        let names = topics
+            .iter()
+            .map(|t| format!("'{}'", t.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT id, topic, payload FROM live_events WHERE tenant_id = $1 AND id > $2 AND topic IN ({names}) ORDER BY id LIMIT $3"
+        );
+        let rows: Vec<(i64, Topic, String)> = with_reader!(self.store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(self.tenant)
+            .bind(since)
+            .bind(limit + 1)
+            .fetch_all(pool)
+            .await)?;
+        let oldest: Option<i64> = with_reader!(self.store, pool => sqlx::query_scalar("SELECT MIN(id) FROM live_events")
+            .fetch_one(pool)
+            .await)?;
+        let pruned = oldest.is_some_and(|oldest| since + 1 < oldest);
+        let complete = rows.len() as i64 <= limit && !pruned;
+        let events = rows
             .into_iter()
-            .filter(|(_, topic, _)| topics.contains(topic))
+            .take(usize::try_from(limit).unwrap_or(0))
             .filter_map(|(id, topic, payload)| {
                 let change = serde_json::from_str(&payload).ok()?;
                 Some(LiveEvent {
@@ -73,20 +93,25 @@ impl TenantData<'_> {
                     change,
                 })
             })
-            .collect())
+            .collect();
+        Ok(Replay { events, complete })
+    }
+
+    /// The newest event id of this workspace: where a new subscription starts (another
+    /// workspace's activity is not visible in it).
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn live_cursor(&self) -> Result<i64> {
+        let id: Option<i64> = with_reader!(self.store, pool => sqlx::query_scalar(
+            "SELECT MAX(id) FROM live_events WHERE tenant_id = $1",
+        )
+        .bind(self.tenant)
+        .fetch_one(pool)
+        .await)?;
+        Ok(id.unwrap_or(0))
     }
 }
 
 impl Store {
-    /// The newest event id (0 when there is none): where a new subscription starts.
-    #[instrument(skip_all)]
-    pub async fn live_cursor(&self) -> Result<i64> {
-        let id: Option<i64> = with_reader!(self, pool => sqlx::query_scalar("SELECT MAX(id) FROM live_events")
-            .fetch_one(pool)
-            .await)?;
-        Ok(id.unwrap_or(0))
-    }
-
     /// Forgets events older than `before`.
     #[instrument(skip_all)]
     pub async fn prune_live_events(&self, before: DateTime<Utc>) -> Result<u64> {

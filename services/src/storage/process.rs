@@ -83,7 +83,7 @@ pub struct SessionUpdate<'a> {
 
 const SESSION_COLUMNS: &str = "s.id, s.title, s.status, s.template_id, t.name AS template_name, s.template_version,
     s.phase_index, s.phase_count, s.phase_name, s.owner_id, u.name AS owner_name, s.is_example, s.created_at, s.updated_at
-    FROM process_sessions s JOIN process_templates t ON t.id = s.template_id JOIN users u ON u.id = s.owner_id";
+    FROM process_sessions s JOIN process_templates t ON t.id = s.template_id AND t.tenant_id = s.tenant_id JOIN users u ON u.id = s.owner_id";
 
 impl Store {
     /// Gives every tenant that lacks it the built-in template `key` (idempotent; run at
@@ -564,22 +564,10 @@ impl TenantData<'_> {
 
 const STATE_SQL: &str = "SELECT s.id, s.title, s.status, s.template_id, s.template_version, s.phase_index, s.owner_id,
     s.is_example, s.data, v.definition, s.started_at
-    FROM process_sessions s JOIN process_template_versions v ON v.template_id = s.template_id AND v.version = s.template_version
+    FROM process_sessions s JOIN process_template_versions v ON v.template_id = s.template_id AND v.version = s.template_version AND v.tenant_id = s.tenant_id
     WHERE s.tenant_id = $1 AND s.id = $2";
 
 impl Store {
-    /// A workspace's sealed signing secret by tenant id: only to check a callback's
-    /// signature, which is what then admits it.
-    #[instrument(skip_all, fields(tenant = %tenant))]
-    pub async fn webhook_secret_of(&self, tenant: TenantId) -> Result<Option<Vec<u8>>> {
-        Ok(
-            with_reader!(self, pool => sqlx::query_scalar("SELECT sealed FROM webhook_secrets WHERE tenant_id = $1")
-            .bind(tenant)
-            .fetch_optional(pool)
-            .await)?,
-        )
-    }
-
     /// Whom a job acts for, by tenant and job id: for a callback whose signature checked out.
     #[instrument(skip_all, fields(tenant = %tenant, job = %job))]
     pub async fn job_actor(
