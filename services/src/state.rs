@@ -159,6 +159,10 @@ impl Services {
             loop {
                 tick.tick().await;
                 let Some(inner) = weak.upgrade() else { break };
+                // A server that shut down (its database closed) has nothing left to tidy.
+                if inner.store.is_closed() {
+                    break;
+                }
                 inner.sign_in_limiter.forget_idle();
                 inner.second_factor_limiter.forget_idle();
                 let hour_ago = crate::time::now() - chrono::Duration::hours(1);

@@ -232,6 +232,14 @@ impl Store {
         Ok(())
     }
 
+    /// Whether [`Store::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        match &self.backend {
+            Backend::Sqlite { writer, .. } => writer.is_closed(),
+            Backend::Postgres(pool) => pool.is_closed(),
+        }
+    }
+
     /// Closes every connection (SQLite checkpoints its WAL on the last close).
     pub async fn close(&self) {
         match &self.backend {
