@@ -68,22 +68,10 @@ struct Actions {
     optimistic: RwSignal<HashMap<ProcessSessionId, SessionStatus>>,
 }
 
-/// The command center under either workspace prefix (`/app/…` or `/builder/…`): one route
-/// for both keeps the router (which every page loads) small.
+/// The command center under either workspace prefix (see `by_area`).
 #[component]
 pub fn CommandCenterPage() -> impl IntoView {
-    let params = use_params_map();
-    let persona = Memo::new(move |_| {
-        params
-            .read()
-            .get("area")
-            .and_then(|a| Persona::from_url_segment(&a))
-            .filter(|p| *p != Persona::SuperAdmin)
-    });
-    move || match persona.get() {
-        Some(persona) => view! { <CommandCenterFor persona /> }.into_any(),
-        None => view! { <crate::components::errors::NotFoundPage /> }.into_any(),
-    }
+    crate::workspaces::by_area(|persona| view! { <CommandCenterFor persona /> }.into_any())
 }
 
 #[component]

@@ -60,18 +60,7 @@ const STARTER: &str = r#"{
 /// The templates page, under either workspace prefix.
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
-    let params = use_params_map();
-    let persona = Memo::new(move |_| {
-        params
-            .read()
-            .get("area")
-            .and_then(|a| Persona::from_url_segment(&a))
-            .filter(|p| *p != Persona::SuperAdmin)
-    });
-    move || match persona.get() {
-        Some(persona) => view! { <TemplatesFor persona /> }.into_any(),
-        None => view! { <crate::components::errors::NotFoundPage /> }.into_any(),
-    }
+    crate::workspaces::by_area(|persona| view! { <TemplatesFor persona /> }.into_any())
 }
 
 #[component]
@@ -240,18 +229,7 @@ fn DefinitionField(
 /// One template, under either workspace prefix.
 #[component]
 pub fn TemplatePage() -> impl IntoView {
-    let params = use_params_map();
-    let persona = Memo::new(move |_| {
-        params
-            .read()
-            .get("area")
-            .and_then(|a| Persona::from_url_segment(&a))
-            .filter(|p| *p != Persona::SuperAdmin)
-    });
-    move || match persona.get() {
-        Some(persona) => view! { <TemplateFor persona /> }.into_any(),
-        None => view! { <crate::components::errors::NotFoundPage /> }.into_any(),
-    }
+    crate::workspaces::by_area(|persona| view! { <TemplateFor persona /> }.into_any())
 }
 
 #[component]

@@ -25,6 +25,24 @@ pub fn is_wrong_prefix(
     tenant.slug.as_str() == slug && tenant.variant.persona() != persona
 }
 
+/// A workspace page served under either prefix (`/app/…`, `/builder/…`) by one route: the
+/// `:area` segment decides the persona, and anything else is not found. One route for both
+/// keeps the router, which every page loads, small.
+pub fn by_area(page: fn(Persona) -> AnyView) -> impl IntoView {
+    let params = use_params_map();
+    let persona = Memo::new(move |_| {
+        params
+            .read()
+            .get("area")
+            .and_then(|a| Persona::from_url_segment(&a))
+            .filter(|p| *p != Persona::SuperAdmin)
+    });
+    move || match persona.get() {
+        Some(persona) => page(persona),
+        None => view! { <crate::components::errors::NotFoundPage /> }.into_any(),
+    }
+}
+
 /// The tenant permissions shown in "your role and permissions", in a sensible order.
 pub const TENANT_PERMISSIONS: &[Permission] = &[
     Permission::TenantView,

@@ -34,18 +34,7 @@ struct Actions {
 /// One session, under either workspace prefix.
 #[component]
 pub fn SessionPage() -> impl IntoView {
-    let params = use_params_map();
-    let persona = Memo::new(move |_| {
-        params
-            .read()
-            .get("area")
-            .and_then(|a| Persona::from_url_segment(&a))
-            .filter(|p| *p != Persona::SuperAdmin)
-    });
-    move || match persona.get() {
-        Some(persona) => view! { <SessionFor persona /> }.into_any(),
-        None => view! { <crate::components::errors::NotFoundPage /> }.into_any(),
-    }
+    crate::workspaces::by_area(|persona| view! { <SessionFor persona /> }.into_any())
 }
 
 #[component]
