@@ -454,17 +454,35 @@ async fn enter(
     Ok(access)
 }
 
+/// A job of this workspace with its session, locked for a change until the transaction
+/// ends: every move of a job takes the session's lock first, so moves of one phase's jobs
+/// happen one after the other.
+async fn locked_job(
+    data: &TenantData<'_>,
+    tx: &mut Tx,
+    id: JobId,
+) -> Result<(
+    crate::storage::jobs::JobRecord,
+    crate::storage::process::SessionState,
+)> {
+    let job = data
+        .job(tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("The job"))?;
+    let session = data
+        .session_for_update(tx, job.session_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("The session"))?;
+    Ok((job, session))
+}
+
 /// A member approves a waiting approval step.
 #[instrument(skip_all, fields(slug, job = %id))]
 pub async fn approve(svc: &Services, caller: &Caller, slug: &str, id: JobId) -> Result<()> {
     let access = enter(svc, caller, slug, Permission::SessionsRun).await?;
     let data = svc.store().tenant(&access);
     let mut tx = svc.store().begin().await?;
-    let job = data
-        .job(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("The job"))?;
-    data.session_for_update(&mut tx, job.session_id).await?;
+    let (job, _) = locked_job(&data, &mut tx, id).await?;
     let now = crate::time::now();
     if !data
         .move_job(
@@ -534,14 +552,7 @@ pub async fn retry(
     let access = enter(svc, caller, slug, Permission::JobsManage).await?;
     let data = svc.store().tenant(&access);
     let mut tx = svc.store().begin().await?;
-    let job = data
-        .job(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("The job"))?;
-    let session = data
-        .session_for_update(&mut tx, job.session_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("The session"))?;
+    let (job, session) = locked_job(&data, &mut tx, id).await?;
     if session.status.is_closed() {
         return Err(AppError::conflict(format!(
             "The session is {}, so its steps cannot run again.",
@@ -604,11 +615,7 @@ pub async fn cancel(
     let access = enter(svc, caller, slug, Permission::JobsManage).await?;
     let data = svc.store().tenant(&access);
     let mut tx = svc.store().begin().await?;
-    let job = data
-        .job(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("The job"))?;
-    data.session_for_update(&mut tx, job.session_id).await?;
+    let (job, _) = locked_job(&data, &mut tx, id).await?;
     let now = crate::time::now();
     let from = [JobStatus::Queued, JobStatus::Waiting, JobStatus::Failed];
     if !data
@@ -693,11 +700,7 @@ pub async fn callback(
     let access = admit(svc, tenant, actor).await?;
     let data = svc.store().tenant(&access);
     let mut tx = svc.store().begin().await?;
-    let job = data
-        .job(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("The job"))?;
-    data.session_for_update(&mut tx, job.session_id).await?;
+    let (job, _) = locked_job(&data, &mut tx, id).await?;
     if job.kind != "webhook" || job.attempts != attempt {
         return Err(AppError::conflict("This callback URL belongs to an earlier attempt of the step; only the latest one counts.").into());
     }
