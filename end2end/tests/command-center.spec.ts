@@ -177,7 +177,10 @@ for (const [label, width, height] of [['wide', 1440, 900], ['phone', 390, 844]] 
   });
 }
 
+// Failed once in four full runs (the replayed session never showed); retried until the cause
+// is found — see the session note.
 test('a tab that lost its connection reconnects and catches up on what it missed', async ({ page, browser }) => {
+  test.info().annotations.push({ type: 'flaky', description: 'failed once in four CI runs' });
   // The tab's socket goes through a relay the test controls: while "down", every
   // connection is cut at once, as when a network or a proxy drops it.
   let down = false;
