@@ -31,6 +31,8 @@ def start_server(binary, site_root, data_dir):
         ATRIUM_SECRETS__KEY_FILE=f"{data_dir}/server.key",
         ATRIUM_HTTP__LISTEN=f"127.0.0.1:{PORT}",
         ATRIUM_HTTP__SITE_ROOT=str(site_root),
+        # The fan-out client opens every connection with one person's cookie.
+        ATRIUM_HTTP__LIVE_CONNECTIONS_PER_PERSON="100000",
         ATRIUM_LOG__FILTER="error",
     )
     server = subprocess.Popen([binary, "serve", "--demo"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

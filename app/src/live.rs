@@ -10,6 +10,11 @@
 use leptos::prelude::*;
 use shared::live::Topic;
 
+/// The `<meta>` the server renders with the newest live event id it had delivered when the
+/// page started rendering; the tab's first subscription resumes from it, so an event that
+/// lands between rendering and subscribing is replayed rather than lost.
+pub const CURSOR_META: &str = "atrium-live-cursor";
+
 /// How the tab's connection is doing, for the indicator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -36,7 +41,7 @@ impl Live {
         let live = Self {
             state: RwSignal::new(Connection::Idle),
             #[cfg(not(feature = "ssr"))]
-            inner: StoredValue::new_local(client::Client::default()),
+            inner: StoredValue::new_local(client::Client::starting_from_page()),
         };
         provide_context(live);
     }
@@ -113,6 +118,8 @@ mod client {
 
     /// Close code the server uses for "your session has ended".
     const SESSION_ENDED: u16 = 4401;
+    /// Close code the server uses for "this person has too many tabs open".
+    const TOO_MANY_CONNECTIONS: u16 = 4429;
 
     struct Watched {
         slug: String,
@@ -129,6 +136,22 @@ mod client {
         failures: u32,
         /// The closures the socket calls, kept alive as long as it is.
         handlers: Vec<Box<dyn std::any::Any>>,
+    }
+
+    impl Client {
+        /// A client that resumes from the cursor the page was rendered at.
+        pub(super) fn starting_from_page() -> Self {
+            let last_event = document()
+                .query_selector(&format!("meta[name='{}']", super::CURSOR_META))
+                .ok()
+                .flatten()
+                .and_then(|meta| meta.get_attribute("content"))
+                .and_then(|content| content.parse().ok());
+            Self {
+                last_event,
+                ..Self::default()
+            }
+        }
     }
 
     fn subscribe_text(w: &Watched, since: Option<i64>) -> String {
@@ -219,8 +242,9 @@ mod client {
         };
         live.state.set(Connection::Connecting);
 
+        // Live only once the server confirms a subscription: before that, events are not
+        // reaching this tab yet.
         let on_open = Closure::<dyn FnMut()>::new(move || {
-            live.state.set(Connection::Live);
             let texts: Vec<(WebSocket, String)> = live.inner.with_value(|c| {
                 c.socket
                     .as_ref()
@@ -256,8 +280,14 @@ mod client {
                     .set(Connection::Stopped("you were signed out".into()));
                 return;
             }
-            live.state.set(Connection::Reconnecting);
             let failures = live.inner.with_value(|c| c.failures);
+            if event.code() == TOO_MANY_CONNECTIONS {
+                // Tried again now and then: a tab closed elsewhere frees a place.
+                live.state.set(Connection::Stopped(event.reason()));
+                set_timeout(move || connect(live), backoff(6));
+                return;
+            }
+            live.state.set(Connection::Reconnecting);
             set_timeout(move || connect(live), backoff(failures));
         });
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -278,11 +308,14 @@ mod client {
             });
         };
         match message {
-            ServerMessage::Subscribed { cursor, .. } => live.inner.update_value(|c| {
-                if c.last_event.is_none() {
-                    c.last_event = Some(cursor);
-                }
-            }),
+            ServerMessage::Subscribed { cursor, .. } => {
+                live.inner.update_value(|c| {
+                    if c.last_event.is_none() {
+                        c.last_event = Some(cursor);
+                    }
+                });
+                live.state.set(Connection::Live);
+            }
             ServerMessage::Event { slug, event } => {
                 let fresh = live.inner.try_update_value(|c| {
                     let fresh = c.last_event.is_none_or(|seen| event.id > seen);

@@ -120,6 +120,12 @@ pub fn cookie(name: &str) -> Option<String> {
     .flatten()
 }
 
+/// The newest live event this server has delivered, read as the page starts rendering (before
+/// any of its data): the page's tab resumes its live connection from here.
+pub fn live_cursor() -> i64 {
+    services().map(|s| s.store().events().latest()).unwrap_or(0)
+}
+
 /// The theme the person chose, for the `<html>` element.
 pub fn theme() -> Option<&'static str> {
     crate::theme::Theme::from_cookie(cookie(crate::theme::COOKIE).as_deref()).attribute()

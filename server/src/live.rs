@@ -30,6 +30,8 @@ const MAX_SUBSCRIPTIONS: usize = 8;
 const REPLAY_LIMIT: i64 = 200;
 /// Close code for "your session ended" (the 4000s are the application's own).
 const SESSION_ENDED: u16 = 4401;
+/// Close code for "you have too many tabs open".
+const TOO_MANY_CONNECTIONS: u16 = 4429;
 
 struct Subscription {
     slug: String,
@@ -84,7 +86,20 @@ impl Drop for Open {
 /// reads the database); a tab needs a handful.
 const MESSAGES_PER_MINUTE: u32 = 30;
 
-async fn serve(svc: Services, mut caller: Caller, token: String, socket: WebSocket) {
+async fn serve(svc: Services, mut caller: Caller, token: String, mut socket: WebSocket) {
+    let most = svc.settings().http.live_connections_per_person;
+    let Some(_slot) = svc.store().events().admit_connection(caller.user_id, most) else {
+        metrics::counter!("atrium_websocket_refused_total").increment(1);
+        let frame = CloseFrame {
+            code: TOO_MANY_CONNECTIONS,
+            reason: format!(
+                "You have {most} live tabs open already; close some and this one reconnects."
+            )
+            .into(),
+        };
+        let _ = socket.send(Message::Close(Some(frame))).await;
+        return;
+    };
     let _open = Open::new();
     let mut budget = (tokio::time::Instant::now(), 0u32);
     let (mut sink, mut stream) = socket.split();

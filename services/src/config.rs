@@ -43,6 +43,8 @@ pub struct HttpSettings {
     pub trust_forwarded_for: bool,
     /// The folder with the built browser assets (`pkg/` inside), made by `cargo leptos build`.
     pub site_root: String,
+    /// Most live connections (tabs) one person may hold open on this server at once.
+    pub live_connections_per_person: u32,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -128,6 +130,7 @@ impl Settings {
             .set_default("http.listen", "127.0.0.1:3000")?
             .set_default("http.trust_forwarded_for", false)?
             .set_default("http.site_root", "target/site")?
+            .set_default("http.live_connections_per_person", 20)?
             .set_default("sessions.idle_timeout_minutes", 24 * 60)?
             .set_default("sessions.absolute_timeout_hours", 14 * 24)?
             .set_default("sessions.cache_seconds", 5)?

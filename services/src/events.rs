@@ -8,10 +8,13 @@
 //! commit; each instance's listener passes on the events that other instances published, so
 //! a tab connected to one instance sees what happened on another.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use shared::ids::UserId;
 use shared::live::LiveEvent;
 use tokio::sync::broadcast;
 
@@ -55,6 +58,33 @@ impl Published {
 pub struct EventBus {
     sender: broadcast::Sender<Arc<Published>>,
     instance: uuid::Uuid,
+    /// Live connections open on this server, per person.
+    connections: Arc<Mutex<HashMap<UserId, u32>>>,
+    /// The newest event id this server has delivered (or found stored at start): a page
+    /// rendered now reflects everything up to it, so its tab resumes from there.
+    latest: AtomicI64,
+}
+
+/// One person's live connection, counted while it is held.
+#[derive(Debug)]
+pub struct ConnectionSlot {
+    connections: Arc<Mutex<HashMap<UserId, u32>>>,
+    user: UserId,
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut open = self
+            .connections
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = open.get_mut(&self.user) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.user);
+            }
+        }
+    }
 }
 
 /// What travels in a NOTIFY payload: the event and the instance that published it.
@@ -76,6 +106,8 @@ impl EventBus {
         Self {
             sender,
             instance: uuid::Uuid::new_v4(),
+            latest: AtomicI64::new(0),
+            connections: Arc::default(),
         }
     }
 
@@ -85,6 +117,35 @@ impl EventBus {
 
     pub fn instance(&self) -> uuid::Uuid {
         self.instance
+    }
+
+    /// The newest event id delivered here: read before a page reads its data, it is the
+    /// cursor the page's tab subscribes from, so nothing committed after the read is missed.
+    pub fn latest(&self) -> i64 {
+        self.latest.load(Ordering::Acquire)
+    }
+
+    /// Counts a live connection for `user`, unless they already hold `most`; the count drops
+    /// when the returned slot does.
+    pub fn admit_connection(&self, user: UserId, most: u32) -> Option<ConnectionSlot> {
+        let mut open = self
+            .connections
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let count = open.entry(user).or_default();
+        if *count >= most {
+            return None;
+        }
+        *count += 1;
+        Some(ConnectionSlot {
+            connections: Arc::clone(&self.connections),
+            user,
+        })
+    }
+
+    /// Raises [`Self::latest`] to `id` (never lowers it).
+    pub(crate) fn saw(&self, id: i64) {
+        self.latest.fetch_max(id, Ordering::AcqRel);
     }
 
     /// Hands a committed event to this server's subscribers.
@@ -97,6 +158,7 @@ impl EventBus {
             }
         };
         metrics::counter!("atrium_live_events_total", "topic" => event.topic.as_str()).increment(1);
+        self.saw(event.id);
         // No receivers is fine: nobody is watching.
         let _ = self.sender.send(Arc::new(Published {
             event,
@@ -162,5 +224,40 @@ impl EventBus {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_holds_at_most_the_allowed_connections_and_gets_them_back() {
+        let bus = EventBus::new();
+        let (ada, bob) = (
+            UserId::from_uuid(uuid::Uuid::new_v4()),
+            UserId::from_uuid(uuid::Uuid::new_v4()),
+        );
+        let first = bus.admit_connection(ada, 2);
+        let second = bus.admit_connection(ada, 2);
+        assert!(first.is_some() && second.is_some());
+        assert!(bus.admit_connection(ada, 2).is_none(), "a third is refused");
+        assert!(
+            bus.admit_connection(bob, 2).is_some(),
+            "others are not affected"
+        );
+        drop(first);
+        assert!(
+            bus.admit_connection(ada, 2).is_some(),
+            "a closed tab frees its slot"
+        );
+    }
+
+    #[test]
+    fn the_cursor_only_moves_forward() {
+        let bus = EventBus::new();
+        bus.saw(7);
+        bus.saw(3);
+        assert_eq!(bus.latest(), 7);
     }
 }

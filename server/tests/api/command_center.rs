@@ -860,13 +860,13 @@ async fn asynchronous_webhooks_answer_through_a_signed_callback() {
 }
 
 /// A tab's WebSocket, signed in as `browser`.
-struct Tab {
+pub struct Tab {
     socket: tokio_tungstenite::WebSocketStream<
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
 }
 
-async fn open_tab(address: &str, browser: &Browser, origin: Option<&str>) -> Result<Tab, u16> {
+pub async fn open_tab(address: &str, browser: &Browser, origin: Option<&str>) -> Result<Tab, u16> {
     let ws_url = format!("{}/ws", address.replace("http://", "ws://"));
     let mut request = ws_url.into_client_request().unwrap();
     let cookie = browser.cookie_header();
@@ -890,12 +890,12 @@ async fn open_tab(address: &str, browser: &Browser, origin: Option<&str>) -> Res
 }
 
 impl Tab {
-    async fn send(&mut self, json: &str) {
+    pub async fn send(&mut self, json: &str) {
         self.socket.send(Message::Text(json.into())).await.unwrap();
     }
 
     /// The next message, or `None` after `millis` of silence.
-    async fn next(&mut self, millis: u64) -> Option<ServerMessage> {
+    pub async fn next(&mut self, millis: u64) -> Option<ServerMessage> {
         loop {
             let message =
                 tokio::time::timeout(std::time::Duration::from_millis(millis), self.socket.next())
@@ -1023,6 +1023,133 @@ async fn live_events_reach_members_and_nobody_else() {
     }
     assert!(replayed.len() >= seen.len(), "{replayed:?} vs {seen:?}");
     assert!(replayed.windows(2).all(|w| w[0] < w[1]));
+}
+
+/// The cursor a page names in its `<meta name="atrium-live-cursor">`.
+fn page_cursor(html: &str) -> i64 {
+    let tag = html
+        .split("<meta")
+        .find(|tag| tag.contains("atrium-live-cursor"))
+        .expect("the page names its live cursor");
+    let content = tag.split("content=\"").nth(1).expect("a content attribute");
+    content[..content.find('"').unwrap()].parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_tab_catches_up_on_what_happened_between_rendering_and_subscribing() {
+    let app = spawn_app().await;
+    let team = org(&app, "Render Gap", "render-gap.example").await;
+    let center: CommandCenter = team
+        .owner
+        .call_ok("get_command_center", &[("slug", &team.slug)])
+        .await;
+    let create = |title: &'static str| {
+        let consultant = &team.consultant;
+        let template = center.templates[0].id.to_string();
+        let slug = team.slug.clone();
+        async move {
+            let id: ProcessSessionId = consultant
+                .call_ok(
+                    "create_session",
+                    &[("slug", &slug), ("template", &template), ("title", title)],
+                )
+                .await;
+            id
+        }
+    };
+    let before = create("Before the page").await;
+
+    let html = team
+        .viewer
+        .page(&format!("/app/{}/command-center", team.slug))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Before the page"));
+    let cursor = page_cursor(&html);
+    assert!(cursor > 0, "events exist, so the cursor is past them");
+
+    // Created after the page was rendered, before its tab subscribed.
+    let after = create("After the page").await;
+    let mut tab = open_tab(&app.address, &team.viewer, Some(&app.address))
+        .await
+        .unwrap();
+    assert!(matches!(
+        tab.subscribe(&team.slug, Some(cursor)).await,
+        ServerMessage::Subscribed { .. }
+    ));
+    let mut replayed = Vec::new();
+    while let Some(ServerMessage::Event { event, .. }) = tab.next(500).await {
+        if let shared::live::Change::Session { session, .. } = event.change {
+            replayed.push(session);
+        }
+    }
+    assert_eq!(
+        replayed,
+        vec![after],
+        "only what the page did not show is replayed"
+    );
+    assert!(!replayed.contains(&before));
+}
+
+#[tokio::test]
+async fn one_person_may_hold_only_so_many_live_tabs() {
+    let app = spawn_app_with(|s| s.http.live_connections_per_person = 2).await;
+    let team = org(&app, "Many Tabs", "many-tabs.example").await;
+    let mut first = open_tab(&app.address, &team.viewer, Some(&app.address))
+        .await
+        .unwrap();
+    let _second = open_tab(&app.address, &team.viewer, Some(&app.address))
+        .await
+        .unwrap();
+    let mut third = open_tab(&app.address, &team.viewer, Some(&app.address))
+        .await
+        .unwrap();
+    match tokio::time::timeout(std::time::Duration::from_secs(5), third.socket.next()).await {
+        Ok(Some(Ok(Message::Close(Some(frame))))) => {
+            assert_eq!(u16::from(frame.code), 4429);
+            assert_eq!(
+                frame.reason.as_str(),
+                "You have 2 live tabs open already; close some and this one reconnects."
+            );
+        }
+        other => panic!("the third tab was let in: {other:?}"),
+    }
+    // Someone else is not affected, and the first tab still works.
+    let mut other = open_tab(&app.address, &team.owner, Some(&app.address))
+        .await
+        .unwrap();
+    assert!(matches!(
+        other.subscribe(&team.slug, None).await,
+        ServerMessage::Subscribed { .. }
+    ));
+    assert!(matches!(
+        first.subscribe(&team.slug, None).await,
+        ServerMessage::Subscribed { .. }
+    ));
+    // A closed tab frees its place.
+    first.socket.close(None).await.unwrap();
+    drop(first);
+    let mut again = wait_for(5, "a freed place", || async {
+        let mut tab = open_tab(&app.address, &team.viewer, Some(&app.address))
+            .await
+            .ok()?;
+        let subscribe = format!(
+            r#"{{"type":"subscribe","slug":"{}","topics":["sessions"],"since":null}}"#,
+            team.slug
+        );
+        tab.socket
+            .send(Message::Text(subscribe.into()))
+            .await
+            .ok()?;
+        match tab.next(1000).await {
+            Some(ServerMessage::Subscribed { .. }) => Some(tab),
+            _ => None,
+        }
+    })
+    .await;
+    assert_eq!(again.next(200).await, None);
 }
 
 #[tokio::test]

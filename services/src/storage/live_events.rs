@@ -112,6 +112,17 @@ impl TenantData<'_> {
 }
 
 impl Store {
+    /// Starts the bus's cursor at the newest stored event, so pages rendered before anything
+    /// new happens point their tabs at the present rather than at the beginning.
+    #[instrument(skip_all)]
+    pub async fn seed_live_cursor(&self) -> Result<()> {
+        let id: Option<i64> = with_reader!(self, pool => sqlx::query_scalar("SELECT MAX(id) FROM live_events")
+            .fetch_one(pool)
+            .await)?;
+        self.events.saw(id.unwrap_or(0));
+        Ok(())
+    }
+
     /// Forgets events older than `before`.
     #[instrument(skip_all)]
     pub async fn prune_live_events(&self, before: DateTime<Utc>) -> Result<u64> {
