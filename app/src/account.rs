@@ -2,13 +2,16 @@
 //! security (confirm it's you, password, two-factor sign-in, trusted devices, sessions,
 //! sign-in history).
 
+mod api_tokens;
 pub mod change_password;
 pub mod confirm_identity;
 pub mod confirm_totp_setup;
+pub mod create_api_token;
 pub mod disable_two_factor;
 pub mod get_me;
 pub mod get_step_up;
 pub mod get_two_factor;
+pub mod list_api_tokens;
 pub mod list_notifications;
 pub mod list_sessions;
 pub mod list_sign_ins;
@@ -17,6 +20,7 @@ pub mod mark_notifications_read;
 pub mod regenerate_backup_codes;
 pub mod request_email_change;
 pub mod resend_verification;
+pub mod revoke_api_token;
 pub mod revoke_session;
 pub mod revoke_trusted_device;
 pub mod revoke_trusted_devices;

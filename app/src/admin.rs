@@ -1,7 +1,12 @@
 //! The super admin's console home: the platform at a glance and every tenant.
 
+pub mod edit_plan;
 pub mod get_outbox;
+pub mod get_plans_admin;
 pub mod get_platform_overview;
+pub mod plans;
+pub mod set_limit_override;
+pub mod set_tenant_plan;
 pub mod set_tenant_status;
 
 use leptos::prelude::*;

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod billing;
 pub mod command_center;
 pub mod components;
 pub mod invitations;
@@ -24,11 +25,13 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::account::{AccountPage, SecurityPage};
+use crate::admin::plans::PlansPage;
 use crate::admin::{AdminHomePage, OutboxPage};
 use crate::auth::{
     ForgotPasswordPage, HomeRedirect, LoginPage, ResetPasswordPage, SignupPage, TwoFactorPage,
     VerifyEmailPage,
 };
+use crate::billing::BillingPage;
 use crate::command_center::{CommandCenterPage, SessionPage};
 use crate::components::errors::NotFoundPage;
 use crate::components::layout::Me;
@@ -44,6 +47,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme = server::theme();
     #[cfg(not(feature = "ssr"))]
     let theme: Option<&'static str> = None;
+    #[cfg(feature = "ssr")]
+    let live_cursor = server::live_cursor().to_string();
+    #[cfg(not(feature = "ssr"))]
+    let live_cursor = String::new();
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme=theme>
@@ -51,6 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <meta name=live::CURSOR_META content=live_cursor />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options />
                 <PageCsp />
@@ -100,6 +108,7 @@ lazy_page!(AccountRoute, view! { <AccountPage /> });
 lazy_page!(SecurityRoute, view! { <SecurityPage /> });
 lazy_page!(AdminRoute, view! { <AdminHomePage /> });
 lazy_page!(OutboxRoute, view! { <OutboxPage /> });
+lazy_page!(PlansRoute, view! { <PlansPage /> });
 lazy_page!(
     EndUserHomeRoute,
     view! { <WorkspaceHomePage persona=Persona::EndUser /> }
@@ -120,6 +129,7 @@ lazy_page!(CommandCenterRoute, view! { <CommandCenterPage /> });
 lazy_page!(SessionRoute, view! { <SessionPage /> });
 lazy_page!(TemplatesRoute, view! { <TemplatesPage /> });
 lazy_page!(TemplateRoute, view! { <TemplatePage /> });
+lazy_page!(BillingRoute, view! { <BillingPage /> });
 
 /// Who is signed in, as the server loaded it with the session (the browser reads the same
 /// value back from the page while hydrating and never calls this).
@@ -157,6 +167,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug") view={Lazy::<EndUserHomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug/members") view={Lazy::<EndUserMembersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug") view={Lazy::<BuilderHomeRoute>::new()} ssr=SsrMode::Async />
@@ -165,6 +176,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/:area/:slug/command-center/sessions/:session") view={Lazy::<SessionRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/templates/:template") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

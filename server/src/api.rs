@@ -4,6 +4,7 @@
 mod complete_job;
 mod get_workspace;
 mod list_members;
+mod usage;
 
 use app::server::RequestContext;
 use axum::Router;
@@ -20,6 +21,7 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}",
     "/api/v1/tenants/{slug}/members",
     "/api/v1/callbacks/{tenant}/jobs/{job}",
+    "/api/v1/tenants/{slug}/usage",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -27,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route(ROUTES[0], get(get_workspace::get_workspace))
         .route(ROUTES[1], get(list_members::list_members))
         .route(ROUTES[2], post(complete_job::complete_job))
+        .route(ROUTES[3], get(usage::get_usage).post(usage::report_usage))
 }
 
 /// The signed-in caller of an API request, or 401.

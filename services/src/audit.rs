@@ -47,6 +47,11 @@ pub mod actions {
     pub const TEMPLATE_UPDATED: &str = "template.updated";
     pub const JOB_RETRIED: &str = "job.retried";
     pub const JOB_CANCELLED: &str = "job.cancelled";
+    pub const PLAN_CHANGED: &str = "tenant.plan_changed";
+    pub const API_TOKEN_CREATED: &str = "api_token.created";
+    pub const API_TOKEN_REVOKED: &str = "api_token.revoked";
+    pub const PLAN_EDITED: &str = "platform.plan_edited";
+    pub const LIMIT_OVERRIDDEN: &str = "tenant.limit_overridden";
 }
 
 /// Builds an entry stamped now.

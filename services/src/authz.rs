@@ -10,8 +10,9 @@
 
 use chrono::{DateTime, Utc};
 use shared::AppError;
+use shared::api_tokens::ApiScope;
 use shared::email::Email;
-use shared::ids::{SessionId, TenantId, UserId};
+use shared::ids::{ApiTokenId, SessionId, TenantId, UserId};
 use shared::names::PersonName;
 use shared::permissions::{Permission, Role, SUPER_ADMIN};
 use shared::personas::{Persona, PersonaSet};
@@ -37,6 +38,17 @@ pub struct Caller {
     pub has_two_factor: bool,
     /// Whether the person confirmed their email address.
     pub email_verified: bool,
+    /// Set when the request came with an API token: it reaches one workspace, and only
+    /// what its scopes allow there.
+    pub token: Option<TokenGrant>,
+}
+
+/// What an API token lets its holder do: one workspace, some scopes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenGrant {
+    pub id: ApiTokenId,
+    pub tenant: TenantId,
+    pub scopes: Vec<ApiScope>,
 }
 
 impl Caller {
@@ -53,6 +65,8 @@ pub struct TenantAccess {
     role: Role,
     tenant_created_at: DateTime<Utc>,
     two_factor: TwoFactorPolicy,
+    /// An API token's scopes, when the caller came with one.
+    scopes: Option<Vec<ApiScope>>,
 }
 
 impl TenantAccess {
@@ -103,10 +117,19 @@ pub trait Grants {
 impl Grants for TenantAccess {
     fn holds(&self, permission: Permission) -> bool {
         self.role.can(permission)
+            && self
+                .scopes
+                .as_ref()
+                .is_none_or(|scopes| scopes.iter().any(|s| s.permission() == permission))
     }
 
     fn holder(&self) -> String {
-        format!("Your role ({})", self.role.label())
+        match &self.scopes {
+            Some(scopes) if self.role.can(Permission::TenantView) => {
+                format!("This API token (scopes: {})", ApiScope::list_text(scopes))
+            }
+            _ => format!("Your role ({})", self.role.label()),
+        }
     }
 }
 
@@ -170,6 +193,14 @@ fn admit(
     caller: &Caller,
     membership: crate::storage::tenants::MembershipLookup,
 ) -> Result<TenantAccess> {
+    // A token reaches its own workspace only; any other is as unknown as to a stranger.
+    if let Some(token) = &caller.token
+        && token.tenant != membership.tenant.id
+    {
+        return Err(
+            AppError::not_found(format!("The workspace “{}”", membership.tenant.slug)).into(),
+        );
+    }
     let persona = membership.tenant.variant.persona();
     if !caller.personas.contains(persona) {
         return Err(AppError::forbidden(format!(
@@ -203,6 +234,7 @@ fn admit(
         role: membership.role,
         tenant_created_at: membership.tenant_created_at,
         two_factor,
+        scopes: caller.token.as_ref().map(|t| t.scopes.clone()),
     })
 }
 
@@ -228,12 +260,16 @@ pub async fn acting_for(store: &Store, user: UserId) -> Result<Caller> {
         authenticated_at: DateTime::<Utc>::UNIX_EPOCH,
         has_two_factor: store.has_two_factor(record.id).await?,
         email_verified: true,
+        token: None,
     })
 }
 
 /// Admits a super admin to platform-wide data. Super admins must always sign in with a
 /// second factor: until they set one up, the console stays closed.
 pub fn enter_platform(caller: &Caller) -> Result<PlatformAccess> {
+    if caller.token.is_some() {
+        return Err(AppError::forbidden("API tokens cannot reach the platform console.").into());
+    }
     if !caller.is_super_admin() {
         return Err(AppError::forbidden("The platform console is only for super admins.").into());
     }
@@ -265,6 +301,7 @@ mod tests {
             authenticated_at: Utc::now(),
             has_two_factor: true,
             email_verified: true,
+            token: None,
         }
     }
 
@@ -284,6 +321,7 @@ mod tests {
                 required_since: None,
                 grace_days: 7,
             },
+            scopes: None,
         }
     }
 
@@ -315,5 +353,30 @@ mod tests {
         let platform = enter_platform(&caller(&[Persona::SuperAdmin])).unwrap();
         assert!(require(&platform, Permission::TenantsManage).is_ok());
         assert!(require(&platform, Permission::MembersInvite).is_err());
+    }
+
+    #[test]
+    fn a_token_holds_what_its_role_and_its_scopes_both_allow() {
+        let mut owner = access(Role::Owner);
+        owner.scopes = Some(vec![ApiScope::UsageRead]);
+        assert!(require(&owner, Permission::BillingView).is_ok());
+        let err = require(&owner, Permission::UsageReport).unwrap_err();
+        assert_eq!(
+            err.app().unwrap().to_string(),
+            "This API token (scopes: usage:read) does not allow you to report usage."
+        );
+        let mut viewer = access(Role::Viewer);
+        viewer.scopes = Some(vec![ApiScope::UsageWrite]);
+        assert!(
+            require(&viewer, Permission::UsageReport).is_err(),
+            "a scope never grants what the role lacks"
+        );
+        let mut with_token = caller(&[Persona::SuperAdmin]);
+        with_token.token = Some(TokenGrant {
+            id: ApiTokenId::from_uuid(Uuid::nil()),
+            tenant: TenantId::from_uuid(Uuid::nil()),
+            scopes: vec![ApiScope::WorkspaceRead],
+        });
+        assert!(enter_platform(&with_token).is_err());
     }
 }

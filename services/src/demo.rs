@@ -198,8 +198,83 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
         .find(|(email, _)| *email == "olivia@acme.example")
     {
         process_sessions(svc, *olivia).await?;
+        usage_history(svc, *olivia).await?;
     }
     Ok(true)
+}
+
+/// Acme on the Pro plan with a month of usage behind it. The plan change goes through the
+/// owner's own path; the past days are written through the tenant's storage (they happened
+/// before the demo started), and this month's counters follow from them.
+async fn usage_history(svc: &Services, owner: UserId) -> Result<()> {
+    use chrono::{Datelike as _, TimeDelta};
+    use shared::billing::{Metric, PlanTier, period_of};
+
+    use crate::storage::billing::NewUsage;
+
+    let caller = crate::authz::acting_for(svc.store(), owner).await?;
+    let client = ClientInfo {
+        ip: None,
+        user_agent: Some("atrium demo".into()),
+    };
+    crate::billing::plans::change(svc, &caller, &client, "acme", PlanTier::Pro).await?;
+    let access = crate::authz::enter_tenant(svc.store(), &caller, "acme").await?;
+    let data = svc.store().tenant(&access);
+    let now = crate::time::now();
+    let period = period_of(now);
+    let mut this_month = [0u64; 2];
+    let mut tx = svc.store().begin().await?;
+    for days_ago in (1..30i64).rev() {
+        let at = now - TimeDelta::days(days_ago);
+        // A working-week rhythm, so the chart has a shape.
+        let weekday = at.weekday().num_days_from_monday() as u64;
+        let busy = if weekday < 5 { 3 } else { 1 };
+        let calls = busy * (900 + (days_ago as u64 * 137) % 400);
+        let tokens = busy * (40_000 + (days_ago as u64 * 7_919) % 30_000);
+        let entries = [
+            (Metric::ApiCalls, calls, None, 0),
+            (
+                Metric::Tokens,
+                tokens * 2 / 3,
+                Some("groq"),
+                (tokens * 2 / 3 / 1_000) as i64,
+            ),
+            (
+                Metric::Tokens,
+                tokens / 3,
+                Some("deepgram"),
+                (tokens / 3 / 400) as i64,
+            ),
+        ];
+        for (metric, quantity, provider, cost_minor) in entries {
+            data.record_usage(
+                &mut tx,
+                &NewUsage {
+                    user: Some(owner),
+                    metric,
+                    quantity,
+                    service: Some("assistant"),
+                    provider,
+                    cost_minor,
+                    at,
+                },
+            )
+            .await?;
+            if period_of(at) == period {
+                this_month[usize::from(metric == Metric::Tokens)] += quantity;
+            }
+        }
+    }
+    for (metric, used) in [
+        (Metric::ApiCalls, this_month[0]),
+        (Metric::Tokens, this_month[1]),
+    ] {
+        if used > 0 {
+            data.consume_quota(&mut tx, metric, &period, used, None)
+                .await?;
+        }
+    }
+    tx.commit().await
 }
 
 /// Acme's command center, not empty: a training example and a few sessions, made through

@@ -5,9 +5,11 @@
 //! [`ClientInfo`]; the Leptos server functions in `app` call these services with them.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod billing;
 pub mod client;
 pub mod config;
 pub mod crypto;

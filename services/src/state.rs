@@ -32,6 +32,10 @@ struct Inner {
     worker_signal: tokio::sync::Notify,
     /// Outbound HTTP (webhook steps): no redirects followed, a timeout per request.
     http: reqwest::Client,
+    /// The REST API's per-token rate limits.
+    token_limiter: crate::api_tokens::TokenLimiter,
+    /// API calls admitted and not yet written (see `billing::api_calls`).
+    api_calls: crate::billing::api_calls::ApiCallMeter,
 }
 
 impl Services {
@@ -44,6 +48,14 @@ impl Services {
         )
         .await?;
         store.migrate().await?;
+        store
+            .seed_live_cursor()
+            .await
+            .map_err(|e| anyhow::anyhow!("reading the live cursor: {}", e.into_app_error()))?;
+        store
+            .install_default_plans(crate::time::now())
+            .await
+            .map_err(|e| anyhow::anyhow!("installing the default plans: {}", e.into_app_error()))?;
         crate::process::templates::install_builtins(&store)
             .await
             .map_err(|e| {
@@ -81,10 +93,21 @@ impl Services {
                 secrets,
                 worker_signal: tokio::sync::Notify::new(),
                 http,
+                token_limiter: Default::default(),
+                api_calls: Default::default(),
             }),
         };
         services.spawn_housekeeping();
+        services.spawn_api_call_flush();
         Ok(services)
+    }
+
+    pub fn token_limiter(&self) -> &crate::api_tokens::TokenLimiter {
+        &self.inner.token_limiter
+    }
+
+    pub fn api_calls(&self) -> &crate::billing::api_calls::ApiCallMeter {
+        &self.inner.api_calls
     }
 
     pub fn settings(&self) -> &Settings {
@@ -152,6 +175,23 @@ impl Services {
     }
 
     /// Forgets idle rate-limit entries once a minute, for as long as the services live.
+    /// Writes the REST API calls admitted in memory, once a second.
+    fn spawn_api_call_flush(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                let Some(inner) = weak.upgrade() else { break };
+                if inner.store.is_closed() {
+                    break;
+                }
+                let services = Services { inner };
+                services.api_calls().flush(&services).await;
+            }
+        });
+    }
+
     fn spawn_housekeeping(&self) {
         let weak = Arc::downgrade(&self.inner);
         tokio::spawn(async move {
@@ -164,6 +204,7 @@ impl Services {
                     break;
                 }
                 inner.sign_in_limiter.forget_idle();
+                inner.token_limiter.forget_idle();
                 inner.second_factor_limiter.forget_idle();
                 let hour_ago = crate::time::now() - chrono::Duration::hours(1);
                 if let Err(err) = inner.store.prune_live_events(hour_ago).await {

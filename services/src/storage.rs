@@ -33,7 +33,9 @@ use shared::ids::TenantId;
 
 pub mod access_cache;
 pub mod account_links;
+pub mod api_tokens;
 pub mod audit;
+pub mod billing;
 pub mod invitations;
 pub mod jobs;
 pub mod live_events;
@@ -282,6 +284,18 @@ impl Store {
         TenantData {
             store: self,
             tenant: access.tenant_id(),
+        }
+    }
+
+    /// One tenant's data as a super admin reaches it (the platform scope covers every tenant).
+    pub fn tenant_from_platform<'a>(
+        &'a self,
+        _access: &PlatformAccess,
+        tenant: TenantId,
+    ) -> TenantData<'a> {
+        TenantData {
+            store: self,
+            tenant,
         }
     }
 

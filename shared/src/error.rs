@@ -15,6 +15,9 @@ use crate::validation::ValidationError;
 pub enum AppError {
     #[error("Please sign in to continue.")]
     Unauthenticated,
+    /// An API request's bearer token is unknown, expired or revoked.
+    #[error("This API token is not valid: it is unknown, expired or revoked.")]
+    InvalidToken,
     /// Wrong password and unknown email read the same, so the answer reveals nothing.
     #[error("Incorrect email or password.")]
     InvalidCredentials,
@@ -39,6 +42,9 @@ pub enum AppError {
     Invalid { field: String, reason: String },
     #[error("{reason}")]
     Conflict { reason: String },
+    /// An action beyond the plan's quota: the message names the limit and the way up.
+    #[error("{reason}")]
+    QuotaExceeded { reason: String },
     #[error("Too many requests. Try again in {}.", wait_phrase(*retry_after_secs))]
     RateLimited { retry_after_secs: u64 },
     #[error("The server is busy right now. Try again in {}.", wait_phrase(*retry_after_secs))]
@@ -96,6 +102,12 @@ impl AppError {
         }
     }
 
+    pub fn quota_exceeded(reason: impl Into<String>) -> Self {
+        Self::QuotaExceeded {
+            reason: reason.into(),
+        }
+    }
+
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::Invalid {
             field: field.into(),
@@ -106,13 +118,14 @@ impl AppError {
     /// The HTTP status that carries this error.
     pub const fn status(&self) -> u16 {
         match self {
-            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidToken => 401,
             Self::AccountDisabled
             | Self::TenantSuspended { .. }
             | Self::Forbidden { .. }
             | Self::StepUpRequired
             | Self::TwoFactorRequired { .. }
             | Self::CrossSiteRequest => 403,
+            Self::QuotaExceeded { .. } => 402,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,
             Self::Invalid { .. } => 422,

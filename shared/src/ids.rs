@@ -100,6 +100,10 @@ typed_id!(
     /// A unit of work on the orchestration queue.
     JobId
 );
+typed_id!(
+    /// A token for the public REST API.
+    ApiTokenId
+);
 
 #[cfg(test)]
 mod tests {

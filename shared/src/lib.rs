@@ -9,6 +9,8 @@
 mod text_enum;
 
 pub mod accounts;
+pub mod api_tokens;
+pub mod billing;
 pub mod email;
 pub mod error;
 pub mod ids;

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::billing::{Metric, PlanTier};
 use crate::ids::{JobId, ProcessSessionId, TemplateId, TenantId};
 use crate::permissions::Permission;
 use crate::process::{JobStatus, SessionStatus};
@@ -18,6 +19,8 @@ text_enum! {
         Sessions => "sessions",
         /// The orchestration queue.
         Jobs => "jobs",
+        /// The plan and usage against its limits.
+        Usage => "usage",
     }
 }
 
@@ -26,6 +29,7 @@ impl Topic {
     pub const fn permission(self) -> Permission {
         match self {
             Self::Sessions | Self::Jobs => Permission::SessionsView,
+            Self::Usage => Permission::BillingView,
         }
     }
 }
@@ -54,6 +58,15 @@ pub enum Change {
         session: ProcessSessionId,
         status: JobStatus,
     },
+    /// A meter moved (usage was recorded).
+    Usage {
+        metric: Metric,
+        used: u64,
+    },
+    /// The plan or the limits changed.
+    Plan {
+        tier: PlanTier,
+    },
 }
 
 impl Change {
@@ -61,6 +74,7 @@ impl Change {
         match self {
             Self::Session { .. } | Self::Template { .. } => Topic::Sessions,
             Self::Job { .. } => Topic::Jobs,
+            Self::Usage { .. } | Self::Plan { .. } => Topic::Usage,
         }
     }
 }

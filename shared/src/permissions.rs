@@ -39,12 +39,20 @@ text_enum! {
         JobsManage => "jobs.manage",
         /// Create and edit process templates, and see the webhook signing secret.
         TemplatesManage => "templates.manage",
+        /// See the plan, usage against its limits, and what providers cost.
+        BillingView => "billing.view",
+        /// Change the organization's plan.
+        PlanChange => "billing.plan.change",
+        /// Report metered usage (tokens, API calls) from an integration.
+        UsageReport => "usage.report",
         /// Super admin: see every tenant and user.
         PlatformView => "platform.view",
         /// Super admin: suspend and reactivate tenants.
         TenantsManage => "platform.tenants.manage",
         /// Super admin: read the emails kept while no SMTP server is configured.
         OutboxRead => "platform.outbox.read",
+        /// Super admin: edit the plans and a tenant's plan and limits.
+        PlansManage => "platform.plans.manage",
     }
 }
 
@@ -63,9 +71,13 @@ impl Permission {
             Self::SessionsRun => "create or change process sessions",
             Self::JobsManage => "retry or cancel orchestration jobs",
             Self::TemplatesManage => "create or edit process templates",
+            Self::BillingView => "see the plan and usage",
+            Self::PlanChange => "change the organization's plan",
+            Self::UsageReport => "report usage",
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
             Self::OutboxRead => "read the outbox of unsent emails",
+            Self::PlansManage => "edit plans and tenants' limits",
         }
     }
 }
@@ -82,6 +94,9 @@ const OWNER: &[Permission] = &[
     Permission::SessionsRun,
     Permission::JobsManage,
     Permission::TemplatesManage,
+    Permission::BillingView,
+    Permission::PlanChange,
+    Permission::UsageReport,
 ];
 const ADMIN: &[Permission] = &[
     Permission::TenantView,
@@ -93,6 +108,8 @@ const ADMIN: &[Permission] = &[
     Permission::SessionsRun,
     Permission::JobsManage,
     Permission::TemplatesManage,
+    Permission::BillingView,
+    Permission::UsageReport,
 ];
 const CONSULTANT: &[Permission] = &[
     Permission::TenantView,
@@ -100,11 +117,14 @@ const CONSULTANT: &[Permission] = &[
     Permission::SessionsView,
     Permission::SessionsRun,
     Permission::JobsManage,
+    Permission::BillingView,
+    Permission::UsageReport,
 ];
 const VIEWER: &[Permission] = &[
     Permission::TenantView,
     Permission::MembersView,
     Permission::SessionsView,
+    Permission::BillingView,
 ];
 
 /// What the Super Admin persona holds at platform scope.
@@ -112,6 +132,7 @@ pub const SUPER_ADMIN: &[Permission] = &[
     Permission::PlatformView,
     Permission::TenantsManage,
     Permission::OutboxRead,
+    Permission::PlansManage,
 ];
 
 impl Role {

@@ -108,6 +108,8 @@ text_enum! {
         TwoFactorRequired => "two_factor_required",
         /// A process session reached a step that tells its owner.
         ProcessStep => "process_step",
+        /// The organization is at 80 % or 100 % of a limit.
+        UsageWarning => "usage_warning",
     }
 }
 

@@ -84,6 +84,7 @@ pub fn SecurityPage() -> impl IntoView {
             <super::security::TwoFactorSection />
             <TrustedDevices />
             <super::Sessions />
+            <super::api_tokens::ApiTokensSection />
             <SignInHistory />
         </AppShell>
     }

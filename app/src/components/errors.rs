@@ -14,6 +14,7 @@ fn title_for(error: &AppError) -> &'static str {
         AppError::AccountDisabled => "Account deactivated",
         AppError::RateLimited { .. } | AppError::AccountLocked { .. } => "Slow down",
         AppError::Unavailable { .. } => "Busy",
+        AppError::QuotaExceeded { .. } => "Limit reached",
         AppError::Network { .. } => "Offline",
         AppError::Internal { .. } => "Something went wrong",
         _ => "That did not work",

@@ -36,11 +36,13 @@ impl Me {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     Overview,
+    Plans,
     Outbox,
     Home,
     Members,
     CommandCenter,
     Templates,
+    Billing,
     Account,
     Security,
 }
@@ -77,6 +79,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 section: Section::Overview,
             });
             items.push(NavItem {
+                label: "Plans",
+                href: "/admin/plans".into(),
+                section: Section::Plans,
+            });
+            items.push(NavItem {
                 label: "Outbox",
                 href: "/admin/outbox".into(),
                 section: Section::Outbox,
@@ -103,6 +110,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Templates",
                 href: format!("{base}/templates"),
                 section: Section::Templates,
+            });
+            items.push(NavItem {
+                label: "Plan & usage",
+                href: format!("{base}/billing"),
+                section: Section::Billing,
             });
         }
         _ => {}

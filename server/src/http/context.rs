@@ -31,6 +31,19 @@ fn renders_page(req: &Request) -> bool {
     req.method() == http::Method::GET && !path.starts_with("/api/") && !path.starts_with("/rpc/")
 }
 
+/// The API token of a REST request, if it carries one (only `/api/v1/` takes tokens).
+fn bearer_token(req: &Request) -> Option<&str> {
+    if !req.uri().path().starts_with("/api/v1/") {
+        return None;
+    }
+    req.headers()
+        .get(http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
 pub fn client_info(
     headers: &HeaderMap,
     peer: Option<SocketAddr>,
@@ -68,6 +81,24 @@ pub async fn request_context(
         .filter_map(|v| v.to_str().ok())
         .find_map(|header| cookie::token_from_cookie_header(settings, header))
         .map(str::to_owned);
+
+    // The REST API also takes `Authorization: Bearer atr_…` (an API token): the caller is
+    // then the token's person, limited to its workspace and scopes, and rate-limited.
+    if let Some(presented) = bearer_token(&req) {
+        let caller = match services::api_tokens::authenticate(&services, presented).await {
+            Ok(caller) => caller,
+            Err(err) => return respond(&err.into_app_error(), false).into_response(),
+        };
+        req.extensions_mut().insert(Arc::new(RequestContext {
+            caller: Some(caller),
+            client,
+            session_token: None,
+            me: None,
+        }));
+        let mut response = next.run(req).await;
+        super::headers::apply(response.headers_mut(), settings.is_https());
+        return response;
+    }
 
     let mut stale_cookie = false;
     let caller = match &token {

@@ -38,6 +38,9 @@ struct World {
     b_template: String,
     b_session: String,
     b_job: String,
+    /// An API token of B's owner for B, and its secret.
+    b_token: String,
+    b_token_secret: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -104,6 +107,12 @@ async fn world() -> World {
     let app = spawn_app().await;
     let a = org(&app, "Alpha Org", "alpha.example").await;
     let b = org(&app, "Bravo Org", B_DOMAIN).await;
+    // B is on Pro: its seats (four members, an invitation, one more later) exceed Free's five.
+    let _: () = app
+        .super_admin()
+        .await
+        .call_ok("set_tenant_plan", &[("slug", &b.slug), ("tier", "pro")])
+        .await;
     let b_page: MembersPage = b
         .owner
         .call_ok("get_members_page", &[("slug", &b.slug)])
@@ -151,6 +160,21 @@ async fn world() -> World {
         .signed_in(a_me.email.as_str(), crate::helpers::PASSWORD)
         .await;
     let (b_template, b_session, b_job) = b_process(&b).await;
+    let b_made: shared::api_tokens::CreatedApiToken = b
+        .owner
+        .call_ok(
+            "create_api_token",
+            &[
+                ("slug", &b.slug),
+                ("name", "Bravo reporter"),
+                ("scopes[workspace:read]", "on"),
+                ("scopes[members:read]", "on"),
+                ("scopes[usage:read]", "on"),
+                ("scopes[usage:write]", "on"),
+                ("expires_in_days", "30"),
+            ],
+        )
+        .await;
     World {
         app,
         a,
@@ -164,6 +188,8 @@ async fn world() -> World {
         b_template,
         b_session,
         b_job,
+        b_token: b_made.view.id.to_string(),
+        b_token_secret: b_made.token,
     }
 }
 
@@ -654,6 +680,87 @@ fn cases() -> Vec<Case> {
             args: |w| vec![("slug", w.a.slug.clone()), ("job", w.b_job.clone())],
             caller: owner,
         },
+        // Tokens are a person's own: another's token id is not found, and a token for
+        // another tenant's workspace cannot be made.
+        Case {
+            function: "list_api_tokens",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "create_api_token",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("name", "into B".into()),
+                    ("scopes[workspace:read]", "on".into()),
+                    ("expires_in_days", "30".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "revoke_api_token",
+            expect: Refused,
+            args: |w| vec![("id", w.b_token.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "get_billing",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "change_plan",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("tier", "pro".into())],
+            caller: owner,
+        },
+        // The plan editor is the super admins': a tenant's owner is refused (403).
+        Case {
+            function: "get_plans_admin",
+            expect: Refused,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "edit_plan",
+            expect: Refused,
+            args: |_| {
+                vec![
+                    ("tier", "free".into()),
+                    ("price", "0".into()),
+                    ("currency", "usd".into()),
+                    ("limits[members]", "1000".into()),
+                    ("limits[widgets]", "".into()),
+                    ("limits[monthly_tokens]", "".into()),
+                    ("limits[monthly_api_calls]", "".into()),
+                    ("api_requests_per_minute", "60".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "set_tenant_plan",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("tier", "enterprise".into())],
+            caller: owner,
+        },
+        Case {
+            function: "set_limit_override",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("metric", "members".into()),
+                    ("limit", "unlimited".into()),
+                ]
+            },
+            caller: owner,
+        },
         Case {
             function: "verify_second_factor",
             expect: OwnOnly,
@@ -733,6 +840,7 @@ const PAGES: &[&str] = &[
     "/account/security",
     "/admin",
     "/admin/outbox",
+    "/admin/plans",
     "/app/{slug}",
     "/app/{slug}/members",
     "/builder/{slug}",
@@ -741,12 +849,14 @@ const PAGES: &[&str] = &[
     "/{area}/{slug}/command-center/sessions/{session}",
     "/{area}/{slug}/templates",
     "/{area}/{slug}/templates/{template}",
+    "/{area}/{slug}/billing",
 ];
 
 const API: &[&str] = &[
     "/api/v1/tenants/{slug}",
     "/api/v1/tenants/{slug}/members",
     "/api/v1/callbacks/{tenant}/jobs/{job}",
+    "/api/v1/tenants/{slug}/usage",
 ];
 
 #[tokio::test]
@@ -803,6 +913,81 @@ async fn another_tenants_ids_never_reach_its_data() {
         assert_no_leak(&path, &response.text().await.unwrap());
         assert_eq!(status, 404, "{path}");
     }
+
+    // A's own API token reaches A's workspace only: B's routes answer 404, as to a stranger.
+    let a_token: shared::api_tokens::CreatedApiToken =
+        w.a.owner
+            .call_ok(
+                "create_api_token",
+                &[
+                    ("slug", &w.a.slug),
+                    ("name", "Alpha reporter"),
+                    ("scopes[workspace:read]", "on"),
+                    ("scopes[members:read]", "on"),
+                    ("scopes[usage:read]", "on"),
+                    ("scopes[usage:write]", "on"),
+                    ("expires_in_days", "30"),
+                ],
+            )
+            .await;
+    let bearer = reqwest::Client::new();
+    for route in API.iter().filter(|r| !r.contains("callbacks")) {
+        let b_path = w.a.owner.url(&api_path(route, &w));
+        let response = bearer
+            .get(&b_path)
+            .bearer_auth(&a_token.token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        assert_no_leak(route, &response.text().await.unwrap());
+        assert_eq!(status, 404, "{route} with A's token");
+        let a_path = w.a.owner.url(&route.replace("{slug}", &w.a.slug));
+        let own = bearer
+            .get(&a_path)
+            .bearer_auth(&a_token.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(own.status(), 200, "{route} with A's token for A");
+    }
+    let response = bearer
+        .post(
+            w.a.owner
+                .url(&format!("/api/v1/tenants/{}/usage", w.b.slug)),
+        )
+        .bearer_auth(&a_token.token)
+        .body(r#"{"metric": "tokens", "quantity": 5}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    // B's token in A's hands works only for B, and never on server functions or pages.
+    let response = bearer
+        .post(w.a.owner.url("/rpc/get_members_page"))
+        .bearer_auth(&w.b_token_secret)
+        .form(&[("slug", w.b.slug.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401, "tokens are for the REST API only");
+
+    // Usage reported to B's workspace by A's owner is refused and counts nothing.
+    let response =
+        w.a.owner
+            .api_post(
+                &format!("/api/v1/tenants/{}/usage", w.b.slug),
+                r#"{"metric": "tokens", "quantity": 5}"#,
+            )
+            .await;
+    assert_eq!(response.status(), 404);
+    assert_no_leak("the usage report", &response.text().await.unwrap());
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM usage_events WHERE metric <> 'api_calls'")
+            .await,
+        0
+    );
 
     // B's callback URL signed with A's secret, or unsigned: refused, and B's step still waits.
     let b_tenant =
@@ -868,7 +1053,10 @@ async fn another_tenants_ids_never_reach_its_data() {
     assert_eq!(b_devices, 1, "B's trusted device is still trusted");
     let b_second_factors = w
         .app
-        .count("SELECT COUNT(*) FROM totp_credentials WHERE confirmed_at IS NOT NULL")
+        .count(&format!(
+            "SELECT COUNT(*) FROM totp_credentials WHERE confirmed_at IS NOT NULL AND user_id = {}",
+            crate::helpers::sql_uuid(w.b_member_with_two_factor.parse().unwrap())
+        ))
         .await;
     assert_eq!(
         b_second_factors, 1,

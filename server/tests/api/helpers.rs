@@ -503,6 +503,19 @@ impl Browser {
         (status, error)
     }
 
+    /// Posts JSON to a REST route with this browser's session, from our own page.
+    pub async fn api_post(&self, path: &str, json: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header(ORIGIN, &self.address)
+            .header(ACCEPT, "application/json")
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json.to_owned())
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Loads a page as a browser would.
     pub async fn page(&self, path: &str) -> reqwest::Response {
         self.client

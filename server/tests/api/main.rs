@@ -11,6 +11,8 @@ mod helpers;
 
 mod account_security;
 mod accounts;
+mod api_tokens;
+mod billing;
 mod cli;
 mod command_center;
 mod cross_tenant;

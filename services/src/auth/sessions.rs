@@ -131,6 +131,7 @@ pub async fn lookup(svc: &Services, token: &str) -> Result<Option<Live>> {
         authenticated_at: found.authenticated_at,
         has_two_factor: found.has_two_factor,
         email_verified: found.email_verified,
+        token: None,
     };
     Ok(Some(if pending {
         Live::AwaitingSecondFactor(caller)

@@ -65,6 +65,7 @@ pub async fn invite(
         expires_at: now + TimeDelta::days(svc.settings().auth.invitation_days as i64),
     };
     let mut tx = svc.store().begin().await?;
+    crate::billing::usage::check_seats(&data, &mut tx, 1).await?;
     let invitation = data.insert_invitation(&mut tx, &new).await?;
     tx.audit(&audit::entry(
         actions::INVITATION_CREATED,

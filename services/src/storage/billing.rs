@@ -1,0 +1,434 @@
+//! Plans, each tenant's plan and overrides, usage events with their daily roll-up, and the
+//! monthly quota counters.
+//!
+//! A quota is consumed by one conditional upsert on `usage_counters`: the row only grows
+//! while the new total stays within the limit, so concurrent actions can never spend more
+//! than the limit between them, on either backend (SQLite has one writer; PostgreSQL locks
+//! the row for the upsert and re-checks the condition against the committed total).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::billing::{
+    Currency, DailyUsage, Feature, LimitOverride, Limits, Metric, Money, Plan, PlanTier,
+    ProviderCost, UsageLevel,
+};
+use shared::ids::{TenantId, UserId};
+use tracing::instrument;
+
+use super::{PlatformData, Store, TenantData, Tx, on_tx, with_reader, with_writer};
+use crate::error::Result;
+
+const PLAN_COLUMNS: &str = "tier, price_minor, currency, members_limit, widgets_limit, monthly_tokens_limit, monthly_api_calls_limit, api_requests_per_minute, features";
+
+type PlanRow = (
+    PlanTier,
+    i64,
+    Currency,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    i32,
+    String,
+);
+
+fn to_u64(n: Option<i64>) -> Option<u64> {
+    n.map(|n| u64::try_from(n).unwrap_or(0))
+}
+
+fn to_i64(n: Option<u64>) -> Option<i64> {
+    n.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn plan_from(row: PlanRow) -> Plan {
+    let (tier, price, currency, members, widgets, tokens, calls, rate, features) = row;
+    Plan {
+        tier,
+        price: Money::new(price, currency),
+        limits: Limits {
+            members: to_u64(members),
+            widgets: to_u64(widgets),
+            monthly_tokens: to_u64(tokens),
+            monthly_api_calls: to_u64(calls),
+            api_requests_per_minute: u32::try_from(rate).unwrap_or(1),
+        },
+        features: features
+            .split(',')
+            .filter_map(|f| f.parse::<Feature>().ok())
+            .collect(),
+    }
+}
+
+fn features_text(plan: &Plan) -> String {
+    plan.features
+        .iter()
+        .map(|f| f.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// One metered action, as recorded.
+pub struct NewUsage<'a> {
+    pub user: Option<UserId>,
+    pub metric: Metric,
+    pub quantity: u64,
+    pub service: Option<&'a str>,
+    pub provider: Option<&'a str>,
+    pub cost_minor: i64,
+    pub at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Writes the default plans where none is stored yet (edits are kept).
+    #[instrument(skip_all)]
+    pub async fn install_default_plans(&self, at: DateTime<Utc>) -> Result<()> {
+        for plan in Plan::defaults() {
+            let sql = format!(
+                "INSERT INTO plans ({PLAN_COLUMNS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 ON CONFLICT (tier) DO NOTHING"
+            );
+            with_writer!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(plan.tier)
+                .bind(plan.price.minor)
+                .bind(plan.price.currency)
+                .bind(to_i64(plan.limits.members))
+                .bind(to_i64(plan.limits.widgets))
+                .bind(to_i64(plan.limits.monthly_tokens))
+                .bind(to_i64(plan.limits.monthly_api_calls))
+                .bind(plan.limits.api_requests_per_minute as i32)
+                .bind(features_text(&plan))
+                .bind(at)
+                .execute(pool)
+                .await
+                .map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    /// Every plan, cheapest tier first. Plans are public facts (the comparison every
+    /// workspace shows), not tenant data.
+    #[instrument(skip_all)]
+    pub async fn plans(&self) -> Result<Vec<Plan>> {
+        let sql = format!("SELECT {PLAN_COLUMNS} FROM plans");
+        let rows: Vec<PlanRow> = with_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .fetch_all(pool)
+            .await)?;
+        let mut plans: Vec<Plan> = rows.into_iter().map(plan_from).collect();
+        plans.sort_by_key(|p| p.tier);
+        Ok(plans)
+    }
+}
+
+impl PlatformData<'_> {
+    #[instrument(skip_all, fields(tier = %plan.tier))]
+    pub async fn update_plan(&self, tx: &mut Tx, plan: &Plan, at: DateTime<Utc>) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE plans SET price_minor = $2, currency = $3, members_limit = $4, widgets_limit = $5,
+             monthly_tokens_limit = $6, monthly_api_calls_limit = $7, api_requests_per_minute = $8,
+             features = $9, updated_at = $10 WHERE tier = $1",
+        )
+        .bind(plan.tier)
+        .bind(plan.price.minor)
+        .bind(plan.price.currency)
+        .bind(to_i64(plan.limits.members))
+        .bind(to_i64(plan.limits.widgets))
+        .bind(to_i64(plan.limits.monthly_tokens))
+        .bind(to_i64(plan.limits.monthly_api_calls))
+        .bind(plan.limits.api_requests_per_minute as i32)
+        .bind(features_text(plan))
+        .bind(at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Every tenant's plan tier and overrides, by tenant.
+    #[instrument(skip_all)]
+    pub async fn tenant_plans(&self) -> Result<Vec<(TenantId, PlanTier, Vec<LimitOverride>)>> {
+        let tiers: Vec<(TenantId, PlanTier)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT id, plan_tier FROM tenants ORDER BY name",
+        )
+        .fetch_all(pool)
+        .await)?;
+        let overrides: Vec<(TenantId, Metric, Option<i64>)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT tenant_id, metric, limit_value FROM tenant_limit_overrides ORDER BY metric",
+        )
+        .fetch_all(pool)
+        .await)?;
+        Ok(tiers
+            .into_iter()
+            .map(|(tenant, tier)| {
+                let own = overrides
+                    .iter()
+                    .filter(|(t, ..)| *t == tenant)
+                    .map(|(_, metric, limit)| LimitOverride {
+                        metric: *metric,
+                        limit: to_u64(*limit),
+                    })
+                    .collect();
+                (tenant, tier, own)
+            })
+            .collect())
+    }
+
+    /// Sets (or, with `None`, removes) a tenant's override of one limit.
+    #[instrument(skip_all, fields(tenant = %tenant))]
+    pub async fn set_limit_override(
+        &self,
+        tx: &mut Tx,
+        tenant: TenantId,
+        metric: Metric,
+        limit: Option<Option<u64>>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        match limit {
+            None => on_tx!(tx, conn => sqlx::query(
+                "DELETE FROM tenant_limit_overrides WHERE tenant_id = $1 AND metric = $2",
+            )
+            .bind(tenant)
+            .bind(metric)
+            .execute(&mut **conn)
+            .await
+            .map(|_| ()))?,
+            Some(limit) => on_tx!(tx, conn => sqlx::query(
+                "INSERT INTO tenant_limit_overrides (tenant_id, metric, limit_value, set_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (tenant_id, metric) DO UPDATE SET limit_value = excluded.limit_value, set_at = excluded.set_at",
+            )
+            .bind(tenant)
+            .bind(metric)
+            .bind(to_i64(limit))
+            .bind(at)
+            .execute(&mut **conn)
+            .await
+            .map(|_| ()))?,
+        }
+        Ok(())
+    }
+}
+
+impl Tx {
+    /// Puts a tenant on `tier`.
+    pub async fn set_plan_tier(&mut self, tenant: TenantId, tier: PlanTier) -> Result<()> {
+        on_tx!(self, conn => sqlx::query("UPDATE tenants SET plan_tier = $2 WHERE id = $1")
+            .bind(tenant)
+            .bind(tier)
+            .execute(&mut **conn)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+}
+
+impl TenantData<'_> {
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn plan_tier(&self) -> Result<PlanTier> {
+        Ok(with_reader!(self.store, pool => sqlx::query_scalar(
+            "SELECT plan_tier FROM tenants WHERE id = $1",
+        )
+        .bind(self.tenant)
+        .fetch_one(pool)
+        .await)?)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn limit_overrides(&self) -> Result<Vec<LimitOverride>> {
+        let rows: Vec<(Metric, Option<i64>)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT metric, limit_value FROM tenant_limit_overrides WHERE tenant_id = $1 ORDER BY metric",
+        )
+        .bind(self.tenant)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(metric, limit)| LimitOverride {
+                metric,
+                limit: to_u64(limit),
+            })
+            .collect())
+    }
+
+    /// Adds `quantity` to this month's counter of `metric` if the total stays within
+    /// `limit` (`None`: unlimited). Returns the new total, or `None` when it would not fit
+    /// (nothing is counted then).
+    #[instrument(skip_all, fields(tenant = %self.tenant, %metric))]
+    pub async fn consume_quota(
+        &self,
+        tx: &mut Tx,
+        metric: Metric,
+        period: &str,
+        quantity: u64,
+        limit: Option<u64>,
+    ) -> Result<Option<u64>> {
+        let quantity = i64::try_from(quantity).unwrap_or(i64::MAX);
+        let limit = to_i64(limit).unwrap_or(i64::MAX);
+        let used: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+            "INSERT INTO usage_counters (tenant_id, metric, period, used) SELECT $1, $2, $3, $4 WHERE $4 <= $5
+             ON CONFLICT (tenant_id, metric, period) DO UPDATE SET used = usage_counters.used + excluded.used
+             WHERE usage_counters.used + excluded.used <= $5
+             RETURNING used",
+        )
+        .bind(self.tenant)
+        .bind(metric)
+        .bind(period)
+        .bind(quantity)
+        .bind(limit)
+        .fetch_optional(&mut **conn)
+        .await)?;
+        Ok(to_u64(used))
+    }
+
+    /// Writes the usage event and adds it to the day's roll-up.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn record_usage(&self, tx: &mut Tx, usage: &NewUsage<'_>) -> Result<()> {
+        let quantity = i64::try_from(usage.quantity).unwrap_or(i64::MAX);
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO usage_events (tenant_id, user_id, metric, quantity, service, provider, cost_minor, occurred_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(self.tenant)
+        .bind(usage.user)
+        .bind(usage.metric)
+        .bind(quantity)
+        .bind(usage.service)
+        .bind(usage.provider)
+        .bind(usage.cost_minor)
+        .bind(usage.at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        let user_key = usage.user.map(|u| u.to_string()).unwrap_or_default();
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO usage_daily (tenant_id, day, metric, user_key, service, provider, quantity, cost_minor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (tenant_id, day, metric, user_key, service, provider) DO UPDATE SET
+               quantity = usage_daily.quantity + excluded.quantity,
+               cost_minor = usage_daily.cost_minor + excluded.cost_minor",
+        )
+        .bind(self.tenant)
+        .bind(usage.at.date_naive())
+        .bind(usage.metric)
+        .bind(&user_key)
+        .bind(usage.service.unwrap_or(""))
+        .bind(usage.provider.unwrap_or(""))
+        .bind(quantity)
+        .bind(usage.cost_minor)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// This month's counters.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn usage_counters(&self, period: &str) -> Result<Vec<(Metric, u64)>> {
+        let rows: Vec<(Metric, i64)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT metric, used FROM usage_counters WHERE tenant_id = $1 AND period = $2",
+        )
+        .bind(self.tenant)
+        .bind(period)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(m, used)| (m, u64::try_from(used).unwrap_or(0)))
+            .collect())
+    }
+
+    /// Members and pending invitations: the seats the members limit counts.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn seats_taken(&self, tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> {
+        let n: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM memberships WHERE tenant_id = $1)
+                  + (SELECT COUNT(*) FROM invitations WHERE tenant_id = $1 AND accepted_at IS NULL
+                     AND revoked_at IS NULL AND expires_at > $2)",
+        )
+        .bind(self.tenant)
+        .bind(now)
+        .fetch_one(&mut **conn)
+        .await)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Usage per day and metric from `since` on, from the roll-up.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn usage_history(&self, since: NaiveDate) -> Result<Vec<DailyUsage>> {
+        let rows: Vec<(NaiveDate, Metric, i64)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT day, metric, CAST(SUM(quantity) AS BIGINT) FROM usage_daily WHERE tenant_id = $1 AND day >= $2
+             GROUP BY day, metric ORDER BY day, metric",
+        )
+        .bind(self.tenant)
+        .bind(since)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(day, metric, quantity)| DailyUsage {
+                day,
+                metric,
+                quantity: u64::try_from(quantity).unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// What each provider cost from `since` on, most expensive first.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn provider_costs(
+        &self,
+        since: NaiveDate,
+        currency: Currency,
+    ) -> Result<Vec<ProviderCost>> {
+        let rows: Vec<(String, i64, i64)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT provider, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_minor) AS BIGINT) FROM usage_daily
+             WHERE tenant_id = $1 AND day >= $2 AND provider <> ''
+             GROUP BY provider ORDER BY SUM(cost_minor) DESC, provider",
+        )
+        .bind(self.tenant)
+        .bind(since)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(provider, quantity, cost)| ProviderCost {
+                provider,
+                cost: Money::new(cost, currency),
+                quantity: u64::try_from(quantity).unwrap_or(0),
+            })
+            .collect())
+    }
+
+    /// Notes that `metric` reached `level` this period; false when it was noted before.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn raise_usage_alert(
+        &self,
+        tx: &mut Tx,
+        metric: Metric,
+        period: &str,
+        level: UsageLevel,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done = on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO usage_alerts (tenant_id, metric, period, level, raised_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (tenant_id, metric, period, level) DO NOTHING",
+        )
+        .bind(self.tenant)
+        .bind(metric)
+        .bind(period)
+        .bind(level.as_str())
+        .bind(at)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Owners and admins: who hears about limits.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn billing_contacts(&self, tx: &mut Tx) -> Result<Vec<UserId>> {
+        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT user_id FROM memberships WHERE tenant_id = $1 AND role IN ('owner', 'admin')",
+        )
+        .bind(self.tenant)
+        .fetch_all(&mut **conn)
+        .await)?)
+    }
+}
