@@ -103,6 +103,33 @@ test('a quick action shows at once and is undone with the server\'s reason when 
   }
 });
 
+test('a status change on the session page shows at once, then the server confirms it', async ({ page }) => {
+  await signIn(page, 'cora@acme.example');
+  const id: string = await page.evaluate(async () => {
+    const call = async (fn: string, body: Record<string, string>) => {
+      const response = await fetch(`/rpc/${fn}`, { method: 'POST', headers: { Accept: 'application/json' }, body: new URLSearchParams(body) });
+      return response.json();
+    };
+    const center = await call('get_command_center', { slug: 'acme' });
+    return call('create_session', { slug: 'acme', template: center.templates[0].id, title: `Page optimistic ${Date.now()}` });
+  });
+  await page.goto(`${CENTER}/sessions/${id}`);
+  await hydrated(page);
+  const state = page.getByTestId('session-state');
+  await expect(state.locator('[data-status]')).toHaveText('Draft');
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/rpc/change_session_status', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await state.getByRole('button', { name: 'Start' }).click();
+  await expect(state.locator('[data-status]')).toHaveText('Active', { timeout: 500 });
+  release();
+  await expect(page.getByTestId('session-jobs').locator('li')).not.toHaveCount(0);
+  await expect(state.locator('[data-status]')).toHaveText('Active');
+});
+
 test('the audit trail records each change with a readable diff', async ({ page }) => {
   await signIn(page, 'adam@acme.example');
   await page.goto(CENTER);

@@ -131,6 +131,20 @@ fn SessionBody(d: SessionDetail, actions: Actions) -> impl IntoView {
     let current = d.session.phase_index as usize;
     let phases = d.definition.phases.clone();
     let data = d.data.clone();
+    // While a status change is on its way, the badge shows where the state machine takes the
+    // session; a refusal clears the pending input, and the server's status shows again.
+    let shown = move || {
+        actions
+            .change
+            .input()
+            .with(|pending| {
+                pending
+                    .as_ref()
+                    .filter(|p| p.id == id)
+                    .and_then(|p| shared::process::transition(status, p.action).ok())
+            })
+            .unwrap_or(status)
+    };
     view! {
         <PageHeader title=d.session.title.to_string() subtitle>
             <LiveIndicator />
@@ -138,7 +152,7 @@ fn SessionBody(d: SessionDetail, actions: Actions) -> impl IntoView {
         <section class="panel" aria-labelledby="state-title" data-testid="session-state">
             <div class="panel-head">
                 <h2 id="state-title">"State"</h2>
-                {status_badge(status)}
+                {move || status_badge(shown())}
             </div>
             {d.session.is_example.then(|| view! { <p class="notice">"A training example: read-only. Clone it to work on a copy."</p> })}
             <ActionError error=change_error />

@@ -1153,6 +1153,40 @@ async fn one_person_may_hold_only_so_many_live_tabs() {
 }
 
 #[tokio::test]
+async fn a_malformed_message_gets_a_clear_refusal_and_the_connection_stays_usable() {
+    let app = spawn_app().await;
+    let team = org(&app, "Garbled", "garbled.example").await;
+    let mut tab = open_tab(&app.address, &team.viewer, Some(&app.address))
+        .await
+        .unwrap();
+    tab.send("not json at all").await;
+    match tab.next(3000).await {
+        Some(ServerMessage::Refused { reason, .. }) => {
+            assert!(
+                reason.starts_with("The message could not be read: "),
+                "{reason}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    tab.send(&format!(
+        r#"{{"type":"subscribe","slug":"{}","topics":[],"since":null}}"#,
+        team.slug
+    ))
+    .await;
+    match tab.next(3000).await {
+        Some(ServerMessage::Refused { reason, .. }) => {
+            assert_eq!(reason, "Name at least one topic.")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        tab.subscribe(&team.slug, None).await,
+        ServerMessage::Subscribed { .. }
+    ));
+}
+
+#[tokio::test]
 async fn a_removed_member_stops_receiving() {
     let app = spawn_app().await;
     let team = org(&app, "Leavers Ltd", "leavers.example").await;
