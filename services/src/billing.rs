@@ -5,7 +5,7 @@ pub mod api_calls;
 pub mod plans;
 pub mod usage;
 
-use shared::billing::{Limits, Plan, PlanTier};
+use shared::billing::{LimitOverride, Limits, Plan, PlanTier};
 
 use crate::error::Result;
 use crate::storage::{Store, TenantData};
@@ -16,21 +16,33 @@ pub struct Entitlement {
     pub limits: Limits,
 }
 
-/// The stored plan of `tier` (falling back to the defaults if a row went missing).
-pub(crate) async fn plan_of(store: &Store, tier: PlanTier) -> Result<Plan> {
-    let plans = store.plans().await?;
-    Ok(plans
-        .into_iter()
+impl Entitlement {
+    /// The entitlement of a workspace on `tier` with `overrides`, from the stored plans.
+    pub(crate) fn of(plans: &[Plan], tier: PlanTier, overrides: &[LimitOverride]) -> Self {
+        let plan = pick(plans, tier);
+        let limits = plan.limits.with_overrides(overrides);
+        Self { plan, limits }
+    }
+}
+
+/// The plan of `tier` among `plans` (falling back to the defaults if a row went missing).
+fn pick(plans: &[Plan], tier: PlanTier) -> Plan {
+    plans
+        .iter()
         .find(|p| p.tier == tier)
+        .cloned()
         .or_else(|| Plan::defaults().into_iter().find(|p| p.tier == tier))
-        .unwrap_or_else(|| Plan::defaults().remove(0)))
+        .unwrap_or_else(|| Plan::defaults().remove(0))
+}
+
+/// The stored plan of `tier`.
+pub(crate) async fn plan_of(store: &Store, tier: PlanTier) -> Result<Plan> {
+    Ok(pick(&store.plans().await?, tier))
 }
 
 /// What `data`'s workspace is entitled to now.
 pub(crate) async fn entitlement(data: &TenantData<'_>) -> Result<Entitlement> {
-    let tier = data.plan_tier().await?;
-    let plan = plan_of(data.store, tier).await?;
-    let overrides = data.limit_overrides().await?;
-    let limits = plan.limits.with_overrides(&overrides);
-    Ok(Entitlement { plan, limits })
+    let (tier, overrides, plans) =
+        tokio::try_join!(data.plan_tier(), data.limit_overrides(), data.store.plans())?;
+    Ok(Entitlement::of(&plans, tier, &overrides))
 }

@@ -12,7 +12,7 @@ use shared::permissions::Permission;
 use shared::slug::Slug;
 use tracing::instrument;
 
-use super::{entitlement, plan_of};
+use super::{Entitlement, entitlement, plan_of};
 use crate::audit::{self, actions};
 use crate::authz::{self, Caller, PlatformAccess};
 use crate::client::ClientInfo;
@@ -33,13 +33,14 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Billing
     let data = svc.store().tenant(&access);
     let now = crate::time::now();
     let period = period_of(now);
-    let (ent, overrides, counters, plans, counts) = tokio::try_join!(
-        entitlement(&data),
+    let (tier, overrides, counters, plans, counts) = tokio::try_join!(
+        data.plan_tier(),
         data.limit_overrides(),
         data.usage_counters(&period),
         svc.store().plans(),
         data.home_counts(now),
     )?;
+    let ent = Entitlement::of(&plans, tier, &overrides);
     let seats = counts.roles.iter().map(|(_, n)| *n).sum::<i64>() + counts.open_invitations;
     let meters = METERED
         .iter()

@@ -66,6 +66,24 @@ fn features_text(plan: &Plan) -> String {
         .join(",")
 }
 
+/// A plan's columns bound as `$1` (tier) … `$9` (features), `$10` the time, for both the
+/// insert of the defaults and a super admin's edit.
+macro_rules! bind_plan {
+    ($sql:expr, $plan:expr, $at:expr) => {
+        sqlx::query(sqlx::AssertSqlSafe($sql))
+            .bind($plan.tier)
+            .bind($plan.price.minor)
+            .bind($plan.price.currency)
+            .bind(to_i64($plan.limits.members))
+            .bind(to_i64($plan.limits.widgets))
+            .bind(to_i64($plan.limits.monthly_tokens))
+            .bind(to_i64($plan.limits.monthly_api_calls))
+            .bind($plan.limits.api_requests_per_minute as i32)
+            .bind(features_text($plan))
+            .bind($at)
+    };
+}
+
 /// One metered action, as recorded.
 pub struct NewUsage<'a> {
     pub user: Option<UserId>,
@@ -86,17 +104,7 @@ impl Store {
                 "INSERT INTO plans ({PLAN_COLUMNS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (tier) DO NOTHING"
             );
-            with_writer!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(plan.tier)
-                .bind(plan.price.minor)
-                .bind(plan.price.currency)
-                .bind(to_i64(plan.limits.members))
-                .bind(to_i64(plan.limits.widgets))
-                .bind(to_i64(plan.limits.monthly_tokens))
-                .bind(to_i64(plan.limits.monthly_api_calls))
-                .bind(plan.limits.api_requests_per_minute as i32)
-                .bind(features_text(&plan))
-                .bind(at)
+            with_writer!(self, pool => bind_plan!(sql.as_str(), &plan, at)
                 .execute(pool)
                 .await
                 .map(|_| ()))?;
@@ -121,21 +129,13 @@ impl Store {
 impl PlatformData<'_> {
     #[instrument(skip_all, fields(tier = %plan.tier))]
     pub async fn update_plan(&self, tx: &mut Tx, plan: &Plan, at: DateTime<Utc>) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query(
+        on_tx!(tx, conn => bind_plan!(
             "UPDATE plans SET price_minor = $2, currency = $3, members_limit = $4, widgets_limit = $5,
              monthly_tokens_limit = $6, monthly_api_calls_limit = $7, api_requests_per_minute = $8,
              features = $9, updated_at = $10 WHERE tier = $1",
+            plan,
+            at
         )
-        .bind(plan.tier)
-        .bind(plan.price.minor)
-        .bind(plan.price.currency)
-        .bind(to_i64(plan.limits.members))
-        .bind(to_i64(plan.limits.widgets))
-        .bind(to_i64(plan.limits.monthly_tokens))
-        .bind(to_i64(plan.limits.monthly_api_calls))
-        .bind(plan.limits.api_requests_per_minute as i32)
-        .bind(features_text(plan))
-        .bind(at)
         .execute(&mut **conn)
         .await
         .map(|_| ()))?;
