@@ -313,7 +313,7 @@ pub struct Tx {
     cache: Arc<AccessCache>,
     invalidations: Vec<Invalidation>,
     pub(crate) events: Arc<EventBus>,
-    pub(crate) pending_events: Vec<shared::live::LiveEvent>,
+    pub(crate) pending_events: Vec<(TenantId, shared::live::Change)>,
 }
 
 pub(crate) enum TxInner {
@@ -322,7 +322,8 @@ pub(crate) enum TxInner {
 }
 
 impl Tx {
-    pub async fn commit(self) -> crate::Result<()> {
+    pub async fn commit(mut self) -> crate::Result<()> {
+        let events = self.write_events().await?;
         match self.inner {
             TxInner::Sqlite(tx) => tx.commit().await?,
             TxInner::Postgres(tx) => tx.commit().await?,
@@ -330,7 +331,7 @@ impl Tx {
         for change in self.invalidations {
             self.cache.apply(change);
         }
-        for event in self.pending_events {
+        for event in events {
             self.events.deliver(event);
         }
         Ok(())

@@ -1254,3 +1254,51 @@ async fn events_cross_server_instances_on_postgres() {
         other => panic!("the other instance did not pass it on: {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn live_event_ids_follow_commit_order() {
+    // A transaction that published first but commits last must not end up with the smaller
+    // id: a tab that saw the later event would resume past it and never see it.
+    let app = spawn_app().await;
+    let team = org(&app, "Order Ltd", "order.example").await;
+    let me = team.owner.me().await.unwrap();
+    let tenant = me.workspaces[0].tenant.id;
+    let store = app.services.store().clone();
+    let change = |n: i64| shared::live::Change::Usage {
+        metric: shared::billing::Metric::Tokens,
+        used: n as u64,
+    };
+    // On PostgreSQL the second commits while the first is still open; on SQLite (one
+    // writer) it waits for the first. Either way the ids must follow the commits.
+    let committed = Arc::new(Mutex::new(Vec::new()));
+    let mut slow = store.begin().await.unwrap();
+    slow.publish(tenant, change(1)).await.unwrap();
+    let fast = {
+        let (store, committed) = (store.clone(), committed.clone());
+        tokio::spawn(async move {
+            let mut fast = store.begin().await.unwrap();
+            fast.publish(tenant, change(2)).await.unwrap();
+            fast.commit().await.unwrap();
+            committed.lock().unwrap().push(2);
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    slow.commit().await.unwrap();
+    committed.lock().unwrap().push(1);
+    fast.await.unwrap();
+    let first_committed = committed.lock().unwrap()[0];
+    if backend() == Backend::Postgres {
+        assert_eq!(first_committed, 2, "the later transaction committed first");
+    }
+    let first = app
+        .query_text(&format!(
+            "SELECT payload FROM live_events WHERE tenant_id = {} AND topic = 'usage' ORDER BY id LIMIT 1",
+            crate::helpers::sql_uuid(tenant.as_uuid())
+        ))
+        .await
+        .unwrap();
+    assert!(
+        first.contains(&format!(r#""used":{first_committed}"#)),
+        "the first to commit has the smaller id: {first}"
+    );
+}

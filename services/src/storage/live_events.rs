@@ -8,39 +8,68 @@ use tracing::instrument;
 use super::{Dialect, Store, TenantData, Tx, on_tx, with_reader, with_writer};
 use crate::error::Result;
 
+/// The advisory lock (PostgreSQL) that numbers live events in commit order.
+const NUMBERING_LOCK: i64 = 0x4154_5249_554d; // "ATRIUM"
+
 impl Tx {
     /// Records that `change` happened in `tenant`; subscribers get it once this transaction
-    /// commits (on PostgreSQL, every server instance does).
-    #[instrument(skip_all, fields(tenant = %tenant))]
+    /// commits (on PostgreSQL, every server instance does). The event is written and
+    /// numbered as the transaction commits (see [`Tx::write_events`]).
     pub async fn publish(&mut self, tenant: TenantId, change: Change) -> Result<()> {
-        let topic = change.topic();
-        let payload = serde_json::to_string(&change).map_err(anyhow::Error::from)?;
-        let id: i64 = on_tx!(self, conn => sqlx::query_scalar(
-            "INSERT INTO live_events (tenant_id, topic, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(tenant)
-        .bind(topic)
-        .bind(&payload)
-        .bind(crate::time::now())
-        .fetch_one(&mut **conn)
-        .await)?;
-        let event = LiveEvent {
-            id,
-            tenant,
-            topic,
-            change,
-        };
-        if self.dialect() == Dialect::Postgres {
-            let envelope = self.events.envelope(&event);
-            on_tx!(self, conn => sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(crate::events::CHANNEL)
-                .bind(envelope)
+        self.pending_events.push((tenant, change));
+        Ok(())
+    }
+
+    /// Writes the published events, numbered, just before commit. On PostgreSQL the
+    /// transaction first takes an advisory lock held until it commits, so a later id can
+    /// never commit before an earlier one: a tab that saw event N has seen every event
+    /// below N, and resuming from N misses nothing. Taken last, after every other lock the
+    /// transaction needed, so waiting for it cannot deadlock.
+    #[instrument(skip_all, fields(events = self.pending_events.len()))]
+    pub(super) async fn write_events(&mut self) -> Result<Vec<LiveEvent>> {
+        let pending = std::mem::take(&mut self.pending_events);
+        if pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        let postgres = self.dialect() == Dialect::Postgres;
+        if postgres {
+            on_tx!(self, conn => sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(NUMBERING_LOCK)
                 .execute(&mut **conn)
                 .await
                 .map(|_| ()))?;
         }
-        self.pending_events.push(event);
-        Ok(())
+        let mut events = Vec::with_capacity(pending.len());
+        for (tenant, change) in pending {
+            let topic = change.topic();
+            let payload = serde_json::to_string(&change).map_err(anyhow::Error::from)?;
+            let id: i64 = on_tx!(self, conn => sqlx::query_scalar(
+                "INSERT INTO live_events (tenant_id, topic, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(tenant)
+            .bind(topic)
+            .bind(&payload)
+            .bind(crate::time::now())
+            .fetch_one(&mut **conn)
+            .await)?;
+            let event = LiveEvent {
+                id,
+                tenant,
+                topic,
+                change,
+            };
+            if postgres {
+                let envelope = self.events.envelope(&event);
+                on_tx!(self, conn => sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(crate::events::CHANNEL)
+                    .bind(envelope)
+                    .execute(&mut **conn)
+                    .await
+                    .map(|_| ()))?;
+            }
+            events.push(event);
+        }
+        Ok(events)
     }
 }
 
