@@ -597,6 +597,13 @@ async fn start_receiver(answers: &[u16]) -> (String, Receiver) {
     };
     let router = axum::Router::new()
         .route("/hook", axum::routing::post(receive))
+        .route(
+            "/slow",
+            axum::routing::post(|state, headers, body| async move {
+                tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+                receive(state, headers, body).await
+            }),
+        )
         .with_state(receiver.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}/hook", listener.local_addr().unwrap());
@@ -729,6 +736,35 @@ async fn webhook_steps_are_signed_retried_with_backoff_then_dead_lettered() {
     })
     .await;
     assert_eq!(d.jobs[0].status, JobStatus::Cancelled);
+}
+
+#[tokio::test]
+async fn a_step_longer_than_its_lease_keeps_it_and_runs_once() {
+    let app = spawn_app_with(|s| s.jobs.lease_seconds = 1).await;
+    let team = org(&app, "Slow Ltd", "slow.example").await;
+    let (url, receiver) = start_receiver(&[200]).await;
+    let url = url.replace("/hook", "/slow");
+    let template =
+        create_template(&team.owner, &team.slug, "Slow", &webhook_template(&url, 5)).await;
+    let id: ProcessSessionId = team
+        .owner
+        .call_ok(
+            "create_session",
+            &[
+                ("slug", &team.slug),
+                ("template", &template.to_string()),
+                ("title", "Patient"),
+            ],
+        )
+        .await;
+    act(&team.owner, &team.slug, id, "start").await;
+    wait_for_job(&team.owner, &team.slug, id, "hook", JobStatus::Succeeded).await;
+    let d = detail(&team.owner, &team.slug, id).await;
+    assert_eq!(
+        d.jobs[0].attempts, 1,
+        "the lease was renewed while the endpoint took 2.5 s"
+    );
+    assert_eq!(receiver.received.lock().unwrap().len(), 1, "delivered once");
 }
 
 #[tokio::test]

@@ -186,8 +186,7 @@ pub fn spawn_worker(svc: &Services) {
                 return;
             };
             let now = crate::time::now();
-            let lease = i64::try_from(svc.settings().jobs.lease_seconds.max(1)).unwrap_or(120);
-            let lease_until = now + chrono::Duration::seconds(lease);
+            let lease_until = now + lease_length(&svc);
             // A token per claim: if this job's lease runs out and it is claimed again (even
             // by this server), the first attempt can no longer settle it.
             let owner = format!("{worker}:{}", uuid::Uuid::new_v4().simple());
@@ -237,7 +236,8 @@ async fn run(svc: &Services, owner: &str, claimed: ClaimedJob) {
             "Stopped by the permission check: {}",
             err.into_app_error()
         )),
-        Ok(access) => match attempt(svc, &access, &claimed).await {
+        Ok(access) => match keep_lease(svc, owner, &claimed, attempt(svc, &access, &claimed)).await
+        {
             Ok(outcome) => outcome,
             Err(err) => Outcome::Retry(format!("{}", err.into_app_error())),
         },
@@ -256,6 +256,48 @@ async fn run(svc: &Services, owner: &str, claimed: ClaimedJob) {
     metrics::histogram!("atrium_job_seconds").record(started.elapsed().as_secs_f64());
     if let Err(err) = settle(svc, owner, &claimed, outcome).await {
         tracing::warn!(error = %err.into_app_error(), "orchestrator: settling failed; the lease will run out and the job run again");
+    }
+}
+
+/// How long a claim lasts before another worker may take the job.
+fn lease_length(svc: &Services) -> chrono::Duration {
+    chrono::Duration::seconds(
+        i64::try_from(svc.settings().jobs.lease_seconds.max(1)).unwrap_or(120),
+    )
+}
+
+/// Runs `work` while renewing the job's lease every third of its length, so a step that
+/// takes longer than one lease is not taken over by another worker while it still runs.
+/// Losing the lease (another worker took the job after this one stalled) stops renewing; the
+/// attempt's result is then refused when it settles.
+async fn keep_lease<T>(
+    svc: &Services,
+    owner: &str,
+    claimed: &ClaimedJob,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    let every = (lease_length(svc) / 3)
+        .to_std()
+        .unwrap_or(Duration::from_secs(40))
+        .max(Duration::from_millis(100));
+    let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tokio::pin!(work);
+    let mut held = true;
+    loop {
+        tokio::select! {
+            out = &mut work => return out,
+            _ = renew.tick(), if held => {
+                let now = crate::time::now();
+                match svc.store().renew_job_lease(claimed.id, owner, now, now + lease_length(svc)).await {
+                    Ok(true) => metrics::counter!("atrium_job_lease_renewals_total").increment(1),
+                    Ok(false) => {
+                        held = false;
+                        tracing::warn!(job = %claimed.id, "orchestrator: lease lost while the step ran");
+                    }
+                    Err(err) => tracing::warn!(error = %err.into_app_error(), "orchestrator: renewing the lease failed"),
+                }
+            }
+        }
     }
 }
 

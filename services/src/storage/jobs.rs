@@ -122,6 +122,29 @@ impl Store {
         )
     }
 
+    /// Extends the lease `owner` holds on a running job to `until`; `false` when it no
+    /// longer holds it (the lease ran out and another worker took the job).
+    #[instrument(skip_all, fields(job = %id))]
+    pub async fn renew_job_lease(
+        &self,
+        id: JobId,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool> {
+        Ok(with_writer!(self, pool => sqlx::query(
+            "UPDATE jobs SET lease_expires_at = $4, updated_at = $3
+             WHERE id = $1 AND status = 'running' AND lease_owner = $2",
+        )
+        .bind(id)
+        .bind(owner)
+        .bind(now)
+        .bind(until)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected() == 1))?)
+    }
+
     /// When the next queued job falls due, so an idle worker knows how long to sleep.
     #[instrument(skip_all)]
     pub async fn next_job_due(&self) -> Result<Option<DateTime<Utc>>> {
