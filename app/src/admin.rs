@@ -1,10 +1,14 @@
 //! The super admin's console home: the platform at a glance and every tenant.
 
+pub mod act_on_activation;
 pub mod edit_plan;
 pub mod get_outbox;
 pub mod get_plans_admin;
 pub mod get_platform_overview;
+pub mod get_services_admin;
 pub mod plans;
+pub mod save_service;
+pub mod services;
 pub mod set_limit_override;
 pub mod set_tenant_plan;
 pub mod set_tenant_status;

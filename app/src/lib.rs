@@ -8,6 +8,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod billing;
+pub mod catalog;
 pub mod command_center;
 pub mod components;
 pub mod invitations;
@@ -26,12 +27,14 @@ use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::account::{AccountPage, SecurityPage};
 use crate::admin::plans::PlansPage;
+use crate::admin::services::AdminServicesPage;
 use crate::admin::{AdminHomePage, OutboxPage};
 use crate::auth::{
     ForgotPasswordPage, HomeRedirect, LoginPage, ResetPasswordPage, SignupPage, TwoFactorPage,
     VerifyEmailPage,
 };
 use crate::billing::BillingPage;
+use crate::catalog::ServicesCatalogPage;
 use crate::command_center::{CommandCenterPage, SessionPage};
 use crate::components::errors::NotFoundPage;
 use crate::components::layout::Me;
@@ -109,6 +112,7 @@ lazy_page!(SecurityRoute, view! { <SecurityPage /> });
 lazy_page!(AdminRoute, view! { <AdminHomePage /> });
 lazy_page!(OutboxRoute, view! { <OutboxPage /> });
 lazy_page!(PlansRoute, view! { <PlansPage /> });
+lazy_page!(AdminServicesRoute, view! { <AdminServicesPage /> });
 lazy_page!(
     EndUserHomeRoute,
     view! { <WorkspaceHomePage persona=Persona::EndUser /> }
@@ -130,6 +134,7 @@ lazy_page!(SessionRoute, view! { <SessionPage /> });
 lazy_page!(TemplatesRoute, view! { <TemplatesPage /> });
 lazy_page!(TemplateRoute, view! { <TemplatePage /> });
 lazy_page!(BillingRoute, view! { <BillingPage /> });
+lazy_page!(ServicesRoute, view! { <ServicesCatalogPage /> });
 
 /// Who is signed in, as the server loaded it with the session (the browser reads the same
 /// value back from the page while hydrating and never calls this).
@@ -168,6 +173,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/services") view={Lazy::<AdminServicesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug") view={Lazy::<EndUserHomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug/members") view={Lazy::<EndUserMembersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug") view={Lazy::<BuilderHomeRoute>::new()} ssr=SsrMode::Async />
@@ -177,6 +183,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/:area/:slug/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/templates/:template") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -17,7 +17,7 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use services::{Caller, Services, authz};
 use shared::AppError;
 use shared::ids::TenantId;
-use shared::live::{ClientMessage, ServerMessage, Topic};
+use shared::live::{ClientMessage, PLATFORM, ServerMessage, Topic};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::http::errors::ApiError;
@@ -36,6 +36,41 @@ const TOO_MANY_CONNECTIONS: u16 = 4429;
 struct Subscription {
     slug: String,
     topics: Vec<Topic>,
+}
+
+/// What one tab watches: workspaces by tenant, and (super admins) topics across all of them.
+#[derive(Default)]
+struct Subscriptions {
+    tenants: HashMap<TenantId, Subscription>,
+    platform: Option<Vec<Topic>>,
+}
+
+impl Subscriptions {
+    /// The messages `published` becomes for this tab: once per way it watches the event.
+    fn frames(&self, published: &services::events::Published) -> Vec<Utf8Bytes> {
+        let event = &published.event;
+        let mut out = Vec::new();
+        if let Some(sub) = self.tenants.get(&event.tenant)
+            && sub.topics.contains(&event.topic)
+        {
+            out.extend(Utf8Bytes::try_from(published.frame_for(&sub.slug)));
+        }
+        if self
+            .platform
+            .as_ref()
+            .is_some_and(|topics| topics.contains(&event.topic))
+        {
+            out.extend(Utf8Bytes::try_from(published.frame_for(PLATFORM)));
+        }
+        out
+    }
+
+    fn slugs(&self) -> impl Iterator<Item = String> + '_ {
+        self.tenants
+            .values()
+            .map(|sub| sub.slug.clone())
+            .chain(self.platform.iter().map(|_| PLATFORM.to_owned()))
+    }
 }
 
 /// `GET /ws`: upgrades a signed-in tab from one of our own pages.
@@ -104,7 +139,7 @@ async fn serve(svc: Services, mut caller: Caller, token: String, mut socket: Web
     let mut budget = (tokio::time::Instant::now(), 0u32);
     let (mut sink, mut stream) = socket.split();
     let mut events = svc.store().events().subscribe();
-    let mut subscriptions: HashMap<TenantId, Subscription> = HashMap::new();
+    let mut subscriptions = Subscriptions::default();
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK, RECHECK);
     loop {
         let outgoing: Vec<Utf8Bytes> = tokio::select! {
@@ -127,15 +162,10 @@ async fn serve(svc: Services, mut caller: Caller, token: String, mut socket: Web
                 Some(Ok(_)) => Vec::new(),
             },
             published = events.recv() => match published {
-                Ok(published) => match subscriptions.get(&published.event.tenant) {
-                    Some(sub) if sub.topics.contains(&published.event.topic) => {
-                        Utf8Bytes::try_from(published.frame_for(&sub.slug)).into_iter().collect()
-                    }
-                    _ => Vec::new(),
-                },
+                Ok(published) => subscriptions.frames(&published),
                 Err(RecvError::Lagged(_)) => subscriptions
-                    .values()
-                    .map(|sub| to_json(&ServerMessage::Resync { slug: sub.slug.clone() }).into())
+                    .slugs()
+                    .map(|slug| to_json(&ServerMessage::Resync { slug }).into())
                     .collect(),
                 Err(RecvError::Closed) => break,
             },
@@ -187,15 +217,80 @@ async fn admit(
     Ok(access)
 }
 
+/// Admits a super admin to watch `topics` across every workspace.
+fn admit_platform(caller: &Caller, topics: &[Topic]) -> services::Result<authz::PlatformAccess> {
+    let access = authz::enter_platform(caller)?;
+    for topic in topics {
+        let permission = topic.platform_permission().ok_or_else(|| {
+            AppError::forbidden(format!("“{topic}” can only be watched inside a workspace."))
+        })?;
+        authz::require(&access, permission)?;
+    }
+    Ok(access)
+}
+
+async fn subscribe_platform(
+    svc: &Services,
+    caller: &Caller,
+    subscriptions: &mut Subscriptions,
+    topics: Vec<Topic>,
+    since: Option<i64>,
+) -> Vec<String> {
+    let access = match admit_platform(caller, &topics) {
+        Ok(access) => access,
+        Err(err) => return vec![refused(PLATFORM, &err.into_app_error().to_string())],
+    };
+    subscriptions.platform = Some(topics.clone());
+    let data = svc.store().platform(&access);
+    let cursor = data.live_cursor().await.unwrap_or(0);
+    let mut out = vec![to_json(&ServerMessage::Subscribed {
+        slug: PLATFORM.to_owned(),
+        topics: topics.clone(),
+        cursor,
+    })];
+    if let Some(since) = since {
+        out.extend(replayed(
+            PLATFORM,
+            data.live_events_since(since, &topics, REPLAY_LIMIT).await,
+        ));
+    }
+    out
+}
+
+/// What a reconnecting subscription missed, or "resync" when it cannot all be replayed.
+fn replayed(
+    slug: &str,
+    replay: services::Result<services::storage::live_events::Replay>,
+) -> Vec<String> {
+    match replay {
+        Ok(replay) if replay.complete => replay
+            .events
+            .into_iter()
+            .map(|event| {
+                to_json(&ServerMessage::Event {
+                    slug: slug.to_owned(),
+                    event,
+                })
+            })
+            .collect(),
+        _ => vec![to_json(&ServerMessage::Resync {
+            slug: slug.to_owned(),
+        })],
+    }
+}
+
 async fn handle(
     svc: &Services,
     caller: &Caller,
-    subscriptions: &mut HashMap<TenantId, Subscription>,
+    subscriptions: &mut Subscriptions,
     message: ClientMessage,
 ) -> Vec<String> {
     match message {
         ClientMessage::Unsubscribe { slug } => {
-            subscriptions.retain(|_, sub| sub.slug != slug);
+            if slug == PLATFORM {
+                subscriptions.platform = None;
+            }
+            subscriptions.tenants.retain(|_, sub| sub.slug != slug);
             Vec::new()
         }
         ClientMessage::Subscribe {
@@ -208,19 +303,22 @@ async fn handle(
             if topics.is_empty() {
                 return vec![refused(&slug, "Name at least one topic.")];
             }
+            if slug == PLATFORM {
+                return subscribe_platform(svc, caller, subscriptions, topics, since).await;
+            }
             let access = match admit(svc, caller, &slug, &topics).await {
                 Ok(access) => access,
                 Err(err) => return vec![refused(&slug, &err.into_app_error().to_string())],
             };
-            if !subscriptions.contains_key(&access.tenant_id())
-                && subscriptions.len() >= MAX_SUBSCRIPTIONS
+            if !subscriptions.tenants.contains_key(&access.tenant_id())
+                && subscriptions.tenants.len() >= MAX_SUBSCRIPTIONS
             {
                 return vec![refused(
                     &slug,
                     "This tab already watches too many workspaces.",
                 )];
             }
-            subscriptions.insert(
+            subscriptions.tenants.insert(
                 access.tenant_id(),
                 Subscription {
                     slug: slug.clone(),
@@ -235,17 +333,10 @@ async fn handle(
                 cursor,
             })];
             if let Some(since) = since {
-                match data.live_events_since(since, &topics, REPLAY_LIMIT).await {
-                    Ok(replay) if replay.complete => {
-                        out.extend(replay.events.into_iter().map(|event| {
-                            to_json(&ServerMessage::Event {
-                                slug: slug.clone(),
-                                event,
-                            })
-                        }))
-                    }
-                    _ => out.push(to_json(&ServerMessage::Resync { slug })),
-                }
+                out.extend(replayed(
+                    &slug,
+                    data.live_events_since(since, &topics, REPLAY_LIMIT).await,
+                ));
             }
             out
         }
@@ -256,11 +347,17 @@ async fn handle(
 async fn recheck_subscriptions(
     svc: &Services,
     caller: &Caller,
-    subscriptions: &mut HashMap<TenantId, Subscription>,
+    subscriptions: &mut Subscriptions,
 ) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(topics) = &subscriptions.platform
+        && let Err(err) = admit_platform(caller, topics)
+    {
+        out.push(refused(PLATFORM, &err.into_app_error().to_string()));
+        subscriptions.platform = None;
+    }
     let mut withdrawn = Vec::new();
-    for (tenant, sub) in subscriptions.iter() {
+    for (tenant, sub) in subscriptions.tenants.iter() {
         let admitted: services::Result<()> = async {
             let access = authz::enter_tenant_by_id(svc.store(), caller, *tenant).await?;
             for topic in &sub.topics {
@@ -275,7 +372,7 @@ async fn recheck_subscriptions(
         }
     }
     for tenant in withdrawn {
-        subscriptions.remove(&tenant);
+        subscriptions.tenants.remove(&tenant);
     }
     out
 }

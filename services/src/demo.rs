@@ -199,8 +199,91 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
     {
         process_sessions(svc, *olivia).await?;
         usage_history(svc, *olivia).await?;
+        catalog(svc, *olivia).await?;
     }
     Ok(true)
+}
+
+/// The platform's starting catalog, and Acme using two of its services: one approved
+/// before the demo began, one waiting for the super admin.
+async fn catalog(svc: &Services, owner: UserId) -> Result<()> {
+    use shared::catalog::{ActivationStatus, ServiceInput};
+
+    const SERVICES: &[(&str, &str, &str, &str, &[&str])] = &[
+        (
+            "Voice agent",
+            "Answers and routes phone calls with a speech model; each call's transcript lands in the command center.",
+            "0.05",
+            "minute",
+            &["pro", "enterprise"],
+        ),
+        (
+            "Lead enrichment",
+            "Adds company, role and size to new contacts from public sources.",
+            "0.02",
+            "request",
+            &["free", "pro", "enterprise"],
+        ),
+        (
+            "Transcription",
+            "Turns recordings into searchable text, with speakers told apart.",
+            "0.01",
+            "minute",
+            &["free", "pro", "enterprise"],
+        ),
+        (
+            "Managed onboarding",
+            "A specialist sets up your workspace, templates and widgets with you in two sessions.",
+            "299",
+            "once",
+            &["pro", "enterprise"],
+        ),
+        (
+            "Dedicated support line",
+            "A named engineer and a one-hour response time, around the clock.",
+            "499",
+            "month",
+            &["enterprise"],
+        ),
+    ];
+    let inputs = SERVICES
+        .iter()
+        .map(|(name, description, price, unit, tiers)| {
+            let tiers: Vec<String> = tiers.iter().map(|t| (*t).to_owned()).collect();
+            ServiceInput::parse(name, description, price, unit, &tiers, true)
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let now = crate::time::now();
+    svc.store().install_catalog(&inputs, now).await?;
+    let caller = crate::authz::acting_for(svc.store(), owner).await?;
+    let client = ClientInfo {
+        ip: None,
+        user_agent: Some("atrium demo".into()),
+    };
+    let page = crate::catalog::page(svc, &caller, "acme").await?;
+    let id_of = |name: &str| {
+        page.entries
+            .iter()
+            .find(|e| e.service.name.as_str() == name)
+            .map(|e| e.service.id)
+            .ok_or_else(|| anyhow::anyhow!("demo service {name} missing"))
+    };
+    let voice =
+        crate::catalog::request(svc, &caller, &client, "acme", id_of("Voice agent")?).await?;
+    crate::catalog::request(svc, &caller, &client, "acme", id_of("Lead enrichment")?).await?;
+    let access = crate::authz::enter_tenant(svc.store(), &caller, "acme").await?;
+    let mut tx = svc.store().begin().await?;
+    svc.store()
+        .tenant(&access)
+        .set_activation_status(
+            &mut tx,
+            voice,
+            ActivationStatus::Requested,
+            ActivationStatus::Active,
+            now,
+        )
+        .await?;
+    tx.commit().await
 }
 
 /// Acme on the Pro plan with a month of usage behind it. The plan change goes through the

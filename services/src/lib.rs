@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod billing;
+pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod crypto;

@@ -36,6 +36,7 @@ pub mod account_links;
 pub mod api_tokens;
 pub mod audit;
 pub mod billing;
+pub mod catalog;
 pub mod invitations;
 pub mod jobs;
 pub mod live_events;

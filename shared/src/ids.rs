@@ -104,6 +104,14 @@ typed_id!(
     /// A token for the public REST API.
     ApiTokenId
 );
+typed_id!(
+    /// A service in the platform's catalog.
+    ServiceId
+);
+typed_id!(
+    /// One organization's use of one catalog service.
+    ActivationId
+);
 
 #[cfg(test)]
 mod tests {

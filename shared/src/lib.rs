@@ -11,6 +11,7 @@ mod text_enum;
 pub mod accounts;
 pub mod api_tokens;
 pub mod billing;
+pub mod catalog;
 pub mod email;
 pub mod error;
 pub mod ids;

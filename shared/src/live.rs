@@ -8,9 +8,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::billing::{Metric, PlanTier};
-use crate::ids::{JobId, ProcessSessionId, TemplateId, TenantId};
+use crate::catalog::ActivationStatus;
+use crate::ids::{ActivationId, JobId, ProcessSessionId, ServiceId, TemplateId, TenantId};
 use crate::permissions::Permission;
 use crate::process::{JobStatus, SessionStatus};
+
+/// The name a super admin's tab subscribes under to watch every workspace at once (no
+/// workspace can be called this: slugs never contain `@`).
+pub const PLATFORM: &str = "@platform";
 
 text_enum! {
     /// A stream of one workspace's events; each needs a permission to receive.
@@ -21,6 +26,7 @@ text_enum! {
         Jobs => "jobs",
         /// The plan and usage against its limits.
         Usage => "usage",
+        Services => "services",
     }
 }
 
@@ -30,6 +36,16 @@ impl Topic {
         match self {
             Self::Sessions | Self::Jobs => Permission::SessionsView,
             Self::Usage => Permission::BillingView,
+            Self::Services => Permission::ServicesView,
+        }
+    }
+
+    /// The permission a super admin needs to watch this topic across every workspace
+    /// (through [`PLATFORM`]); `None`: the topic is only watched inside a workspace.
+    pub const fn platform_permission(self) -> Option<Permission> {
+        match self {
+            Self::Services => Some(Permission::ServicesManage),
+            Self::Sessions | Self::Jobs | Self::Usage => None,
         }
     }
 }
@@ -67,6 +83,11 @@ pub enum Change {
     Plan {
         tier: PlanTier,
     },
+    Activation {
+        activation: ActivationId,
+        service: ServiceId,
+        status: ActivationStatus,
+    },
 }
 
 impl Change {
@@ -75,6 +96,7 @@ impl Change {
             Self::Session { .. } | Self::Template { .. } => Topic::Sessions,
             Self::Job { .. } => Topic::Jobs,
             Self::Usage { .. } | Self::Plan { .. } => Topic::Usage,
+            Self::Activation { .. } => Topic::Services,
         }
     }
 }

@@ -69,6 +69,10 @@ name_type!(
     TenantName, field = "tenant_name", label = "Organization name", max = 80
 );
 name_type!(
+    /// What a catalog service is called, e.g. "Voice agent".
+    ServiceName, field = "name", label = "Service name", max = 80
+);
+name_type!(
     /// A person's display name.
     PersonName, field = "name", label = "Name", max = 80
 );

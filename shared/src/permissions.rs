@@ -45,6 +45,10 @@ text_enum! {
         PlanChange => "billing.plan.change",
         /// Report metered usage (tokens, API calls) from an integration.
         UsageReport => "usage.report",
+        /// See the service catalog and the organization's services with their status.
+        ServicesView => "services.view",
+        /// Request services from the catalog and cancel them.
+        ServicesRequest => "services.request",
         /// Super admin: see every tenant and user.
         PlatformView => "platform.view",
         /// Super admin: suspend and reactivate tenants.
@@ -53,6 +57,8 @@ text_enum! {
         OutboxRead => "platform.outbox.read",
         /// Super admin: edit the plans and a tenant's plan and limits.
         PlansManage => "platform.plans.manage",
+        /// Super admin: define catalog services; approve, suspend, resume and cancel them.
+        ServicesManage => "platform.services.manage",
     }
 }
 
@@ -74,10 +80,13 @@ impl Permission {
             Self::BillingView => "see the plan and usage",
             Self::PlanChange => "change the organization's plan",
             Self::UsageReport => "report usage",
+            Self::ServicesView => "see the organization's services",
+            Self::ServicesRequest => "request or cancel services",
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
             Self::OutboxRead => "read the outbox of unsent emails",
             Self::PlansManage => "edit plans and tenants' limits",
+            Self::ServicesManage => "manage the service catalog and activations",
         }
     }
 }
@@ -97,6 +106,8 @@ const OWNER: &[Permission] = &[
     Permission::BillingView,
     Permission::PlanChange,
     Permission::UsageReport,
+    Permission::ServicesView,
+    Permission::ServicesRequest,
 ];
 const ADMIN: &[Permission] = &[
     Permission::TenantView,
@@ -110,6 +121,8 @@ const ADMIN: &[Permission] = &[
     Permission::TemplatesManage,
     Permission::BillingView,
     Permission::UsageReport,
+    Permission::ServicesView,
+    Permission::ServicesRequest,
 ];
 const CONSULTANT: &[Permission] = &[
     Permission::TenantView,
@@ -119,12 +132,14 @@ const CONSULTANT: &[Permission] = &[
     Permission::JobsManage,
     Permission::BillingView,
     Permission::UsageReport,
+    Permission::ServicesView,
 ];
 const VIEWER: &[Permission] = &[
     Permission::TenantView,
     Permission::MembersView,
     Permission::SessionsView,
     Permission::BillingView,
+    Permission::ServicesView,
 ];
 
 /// What the Super Admin persona holds at platform scope.
@@ -133,6 +148,7 @@ pub const SUPER_ADMIN: &[Permission] = &[
     Permission::TenantsManage,
     Permission::OutboxRead,
     Permission::PlansManage,
+    Permission::ServicesManage,
 ];
 
 impl Role {

@@ -110,6 +110,8 @@ text_enum! {
         ProcessStep => "process_step",
         /// The organization is at 80 % or 100 % of a limit.
         UsageWarning => "usage_warning",
+        /// A service from the catalog was approved, suspended, resumed or cancelled.
+        ServiceStatus => "service_status",
     }
 }
 

@@ -37,12 +37,14 @@ impl Me {
 pub enum Section {
     Overview,
     Plans,
+    AdminServices,
     Outbox,
     Home,
     Members,
     CommandCenter,
     Templates,
     Billing,
+    Services,
     Account,
     Security,
 }
@@ -84,6 +86,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 section: Section::Plans,
             });
             items.push(NavItem {
+                label: "Services",
+                href: "/admin/services".into(),
+                section: Section::AdminServices,
+            });
+            items.push(NavItem {
                 label: "Outbox",
                 href: "/admin/outbox".into(),
                 section: Section::Outbox,
@@ -110,6 +117,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Templates",
                 href: format!("{base}/templates"),
                 section: Section::Templates,
+            });
+            items.push(NavItem {
+                label: "Services",
+                href: format!("{base}/services"),
+                section: Section::Services,
             });
             items.push(NavItem {
                 label: "Plan & usage",

@@ -41,6 +41,9 @@ struct World {
     /// An API token of B's owner for B, and its secret.
     b_token: String,
     b_token_secret: String,
+    /// A catalog service, and B's request for it (still waiting for approval).
+    service: String,
+    b_activation: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -175,7 +178,22 @@ async fn world() -> World {
             ],
         )
         .await;
+    let service = crate::catalog::add_service(
+        &app.super_admin().await,
+        "Bravo-free service",
+        &["free", "pro"],
+    )
+    .await;
+    let b_activation: shared::ids::ActivationId = b
+        .owner
+        .call_ok(
+            "request_service",
+            &[("slug", &b.slug), ("service", &service.to_string())],
+        )
+        .await;
     World {
+        service: service.to_string(),
+        b_activation: b_activation.to_string(),
         app,
         a,
         b,
@@ -762,6 +780,75 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "get_services",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "request_service",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("service", w.service.clone())],
+            caller: owner,
+        },
+        // B's activation named from A's own workspace, and from B's.
+        Case {
+            function: "change_service",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("activation", w.b_activation.clone()),
+                    ("action", "cancel".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "change_service",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("activation", w.b_activation.clone()),
+                    ("action", "cancel".into()),
+                ]
+            },
+            caller: owner,
+        },
+        // The catalog console is the super admins'.
+        Case {
+            function: "get_services_admin",
+            expect: Refused,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "save_service",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("id", w.service.clone()),
+                    ("name", "Hijacked".into()),
+                    ("price", "0".into()),
+                    ("unit", "month".into()),
+                    ("tiers[free]", "on".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "act_on_activation",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("activation", w.b_activation.clone()),
+                    ("action", "approve".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
             function: "verify_second_factor",
             expect: OwnOnly,
             args: |_| vec![("code", "000000".into())],
@@ -841,6 +928,7 @@ const PAGES: &[&str] = &[
     "/admin",
     "/admin/outbox",
     "/admin/plans",
+    "/admin/services",
     "/app/{slug}",
     "/app/{slug}/members",
     "/builder/{slug}",
@@ -850,6 +938,7 @@ const PAGES: &[&str] = &[
     "/{area}/{slug}/templates",
     "/{area}/{slug}/templates/{template}",
     "/{area}/{slug}/billing",
+    "/{area}/{slug}/services",
 ];
 
 const API: &[&str] = &[
@@ -883,6 +972,21 @@ async fn another_tenants_ids_never_reach_its_data() {
             Expect::OwnOnly => assert!(status.as_u16() < 500, "{}: {status}", case.function),
         }
     }
+    // B's request still waits, and the catalog service kept its name.
+    let b_services: shared::catalog::ServicesPage =
+        w.b.owner
+            .call_ok("get_services", &[("slug", &w.b.slug)])
+            .await;
+    let entry = b_services
+        .entries
+        .iter()
+        .find(|e| e.service.id.to_string() == w.service)
+        .unwrap();
+    assert_eq!(entry.service.name.as_str(), "Bravo-free service");
+    assert_eq!(
+        entry.activation.as_ref().map(|a| a.status),
+        Some(shared::catalog::ActivationStatus::Requested)
+    );
 
     for route in PAGES {
         let path = page_path(route, &w);

@@ -13,6 +13,7 @@ mod account_security;
 mod accounts;
 mod api_tokens;
 mod billing;
+mod catalog;
 mod cli;
 mod command_center;
 mod cross_tenant;

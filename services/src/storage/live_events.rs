@@ -5,7 +5,7 @@ use shared::ids::TenantId;
 use shared::live::{Change, LiveEvent, Topic};
 use tracing::instrument;
 
-use super::{Dialect, Store, TenantData, Tx, on_tx, with_reader, with_writer};
+use super::{Dialect, PlatformData, Store, TenantData, Tx, on_tx, with_reader, with_writer};
 use crate::error::Result;
 
 /// The advisory lock (PostgreSQL) that numbers live events in commit order.
@@ -81,8 +81,63 @@ pub struct Replay {
     pub complete: bool,
 }
 
+/// Events of `topics` after `since`, oldest first, at most `limit`: of one tenant, or of
+/// every tenant (`tenant: None`, for a super admin's platform subscription).
+async fn events_since(
+    store: &Store,
+    tenant: Option<TenantId>,
+    since: i64,
+    topics: &[Topic],
+    limit: i64,
+) -> Result<Replay> {
+    // The topic names are our own constants, never input.
+    let names = topics
+        .iter()
+        .map(|t| format!("'{}'", t.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let scope = if tenant.is_some() {
+        "tenant_id = $3 AND"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT id, tenant_id, topic, payload FROM live_events WHERE {scope} id > $1 AND topic IN ({names}) ORDER BY id LIMIT $2"
+    );
+    let rows: Vec<(i64, TenantId, Topic, String)> = with_reader!(store, pool => {
+        let query = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(since)
+            .bind(limit + 1);
+        match tenant {
+            Some(tenant) => query.bind(tenant),
+            None => query,
+        }
+        .fetch_all(pool)
+        .await
+    })?;
+    let oldest: Option<i64> = with_reader!(store, pool => sqlx::query_scalar("SELECT MIN(id) FROM live_events")
+        .fetch_one(pool)
+        .await)?;
+    let pruned = oldest.is_some_and(|oldest| since + 1 < oldest);
+    let complete = rows.len() as i64 <= limit && !pruned;
+    let events = rows
+        .into_iter()
+        .take(usize::try_from(limit).unwrap_or(0))
+        .filter_map(|(id, tenant, topic, payload)| {
+            let change = serde_json::from_str(&payload).ok()?;
+            Some(LiveEvent {
+                id,
+                tenant,
+                topic,
+                change,
+            })
+        })
+        .collect();
+    Ok(Replay { events, complete })
+}
+
 impl TenantData<'_> {
-    /// Events of these topics after `since`, oldest first, at most `limit`.
+    /// This workspace's events of these topics after `since`, oldest first, at most `limit`.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn live_events_since(
         &self,
@@ -90,40 +145,7 @@ impl TenantData<'_> {
         topics: &[Topic],
         limit: i64,
     ) -> Result<Replay> {
-        // The topic names are our own constants, never input.
-        let names = topics
-            .iter()
-            .map(|t| format!("'{}'", t.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT id, topic, payload FROM live_events WHERE tenant_id = $1 AND id > $2 AND topic IN ({names}) ORDER BY id LIMIT $3"
-        );
-        let rows: Vec<(i64, Topic, String)> = with_reader!(self.store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.tenant)
-            .bind(since)
-            .bind(limit + 1)
-            .fetch_all(pool)
-            .await)?;
-        let oldest: Option<i64> = with_reader!(self.store, pool => sqlx::query_scalar("SELECT MIN(id) FROM live_events")
-            .fetch_one(pool)
-            .await)?;
-        let pruned = oldest.is_some_and(|oldest| since + 1 < oldest);
-        let complete = rows.len() as i64 <= limit && !pruned;
-        let events = rows
-            .into_iter()
-            .take(usize::try_from(limit).unwrap_or(0))
-            .filter_map(|(id, topic, payload)| {
-                let change = serde_json::from_str(&payload).ok()?;
-                Some(LiveEvent {
-                    id,
-                    tenant: self.tenant,
-                    topic,
-                    change,
-                })
-            })
-            .collect();
-        Ok(Replay { events, complete })
+        events_since(self.store, Some(self.tenant), since, topics, limit).await
     }
 
     /// The newest event id of this workspace: where a new subscription starts (another
@@ -136,6 +158,28 @@ impl TenantData<'_> {
         .bind(self.tenant)
         .fetch_one(pool)
         .await)?;
+        Ok(id.unwrap_or(0))
+    }
+}
+
+impl PlatformData<'_> {
+    /// Every workspace's events of these topics after `since` (a super admin's view).
+    #[instrument(skip_all)]
+    pub async fn live_events_since(
+        &self,
+        since: i64,
+        topics: &[Topic],
+        limit: i64,
+    ) -> Result<Replay> {
+        events_since(self.store, None, since, topics, limit).await
+    }
+
+    /// The newest event id of any workspace.
+    #[instrument(skip_all)]
+    pub async fn live_cursor(&self) -> Result<i64> {
+        let id: Option<i64> = with_reader!(self.store, pool => sqlx::query_scalar("SELECT MAX(id) FROM live_events")
+            .fetch_one(pool)
+            .await)?;
         Ok(id.unwrap_or(0))
     }
 }
