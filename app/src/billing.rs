@@ -117,7 +117,14 @@ fn Body(page: BillingPage, change: ServerAction<ChangePlan>) -> impl IntoView {
 }
 
 #[component]
-fn UpgradePrompt(meter: UsageMeter, next: Option<Plan>) -> impl IntoView {
+pub fn UpgradePrompt(
+    meter: UsageMeter,
+    next: Option<Plan>,
+    /// Where "Compare plans" leads: the comparison on this page unless said.
+    #[prop(optional, into)]
+    compare: Option<String>,
+) -> impl IntoView {
+    let compare = compare.unwrap_or_else(|| "#plans".to_owned());
     let reached = meter.level() == UsageLevel::Reached;
     let what = format!(
         "{} of {} {}",
@@ -142,7 +149,7 @@ fn UpgradePrompt(meter: UsageMeter, next: Option<Plan>) -> impl IntoView {
     view! {
         <div class="notice" class:danger=reached class:warn=!reached role="status" data-testid="upgrade-prompt">
             <p><strong>{headline}</strong>" "{offer}</p>
-            <a class="button small primary" href="#plans">"Compare plans"</a>
+            <a class="button small primary" href=compare>"Compare plans"</a>
         </div>
     }
 }
@@ -168,8 +175,9 @@ fn CurrentPlan(page: BillingPage) -> impl IntoView {
     }
 }
 
+/// One limit's meter: used of allowed, as a progress bar coloured by level.
 #[component]
-fn Meter(meter: UsageMeter) -> impl IntoView {
+pub fn Meter(meter: UsageMeter) -> impl IntoView {
     let level = meter.level();
     let label = meter.metric.meter_label();
     let figures = format!(

@@ -47,10 +47,22 @@ pub fn ServicesCatalogPage() -> impl IntoView {
     crate::workspaces::by_area(|persona| view! { <ServicesFor persona /> }.into_any())
 }
 
+/// The workspace's own service actions (request, cancel), shared by this page and the
+/// dashboard.
 #[derive(Clone, Copy)]
-struct Actions {
-    request: ServerAction<RequestService>,
-    change: ServerAction<ChangeService>,
+pub struct Actions {
+    pub request: ServerAction<RequestService>,
+    pub change: ServerAction<ChangeService>,
+}
+
+/// Made inside a component (server actions belong to the reactive owner).
+impl Default for Actions {
+    fn default() -> Self {
+        Self {
+            request: ServerAction::<RequestService>::new(),
+            change: ServerAction::<ChangeService>::new(),
+        }
+    }
 }
 
 #[component]
@@ -58,10 +70,7 @@ fn ServicesFor(persona: Persona) -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let version = watch(slug.into(), &[Topic::Services, Topic::Usage]);
-    let actions = Actions {
-        request: ServerAction::<RequestService>::new(),
-        change: ServerAction::<ChangeService>::new(),
-    };
+    let actions = Actions::default();
     let page = Resource::new(
         move || {
             (
@@ -143,8 +152,9 @@ fn Body(page: ServicesPage, actions: Actions) -> impl IntoView {
     }
 }
 
+/// One of the workspace's services: status, price, who asked, and cancel.
 #[component]
-fn MyService(
+pub fn MyService(
     entry: CatalogEntry,
     slug: String,
     can_manage: bool,

@@ -7,11 +7,13 @@ for (const [who, path] of [
   ['olivia@acme.example', '/app/acme/command-center'],
   ['olivia@acme.example', '/app/acme/templates'],
   ['olivia@acme.example', '/app/acme/billing'],
+  ['olivia@acme.example', '/app/acme/services'],
   ['olivia@acme.example', '/account'],
   ['olivia@acme.example', '/account/security'],
   ['admin@atrium.example', '/admin'],
   ['admin@atrium.example', '/admin/outbox'],
   ['admin@atrium.example', '/admin/plans'],
+  ['admin@atrium.example', '/admin/services'],
 ] as const) {
   test(`${path} has no serious accessibility problems (WCAG 2.1 AA)`, async ({ page, browser }) => {
     if (who.startsWith('admin')) await trustAdminDevice(browser, page.context());

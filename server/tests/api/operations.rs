@@ -116,6 +116,34 @@ async fn demo_data_gives_every_persona_a_working_home() {
         2,
         "Olivia switches between Acme and Globex"
     );
+    // Acme uses the catalog: one service active, one waiting for the super admin.
+    let acme: shared::catalog::ServicesPage = app
+        .signed_in("olivia@acme.example", services::demo::PASSWORD)
+        .await
+        .call_ok("get_services", &[("slug", "acme")])
+        .await;
+    let mine: Vec<_> = acme
+        .mine()
+        .map(|e| {
+            (
+                e.service.name.to_string(),
+                e.activation.as_ref().map(|a| a.status),
+            )
+        })
+        .collect();
+    assert_eq!(
+        mine,
+        [
+            (
+                "Lead enrichment".to_owned(),
+                Some(shared::catalog::ActivationStatus::Requested)
+            ),
+            (
+                "Voice agent".to_owned(),
+                Some(shared::catalog::ActivationStatus::Active)
+            ),
+        ]
+    );
     let variants: std::collections::BTreeSet<_> =
         services::demo::TENANTS.iter().map(|t| t.variant).collect();
     assert!(variants.len() >= 3, "the demo spans the platform variants");
