@@ -18,6 +18,7 @@ pub mod members;
 pub mod server;
 pub mod templates;
 pub mod theme;
+pub mod vault;
 pub mod workspaces;
 
 use leptos::prelude::*;
@@ -41,6 +42,7 @@ use crate::components::layout::Me;
 use crate::invitations::InvitationPage;
 use crate::members::MembersPage;
 use crate::templates::{TemplatePage, TemplatesPage};
+use crate::vault::VaultPageView;
 use crate::workspaces::WorkspaceHomePage;
 use shared::personas::Persona;
 
@@ -135,6 +137,7 @@ lazy_page!(TemplatesRoute, view! { <TemplatesPage /> });
 lazy_page!(TemplateRoute, view! { <TemplatePage /> });
 lazy_page!(BillingRoute, view! { <BillingPage /> });
 lazy_page!(ServicesRoute, view! { <ServicesCatalogPage /> });
+lazy_page!(VaultRoute, view! { <VaultPageView /> });
 
 /// Who is signed in, as the server loaded it with the session (the browser reads the same
 /// value back from the page while hydrating and never calls this).
@@ -184,6 +187,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/:area/:slug/templates/:template") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/api-keys") view={Lazy::<VaultRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -8,6 +8,7 @@ for (const [who, path] of [
   ['olivia@acme.example', '/app/acme/templates'],
   ['olivia@acme.example', '/app/acme/billing'],
   ['olivia@acme.example', '/app/acme/services'],
+  ['olivia@acme.example', '/app/acme/api-keys'],
   ['olivia@acme.example', '/account'],
   ['olivia@acme.example', '/account/security'],
   ['admin@atrium.example', '/admin'],

@@ -48,6 +48,10 @@ enum Command {
     },
     /// Load the demo data into an empty database and print the logins.
     Demo,
+    /// Replace the server key: every stored secret (authenticator secrets, webhook signing
+    /// secrets, vault keys) is sealed again under a new key, all or nothing. Stop the server
+    /// first. Callback URLs signed with the old key stop working.
+    RotateKey,
 }
 
 pub fn main() -> ExitCode {
@@ -107,7 +111,62 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             services.store().close().await;
             Ok(())
         }
+        Command::RotateKey => rotate_key(settings).await,
     }
+}
+
+/// `atrium rotate-key`. With a key file, the new key is written beside it first
+/// (`<file>.new`), then the secrets move to it in one transaction, then it replaces the
+/// file: interrupted after the database step, `<file>.new` holds the key in use. With the
+/// key given in `ATRIUM_SECRETS__SERVER_KEY`, the new key is printed for the operator to set.
+async fn rotate_key(settings: Settings) -> anyhow::Result<()> {
+    use services::crypto::SecretBox;
+
+    let from_environment = settings.secrets.server_key.is_some();
+    let key_file = PathBuf::from(&settings.secrets.key_file);
+    let pending = PathBuf::from(format!("{}.new", key_file.display()));
+    let services = Services::start(settings).await?;
+    let (new_box, new_key) = SecretBox::generate();
+    if !from_environment {
+        SecretBox::write_key_file(&pending, &new_key).with_context(|| {
+            format!(
+                "writing the new key to {} (if it exists, an earlier rotation was interrupted: see the README)",
+                pending.display()
+            )
+        })?;
+    }
+    // An operator's command: the whole cause is shown, not a reference to the logs.
+    let count = services::key_rotation::reseal_all(services.store(), services.secrets(), &new_box)
+        .await
+        .map_err(|e| match e {
+            services::Error::Internal(cause) => cause,
+            services::Error::App(app) => anyhow::anyhow!(app),
+        });
+    services.store().close().await;
+    let count = match count {
+        Ok(count) => count,
+        Err(err) => {
+            if !from_environment {
+                // Nothing moved: the old key stays the one in use.
+                let _ = std::fs::remove_file(&pending);
+            }
+            return Err(err);
+        }
+    };
+    if from_environment {
+        println!(
+            "Sealed {count} secrets under a new server key. Set it before starting Atrium again:"
+        );
+        println!("ATRIUM_SECRETS__SERVER_KEY={new_key}");
+    } else {
+        std::fs::rename(&pending, &key_file)
+            .with_context(|| format!("moving {} to {}", pending.display(), key_file.display()))?;
+        println!(
+            "Sealed {count} secrets under a new server key, now in {}.",
+            key_file.display()
+        );
+    }
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -56,6 +56,10 @@ pub mod actions {
     pub const SERVICE_EDITED: &str = "platform.service_edited";
     pub const SERVICE_REQUESTED: &str = "service.requested";
     pub const SERVICE_STATUS_CHANGED: &str = "service.status_changed";
+    pub const VAULT_KEY_ADDED: &str = "vault.key_added";
+    pub const VAULT_KEY_ROTATED: &str = "vault.key_rotated";
+    pub const VAULT_KEY_DELETED: &str = "vault.key_deleted";
+    pub const SERVER_KEY_ROTATED: &str = "platform.server_key_rotated";
 }
 
 /// Builds an entry stamped now.

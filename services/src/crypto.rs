@@ -18,6 +18,24 @@ use base64::engine::general_purpose::STANDARD;
 const VERSION: u8 = 1;
 const NONCE_LEN: usize = 12;
 
+/// What each sealed value is for, bound in as associated data: the one list of purposes, so
+/// sealing, opening and the key rotation can never disagree.
+pub mod purposes {
+    use shared::ids::{TenantId, UserId, VaultKeyId};
+
+    pub fn totp(user: UserId) -> String {
+        format!("totp:{user}")
+    }
+
+    pub fn webhook_secret(tenant: TenantId) -> String {
+        format!("webhook-secret:{tenant}")
+    }
+
+    pub fn vault(key: VaultKeyId) -> String {
+        format!("vault:{key}")
+    }
+}
+
 /// The server key, ready to seal and open secrets. Never printed.
 #[derive(Clone)]
 pub struct SecretBox {
@@ -89,6 +107,17 @@ impl SecretBox {
             }
             Err(error) => Err(error).with_context(|| format!("reading {}", path.display())),
         }
+    }
+
+    /// A new random key, as base64 for a key file or `ATRIUM_SECRETS__SERVER_KEY`.
+    pub fn generate() -> (Self, String) {
+        let key: [u8; 32] = rand::random();
+        (Self::new(key), STANDARD.encode(key))
+    }
+
+    /// Writes `key` (base64) to `path`, readable by its owner only.
+    pub fn write_key_file(path: &Path, key: &str) -> anyhow::Result<()> {
+        write_private(path, key).with_context(|| format!("writing {}", path.display()))
     }
 
     pub fn seal(&self, purpose: &str, plaintext: &[u8]) -> Vec<u8> {

@@ -333,6 +333,7 @@ async fn usage_history(svc: &Services, owner: UserId) -> Result<()> {
             data.record_usage(
                 &mut tx,
                 &NewUsage {
+                    vault_key: None,
                     user: Some(owner),
                     metric,
                     quantity,

@@ -17,6 +17,7 @@ pub mod crypto;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod key_rotation;
 pub mod mail;
 pub mod notifications;
 pub mod platform;
@@ -26,6 +27,7 @@ pub mod storage;
 pub mod tenants;
 pub mod time;
 pub mod tokens;
+pub mod vault;
 
 pub use authz::{Caller, PlatformAccess, TenantAccess};
 pub use client::ClientInfo;

@@ -53,6 +53,7 @@ pub mod throttle;
 pub mod trusted_devices;
 pub mod two_factor;
 pub mod users;
+pub mod vault;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");

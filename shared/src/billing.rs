@@ -568,6 +568,10 @@ pub struct UsageRecorded {
     pub used: u64,
     pub limit: Option<u64>,
     pub level: UsageLevel,
+    /// The last four characters of the reporter's own vault key the action ran on; `None`:
+    /// the platform's key.
+    #[serde(default)]
+    pub own_key: Option<String>,
 }
 
 #[cfg(test)]

@@ -112,6 +112,10 @@ typed_id!(
     /// One organization's use of one catalog service.
     ActivationId
 );
+typed_id!(
+    /// A provider key kept in the vault.
+    VaultKeyId
+);
 
 #[cfg(test)]
 mod tests {

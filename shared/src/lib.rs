@@ -28,6 +28,7 @@ pub mod slug;
 pub mod tenants;
 pub mod two_factor;
 pub mod validation;
+pub mod vault;
 
 pub use error::AppError;
 pub use validation::ValidationError;

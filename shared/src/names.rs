@@ -73,6 +73,10 @@ name_type!(
     ServiceName, field = "name", label = "Service name", max = 80
 );
 name_type!(
+    /// What a person calls a stored provider key, e.g. "Groq production".
+    KeyLabel, field = "label", label = "Key name", max = 80
+);
+name_type!(
     /// A person's display name.
     PersonName, field = "name", label = "Name", max = 80
 );

@@ -49,6 +49,8 @@ text_enum! {
         ServicesView => "services.view",
         /// Request services from the catalog and cancel them.
         ServicesRequest => "services.request",
+        /// Keep your own provider keys (Groq, Deepgram, Twilio…) in the vault.
+        VaultUse => "vault.use",
         /// Super admin: see every tenant and user.
         PlatformView => "platform.view",
         /// Super admin: suspend and reactivate tenants.
@@ -82,6 +84,7 @@ impl Permission {
             Self::UsageReport => "report usage",
             Self::ServicesView => "see the organization's services",
             Self::ServicesRequest => "request or cancel services",
+            Self::VaultUse => "keep provider keys in the vault",
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
             Self::OutboxRead => "read the outbox of unsent emails",
@@ -108,6 +111,7 @@ const OWNER: &[Permission] = &[
     Permission::UsageReport,
     Permission::ServicesView,
     Permission::ServicesRequest,
+    Permission::VaultUse,
 ];
 const ADMIN: &[Permission] = &[
     Permission::TenantView,
@@ -123,6 +127,7 @@ const ADMIN: &[Permission] = &[
     Permission::UsageReport,
     Permission::ServicesView,
     Permission::ServicesRequest,
+    Permission::VaultUse,
 ];
 const CONSULTANT: &[Permission] = &[
     Permission::TenantView,
@@ -133,6 +138,7 @@ const CONSULTANT: &[Permission] = &[
     Permission::BillingView,
     Permission::UsageReport,
     Permission::ServicesView,
+    Permission::VaultUse,
 ];
 const VIEWER: &[Permission] = &[
     Permission::TenantView,

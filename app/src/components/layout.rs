@@ -45,6 +45,7 @@ pub enum Section {
     Templates,
     Billing,
     Services,
+    Vault,
     Account,
     Security,
 }
@@ -127,6 +128,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Plan & usage",
                 href: format!("{base}/billing"),
                 section: Section::Billing,
+            });
+            items.push(NavItem {
+                label: "API keys",
+                href: format!("{base}/api-keys"),
+                section: Section::Vault,
             });
         }
         _ => {}

@@ -6,15 +6,17 @@ use tokio::process::Command;
 use crate::helpers::{Backend, TestDatabase, backend};
 
 fn atrium(database_url: &str) -> Command {
+    atrium_with_key(database_url, "dGVzdCBrZXkgZm9yIHRoZSBjb21tYW5kIGxpbmUgISE=")
+}
+
+/// The binary on `database_url` with the server key `key` (base64) given outright, so the
+/// commands never write a key file into the checkout.
+pub fn atrium_with_key(database_url: &str, key: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_atrium"));
     command
         .env("ATRIUM_DATABASE__URL", database_url)
         .env("ATRIUM_LOG__FILTER", "warn")
-        // A key given outright, so the commands never write a key file into the checkout.
-        .env(
-            "ATRIUM_SECRETS__SERVER_KEY",
-            "dGVzdCBrZXkgZm9yIHRoZSBjb21tYW5kIGxpbmUgISE=",
-        )
+        .env("ATRIUM_SECRETS__SERVER_KEY", key)
         .env_remove("ATRIUM_SUPER_ADMIN_PASSWORD");
     command
 }

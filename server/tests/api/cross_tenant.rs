@@ -44,6 +44,8 @@ struct World {
     /// A catalog service, and B's request for it (still waiting for approval).
     service: String,
     b_activation: String,
+    /// A provider key B's owner keeps in the vault.
+    b_vault_key: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -191,7 +193,20 @@ async fn world() -> World {
             &[("slug", &b.slug), ("service", &service.to_string())],
         )
         .await;
+    let b_vault_key: shared::ids::VaultKeyId = b
+        .owner
+        .call_ok(
+            "add_vault_key",
+            &[
+                ("slug", &b.slug),
+                ("provider", "deepgram"),
+                ("label", "Bravo transcripts"),
+                ("secret", "0123456789abcdef0123456789abcdef0123b0b0"),
+            ],
+        )
+        .await;
     World {
+        b_vault_key: b_vault_key.to_string(),
         service: service.to_string(),
         b_activation: b_activation.to_string(),
         app,
@@ -816,6 +831,44 @@ fn cases() -> Vec<Case> {
             },
             caller: owner,
         },
+        Case {
+            function: "get_vault",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "add_vault_key",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("provider", "generic".into()),
+                    ("label", "into B".into()),
+                    ("secret", "alpha-secret-123".into()),
+                ]
+            },
+            caller: owner,
+        },
+        // B's key named from A's own workspace: not found there.
+        Case {
+            function: "rotate_vault_key",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("id", w.b_vault_key.clone()),
+                    ("secret", "0123456789abcdef0123456789abcdef0123a1a1".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "delete_vault_key",
+            expect: Refused,
+            args: |w| vec![("slug", w.a.slug.clone()), ("id", w.b_vault_key.clone())],
+            caller: owner,
+        },
         // The catalog console is the super admins'.
         Case {
             function: "get_services_admin",
@@ -939,6 +992,7 @@ const PAGES: &[&str] = &[
     "/{area}/{slug}/templates/{template}",
     "/{area}/{slug}/billing",
     "/{area}/{slug}/services",
+    "/{area}/{slug}/api-keys",
 ];
 
 const API: &[&str] = &[
@@ -972,6 +1026,11 @@ async fn another_tenants_ids_never_reach_its_data() {
             Expect::OwnOnly => assert!(status.as_u16() < 500, "{}: {status}", case.function),
         }
     }
+    // B's key is still there, unrotated.
+    let b_vault: shared::vault::VaultPage =
+        w.b.owner.call_ok("get_vault", &[("slug", &w.b.slug)]).await;
+    assert_eq!(b_vault.keys.len(), 1);
+    assert_eq!(b_vault.keys[0].last_four, "b0b0");
     // B's request still waits, and the catalog service kept its name.
     let b_services: shared::catalog::ServicesPage =
         w.b.owner

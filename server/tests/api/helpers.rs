@@ -171,6 +171,16 @@ pub async fn spawn_instance(app: &TestApp) -> (String, Services) {
     start_server(app.database.url(), &app.key, |_| {}).await
 }
 
+/// Another server on the same database under another server key (base64), as after
+/// `atrium rotate-key`.
+pub async fn spawn_instance_with_key(app: &TestApp, key: &str) -> (String, Services) {
+    let key = SecretString::from(key.to_owned());
+    start_server(app.database.url(), &app.key, move |settings| {
+        settings.secrets.server_key = Some(key);
+    })
+    .await
+}
+
 async fn start_server(
     url: &str,
     key: &[u8; 32],
@@ -542,4 +552,41 @@ pub fn assert_redirect_to(response: &reqwest::Response, location: &str) {
         response.headers()["location"].to_str().expect("location"),
         location
     );
+}
+
+/// Everything this test process logs from the moment the first caller asks, for tests that
+/// check what never appears in logs. Installs a global subscriber once (debug for our crates).
+pub fn captured_logs() -> String {
+    use std::sync::{Mutex, OnceLock};
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+
+    static LOGS: OnceLock<std::sync::Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    #[derive(Clone)]
+    struct Sink(std::sync::Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let logs = LOGS.get_or_init(|| {
+        let logs = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let sink = Sink(logs.clone());
+        let _ = tracing_subscriber::registry()
+            .with(tracing_subscriber::EnvFilter::new(
+                "info,services=debug,server=debug,app=debug,tower_http=debug",
+            ))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(move || sink.clone()),
+            )
+            .try_init();
+        logs
+    });
+    String::from_utf8_lossy(&logs.lock().unwrap()).into_owned()
 }

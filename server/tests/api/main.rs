@@ -26,3 +26,4 @@ mod security;
 mod sign_in;
 mod sign_up;
 mod two_factor;
+mod vault;

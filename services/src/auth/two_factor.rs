@@ -33,7 +33,7 @@ const ISSUER: &str = "Atrium";
 const SECRET_LEN: usize = 20;
 
 fn purpose(user: UserId) -> String {
-    format!("totp:{user}")
+    crate::crypto::purposes::totp(user)
 }
 
 /// Our TOTP configuration for a secret (the builder's defaults are RFC 6238's: SHA-1,

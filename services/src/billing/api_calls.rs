@@ -159,6 +159,7 @@ async fn write(
     data.record_usage(
         &mut tx,
         &NewUsage {
+            vault_key: None,
             user: Some(access.caller().user_id),
             metric: Metric::ApiCalls,
             quantity: n,

@@ -50,9 +50,17 @@ pub async fn record(
         ))
         .into());
     };
+    // The reporting person's own key for the provider, when they keep one, is the one used.
+    let own_key = match (user, report.provider.as_deref()) {
+        (Some(user), Some(provider)) => {
+            crate::vault::key_for(svc, &mut tx, &data, user, provider).await?
+        }
+        _ => None,
+    };
     data.record_usage(
         &mut tx,
         &NewUsage {
+            vault_key: own_key.as_ref().map(|(id, _)| *id),
             user,
             metric: report.metric,
             quantity: report.quantity,
@@ -91,6 +99,7 @@ pub async fn record(
         used,
         limit,
         level,
+        own_key: own_key.map(|(_, secret)| secret.last_four()),
     })
 }
 

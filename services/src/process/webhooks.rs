@@ -25,7 +25,7 @@ type HmacSha256 = Hmac<Sha256>;
 pub const CALLBACK_DAYS: i64 = 7;
 
 fn purpose(tenant: TenantId) -> String {
-    format!("webhook-secret:{tenant}")
+    crate::crypto::purposes::webhook_secret(tenant)
 }
 
 /// The workspace's signing secret (created on first use, sealed at rest).

@@ -91,6 +91,8 @@ pub struct NewUsage<'a> {
     pub quantity: u64,
     pub service: Option<&'a str>,
     pub provider: Option<&'a str>,
+    /// The vault key the action ran on (the person's own), if any.
+    pub vault_key: Option<shared::ids::VaultKeyId>,
     pub cost_minor: i64,
     pub at: DateTime<Utc>,
 }
@@ -282,8 +284,8 @@ impl TenantData<'_> {
     pub async fn record_usage(&self, tx: &mut Tx, usage: &NewUsage<'_>) -> Result<()> {
         let quantity = i64::try_from(usage.quantity).unwrap_or(i64::MAX);
         on_tx!(tx, conn => sqlx::query(
-            "INSERT INTO usage_events (tenant_id, user_id, metric, quantity, service, provider, cost_minor, occurred_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO usage_events (tenant_id, user_id, metric, quantity, service, provider, cost_minor, occurred_at, vault_key_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(self.tenant)
         .bind(usage.user)
@@ -293,6 +295,7 @@ impl TenantData<'_> {
         .bind(usage.provider)
         .bind(usage.cost_minor)
         .bind(usage.at)
+        .bind(usage.vault_key)
         .execute(&mut **conn)
         .await
         .map(|_| ()))?;
