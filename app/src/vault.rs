@@ -128,7 +128,9 @@ fn Body(page: VaultPage, actions: Actions) -> impl IntoView {
     };
     view! {
         <ActionError error />
-        <p class="notice ok" role="status" hidden=move || notice.get().is_none()>{move || notice.get().unwrap_or_default()}</p>
+        <Show when=move || notice.get().is_some()>
+            <p class="notice ok" role="status">{move || notice.get().unwrap_or_default()}</p>
+        </Show>
         <section class="panel" aria-labelledby="keys-title">
             <h2 id="keys-title">"Your keys"</h2>
             {keys}

@@ -115,19 +115,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// `atrium rotate-key`. With a key file, the new key is written beside it first
+/// `atrium rotate-key`. With a key file, the new key is written (and synced) beside it first
 /// (`<file>.new`), then the secrets move to it in one transaction, then it replaces the
-/// file: interrupted after the database step, `<file>.new` holds the key in use. With the
-/// key given in `ATRIUM_SECRETS__SERVER_KEY`, the new key is printed for the operator to set.
+/// file. With the key given in `ATRIUM_SECRETS__SERVER_KEY`, the new key is printed before
+/// the transaction, for the operator to set once the command reports success.
 async fn rotate_key(settings: Settings) -> anyhow::Result<()> {
     use services::crypto::SecretBox;
+    use services::key_rotation::RotationError;
 
     let from_environment = settings.secrets.server_key.is_some();
     let key_file = PathBuf::from(&settings.secrets.key_file);
     let pending = PathBuf::from(format!("{}.new", key_file.display()));
+    if !from_environment && !key_file.exists() {
+        anyhow::bail!(
+            "there is no server key at {} (and ATRIUM_SECRETS__SERVER_KEY is not set): nothing to rotate; run this where the server runs",
+            key_file.display()
+        );
+    }
     let services = Services::start(settings).await?;
     let (new_box, new_key) = SecretBox::generate();
-    if !from_environment {
+    if from_environment {
+        println!("The new server key (in use once this command reports success):");
+        println!("ATRIUM_SECRETS__SERVER_KEY={new_key}");
+    } else {
         SecretBox::write_key_file(&pending, &new_key).with_context(|| {
             format!(
                 "writing the new key to {} (if it exists, an earlier rotation was interrupted: see the README)",
@@ -135,32 +145,45 @@ async fn rotate_key(settings: Settings) -> anyhow::Result<()> {
             )
         })?;
     }
-    // An operator's command: the whole cause is shown, not a reference to the logs.
-    let count = services::key_rotation::reseal_all(services.store(), services.secrets(), &new_box)
-        .await
-        .map_err(|e| match e {
-            services::Error::Internal(cause) => cause,
-            services::Error::App(app) => anyhow::anyhow!(app),
-        });
+    let result =
+        services::key_rotation::reseal_all(services.store(), services.secrets(), &new_box).await;
     services.store().close().await;
-    let count = match count {
+    let count = match result {
         Ok(count) => count,
-        Err(err) => {
+        Err(RotationError::Refused(cause)) => {
             if !from_environment {
                 // Nothing moved: the old key stays the one in use.
                 let _ = std::fs::remove_file(&pending);
             }
-            return Err(err);
+            anyhow::bail!("{cause:#}; nothing was changed, the current key stays in use");
+        }
+        Err(err @ RotationError::AtCommit(_)) => {
+            let keys = if from_environment {
+                "the old key or the new one printed above".to_owned()
+            } else {
+                format!("{} or {}", key_file.display(), pending.display())
+            };
+            anyhow::bail!(
+                "{err}; start one server with {keys} and keep the one that signs people in with their authenticator"
+            );
         }
     };
     if from_environment {
         println!(
-            "Sealed {count} secrets under a new server key. Set it before starting Atrium again:"
+            "Sealed {count} secrets under the new server key. Set it on every server before starting Atrium again."
         );
-        println!("ATRIUM_SECRETS__SERVER_KEY={new_key}");
     } else {
-        std::fs::rename(&pending, &key_file)
-            .with_context(|| format!("moving {} to {}", pending.display(), key_file.display()))?;
+        std::fs::rename(&pending, &key_file).with_context(|| {
+            format!(
+                "the secrets are sealed under the key in {}, but it could not replace {}: move it there before starting Atrium",
+                pending.display(),
+                key_file.display()
+            )
+        })?;
+        if let Some(dir) = key_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // The rename itself on disk too.
+            let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+        }
         println!(
             "Sealed {count} secrets under a new server key, now in {}.",
             key_file.display()

@@ -177,10 +177,12 @@ pub async fn save_service(
                 .service(id)
                 .await?
                 .ok_or_else(|| AppError::not_found("The service"))?;
-            if platform.service_name_taken(&input.name, id).await? {
+            // Checked first for the usual case; the unique name settles a race.
+            if platform.service_name_taken(&input.name, id).await?
+                || !platform.update_service(&mut tx, id, input, now).await?
+            {
                 return Err(taken().into());
             }
-            platform.update_service(&mut tx, id, input, now).await?;
             (id, actions::SERVICE_EDITED, Some(before))
         }
     };

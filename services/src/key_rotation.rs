@@ -3,9 +3,8 @@
 //! transaction, so either all of them move to the new key or none does.
 
 use crate::crypto::{SecretBox, purposes};
-use crate::error::Result;
-use crate::storage::Store;
 use crate::storage::vault::SealedKind;
+use crate::storage::{Dialect, Store};
 use shared::ids::{TenantId, UserId, VaultKeyId};
 
 fn purpose(kind: SealedKind, id: uuid::Uuid) -> String {
@@ -16,22 +15,43 @@ fn purpose(kind: SealedKind, id: uuid::Uuid) -> String {
     }
 }
 
+/// How a rotation failed: before its commit nothing changed (the old key stays the one in
+/// use); at the commit the outcome is unknown (either key may be the one in use).
+#[derive(Debug, thiserror::Error)]
+pub enum RotationError {
+    #[error("{0:#}; nothing was changed")]
+    Refused(anyhow::Error),
+    #[error("the final commit failed ({0:#}): the secrets may be sealed under either key")]
+    AtCommit(anyhow::Error),
+}
+
 /// Seals every stored secret again under `new`; how many. Refuses, changing nothing, when a
 /// value does not open under `old` (the wrong key was given, or a value was tampered with).
-pub async fn reseal_all(store: &Store, old: &SecretBox, new: &SecretBox) -> Result<usize> {
-    let mut tx = store.begin().await?;
+/// On PostgreSQL the tables are locked against writes meanwhile, so a secret saved by a
+/// server that is still running cannot slip in under the old key; on SQLite the single
+/// writer (and its busy check at the first write) does the same.
+pub async fn reseal_all(
+    store: &Store,
+    old: &SecretBox,
+    new: &SecretBox,
+) -> Result<usize, RotationError> {
+    let refused = |e: crate::Error| RotationError::Refused(anyhow::anyhow!(e.into_app_error()));
+    let mut tx = store.begin().await.map_err(refused)?;
+    if store.dialect() == Dialect::Postgres {
+        tx.lock_sealed_tables().await.map_err(refused)?;
+    }
     let mut count = 0;
     for kind in SealedKind::ALL {
-        for mut row in tx.sealed_rows(kind).await? {
+        for mut row in tx.sealed_rows(kind).await.map_err(refused)? {
             let purpose = purpose(kind, row.id);
             let plain = old.open(&purpose, &row.sealed).map_err(|_| {
-                anyhow::anyhow!(
-                    "a stored secret ({kind:?} {}) does not open with the current server key; nothing was changed",
+                RotationError::Refused(anyhow::anyhow!(
+                    "a stored secret ({kind:?} {}) does not open with the current server key",
                     row.id
-                )
+                ))
             })?;
             row.sealed = new.seal(&purpose, &plain);
-            tx.reseal(&row).await?;
+            tx.reseal(&row).await.map_err(refused)?;
             count += 1;
         }
     }
@@ -46,7 +66,10 @@ pub async fn reseal_all(store: &Store, old: &SecretBox, new: &SecretBox) -> Resu
         },
         serde_json::json!({ "resealed": count }),
     ))
-    .await?;
-    tx.commit().await?;
+    .await
+    .map_err(refused)?;
+    tx.commit()
+        .await
+        .map_err(|e| RotationError::AtCommit(anyhow::anyhow!(e.into_app_error())))?;
     Ok(count)
 }

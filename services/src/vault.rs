@@ -32,7 +32,6 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<VaultPa
     Ok(VaultPage {
         tenant: access.tenant().clone(),
         keys,
-        can_manage: true,
     })
 }
 
@@ -182,28 +181,17 @@ async fn audit_key(
 }
 
 /// The key a metered action for `provider` runs on: `user`'s own, when they keep one here
-/// (marked used now), opened for the call; `None`: the platform's.
+/// (marked used now), by its id and last four; `None`: the platform's. Atrium calls no
+/// provider itself yet (integrations report what they used), so the secret stays sealed.
 pub async fn key_for(
-    svc: &Services,
     tx: &mut Tx,
     data: &TenantData<'_>,
     user: UserId,
     provider: &str,
-) -> Result<Option<(VaultKeyId, ProviderSecret)>> {
+) -> Result<Option<(VaultKeyId, String)>> {
     let Ok(provider) = provider.parse::<Provider>() else {
         return Ok(None);
     };
-    let Some((id, sealed)) = data
-        .use_vault_key(tx, user, provider, crate::time::now())
-        .await?
-    else {
-        return Ok(None);
-    };
-    let plain = svc
-        .secrets()
-        .open(&purposes::vault(id), &sealed)
-        .map_err(|e| anyhow::anyhow!("vault key {id} does not open: {e}"))?;
-    let text =
-        String::from_utf8(plain).map_err(|_| anyhow::anyhow!("vault key {id} is not text"))?;
-    Ok(Some((id, ProviderSecret::parse(provider, &text)?)))
+    data.use_vault_key(tx, user, provider, crate::time::now())
+        .await
 }

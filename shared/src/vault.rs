@@ -142,13 +142,11 @@ impl VaultKeyView {
     }
 }
 
-/// The vault page: the person's keys in one workspace.
+/// The vault page: the person's keys in one workspace (whoever may see it may manage them).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultPage {
     pub tenant: crate::tenants::TenantSummary,
     pub keys: Vec<VaultKeyView>,
-    /// The person may add, rotate and delete keys here.
-    pub can_manage: bool,
 }
 
 #[cfg(test)]

@@ -129,11 +129,19 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 href: format!("{base}/billing"),
                 section: Section::Billing,
             });
-            items.push(NavItem {
-                label: "API keys",
-                href: format!("{base}/api-keys"),
-                section: Section::Vault,
-            });
+            // Viewers keep no keys; the entry shows where the role allows it.
+            let keeps_keys = me
+                .workspaces
+                .iter()
+                .find(|w| w.tenant.slug.as_str() == slug.as_str())
+                .is_some_and(|w| w.role.can(shared::permissions::Permission::VaultUse));
+            if keeps_keys {
+                items.push(NavItem {
+                    label: "API keys",
+                    href: format!("{base}/api-keys"),
+                    section: Section::Vault,
+                });
+            }
         }
         _ => {}
     }

@@ -15,10 +15,10 @@ pub async fn add_vault_key(
     use shared::names::KeyLabel;
     use shared::vault::ProviderSecret;
 
+    let caller = server::caller()?;
     let invalid = |e: shared::ValidationError| server::fail(e.into());
     let label = KeyLabel::parse(&label).map_err(invalid)?;
     let secret = ProviderSecret::parse(provider, &secret).map_err(invalid)?;
-    let caller = server::caller()?;
     let svc = server::services()?;
     let ctx = server::request_context();
     services::vault::add(&svc, &caller, &ctx.client, &slug, provider, &label, &secret)

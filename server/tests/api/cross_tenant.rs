@@ -230,6 +230,8 @@ async fn world() -> World {
 enum Expect {
     /// Refused: 403 or 404.
     Refused,
+    /// Another tenant's record named from the caller's own workspace: not found there (404).
+    NotFound,
     /// Answers about the caller only (their own account, sessions, theme).
     OwnOnly,
 }
@@ -809,7 +811,7 @@ fn cases() -> Vec<Case> {
         // B's activation named from A's own workspace, and from B's.
         Case {
             function: "change_service",
-            expect: Refused,
+            expect: NotFound,
             args: |w| {
                 vec![
                     ("slug", w.a.slug.clone()),
@@ -853,7 +855,7 @@ fn cases() -> Vec<Case> {
         // B's key named from A's own workspace: not found there.
         Case {
             function: "rotate_vault_key",
-            expect: Refused,
+            expect: NotFound,
             args: |w| {
                 vec![
                     ("slug", w.a.slug.clone()),
@@ -865,7 +867,7 @@ fn cases() -> Vec<Case> {
         },
         Case {
             function: "delete_vault_key",
-            expect: Refused,
+            expect: NotFound,
             args: |w| vec![("slug", w.a.slug.clone()), ("id", w.b_vault_key.clone())],
             caller: owner,
         },
@@ -1021,6 +1023,11 @@ async fn another_tenants_ids_never_reach_its_data() {
             Expect::Refused => assert!(
                 status == 403 || status == 404,
                 "{} with tenant B's ids answered {status}: {body}",
+                case.function
+            ),
+            Expect::NotFound => assert_eq!(
+                status, 404,
+                "{} with tenant B's record from A's workspace: {body}",
                 case.function
             ),
             Expect::OwnOnly => assert!(status.as_u16() < 500, "{}: {status}", case.function),

@@ -262,11 +262,13 @@ async fn rotating_the_server_key_keeps_every_secret_readable_or_changes_nothing(
     let signing_secret = templates.signing_secret.unwrap();
     let old_key = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, app.key);
 
-    // A tampered value: the rotation refuses and changes nothing.
-    let sealed_before = app.count("SELECT COUNT(*) FROM vault_keys").await;
-    assert_eq!(sealed_before, 1);
-    let totp_before = app.query_text("SELECT last_four FROM vault_keys").await;
-    let flip = match crate::helpers::backend() {
+    // A tampered value: the rotation refuses and changes nothing, in any table.
+    let before = all_sealed(&app).await;
+    let original = app
+        .query_text(&hex_of("sealed", "webhook_secrets"))
+        .await
+        .unwrap();
+    let zeroed = match crate::helpers::backend() {
         crate::helpers::Backend::Sqlite => {
             "UPDATE webhook_secrets SET sealed = zeroblob(length(sealed))"
         }
@@ -274,21 +276,17 @@ async fn rotating_the_server_key_keeps_every_secret_readable_or_changes_nothing(
             "UPDATE webhook_secrets SET sealed = decode(repeat('00', length(sealed)), 'hex')"
         }
     };
-    let backup = match crate::helpers::backend() {
-        crate::helpers::Backend::Sqlite => "SELECT hex(sealed) FROM webhook_secrets",
-        crate::helpers::Backend::Postgres => "SELECT encode(sealed, 'hex') FROM webhook_secrets",
-    };
-    let original = app.query_text(backup).await.unwrap();
-    app.exec(flip).await;
+    app.exec(zeroed).await;
     let output = crate::cli::atrium_with_key(app.database.url(), &old_key)
         .arg("rotate-key")
         .output()
         .await
         .unwrap();
     assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        String::from_utf8_lossy(&output.stderr)
-            .contains("does not open with the current server key; nothing was changed")
+        stderr.contains("does not open with the current server key; nothing was changed"),
+        "{stderr}"
     );
     let restore = match crate::helpers::backend() {
         crate::helpers::Backend::Sqlite => {
@@ -299,10 +297,7 @@ async fn rotating_the_server_key_keeps_every_secret_readable_or_changes_nothing(
         }
     };
     app.exec(&restore).await;
-    assert_eq!(
-        app.query_text("SELECT last_four FROM vault_keys").await,
-        totp_before
-    );
+    assert_eq!(all_sealed(&app).await, before, "nothing was resealed");
 
     // The rotation proper: the new key is printed (the key came from the environment).
     let output = crate::cli::atrium_with_key(app.database.url(), &old_key)
@@ -317,8 +312,13 @@ async fn rotating_the_server_key_keeps_every_secret_readable_or_changes_nothing(
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        printed.contains("Sealed 3 secrets under a new server key"),
+        printed.contains("Sealed 3 secrets under the new server key"),
         "{printed}"
+    );
+    assert_ne!(
+        all_sealed(&app).await,
+        before,
+        "every value was sealed again"
     );
     let new_key = printed
         .lines()
@@ -368,4 +368,84 @@ async fn rotating_the_server_key_keeps_every_secret_readable_or_changes_nothing(
             .await,
         1
     );
+
+    // With a key file: the new key replaces the file's, and a server on it reads everything.
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("server.key");
+    std::fs::write(&key_file, &new_key).unwrap();
+    let output = crate::cli::atrium_with_key(app.database.url(), "")
+        .env_remove("ATRIUM_SECRETS__SERVER_KEY")
+        .env("ATRIUM_SECRETS__KEY_FILE", &key_file)
+        .arg("rotate-key")
+        .output()
+        .await
+        .unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{printed} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        printed.contains("Sealed 3 secrets under a new server key, now in"),
+        "{printed}"
+    );
+    let third_key = std::fs::read_to_string(&key_file).unwrap();
+    assert!(
+        !printed.contains(third_key.trim()),
+        "a key file's key is never printed"
+    );
+    assert_ne!(third_key.trim(), new_key);
+    assert!(!dir.path().join("server.key.new").exists());
+    let (third, _) = crate::helpers::spawn_instance_with_key(&app, third_key.trim()).await;
+    let templates: shared::process::TemplatesPage = team
+        .owner
+        .on(&third)
+        .call_ok("get_templates", &[("slug", &team.slug)])
+        .await;
+    assert_eq!(templates.signing_secret.unwrap(), signing_secret);
+
+    // No key where one is expected: refused, and no key file is made up.
+    let missing = dir.path().join("elsewhere.key");
+    let output = crate::cli::atrium_with_key(app.database.url(), "")
+        .env_remove("ATRIUM_SECRETS__SERVER_KEY")
+        .env("ATRIUM_SECRETS__KEY_FILE", &missing)
+        .arg("rotate-key")
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("there is no server key at"));
+    assert!(!missing.exists());
+}
+
+/// A query for the hex of one sealed column (sorted), the same on both backends.
+fn hex_of(column: &str, table: &str) -> String {
+    match crate::helpers::backend() {
+        crate::helpers::Backend::Sqlite => {
+            format!(
+                "SELECT group_concat(h, ',') FROM (SELECT hex({column}) AS h FROM {table} ORDER BY h)"
+            )
+        }
+        crate::helpers::Backend::Postgres => format!(
+            "SELECT string_agg(encode({column}, 'hex'), ',' ORDER BY encode({column}, 'hex')) FROM {table}"
+        ),
+    }
+}
+
+/// Every sealed value in the database, for telling whether a rotation touched them.
+async fn all_sealed(app: &TestApp) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for (column, table) in [
+        ("secret", "totp_credentials"),
+        ("sealed", "webhook_secrets"),
+        ("sealed", "vault_keys"),
+    ] {
+        out.push(
+            app.query_text(&hex_of(column, table))
+                .await
+                .map(|h| h.to_lowercase()),
+        );
+    }
+    out
 }

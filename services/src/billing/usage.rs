@@ -53,7 +53,7 @@ pub async fn record(
     // The reporting person's own key for the provider, when they keep one, is the one used.
     let own_key = match (user, report.provider.as_deref()) {
         (Some(user), Some(provider)) => {
-            crate::vault::key_for(svc, &mut tx, &data, user, provider).await?
+            crate::vault::key_for(&mut tx, &data, user, provider).await?
         }
         _ => None,
     };
@@ -99,7 +99,7 @@ pub async fn record(
         used,
         limit,
         level,
-        own_key: own_key.map(|(_, secret)| secret.last_four()),
+        own_key: own_key.map(|(_, last_four)| last_four),
     })
 }
 

@@ -238,8 +238,10 @@ async fn run(svc: &Services, owner: &str, claimed: ClaimedJob) {
         )),
         Ok(access) => match keep_lease(svc, owner, &claimed, attempt(svc, &access, &claimed)).await
         {
-            Ok(outcome) => outcome,
-            Err(err) => Outcome::Retry(format!("{}", err.into_app_error())),
+            Some(Ok(outcome)) => outcome,
+            Some(Err(err)) => Outcome::Retry(format!("{}", err.into_app_error())),
+            // Another worker holds the job now; it settles it.
+            None => return,
         },
     };
     let outcome = match outcome {
@@ -267,36 +269,42 @@ fn lease_length(svc: &Services) -> chrono::Duration {
 }
 
 /// Runs `work` while renewing the job's lease every third of its length, so a step that
-/// takes longer than one lease is not taken over by another worker while it still runs.
-/// Losing the lease (another worker took the job after this one stalled) stops renewing; the
-/// attempt's result is then refused when it settles.
+/// takes longer than one lease is not taken over by another worker while it still runs. The
+/// renewal runs beside the step (the step keeps being polled while it waits for the
+/// database). `None` when the lease was lost (this worker stalled past it and another took
+/// the job): the step is dropped there, so it does not keep running twice.
 async fn keep_lease<T>(
     svc: &Services,
     owner: &str,
     claimed: &ClaimedJob,
     work: impl std::future::Future<Output = T>,
-) -> T {
+) -> Option<T> {
     let every = (lease_length(svc) / 3)
         .to_std()
         .unwrap_or(Duration::from_secs(40))
         .max(Duration::from_millis(100));
-    let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    tokio::pin!(work);
-    let mut held = true;
-    loop {
-        tokio::select! {
-            out = &mut work => return out,
-            _ = renew.tick(), if held => {
-                let now = crate::time::now();
-                match svc.store().renew_job_lease(claimed.id, owner, now, now + lease_length(svc)).await {
-                    Ok(true) => metrics::counter!("atrium_job_lease_renewals_total").increment(1),
-                    Ok(false) => {
-                        held = false;
-                        tracing::warn!(job = %claimed.id, "orchestrator: lease lost while the step ran");
-                    }
-                    Err(err) => tracing::warn!(error = %err.into_app_error(), "orchestrator: renewing the lease failed"),
+    let renew = async {
+        loop {
+            tokio::time::sleep(every).await;
+            let now = crate::time::now();
+            match svc
+                .store()
+                .renew_job_lease(claimed.id, owner, now, now + lease_length(svc))
+                .await
+            {
+                Ok(true) => metrics::counter!("atrium_job_lease_renewals_total").increment(1),
+                Ok(false) => return,
+                Err(err) => {
+                    tracing::warn!(error = %err.into_app_error(), "orchestrator: renewing the lease failed")
                 }
             }
+        }
+    };
+    tokio::select! {
+        out = work => Some(out),
+        () = renew => {
+            tracing::warn!(job = %claimed.id, "orchestrator: lease lost while the step ran; stopped it");
+            None
         }
     }
 }

@@ -159,7 +159,8 @@ impl PlatformData<'_> {
         insert(tx, id, input, at).await
     }
 
-    /// Changes a service; `false` when it does not exist.
+    /// Changes a service; `false` when it does not exist or another service took its name
+    /// meanwhile (the unique name refuses it).
     #[instrument(skip_all, fields(service = %id))]
     pub async fn update_service(
         &self,
@@ -184,7 +185,11 @@ impl PlatformData<'_> {
         .bind(at)
         .execute(&mut **conn)
         .await
-        .map(|done| done.rows_affected() == 1))?)
+        .map(|done| done.rows_affected() == 1)
+        .or_else(|err| match err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => Ok(false),
+            other => Err(other),
+        }))?)
     }
 
     /// Whether another service than `except` is called `name`.

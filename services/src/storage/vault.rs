@@ -118,7 +118,7 @@ impl TenantData<'_> {
         .map(|done| done.rows_affected() == 1))?)
     }
 
-    /// `user`'s newest key for `provider` here, sealed, and marks it used at `at`.
+    /// `user`'s newest key for `provider` here (its id and last four), and marks it used.
     #[instrument(skip_all, fields(tenant = %self.tenant, %provider))]
     pub async fn use_vault_key(
         &self,
@@ -126,9 +126,9 @@ impl TenantData<'_> {
         user: UserId,
         provider: Provider,
         at: DateTime<Utc>,
-    ) -> Result<Option<(VaultKeyId, Vec<u8>)>> {
-        let found: Option<(VaultKeyId, Vec<u8>)> = on_tx!(tx, conn => sqlx::query_as(
-            "SELECT id, sealed FROM vault_keys WHERE tenant_id = $1 AND user_id = $2 AND provider = $3
+    ) -> Result<Option<(VaultKeyId, String)>> {
+        let found: Option<(VaultKeyId, String)> = on_tx!(tx, conn => sqlx::query_as(
+            "SELECT id, last_four FROM vault_keys WHERE tenant_id = $1 AND user_id = $2 AND provider = $3
              ORDER BY created_at DESC LIMIT 1",
         )
         .bind(self.tenant)
@@ -137,9 +137,13 @@ impl TenantData<'_> {
         .fetch_optional(&mut **conn)
         .await)?;
         if let Some((id, _)) = &found {
-            on_tx!(tx, conn => sqlx::query("UPDATE vault_keys SET last_used_at = $2 WHERE id = $1")
+            on_tx!(tx, conn => sqlx::query(
+                "UPDATE vault_keys SET last_used_at = $2 WHERE id = $1 AND tenant_id = $3 AND user_id = $4",
+            )
                 .bind(*id)
                 .bind(at)
+                .bind(self.tenant)
+                .bind(user)
                 .execute(&mut **conn)
                 .await
                 .map(|_| ()))?;
@@ -179,6 +183,22 @@ pub struct SealedRow {
 }
 
 impl Tx {
+    /// Locks every table holding sealed values against writes until this transaction ends
+    /// (PostgreSQL; the key rotation).
+    pub async fn lock_sealed_tables(&mut self) -> Result<()> {
+        let tables = SealedKind::ALL
+            .iter()
+            .map(|k| k.table().0)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE");
+        on_tx!(self, conn => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .execute(&mut **conn)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
     /// Every sealed value of `kind` (for the key rotation, which rewrites them all).
     pub async fn sealed_rows(&mut self, kind: SealedKind) -> Result<Vec<SealedRow>> {
         let (table, id, column) = kind.table();

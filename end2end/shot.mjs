@@ -1,0 +1,15 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const p = await b.newPage({ viewport: { width: 1440, height: 1000 } });
+await p.goto('http://127.0.0.1:3111/login');
+await p.getByLabel('Email').fill('olivia@acme.example');
+await p.getByLabel('Password').fill('atrium-demo-2026');
+await p.getByRole('button', { name: 'Sign in' }).click();
+await p.waitForURL(/\/app\//);
+await p.goto('http://127.0.0.1:3111/app/acme'); await p.waitForTimeout(1500);
+await p.screenshot({ path: '/tmp/shot/home.png', fullPage: true });
+await p.goto('http://127.0.0.1:3111/app/acme/services'); await p.waitForTimeout(1500);
+await p.screenshot({ path: '/tmp/shot/services.png', fullPage: true });
+await p.goto('http://127.0.0.1:3111/app/acme/api-keys'); await p.waitForTimeout(1000);
+await p.screenshot({ path: '/tmp/shot/vault.png', fullPage: true });
+await b.close();
