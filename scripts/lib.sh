@@ -11,6 +11,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ATRIUM_CACHE="${ATRIUM_CACHE:-$HOME/.cache/atrium}"
 TOOLS="$ATRIUM_CACHE/tools"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ATRIUM_CACHE/target}"
+# Incremental state for our crates grew to ~18 GB here; each check builds them once anyway.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export PATH="$ROOT/end2end/node_modules/.bin:$TOOLS/bin:$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION="0.3.10"

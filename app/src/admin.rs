@@ -1,6 +1,7 @@
 //! The super admin's console home: the platform at a glance and every tenant.
 
 pub mod act_on_activation;
+pub mod adjust_credits;
 pub mod edit_plan;
 pub mod get_outbox;
 pub mod get_plans_admin;

@@ -90,6 +90,7 @@ fn Body(page: BillingPage, change: ServerAction<ChangePlan>) -> impl IntoView {
             </section>
         </div>
         <div class="cards">
+            <Credits credits=page.credits.clone() />
             <section class="panel card wide" aria-labelledby="history-title">
                 <h2 id="history-title">"The last 30 days"</h2>
                 <UsageChart history=page.history.clone() />
@@ -171,6 +172,42 @@ fn CurrentPlan(page: BillingPage) -> impl IntoView {
                     "."
                 </p>
             })}
+        </section>
+    }
+}
+
+/// The credit balance (provider costs are taken from it first) and the latest entries.
+#[component]
+fn Credits(credits: shared::credits::CreditsView) -> impl IntoView {
+    let entries = if credits.entries.is_empty() {
+        view! { <p class="muted">"No credits yet."</p> }.into_any()
+    } else {
+        view! {
+            <table data-testid="credit-entries">
+                <thead><tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col">"Amount"</th></tr></thead>
+                <tbody>
+                    {credits.entries.iter().map(|e| {
+                        let sign = if e.amount.minor > 0 { "+" } else { "−" };
+                        let amount = format!("{sign}{}", shared::billing::Money::new(e.amount.minor.abs(), e.amount.currency).format());
+                        view! {
+                            <tr data-kind=e.kind.as_str()>
+                                <td>{crate::components::time::format_date(e.created_at)}</td>
+                                <td>{format!("{}: {}", e.kind.label(), e.note)}</td>
+                                <td>{amount}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="panel card" aria-labelledby="credits-title" data-testid="credits">
+            <h2 id="credits-title">"Credits"</h2>
+            <p class="figure" data-testid="credit-balance">{credits.balance.format()}</p>
+            {credits.low.then(|| view! { <p class="muted small">"Provider costs beyond your credits are billed."</p> })}
+            {entries}
         </section>
     }
 }

@@ -60,6 +60,7 @@ pub mod actions {
     pub const VAULT_KEY_ROTATED: &str = "vault.key_rotated";
     pub const VAULT_KEY_DELETED: &str = "vault.key_deleted";
     pub const SERVER_KEY_ROTATED: &str = "platform.server_key_rotated";
+    pub const CREDITS_ADJUSTED: &str = "tenant.credits_adjusted";
 }
 
 /// Builds an entry stamped now.

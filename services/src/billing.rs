@@ -2,6 +2,7 @@
 //! action goes through ([`usage::record`]), and changes of plan by owners and super admins.
 
 pub mod api_calls;
+pub mod credits;
 pub mod plans;
 pub mod usage;
 

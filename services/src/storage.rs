@@ -37,6 +37,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod billing;
 pub mod catalog;
+pub mod credits;
 pub mod invitations;
 pub mod jobs;
 pub mod live_events;

@@ -486,6 +486,7 @@ pub struct BillingPage {
     pub can_change_plan: bool,
     pub period: String,
     pub resets_on: NaiveDate,
+    pub credits: crate::credits::CreditsView,
 }
 
 /// One tenant on the super admin's plans page.
@@ -494,6 +495,8 @@ pub struct TenantPlanRow {
     pub tenant: TenantSummary,
     pub tier: PlanTier,
     pub overrides: Vec<LimitOverride>,
+    /// The tenant's credit balance.
+    pub credits: Money,
 }
 
 /// The super admin's plans page: the plans, and every tenant's plan and overrides.
@@ -572,6 +575,10 @@ pub struct UsageRecorded {
     /// the platform's key.
     #[serde(default)]
     pub own_key: Option<String>,
+    /// How much of the reported provider cost the organization's credits covered (minor
+    /// units); the rest is billed.
+    #[serde(default)]
+    pub credits_used_minor: i64,
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod billing;
 pub mod catalog;
+pub mod credits;
 pub mod email;
 pub mod error;
 pub mod ids;

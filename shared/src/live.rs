@@ -88,6 +88,9 @@ pub enum Change {
         service: ServiceId,
         status: ActivationStatus,
     },
+    Credits {
+        balance_minor: i64,
+    },
 }
 
 impl Change {
@@ -95,7 +98,7 @@ impl Change {
         match self {
             Self::Session { .. } | Self::Template { .. } => Topic::Sessions,
             Self::Job { .. } => Topic::Jobs,
-            Self::Usage { .. } | Self::Plan { .. } => Topic::Usage,
+            Self::Usage { .. } | Self::Plan { .. } | Self::Credits { .. } => Topic::Usage,
             Self::Activation { .. } => Topic::Services,
         }
     }

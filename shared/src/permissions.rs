@@ -61,6 +61,8 @@ text_enum! {
         PlansManage => "platform.plans.manage",
         /// Super admin: define catalog services; approve, suspend, resume and cancel them.
         ServicesManage => "platform.services.manage",
+        /// Super admin: grant, refund and expire a tenant's credits.
+        CreditsManage => "platform.credits.manage",
     }
 }
 
@@ -90,6 +92,7 @@ impl Permission {
             Self::OutboxRead => "read the outbox of unsent emails",
             Self::PlansManage => "edit plans and tenants' limits",
             Self::ServicesManage => "manage the service catalog and activations",
+            Self::CreditsManage => "grant, refund or expire credits",
         }
     }
 }
@@ -155,6 +158,7 @@ pub const SUPER_ADMIN: &[Permission] = &[
     Permission::OutboxRead,
     Permission::PlansManage,
     Permission::ServicesManage,
+    Permission::CreditsManage,
 ];
 
 impl Role {

@@ -112,6 +112,8 @@ text_enum! {
         UsageWarning => "usage_warning",
         /// A service from the catalog was approved, suspended, resumed or cancelled.
         ServiceStatus => "service_status",
+        /// The organization's credits fell below the low-balance line.
+        LowCredits => "low_credits",
     }
 }
 

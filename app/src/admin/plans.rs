@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use shared::billing::{Currency, Feature, Metric, Plan, PlanTier, PlansAdminPage, TenantPlanRow};
 use shared::personas::Persona;
 
+use super::adjust_credits::AdjustCredits;
 use super::edit_plan::EditPlan;
 use super::get_plans_admin::get_plans_admin;
 use super::set_limit_override::SetLimitOverride;
@@ -17,12 +18,14 @@ pub fn PlansPage() -> impl IntoView {
     let edit = ServerAction::<EditPlan>::new();
     let set_plan = ServerAction::<SetTenantPlan>::new();
     let set_override = ServerAction::<SetLimitOverride>::new();
+    let credits = ServerAction::<AdjustCredits>::new();
     let page = Resource::new(
         move || {
             (
                 edit.version().get(),
                 set_plan.version().get(),
                 set_override.version().get(),
+                credits.version().get(),
             )
         },
         |_| get_plans_admin(),
@@ -38,7 +41,7 @@ pub fn PlansPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading plans…"</p> }>
                 {move || page.get().map(|result| match result {
                     Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <Body page edit set_plan set_override /> }.into_any(),
+                    Ok(page) => view! { <Body page edit set_plan set_override credits /> }.into_any(),
                 })}
             </Transition>
         </AppShell>
@@ -51,6 +54,7 @@ fn Body(
     edit: ServerAction<EditPlan>,
     set_plan: ServerAction<SetTenantPlan>,
     set_override: ServerAction<SetLimitOverride>,
+    credits: ServerAction<AdjustCredits>,
 ) -> impl IntoView {
     let edit_error = Signal::derive(move || edit.value().get().and_then(Result::err));
     let tenant_error = Signal::derive(move || {
@@ -59,6 +63,7 @@ fn Body(
             .get()
             .and_then(Result::err)
             .or_else(|| set_override.value().get().and_then(Result::err))
+            .or_else(|| credits.value().get().and_then(Result::err))
     });
     let saved = Signal::derive(move || edit.value().get().is_some_and(|r| r.is_ok()));
     view! {
@@ -83,10 +88,11 @@ fn Body(
                             <th scope="col">"Plan"</th>
                             <th scope="col">"Own limits"</th>
                             <th scope="col">"Override a limit"</th>
+                            <th scope="col">"Credits"</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {page.tenants.into_iter().map(|row| view! { <TenantRow row set_plan set_override /> }).collect_view()}
+                        {page.tenants.into_iter().map(|row| view! { <TenantRow row set_plan set_override credits /> }).collect_view()}
                     </tbody>
                 </table>
             </div>
@@ -165,8 +171,14 @@ fn TenantRow(
     row: TenantPlanRow,
     set_plan: ServerAction<SetTenantPlan>,
     set_override: ServerAction<SetLimitOverride>,
+    credits: ServerAction<AdjustCredits>,
 ) -> impl IntoView {
     let slug = row.tenant.slug.to_string();
+    let credit_slug = slug.clone();
+    let kind_id = format!("tenant-credit-kind-{slug}");
+    let amount_id = format!("tenant-credit-amount-{slug}");
+    let note_id = format!("tenant-credit-note-{slug}");
+    let balance = row.credits.format();
     let own = if row.overrides.is_empty() {
         "—".to_owned()
     } else {
@@ -205,6 +217,21 @@ fn TenantRow(
                     <label class="visually-hidden" for=limit_id.clone()>"New limit (empty: follow the plan)"</label>
                     <input id=limit_id name="limit" placeholder="plan's own" size="10" />
                     <button type="submit" class="button small">"Override"</button>
+                </ActionForm>
+            </td>
+            <td>
+                <p class="small" data-testid="tenant-credits">{balance}</p>
+                <ActionForm action=credits attr:class="inline-form">
+                    <input type="hidden" name="slug" value=credit_slug />
+                    <label class="visually-hidden" for=kind_id.clone()>"Entry"</label>
+                    <select id=kind_id name="kind">
+                        {shared::credits::CreditKind::ALL.iter().filter(|k| k.by_hand()).map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                    </select>
+                    <label class="visually-hidden" for=amount_id.clone()>"Amount (USD)"</label>
+                    <input id=amount_id name="amount" inputmode="decimal" placeholder="20.00" size="7" />
+                    <label class="visually-hidden" for=note_id.clone()>"Note"</label>
+                    <input id=note_id name="note" placeholder="why" size="10" />
+                    <button type="submit" class="button small">"Apply"</button>
                 </ActionForm>
             </td>
         </tr>

@@ -785,6 +785,19 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "adjust_credits",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("kind", "expiry".into()),
+                    ("amount", "1".into()),
+                    ("note", "from A".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
             function: "set_limit_override",
             expect: Refused,
             args: |w| {

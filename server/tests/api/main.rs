@@ -16,6 +16,7 @@ mod billing;
 mod catalog;
 mod cli;
 mod command_center;
+mod credits;
 mod cross_tenant;
 mod invitations;
 mod members;

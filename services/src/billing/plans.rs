@@ -61,9 +61,10 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Billing
         .checked_sub_days(Days::new(HISTORY_DAYS - 1))
         .unwrap_or(today);
     let month_start = today.with_day0(0).unwrap_or(today);
-    let (history, costs) = tokio::try_join!(
+    let (history, costs, credits) = tokio::try_join!(
         data.usage_history(since),
         data.provider_costs(month_start, ent.plan.price.currency),
+        super::credits::view(&data),
     )?;
     Ok(BillingPage {
         tenant: access.tenant().clone(),
@@ -77,6 +78,7 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Billing
         can_change_plan: access.role().can(Permission::PlanChange),
         period,
         resets_on: next_period_start(now),
+        credits,
     })
 }
 
@@ -137,16 +139,25 @@ pub async fn admin_page(svc: &Services, caller: &Caller) -> Result<PlansAdminPag
     let access = authz::enter_platform(caller)?;
     authz::require(&access, Permission::PlansManage)?;
     let data = svc.store().platform(&access);
-    let (plans, tenants, tiers) =
-        tokio::try_join!(svc.store().plans(), data.tenants(), data.tenant_plans(),)?;
+    let (plans, tenants, tiers, balances) = tokio::try_join!(
+        svc.store().plans(),
+        data.tenants(),
+        data.tenant_plans(),
+        data.credit_balances()
+    )?;
     let tenants = tenants
         .into_iter()
         .filter_map(|row| {
             let (_, tier, overrides) = tiers.iter().find(|(id, ..)| *id == row.tenant.id)?;
+            let credits = balances
+                .iter()
+                .find(|(id, _)| *id == row.tenant.id)
+                .map_or(0, |(_, b)| *b);
             Some(TenantPlanRow {
                 tenant: row.tenant,
                 tier: *tier,
                 overrides: overrides.clone(),
+                credits: shared::billing::Money::new(credits, shared::billing::Currency::Usd),
             })
         })
         .collect();
@@ -183,7 +194,7 @@ pub async fn edit_plan(
 }
 
 /// Resolves the tenant a super admin names by slug.
-async fn platform_tenant<'a>(
+pub(super) async fn platform_tenant<'a>(
     svc: &'a Services,
     access: &PlatformAccess,
     slug: &str,

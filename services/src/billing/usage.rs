@@ -71,6 +71,21 @@ pub async fn record(
         },
     )
     .await?;
+    let what = match (&report.provider, &report.service) {
+        (Some(provider), _) => format!(
+            "{} {} via {provider}",
+            report.quantity,
+            report.metric.as_str()
+        ),
+        (None, Some(service)) => format!(
+            "{} {} for {service}",
+            report.quantity,
+            report.metric.as_str()
+        ),
+        (None, None) => format!("{} {}", report.quantity, report.metric.as_str()),
+    };
+    let credits_used =
+        super::credits::consume(&data, &mut tx, report.cost_minor, user, &what).await?;
     let level = UsageLevel::of(used, limit);
     warn_once(
         &data,
@@ -100,6 +115,7 @@ pub async fn record(
         limit,
         level,
         own_key: own_key.map(|(_, last_four)| last_four),
+        credits_used_minor: credits_used,
     })
 }
 

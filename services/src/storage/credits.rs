@@ -1,0 +1,95 @@
+//! The credits ledger as stored: entries are only ever inserted (triggers refuse UPDATE and
+//! DELETE), and the balance is their sum.
+
+use chrono::{DateTime, Utc};
+use shared::billing::{Currency, Money};
+use shared::credits::{CreditEntry, CreditKind};
+use shared::ids::{TenantId, UserId};
+use tracing::instrument;
+
+use super::{PlatformData, TenantData, Tx, on_tx, with_reader};
+use crate::error::Result;
+
+impl TenantData<'_> {
+    /// The balance as `tx` sees it (lock the tenant first when about to take from it).
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn credit_balance_in(&self, tx: &mut Tx) -> Result<i64> {
+        let sum: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+            "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM credit_entries WHERE tenant_id = $1",
+        )
+        .bind(self.tenant)
+        .fetch_one(&mut **conn)
+        .await)?;
+        Ok(sum.unwrap_or(0))
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn credit_balance(&self) -> Result<i64> {
+        let sum: Option<i64> = with_reader!(self.store, pool => sqlx::query_scalar(
+            "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM credit_entries WHERE tenant_id = $1",
+        )
+        .bind(self.tenant)
+        .fetch_one(pool)
+        .await)?;
+        Ok(sum.unwrap_or(0))
+    }
+
+    /// Appends an entry; `amount_minor` carries the kind's sign.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %kind))]
+    pub async fn add_credit_entry(
+        &self,
+        tx: &mut Tx,
+        kind: CreditKind,
+        amount_minor: i64,
+        note: &str,
+        actor: Option<UserId>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO credit_entries (tenant_id, kind, amount_minor, note, actor_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(self.tenant)
+        .bind(kind)
+        .bind(amount_minor)
+        .bind(note)
+        .bind(actor)
+        .bind(at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The newest entries first.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn credit_entries(&self, limit: i64) -> Result<Vec<CreditEntry>> {
+        let rows: Vec<(CreditKind, i64, String, DateTime<Utc>)> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT kind, amount_minor, note, created_at FROM credit_entries WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(self.tenant)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, amount, note, created_at)| CreditEntry {
+                kind,
+                amount: Money::new(amount, Currency::Usd),
+                note,
+                created_at,
+            })
+            .collect())
+    }
+}
+
+impl PlatformData<'_> {
+    /// Every tenant's balance (tenants without entries are absent).
+    #[instrument(skip_all)]
+    pub async fn credit_balances(&self) -> Result<Vec<(TenantId, i64)>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT tenant_id, CAST(SUM(amount_minor) AS BIGINT) FROM credit_entries GROUP BY tenant_id",
+        )
+        .fetch_all(pool)
+        .await)?)
+    }
+}
