@@ -118,14 +118,7 @@ fn Body(page: BillingPage, change: ServerAction<ChangePlan>) -> impl IntoView {
 }
 
 #[component]
-pub fn UpgradePrompt(
-    meter: UsageMeter,
-    next: Option<Plan>,
-    /// Where "Compare plans" leads: the comparison on this page unless said.
-    #[prop(optional, into)]
-    compare: Option<String>,
-) -> impl IntoView {
-    let compare = compare.unwrap_or_else(|| "#plans".to_owned());
+fn UpgradePrompt(meter: UsageMeter, next: Option<Plan>) -> impl IntoView {
     let reached = meter.level() == UsageLevel::Reached;
     let what = format!(
         "{} of {} {}",
@@ -150,7 +143,7 @@ pub fn UpgradePrompt(
     view! {
         <div class="notice" class:danger=reached class:warn=!reached role="status" data-testid="upgrade-prompt">
             <p><strong>{headline}</strong>" "{offer}</p>
-            <a class="button small primary" href=compare>"Compare plans"</a>
+            <a class="button small primary" href="#plans">"Compare plans"</a>
         </div>
     }
 }
@@ -214,7 +207,7 @@ fn Credits(credits: shared::credits::CreditsView) -> impl IntoView {
 
 /// One limit's meter: used of allowed, as a progress bar coloured by level.
 #[component]
-pub fn Meter(meter: UsageMeter) -> impl IntoView {
+fn Meter(meter: UsageMeter) -> impl IntoView {
     let level = meter.level();
     let label = meter.metric.meter_label();
     let figures = format!(

@@ -1,6 +1,5 @@
 //! A workspace's home: the organization, your role and what it lets you do, its members.
 
-pub mod end_user;
 pub mod get_workspace_home;
 
 use leptos::prelude::*;
@@ -94,10 +93,6 @@ fn HomeBody(home: WorkspaceHome, persona: Persona) -> impl IntoView {
         home.my_role.label()
     );
     let members_href = format!("{}/members", home.tenant.home_path());
-    let end_user = (persona == Persona::EndUser).then(|| {
-        let slug = home.tenant.slug.to_string();
-        view! { <end_user::EndUserPanels slug /> }
-    });
     let pending_href = members_href.clone();
     let max = home
         .role_counts
@@ -172,7 +167,6 @@ fn HomeBody(home: WorkspaceHome, persona: Persona) -> impl IntoView {
                 </dl>
             </section>
         </div>
-        {end_user}
     }
 }
 
