@@ -100,10 +100,7 @@ pub async fn rotate(
     authz::require(&access, Permission::VaultUse)?;
     let data = svc.store().tenant(&access);
     let mut tx = svc.store().begin().await?;
-    let provider = data
-        .vault_key_provider(&mut tx, id, caller.user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("The key"))?;
+    let provider = own_key(&data, &mut tx, id, caller.user_id).await?;
     let secret = ProviderSecret::parse(provider, secret)?;
     let sealed = svc
         .secrets()
@@ -142,10 +139,7 @@ pub async fn delete(
     authz::require(&access, Permission::VaultUse)?;
     let data = svc.store().tenant(&access);
     let mut tx = svc.store().begin().await?;
-    let provider = data
-        .vault_key_provider(&mut tx, id, caller.user_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("The key"))?;
+    let provider = own_key(&data, &mut tx, id, caller.user_id).await?;
     data.delete_vault_key(&mut tx, id, caller.user_id).await?;
     audit_key(
         &mut tx,
@@ -158,6 +152,18 @@ pub async fn delete(
     )
     .await?;
     tx.commit().await
+}
+
+/// The provider of one of `user`'s keys here; "not found" for anyone else's.
+async fn own_key(
+    data: &TenantData<'_>,
+    tx: &mut Tx,
+    id: VaultKeyId,
+    user: UserId,
+) -> Result<Provider> {
+    data.vault_key_provider(tx, id, user)
+        .await?
+        .ok_or_else(|| AppError::not_found("The key").into())
 }
 
 async fn audit_key(

@@ -55,6 +55,22 @@ fn tiers_text(tiers: &[PlanTier]) -> String {
         .join(",")
 }
 
+/// A service's columns in the order both the insert and the edit bind them ($1–$9).
+macro_rules! bind_service {
+    ($sql:expr, $id:expr, $input:expr, $at:expr) => {
+        sqlx::query($sql)
+            .bind($id)
+            .bind(&$input.name)
+            .bind(&$input.description)
+            .bind($input.price.minor)
+            .bind($input.price.currency)
+            .bind($input.unit)
+            .bind(tiers_text(&$input.tiers))
+            .bind($input.offered)
+            .bind($at)
+    };
+}
+
 #[derive(sqlx::FromRow)]
 struct ActivationRow {
     id: ActivationId,
@@ -84,19 +100,11 @@ async fn insert(
     input: &ServiceInput,
     at: DateTime<Utc>,
 ) -> Result<bool> {
-    Ok(on_tx!(tx, conn => sqlx::query(
+    Ok(on_tx!(tx, conn => bind_service!(
         "INSERT INTO services (id, name, description, price_minor, currency, unit, tiers, offered, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (name) DO NOTHING",
+        id, input, at
     )
-    .bind(id)
-    .bind(&input.name)
-    .bind(&input.description)
-    .bind(input.price.minor)
-    .bind(input.price.currency)
-    .bind(input.unit)
-    .bind(tiers_text(&input.tiers))
-    .bind(input.offered)
-    .bind(at)
     .execute(&mut **conn)
     .await
     .map(|done| done.rows_affected() == 1))?)
@@ -169,20 +177,12 @@ impl PlatformData<'_> {
         input: &ServiceInput,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        Ok(on_tx!(tx, conn => sqlx::query(
+        Ok(on_tx!(tx, conn => bind_service!(
             "UPDATE services SET name = $2, description = $3, price_minor = $4, currency = $5, unit = $6,
                     tiers = $7, offered = $8, updated_at = $9
              WHERE id = $1",
+            id, input, at
         )
-        .bind(id)
-        .bind(&input.name)
-        .bind(&input.description)
-        .bind(input.price.minor)
-        .bind(input.price.currency)
-        .bind(input.unit)
-        .bind(tiers_text(&input.tiers))
-        .bind(input.offered)
-        .bind(at)
         .execute(&mut **conn)
         .await
         .map(|done| done.rows_affected() == 1)

@@ -10,12 +10,16 @@ use tracing::instrument;
 use super::{PlatformData, TenantData, Tx, on_tx, with_reader};
 use crate::error::Result;
 
+/// The balance: the sum of the ledger, never stored on its own.
+const BALANCE: &str =
+    "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM credit_entries WHERE tenant_id = $1";
+
 impl TenantData<'_> {
     /// The balance as `tx` sees it (lock the tenant first when about to take from it).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn credit_balance_in(&self, tx: &mut Tx) -> Result<i64> {
         let sum: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
-            "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM credit_entries WHERE tenant_id = $1",
+            BALANCE,
         )
         .bind(self.tenant)
         .fetch_one(&mut **conn)
@@ -26,7 +30,7 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn credit_balance(&self) -> Result<i64> {
         let sum: Option<i64> = with_reader!(self.store, pool => sqlx::query_scalar(
-            "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM credit_entries WHERE tenant_id = $1",
+            BALANCE,
         )
         .bind(self.tenant)
         .fetch_one(pool)
