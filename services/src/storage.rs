@@ -20,7 +20,8 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use secrecy::{ExposeSecret, SecretString};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::Connection as _;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -128,7 +129,159 @@ macro_rules! on_tx {
     };
 }
 
-pub(crate) use {on_tx, with_reader, with_writer};
+/// Expands `$body` with `$conn` bound to a connection on which only the tenant of `$data`
+/// (a [`TenantData`]) is visible: on PostgreSQL a pooled connection with `atrium.tenant_id`
+/// set, so row-level security hides every other tenant's rows even from a query that forgot
+/// its `WHERE tenant_id`; on SQLite a connection of the named pool. Use `&mut *$conn` when
+/// the body runs more than one query.
+macro_rules! tenant_scoped {
+    ($data:expr, $sqlite:ident, $conn:ident => $body:expr) => {
+        match &$data.store.backend {
+            $crate::storage::Backend::Sqlite { $sqlite: pool, .. } => 'scoped: {
+                let mut held = match pool.acquire().await {
+                    Ok(held) => held,
+                    Err(e) => break 'scoped Err(e.into()),
+                };
+                let $conn = &mut *held;
+                $body
+            }
+            $crate::storage::Backend::Postgres(pool) => 'scoped: {
+                let mut scoped =
+                    match $crate::storage::TenantConnection::acquire(pool, $data.tenant).await {
+                        Ok(scoped) => scoped,
+                        Err(e) => break 'scoped Err(e.into()),
+                    };
+                let out = {
+                    let $conn = scoped.connection();
+                    $body
+                };
+                match scoped.release().await {
+                    Ok(()) => out,
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    };
+}
+
+/// [`on_tx!`] for a [`TenantData`] write: on PostgreSQL the transaction is scoped to the
+/// tenant for the body (row-level security then refuses rows of any other tenant) and
+/// unscoped again after it, so the rest of the transaction is not limited by it.
+macro_rules! on_tenant_tx {
+    ($data:expr, $tx:expr, $conn:ident => $body:expr) => {
+        match &mut $tx.inner {
+            $crate::storage::TxInner::Sqlite($conn) => $body,
+            $crate::storage::TxInner::Postgres(tx) => 'scoped: {
+                if let Err(e) =
+                    sqlx::query("SELECT set_config('atrium.tenant_id', ($1::uuid)::text, true)")
+                        .bind($data.tenant)
+                        .execute(&mut **tx)
+                        .await
+                {
+                    break 'scoped Err(e.into());
+                }
+                let out = {
+                    let $conn = &mut *tx;
+                    $body
+                };
+                match out {
+                    // After an error the transaction is aborted and ends unscoped.
+                    Err(e) => Err(e),
+                    Ok(value) => {
+                        match sqlx::query("SELECT set_config('atrium.tenant_id', '', true)")
+                            .execute(&mut **tx)
+                            .await
+                        {
+                            Ok(_) => Ok(value),
+                            Err(e) => Err(e.into()),
+                        }
+                    }
+                }
+            }
+        }
+    };
+}
+
+/// [`tenant_scoped!`] on a reading connection.
+macro_rules! with_tenant_reader {
+    ($data:expr, $conn:ident => $body:expr) => {
+        $crate::storage::tenant_scoped!($data, reader, $conn => $body)
+    };
+}
+
+/// [`tenant_scoped!`] on the writing connection.
+macro_rules! with_tenant_writer {
+    ($data:expr, $conn:ident => $body:expr) => {
+        $crate::storage::tenant_scoped!($data, writer, $conn => $body)
+    };
+}
+
+pub(crate) use {
+    on_tenant_tx, on_tx, tenant_scoped, with_reader, with_tenant_reader, with_tenant_writer,
+    with_writer,
+};
+
+/// The role the server's PostgreSQL connections run as: not a superuser and not the tables'
+/// owner, so row-level security applies to it. Created at connect when missing; the
+/// migrations grant it what the server needs (and nothing on the migration history).
+const APP_ROLE_SQL: &str = "DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'atrium_app') THEN
+        CREATE ROLE atrium_app NOLOGIN;
+    END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL; -- another server created it meanwhile
+END
+$$;
+DO $$
+BEGIN
+    IF NOT pg_has_role(current_user, 'atrium_app', 'MEMBER') THEN
+        EXECUTE format('GRANT atrium_app TO %I', current_user);
+    END IF;
+END
+$$;";
+
+/// A PostgreSQL connection scoped to one tenant for row-level security. Its tenant is
+/// cleared before it goes back to the pool; one dropped half-way (an error, a cancelled
+/// request) is closed instead, so no other caller ever gets a connection still scoped.
+pub(crate) struct TenantConnection {
+    conn: sqlx::pool::PoolConnection<sqlx::Postgres>,
+    cleared: bool,
+}
+
+impl TenantConnection {
+    pub(crate) async fn acquire(pool: &PgPool, tenant: TenantId) -> sqlx::Result<Self> {
+        let mut scoped = Self {
+            conn: pool.acquire().await?,
+            cleared: false,
+        };
+        sqlx::query("SELECT set_config('atrium.tenant_id', ($1::uuid)::text, false)")
+            .bind(tenant)
+            .execute(&mut *scoped.conn)
+            .await?;
+        Ok(scoped)
+    }
+
+    pub(crate) fn connection(&mut self) -> &mut sqlx::PgConnection {
+        &mut self.conn
+    }
+
+    pub(crate) async fn release(mut self) -> sqlx::Result<()> {
+        sqlx::query("SELECT set_config('atrium.tenant_id', '', false)")
+            .execute(&mut *self.conn)
+            .await?;
+        self.cleared = true;
+        Ok(())
+    }
+}
+
+impl Drop for TenantConnection {
+    fn drop(&mut self) {
+        if !self.cleared {
+            self.conn.close_on_drop();
+        }
+    }
+}
 
 impl Store {
     /// Connects to the database named by `url`; SQLite files (and their folder) are created
@@ -144,9 +297,28 @@ impl Store {
         let url = url.expose_secret();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+            let mut bootstrap = PgConnection::connect_with(&options)
+                .await
+                .context("connecting to PostgreSQL")?;
+            sqlx::raw_sql(APP_ROLE_SQL)
+                .execute(&mut bootstrap)
+                .await
+                .context(
+                    "setting up the role atrium_app (the database user needs CREATEROLE, or an \
+                     administrator runs CREATE ROLE atrium_app NOLOGIN and GRANT atrium_app TO it)",
+                )?;
+            bootstrap.close().await.ok();
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections.max(2))
                 .acquire_timeout(Duration::from_secs(5))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        sqlx::raw_sql("SET ROLE atrium_app")
+                            .execute(conn)
+                            .await
+                            .map(|_| ())
+                    })
+                })
                 .connect_with(options)
                 .await
                 .context("connecting to PostgreSQL")?;
@@ -197,11 +369,37 @@ impl Store {
     /// Applies pending migrations for this backend.
     #[instrument(skip_all)]
     pub async fn migrate(&self) -> anyhow::Result<()> {
+        const FAILED: &str = "applying database migrations";
         match &self.backend {
-            Backend::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await,
-            Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+            Backend::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await.context(FAILED),
+            Backend::Postgres(pool) => {
+                // Migrations run as the connecting user (the tables' owner), never as the
+                // server's role; that connection is closed afterwards rather than reused.
+                let mut owner = pool.acquire().await.context(FAILED)?;
+                owner.close_on_drop();
+                sqlx::raw_sql("RESET ROLE")
+                    .execute(&mut *owner)
+                    .await
+                    .context(FAILED)?;
+                POSTGRES_MIGRATIONS.run(&mut *owner).await.context(FAILED)?;
+                drop(owner);
+                self.check_row_security(pool).await
+            }
         }
-        .context("applying database migrations")
+    }
+
+    /// Refuses to go on unless the server's connections are bound by row-level security.
+    async fn check_row_security(&self, pool: &PgPool) -> anyhow::Result<()> {
+        let (role, active): (String, bool) =
+            sqlx::query_as("SELECT current_user::text, row_security_active('memberships')")
+                .fetch_one(pool)
+                .await
+                .context("checking row-level security")?;
+        anyhow::ensure!(
+            role == "atrium_app" && active,
+            "row-level security is not in force on this server's connections (they run as {role})"
+        );
+        Ok(())
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -23,6 +23,7 @@ mod members;
 mod operations;
 mod platform;
 mod restart;
+mod row_security;
 mod security;
 mod sign_in;
 mod sign_up;

@@ -14,7 +14,10 @@ use shared::billing::{
 use shared::ids::{TenantId, UserId};
 use tracing::instrument;
 
-use super::{PlatformData, Store, TenantData, Tx, on_tx, with_reader, with_writer};
+use super::{
+    PlatformData, Store, TenantData, Tx, on_tenant_tx, on_tx, with_reader, with_tenant_reader,
+    with_writer,
+};
 use crate::error::Result;
 
 const PLAN_COLUMNS: &str = "tier, price_minor, currency, members_limit, widgets_limit, monthly_tokens_limit, monthly_api_calls_limit, api_requests_per_minute, features";
@@ -224,7 +227,7 @@ impl Tx {
 impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn plan_tier(&self) -> Result<PlanTier> {
-        Ok(with_reader!(self.store, pool => sqlx::query_scalar(
+        Ok(with_tenant_reader!(self, pool => sqlx::query_scalar(
             "SELECT plan_tier FROM tenants WHERE id = $1",
         )
         .bind(self.tenant)
@@ -234,7 +237,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn limit_overrides(&self) -> Result<Vec<LimitOverride>> {
-        let rows: Vec<(Metric, Option<i64>)> = with_reader!(self.store, pool => sqlx::query_as(
+        let rows: Vec<(Metric, Option<i64>)> = with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT metric, limit_value FROM tenant_limit_overrides WHERE tenant_id = $1 ORDER BY metric",
         )
         .bind(self.tenant)
@@ -263,7 +266,7 @@ impl TenantData<'_> {
     ) -> Result<Option<u64>> {
         let quantity = i64::try_from(quantity).unwrap_or(i64::MAX);
         let limit = to_i64(limit).unwrap_or(i64::MAX);
-        let used: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        let used: Option<i64> = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "INSERT INTO usage_counters (tenant_id, metric, period, used) SELECT $1, $2, $3, $4 WHERE $4 <= $5
              ON CONFLICT (tenant_id, metric, period) DO UPDATE SET used = usage_counters.used + excluded.used
              WHERE usage_counters.used + excluded.used <= $5
@@ -283,7 +286,7 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn record_usage(&self, tx: &mut Tx, usage: &NewUsage<'_>) -> Result<()> {
         let quantity = i64::try_from(usage.quantity).unwrap_or(i64::MAX);
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO usage_events (tenant_id, user_id, metric, quantity, service, provider, cost_minor, occurred_at, vault_key_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
@@ -300,7 +303,7 @@ impl TenantData<'_> {
         .await
         .map(|_| ()))?;
         let user_key = usage.user.map(|u| u.to_string()).unwrap_or_default();
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO usage_daily (tenant_id, day, metric, user_key, service, provider, quantity, cost_minor)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (tenant_id, day, metric, user_key, service, provider) DO UPDATE SET
@@ -324,7 +327,7 @@ impl TenantData<'_> {
     /// This month's counters.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn usage_counters(&self, period: &str) -> Result<Vec<(Metric, u64)>> {
-        let rows: Vec<(Metric, i64)> = with_reader!(self.store, pool => sqlx::query_as(
+        let rows: Vec<(Metric, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT metric, used FROM usage_counters WHERE tenant_id = $1 AND period = $2",
         )
         .bind(self.tenant)
@@ -340,7 +343,7 @@ impl TenantData<'_> {
     /// Members and pending invitations: the seats the members limit counts.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn seats_taken(&self, tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> {
-        let n: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        let n: i64 = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM memberships WHERE tenant_id = $1)
                   + (SELECT COUNT(*) FROM invitations WHERE tenant_id = $1 AND accepted_at IS NULL
                      AND revoked_at IS NULL AND expires_at > $2)",
@@ -355,7 +358,7 @@ impl TenantData<'_> {
     /// Usage per day and metric from `since` on, from the roll-up.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn usage_history(&self, since: NaiveDate) -> Result<Vec<DailyUsage>> {
-        let rows: Vec<(NaiveDate, Metric, i64)> = with_reader!(self.store, pool => sqlx::query_as(
+        let rows: Vec<(NaiveDate, Metric, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT day, metric, CAST(SUM(quantity) AS BIGINT) FROM usage_daily WHERE tenant_id = $1 AND day >= $2
              GROUP BY day, metric ORDER BY day, metric",
         )
@@ -380,7 +383,7 @@ impl TenantData<'_> {
         since: NaiveDate,
         currency: Currency,
     ) -> Result<Vec<ProviderCost>> {
-        let rows: Vec<(String, i64, i64)> = with_reader!(self.store, pool => sqlx::query_as(
+        let rows: Vec<(String, i64, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT provider, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_minor) AS BIGINT) FROM usage_daily
              WHERE tenant_id = $1 AND day >= $2 AND provider <> ''
              GROUP BY provider ORDER BY SUM(cost_minor) DESC, provider",
@@ -409,7 +412,7 @@ impl TenantData<'_> {
         level: UsageLevel,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        let done = on_tx!(tx, conn => sqlx::query(
+        let done = on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO usage_alerts (tenant_id, metric, period, level, raised_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (tenant_id, metric, period, level) DO NOTHING",
         )
@@ -427,7 +430,7 @@ impl TenantData<'_> {
     /// Owners and admins: who hears about limits.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn billing_contacts(&self, tx: &mut Tx) -> Result<Vec<UserId>> {
-        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "SELECT user_id FROM memberships WHERE tenant_id = $1 AND role IN ('owner', 'admin')",
         )
         .bind(self.tenant)

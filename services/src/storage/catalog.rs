@@ -15,7 +15,9 @@ use shared::names::{PersonName, ServiceName};
 use shared::tenants::TenantSummary;
 use tracing::instrument;
 
-use super::{PlatformData, Store, TenantData, Tx, on_tx, with_reader};
+use super::{
+    PlatformData, Store, TenantData, Tx, on_tenant_tx, on_tx, with_reader, with_tenant_reader,
+};
 use crate::error::Result;
 
 const SERVICE_COLUMNS: &str = "id, name, description, price_minor, currency, unit, tiers, offered";
@@ -253,7 +255,7 @@ impl TenantData<'_> {
     /// This tenant's activations, one per service it ever requested.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn activations(&self) -> Result<Vec<Activation>> {
-        let rows: Vec<ActivationRow> = with_reader!(self.store, pool => sqlx::query_as(
+        let rows: Vec<ActivationRow> = with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT a.id, a.service_id, a.status, u.name AS requested_by_name, a.requested_at, a.updated_at
              FROM service_activations a LEFT JOIN users u ON u.id = a.requested_by
              WHERE a.tenant_id = $1",
@@ -267,7 +269,7 @@ impl TenantData<'_> {
     /// One of this tenant's activations, read inside `tx` (for a decision about it).
     #[instrument(skip_all, fields(tenant = %self.tenant, activation = %id))]
     pub async fn activation(&self, tx: &mut Tx, id: ActivationId) -> Result<Option<Activation>> {
-        let row: Option<ActivationRow> = on_tx!(tx, conn => sqlx::query_as(
+        let row: Option<ActivationRow> = on_tenant_tx!(self, tx, conn => sqlx::query_as(
             "SELECT a.id, a.service_id, a.status, u.name AS requested_by_name, a.requested_at, a.updated_at
              FROM service_activations a LEFT JOIN users u ON u.id = a.requested_by
              WHERE a.tenant_id = $1 AND a.id = $2",
@@ -289,7 +291,7 @@ impl TenantData<'_> {
         by: UserId,
         at: DateTime<Utc>,
     ) -> Result<Option<ActivationId>> {
-        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "INSERT INTO service_activations (id, tenant_id, service_id, status, requested_by, requested_at, updated_at)
              VALUES ($1, $2, $3, 'requested', $4, $5, $5)
              ON CONFLICT (tenant_id, service_id) DO UPDATE
@@ -317,7 +319,7 @@ impl TenantData<'_> {
         to: ActivationStatus,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        Ok(on_tx!(tx, conn => sqlx::query(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query(
             "UPDATE service_activations SET status = $4, updated_at = $5
              WHERE tenant_id = $1 AND id = $2 AND status = $3",
         )

@@ -7,7 +7,7 @@ use shared::credits::{CreditEntry, CreditKind};
 use shared::ids::{TenantId, UserId};
 use tracing::instrument;
 
-use super::{PlatformData, TenantData, Tx, on_tx, with_reader};
+use super::{PlatformData, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader};
 use crate::error::Result;
 
 /// The balance: the sum of the ledger, never stored on its own.
@@ -18,7 +18,7 @@ impl TenantData<'_> {
     /// The balance as `tx` sees it (lock the tenant first when about to take from it).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn credit_balance_in(&self, tx: &mut Tx) -> Result<i64> {
-        let sum: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(
+        let sum: Option<i64> = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             BALANCE,
         )
         .bind(self.tenant)
@@ -29,7 +29,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn credit_balance(&self) -> Result<i64> {
-        let sum: Option<i64> = with_reader!(self.store, pool => sqlx::query_scalar(
+        let sum: Option<i64> = with_tenant_reader!(self, pool => sqlx::query_scalar(
             BALANCE,
         )
         .bind(self.tenant)
@@ -49,7 +49,7 @@ impl TenantData<'_> {
         actor: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO credit_entries (tenant_id, kind, amount_minor, note, actor_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(self.tenant)
@@ -67,7 +67,7 @@ impl TenantData<'_> {
     /// The newest entries first.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn credit_entries(&self, limit: i64) -> Result<Vec<CreditEntry>> {
-        let rows: Vec<(CreditKind, i64, String, DateTime<Utc>)> = with_reader!(self.store, pool => sqlx::query_as(
+        let rows: Vec<(CreditKind, i64, String, DateTime<Utc>)> = with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT kind, amount_minor, note, created_at FROM credit_entries WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(self.tenant)

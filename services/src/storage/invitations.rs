@@ -9,7 +9,7 @@ use shared::permissions::Role;
 use shared::tenants::TenantSummary;
 use tracing::instrument;
 
-use super::{Store, TenantData, Tx, on_tx, with_reader};
+use super::{Store, TenantData, Tx, on_tenant_tx, on_tx, with_reader, with_tenant_reader};
 use crate::error::Result;
 
 #[derive(Clone, Debug)]
@@ -52,7 +52,7 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn open_invitations(&self, now: DateTime<Utc>) -> Result<Vec<InvitationView>> {
         Ok(
-            with_reader!(self.store, pool => sqlx::query_as(select_invitation_view_where!(
+            with_tenant_reader!(self, pool => sqlx::query_as(select_invitation_view_where!(
             "i.tenant_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2
              ORDER BY i.created_at DESC"
         ))
@@ -70,7 +70,7 @@ impl TenantData<'_> {
         tx: &mut Tx,
         invitation: &NewInvitation,
     ) -> Result<InvitationView> {
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "UPDATE invitations SET revoked_at = $1
              WHERE tenant_id = $2 AND email = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
         )
@@ -80,7 +80,7 @@ impl TenantData<'_> {
         .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO invitations (id, tenant_id, email, role, token_hash, invited_by, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -96,7 +96,7 @@ impl TenantData<'_> {
             .await
             .map(|done| done.rows_affected()))?;
         Ok(
-            on_tx!(tx, conn => sqlx::query_as(select_invitation_view_where!("i.tenant_id = $1 AND i.id = $2"))
+            on_tenant_tx!(self, tx, conn => sqlx::query_as(select_invitation_view_where!("i.tenant_id = $1 AND i.id = $2"))
             .bind(self.tenant)
             .bind(invitation.id)
             .fetch_one(&mut **conn)
@@ -112,7 +112,7 @@ impl TenantData<'_> {
         id: InvitationId,
         at: DateTime<Utc>,
     ) -> Result<Option<Email>> {
-        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "UPDATE invitations SET revoked_at = $1
              WHERE tenant_id = $2 AND id = $3 AND accepted_at IS NULL AND revoked_at IS NULL
              RETURNING email",

@@ -7,7 +7,9 @@ use shared::ids::{JobId, ProcessSessionId, TenantId, UserId};
 use shared::process::{JobStatus, JobView};
 use tracing::instrument;
 
-use super::{Dialect, Store, TenantData, Tx, on_tx, with_reader, with_writer};
+use super::{
+    Dialect, Store, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader, with_writer,
+};
 use crate::error::Result;
 
 pub struct NewJob<'a> {
@@ -170,7 +172,7 @@ impl Store {
 impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn insert_job(&self, tx: &mut Tx, j: &NewJob<'_>) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO jobs (id, tenant_id, session_id, phase_index, step_index, phase_key, step_key, step_name, kind,
                 status, attempts, max_attempts, run_after, acting_user_id, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $11, $12, $11, $11)",
@@ -201,7 +203,7 @@ impl TenantData<'_> {
              ORDER BY CASE j.status WHEN 'running' THEN 0 WHEN 'waiting' THEN 1 WHEN 'queued' THEN 2 ELSE 3 END, j.updated_at DESC
              LIMIT $2"
         );
-        let rows: Vec<JobViewRow> = with_reader!(self.store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        let rows: Vec<JobViewRow> = with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
             .bind(limit)
             .fetch_all(pool)
@@ -214,7 +216,7 @@ impl TenantData<'_> {
         let sql = format!(
             "{VIEW_SQL} WHERE j.tenant_id = $1 AND j.session_id = $2 ORDER BY j.phase_index, j.step_index, j.created_at"
         );
-        let rows: Vec<JobViewRow> = with_reader!(self.store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        let rows: Vec<JobViewRow> = with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
             .bind(session)
             .fetch_all(pool)
@@ -224,7 +226,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant, job = %id))]
     pub async fn job(&self, tx: &mut Tx, id: JobId) -> Result<Option<JobRecord>> {
-        Ok(on_tx!(tx, conn => sqlx::query_as(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_as(
             "SELECT id, session_id, phase_index, step_index, kind, status, attempts, max_attempts, lease_owner
              FROM jobs WHERE tenant_id = $1 AND id = $2",
         )
@@ -241,7 +243,7 @@ impl TenantData<'_> {
         session: ProcessSessionId,
         phase: i32,
     ) -> Result<Vec<JobStatus>> {
-        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "SELECT status FROM jobs WHERE tenant_id = $1 AND session_id = $2 AND phase_index = $3",
         )
         .bind(self.tenant)
@@ -266,7 +268,7 @@ impl TenantData<'_> {
         run_after: DateTime<Utc>,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        let done = on_tx!(tx, conn => sqlx::query(
+        let done = on_tenant_tx!(self, tx, conn => sqlx::query(
             "UPDATE jobs SET status = $4, last_error = COALESCE($5, last_error), output = COALESCE($6, output), run_after = $7,
                 updated_at = $8, lease_owner = NULL, lease_expires_at = NULL,
                 finished_at = CASE WHEN $4 IN ('succeeded', 'failed', 'cancelled') THEN $8 ELSE NULL END
@@ -313,7 +315,7 @@ impl TenantData<'_> {
                 finished_at = CASE WHEN $3 IN ('succeeded', 'failed', 'cancelled') THEN $7 ELSE NULL END
              WHERE tenant_id = $1 AND id = $2 AND status IN ({from_list})"
         );
-        let done = on_tx!(tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        let done = on_tenant_tx!(self, tx, conn => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
             .bind(id)
             .bind(to)
@@ -335,7 +337,7 @@ impl TenantData<'_> {
         session: ProcessSessionId,
         at: DateTime<Utc>,
     ) -> Result<Vec<JobId>> {
-        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "UPDATE jobs SET status = 'cancelled', updated_at = $3, finished_at = $3, lease_owner = NULL, lease_expires_at = NULL
              WHERE tenant_id = $1 AND session_id = $2 AND status IN ('queued', 'running', 'waiting', 'failed') RETURNING id",
         )

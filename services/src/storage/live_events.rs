@@ -5,7 +5,10 @@ use shared::ids::TenantId;
 use shared::live::{Change, LiveEvent, Topic};
 use tracing::instrument;
 
-use super::{Dialect, PlatformData, Store, TenantData, Tx, on_tx, with_reader, with_writer};
+use super::{
+    Dialect, PlatformData, Store, TenantData, Tx, on_tx, with_reader, with_tenant_reader,
+    with_writer,
+};
 use crate::error::Result;
 
 /// The advisory lock (PostgreSQL) that numbers live events in commit order.
@@ -152,7 +155,7 @@ impl TenantData<'_> {
     /// workspace's activity is not visible in it).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn live_cursor(&self) -> Result<i64> {
-        let id: Option<i64> = with_reader!(self.store, pool => sqlx::query_scalar(
+        let id: Option<i64> = with_tenant_reader!(self, pool => sqlx::query_scalar(
             "SELECT MAX(id) FROM live_events WHERE tenant_id = $1",
         )
         .bind(self.tenant)

@@ -10,7 +10,7 @@ use tracing::instrument;
 use chrono::{DateTime, Utc};
 
 use super::access_cache::Invalidation;
-use super::{Dialect, TenantData, Tx, on_tx, with_reader};
+use super::{Dialect, TenantData, Tx, on_tenant_tx, with_tenant_reader};
 use crate::error::Result;
 
 /// A member as needed to act on them: who they are and their role.
@@ -30,7 +30,7 @@ pub struct HomeCounts {
 impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn members(&self) -> Result<Vec<MemberView>> {
-        Ok(with_reader!(self.store, pool => sqlx::query_as(
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at AS joined_at, u.last_sign_in_at,
                     EXISTS (SELECT 1 FROM totp_credentials c
                             WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL) AS two_factor
@@ -46,7 +46,7 @@ impl TenantData<'_> {
     /// Members per role and open invitations, in one round trip (the workspace home).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn home_counts(&self, now: DateTime<Utc>) -> Result<HomeCounts> {
-        let rows: Vec<(String, i64)> = with_reader!(self.store, pool => sqlx::query_as(
+        let rows: Vec<(String, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT role, COUNT(*) FROM memberships WHERE tenant_id = $1 GROUP BY role
              UNION ALL
              SELECT 'invitations', COUNT(*) FROM invitations
@@ -68,7 +68,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn has_member_with_email(&self, email: &Email) -> Result<bool> {
-        let found: Option<i32> = with_reader!(self.store, pool => sqlx::query_scalar(
+        let found: Option<i32> = with_tenant_reader!(self, pool => sqlx::query_scalar(
             "SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id
              WHERE m.tenant_id = $1 AND u.email = $2",
         )
@@ -85,7 +85,7 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn lock_for_member_change(&self, tx: &mut Tx) -> Result<()> {
         if tx.dialect() == Dialect::Postgres {
-            on_tx!(tx, conn => sqlx::query("SELECT id FROM tenants WHERE id = $1 FOR UPDATE")
+            on_tenant_tx!(self, tx, conn => sqlx::query("SELECT id FROM tenants WHERE id = $1 FOR UPDATE")
                 .bind(self.tenant)
                 .execute(&mut **conn)
             .await
@@ -96,7 +96,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn member_role(&self, tx: &mut Tx, user: UserId) -> Result<Option<Role>> {
-        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "SELECT role FROM memberships WHERE tenant_id = $1 AND user_id = $2",
         )
         .bind(self.tenant)
@@ -107,7 +107,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn member_contact(&self, tx: &mut Tx, user: UserId) -> Result<Option<MemberContact>> {
-        Ok(on_tx!(tx, conn => sqlx::query_as(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_as(
             "SELECT u.name, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
              WHERE m.tenant_id = $1 AND m.user_id = $2",
         )
@@ -120,7 +120,7 @@ impl TenantData<'_> {
     /// Members who have no confirmed second factor.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn members_without_two_factor(&self, tx: &mut Tx) -> Result<Vec<UserId>> {
-        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "SELECT m.user_id FROM memberships m
              WHERE m.tenant_id = $1 AND NOT EXISTS (
                  SELECT 1 FROM totp_credentials c WHERE c.user_id = m.user_id AND c.confirmed_at IS NOT NULL)",
@@ -139,7 +139,7 @@ impl TenantData<'_> {
         since: Option<DateTime<Utc>>,
         grace_days: u32,
     ) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "UPDATE tenants SET require_two_factor_since = $1, two_factor_grace_days = $2 WHERE id = $3",
         )
         .bind(since)
@@ -155,7 +155,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn owner_count(&self, tx: &mut Tx) -> Result<usize> {
-        let n: i64 = on_tx!(tx, conn => sqlx::query_scalar(
+        let n: i64 = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "SELECT COUNT(*) FROM memberships WHERE tenant_id = $1 AND role = 'owner'",
         )
         .bind(self.tenant)
@@ -166,7 +166,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn set_role(&self, tx: &mut Tx, user: UserId, role: Role) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query("UPDATE memberships SET role = $1 WHERE tenant_id = $2 AND user_id = $3")
+        on_tenant_tx!(self, tx, conn => sqlx::query("UPDATE memberships SET role = $1 WHERE tenant_id = $2 AND user_id = $3")
             .bind(role)
             .bind(self.tenant)
             .bind(user)
@@ -179,7 +179,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn delete_member(&self, tx: &mut Tx, user: UserId) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query("DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2")
+        on_tenant_tx!(self, tx, conn => sqlx::query("DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2")
             .bind(self.tenant)
             .bind(user)
             .execute(&mut **conn)

@@ -10,7 +10,10 @@ use shared::process::{
 };
 use tracing::instrument;
 
-use super::{Dialect, Store, TenantData, Tx, on_tx, with_reader, with_writer};
+use super::{
+    Dialect, Store, TenantData, Tx, on_tenant_tx, on_tx, with_reader, with_tenant_reader,
+    with_tenant_writer,
+};
 use crate::error::Result;
 
 pub struct NewTemplate<'a> {
@@ -128,7 +131,7 @@ impl Store {
 impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn templates(&self) -> Result<Vec<TemplateSummary>> {
-        Ok(with_reader!(self.store, pool => sqlx::query_as(
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT id, name, description, builtin_key, current_version AS version, updated_at
              FROM process_templates WHERE tenant_id = $1
              ORDER BY CASE WHEN builtin_key IS NULL THEN 1 ELSE 0 END, name",
@@ -140,7 +143,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn template(&self, id: TemplateId) -> Result<Option<(TemplateSummary, String)>> {
-        let summary: Option<TemplateSummary> = with_reader!(self.store, pool => sqlx::query_as(
+        let summary: Option<TemplateSummary> = with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT id, name, description, builtin_key, current_version AS version, updated_at
              FROM process_templates WHERE tenant_id = $1 AND id = $2",
         )
@@ -151,7 +154,7 @@ impl TenantData<'_> {
         let Some(summary) = summary else {
             return Ok(None);
         };
-        let definition: Option<String> = with_reader!(self.store, pool => sqlx::query_scalar(
+        let definition: Option<String> = with_tenant_reader!(self, pool => sqlx::query_scalar(
             "SELECT definition FROM process_template_versions WHERE tenant_id = $1 AND template_id = $2 AND version = $3",
         )
         .bind(self.tenant)
@@ -164,7 +167,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn template_versions(&self, id: TemplateId) -> Result<Vec<TemplateVersionView>> {
-        let rows: Vec<(i32, DateTime<Utc>, Option<PersonName>)> = with_reader!(self.store, pool => sqlx::query_as(
+        let rows: Vec<(i32, DateTime<Utc>, Option<PersonName>)> = with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT v.version, v.created_at, u.name FROM process_template_versions v
              LEFT JOIN users u ON u.id = v.created_by
              WHERE v.tenant_id = $1 AND v.template_id = $2 ORDER BY v.version DESC",
@@ -210,7 +213,7 @@ impl TenantData<'_> {
         id: TemplateId,
         edit: &TemplateEdit<'_>,
     ) -> Result<Option<i32>> {
-        let version: Option<i32> = on_tx!(tx, conn => sqlx::query_scalar(
+        let version: Option<i32> = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "UPDATE process_templates SET current_version = current_version + 1, name = $3, description = $4, updated_at = $5
              WHERE tenant_id = $1 AND id = $2 AND builtin_key IS NULL RETURNING current_version",
         )
@@ -230,7 +233,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn insert_session(&self, tx: &mut Tx, s: &NewSession<'_>) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO process_sessions (id, tenant_id, template_id, template_version, title, status, owner_id,
                 phase_index, phase_count, phase_name, data, is_example, cloned_from, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, 'draft', $6, 0, $7, $8, $9, $10, $11, $12, $12)",
@@ -257,7 +260,7 @@ impl TenantData<'_> {
     pub async fn session_row(&self, id: ProcessSessionId) -> Result<Option<SessionRow>> {
         let sql = format!("SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.id = $2");
         Ok(
-            with_reader!(self.store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
             .bind(id)
             .fetch_optional(pool)
@@ -268,7 +271,7 @@ impl TenantData<'_> {
     /// The session with its data and template version, for a read.
     #[instrument(skip_all, fields(tenant = %self.tenant, session = %id))]
     pub async fn session_state(&self, id: ProcessSessionId) -> Result<Option<SessionState>> {
-        Ok(with_reader!(self.store, pool => sqlx::query_as(STATE_SQL)
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(STATE_SQL)
             .bind(self.tenant)
             .bind(id)
             .fetch_optional(pool)
@@ -289,7 +292,7 @@ impl TenantData<'_> {
             STATE_SQL.to_owned()
         };
         Ok(
-            on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            on_tenant_tx!(self, tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
             .bind(id)
             .fetch_optional(&mut **conn)
@@ -304,7 +307,7 @@ impl TenantData<'_> {
         id: ProcessSessionId,
         u: &SessionUpdate<'_>,
     ) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "UPDATE process_sessions SET status = $3, phase_index = $4, phase_name = $5, data = $6, title = $7, updated_at = $8,
                 started_at = CASE WHEN started_at IS NULL AND $3 = 'active' THEN $8 ELSE started_at END,
                 finished_at = CASE WHEN $3 IN ('completed', 'failed') THEN $8 ELSE finished_at END
@@ -368,12 +371,12 @@ impl TenantData<'_> {
                     .bind(&pattern)
             };
         }
-        let rows: Vec<SessionRow> = with_reader!(self.store, pool => bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())))
+        let rows: Vec<SessionRow> = with_tenant_reader!(self, pool => bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())))
             .bind(i64::from(per_page))
             .bind(offset)
             .fetch_all(pool)
             .await)?;
-        let total: i64 = with_reader!(self.store, pool => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())))
+        let total: i64 = with_tenant_reader!(self, pool => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())))
             .fetch_one(pool)
             .await)?;
         Ok((rows, total))
@@ -386,7 +389,7 @@ impl TenantData<'_> {
             "SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.is_example = $2 ORDER BY s.title"
         );
         Ok(
-            with_reader!(self.store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
             .bind(true)
             .fetch_all(pool)
@@ -397,7 +400,7 @@ impl TenantData<'_> {
     /// People who own a session here, for the owner filter.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn session_owners(&self) -> Result<Vec<(UserId, PersonName)>> {
-        Ok(with_reader!(self.store, pool => sqlx::query_as(
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT u.id, u.name FROM users u WHERE u.id IN
                (SELECT owner_id FROM process_sessions WHERE tenant_id = $1) ORDER BY u.name",
         )
@@ -417,7 +420,7 @@ impl TenantData<'_> {
         at: DateTime<Utc>,
     ) -> Result<()> {
         let changes = serde_json::to_string(changes).map_err(anyhow::Error::from)?;
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO process_session_events (id, tenant_id, session_id, at, actor_id, action, changes)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
@@ -437,7 +440,7 @@ impl TenantData<'_> {
     /// A session's audit trail, newest first.
     #[instrument(skip_all, fields(tenant = %self.tenant, session = %session))]
     pub async fn trail(&self, session: ProcessSessionId) -> Result<Vec<TrailEntry>> {
-        let rows: Vec<(DateTime<Utc>, Option<PersonName>, String, String)> = with_reader!(self.store, pool => sqlx::query_as(
+        let rows: Vec<(DateTime<Utc>, Option<PersonName>, String, String)> = with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT e.at, u.name, e.action, e.changes FROM process_session_events e
              LEFT JOIN users u ON u.id = e.actor_id
              WHERE e.tenant_id = $1 AND e.session_id = $2 ORDER BY e.at DESC, e.id DESC LIMIT 200",
@@ -465,7 +468,7 @@ impl TenantData<'_> {
         phase: i32,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO process_phase_runs (session_id, phase_index, tenant_id, started_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (session_id, phase_index) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL",
         )
@@ -486,7 +489,7 @@ impl TenantData<'_> {
         phase: i32,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "UPDATE process_phase_runs SET finished_at = $4 WHERE tenant_id = $1 AND session_id = $2 AND phase_index = $3",
         )
         .bind(self.tenant)
@@ -502,7 +505,7 @@ impl TenantData<'_> {
     /// Sessions per status (examples excluded).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn session_status_counts(&self) -> Result<Vec<(SessionStatus, i64)>> {
-        Ok(with_reader!(self.store, pool => sqlx::query_as(
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT status, COUNT(*) FROM process_sessions WHERE tenant_id = $1 AND is_example = $2 GROUP BY status",
         )
         .bind(self.tenant)
@@ -517,7 +520,7 @@ impl TenantData<'_> {
         &self,
         limit: i64,
     ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
-        Ok(with_reader!(self.store, pool => sqlx::query_as(
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT started_at, finished_at FROM process_phase_runs
              WHERE tenant_id = $1 AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $2",
         )
@@ -530,7 +533,7 @@ impl TenantData<'_> {
     /// When sessions started and finished (and how), since `since`.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn session_milestones(&self, since: DateTime<Utc>) -> Result<Vec<Milestones>> {
-        Ok(with_reader!(self.store, pool => sqlx::query_as(
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT started_at, finished_at, status FROM process_sessions
              WHERE tenant_id = $1 AND is_example = $2 AND (started_at >= $3 OR finished_at >= $3)",
         )
@@ -544,7 +547,7 @@ impl TenantData<'_> {
     /// The workspace's sealed webhook signing secret, creating it from `fresh` when missing.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn webhook_secret(&self, fresh: &[u8]) -> Result<Vec<u8>> {
-        with_writer!(self.store, pool => sqlx::query(
+        with_tenant_writer!(self, pool => sqlx::query(
             "INSERT INTO webhook_secrets (tenant_id, sealed, created_at) VALUES ($1, $2, $3) ON CONFLICT (tenant_id) DO NOTHING",
         )
         .bind(self.tenant)
@@ -554,7 +557,7 @@ impl TenantData<'_> {
         .await
         .map(|_| ()))?;
         Ok(
-            with_writer!(self.store, pool => sqlx::query_scalar("SELECT sealed FROM webhook_secrets WHERE tenant_id = $1")
+            with_tenant_writer!(self, pool => sqlx::query_scalar("SELECT sealed FROM webhook_secrets WHERE tenant_id = $1")
             .bind(self.tenant)
             .fetch_one(pool)
             .await)?,

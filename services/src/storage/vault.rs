@@ -8,7 +8,7 @@ use shared::names::KeyLabel;
 use shared::vault::{Provider, VaultKeyView};
 use tracing::instrument;
 
-use super::{TenantData, Tx, on_tx, with_reader};
+use super::{TenantData, Tx, on_tenant_tx, on_tx, with_tenant_reader};
 use crate::error::Result;
 
 /// A new key for [`TenantData::insert_vault_key`].
@@ -26,7 +26,7 @@ impl TenantData<'_> {
     /// `user`'s keys in this workspace, newest first.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn vault_keys(&self, user: UserId) -> Result<Vec<VaultKeyView>> {
-        Ok(with_reader!(self.store, pool => sqlx::query_as(
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT id, provider, label, last_four, created_at, rotated_at, last_used_at FROM vault_keys
              WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at DESC",
         )
@@ -38,7 +38,7 @@ impl TenantData<'_> {
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn insert_vault_key(&self, tx: &mut Tx, key: &NewVaultKey<'_>) -> Result<()> {
-        on_tx!(tx, conn => sqlx::query(
+        on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO vault_keys (id, tenant_id, user_id, provider, label, sealed, last_four, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -64,7 +64,7 @@ impl TenantData<'_> {
         id: VaultKeyId,
         user: UserId,
     ) -> Result<Option<Provider>> {
-        Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "SELECT provider FROM vault_keys WHERE tenant_id = $1 AND id = $2 AND user_id = $3",
         )
         .bind(self.tenant)
@@ -85,7 +85,7 @@ impl TenantData<'_> {
         last_four: &str,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        Ok(on_tx!(tx, conn => sqlx::query(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query(
             "UPDATE vault_keys SET sealed = $4, last_four = $5, rotated_at = $6
              WHERE tenant_id = $1 AND id = $2 AND user_id = $3",
         )
@@ -107,7 +107,7 @@ impl TenantData<'_> {
         id: VaultKeyId,
         user: UserId,
     ) -> Result<bool> {
-        Ok(on_tx!(tx, conn => sqlx::query(
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query(
             "DELETE FROM vault_keys WHERE tenant_id = $1 AND id = $2 AND user_id = $3",
         )
         .bind(self.tenant)
@@ -127,7 +127,7 @@ impl TenantData<'_> {
         provider: Provider,
         at: DateTime<Utc>,
     ) -> Result<Option<(VaultKeyId, String)>> {
-        let found: Option<(VaultKeyId, String)> = on_tx!(tx, conn => sqlx::query_as(
+        let found: Option<(VaultKeyId, String)> = on_tenant_tx!(self, tx, conn => sqlx::query_as(
             "SELECT id, last_four FROM vault_keys WHERE tenant_id = $1 AND user_id = $2 AND provider = $3
              ORDER BY created_at DESC LIMIT 1",
         )
@@ -137,7 +137,7 @@ impl TenantData<'_> {
         .fetch_optional(&mut **conn)
         .await)?;
         if let Some((id, _)) = &found {
-            on_tx!(tx, conn => sqlx::query(
+            on_tenant_tx!(self, tx, conn => sqlx::query(
                 "UPDATE vault_keys SET last_used_at = $2 WHERE id = $1 AND tenant_id = $3 AND user_id = $4",
             )
                 .bind(*id)
