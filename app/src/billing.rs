@@ -3,6 +3,9 @@
 
 pub mod change_plan;
 pub mod get_billing;
+pub mod get_invoice;
+pub mod invoice_page;
+pub mod pay_invoice;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -113,7 +116,56 @@ fn Body(page: BillingPage, change: ServerAction<ChangePlan>) -> impl IntoView {
                 }}
             </section>
         </div>
+        <Invoices page=page.clone() />
         <Comparison page change />
+    }
+}
+
+/// Billing history: every issued invoice, with its status and downloads.
+#[component]
+fn Invoices(page: BillingPage) -> impl IntoView {
+    let slug = page.tenant.slug.to_string();
+    let persona = page.tenant.variant.persona();
+    let body = if page.invoices.is_empty() {
+        view! { <p class="muted">"No invoices yet: the first is issued when this month closes."</p> }.into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table data-testid="invoices">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Invoice"</th>
+                            <th scope="col">"Period"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col" class="number">"Total"</th>
+                            <th scope="col">"Download"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {page.invoices.iter().map(|i| {
+                            let href = invoice_page::invoice_path(persona, &slug, &i.number);
+                            let csv = invoice_page::invoice_csv_path(&slug, &i.number);
+                            view! {
+                                <tr data-number=i.number.clone()>
+                                    <td><a href=href>{i.number.clone()}</a></td>
+                                    <td>{i.period.label()}</td>
+                                    <td>{invoice_page::status_badge(i.status)}</td>
+                                    <td class="number">{i.total.format()}</td>
+                                    <td><a href=csv download=format!("{}.csv", i.number)>"CSV"</a></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="panel" aria-labelledby="invoices-title">
+            <h2 id="invoices-title">"Invoices"</h2>
+            {body}
+        </section>
     }
 }
 

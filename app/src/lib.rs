@@ -35,6 +35,7 @@ use crate::auth::{
     VerifyEmailPage,
 };
 use crate::billing::BillingPage;
+use crate::billing::invoice_page::InvoicePage;
 use crate::catalog::ServicesCatalogPage;
 use crate::command_center::{CommandCenterPage, SessionPage};
 use crate::components::errors::NotFoundPage;
@@ -136,6 +137,7 @@ lazy_page!(SessionRoute, view! { <SessionPage /> });
 lazy_page!(TemplatesRoute, view! { <TemplatesPage /> });
 lazy_page!(TemplateRoute, view! { <TemplatePage /> });
 lazy_page!(BillingRoute, view! { <BillingPage /> });
+lazy_page!(InvoiceRoute, view! { <InvoicePage /> });
 lazy_page!(ServicesRoute, view! { <ServicesCatalogPage /> });
 lazy_page!(VaultRoute, view! { <VaultPageView /> });
 
@@ -186,6 +188,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/:area/:slug/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/templates/:template") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/billing/invoices/:number") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/api-keys") view={Lazy::<VaultRoute>::new()} ssr=SsrMode::Async />
             </Routes>

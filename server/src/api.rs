@@ -3,6 +3,7 @@
 
 mod complete_job;
 mod get_workspace;
+mod invoice_csv;
 mod list_members;
 mod usage;
 
@@ -22,6 +23,7 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/members",
     "/api/v1/callbacks/{tenant}/jobs/{job}",
     "/api/v1/tenants/{slug}/usage",
+    "/api/v1/tenants/{slug}/invoices/{number}/csv",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -30,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route(ROUTES[1], get(list_members::list_members))
         .route(ROUTES[2], post(complete_job::complete_job))
         .route(ROUTES[3], get(usage::get_usage).post(usage::report_usage))
+        .route(ROUTES[4], get(invoice_csv::invoice_csv))
 }
 
 /// The signed-in caller of an API request, or 401.

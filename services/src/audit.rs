@@ -61,6 +61,8 @@ pub mod actions {
     pub const VAULT_KEY_DELETED: &str = "vault.key_deleted";
     pub const SERVER_KEY_ROTATED: &str = "platform.server_key_rotated";
     pub const CREDITS_ADJUSTED: &str = "tenant.credits_adjusted";
+    pub const INVOICE_ISSUED: &str = "invoice.issued";
+    pub const INVOICE_PAYMENT: &str = "invoice.payment";
 }
 
 /// Builds an entry stamped now.

@@ -14,7 +14,7 @@ use shared::api_tokens::ApiScope;
 use shared::email::Email;
 use shared::ids::{ApiTokenId, SessionId, TenantId, UserId};
 use shared::names::PersonName;
-use shared::permissions::{Permission, Role, SUPER_ADMIN};
+use shared::permissions::{Permission, Role, SUPER_ADMIN, SYSTEM};
 use shared::personas::{Persona, PersonaSet};
 use shared::platform::TenantStatus;
 use shared::slug::Slug;
@@ -104,6 +104,34 @@ pub struct PlatformAccess {
 impl PlatformAccess {
     pub fn caller(&self) -> &Caller {
         &self.caller
+    }
+}
+
+/// Proof that work runs on the platform's own schedule (the monthly invoice run) rather
+/// than for a person: it holds [`SYSTEM`]'s permissions and nothing else.
+#[derive(Clone, Debug)]
+pub struct SystemAccess {
+    job: &'static str,
+}
+
+impl SystemAccess {
+    pub fn job(&self) -> &'static str {
+        self.job
+    }
+}
+
+/// Admits the platform's scheduled work named `job`; only the server's own tasks call it.
+pub(crate) fn enter_system(job: &'static str) -> SystemAccess {
+    SystemAccess { job }
+}
+
+impl Grants for SystemAccess {
+    fn holds(&self, permission: Permission) -> bool {
+        SYSTEM.contains(&permission)
+    }
+
+    fn holder(&self) -> String {
+        format!("The platform's {} run", self.job)
     }
 }
 

@@ -3,6 +3,8 @@
 
 pub mod api_calls;
 pub mod credits;
+pub mod invoices;
+pub mod payments;
 pub mod plans;
 pub mod usage;
 

@@ -19,6 +19,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub secrets: SecretsSettings,
     pub jobs: JobSettings,
+    pub billing: BillingSettings,
     /// Load the demo tenants and people into an empty database at start-up.
     pub demo: bool,
     pub log: LogSettings,
@@ -114,6 +115,13 @@ pub struct JobSettings {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+pub struct BillingSettings {
+    /// The tax rate invoices charge on their subtotal, in percent ("8.25"); read once at
+    /// start-up, where a value that does not parse stops the server with the reason.
+    pub tax_rate: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
 pub struct LogSettings {
     /// `pretty` for people, `json` for log collectors.
     pub format: String,
@@ -147,6 +155,7 @@ impl Settings {
             .set_default("jobs.lease_seconds", 120)?
             .set_default("jobs.backoff_base_ms", 2000)?
             .set_default("jobs.allow_private_webhooks", false)?
+            .set_default("billing.tax_rate", "0")?
             .set_default("demo", false)?
             .set_default("log.format", "pretty")?
             .set_default("log.filter", "info,sqlx=warn,tower_http=warn")?;

@@ -200,6 +200,7 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
         process_sessions(svc, *olivia).await?;
         usage_history(svc, *olivia).await?;
         catalog(svc, *olivia).await?;
+        crate::billing::invoices::issue_for_demo(svc, crate::time::now()).await?;
     }
     Ok(true)
 }

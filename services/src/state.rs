@@ -36,6 +36,10 @@ struct Inner {
     token_limiter: crate::api_tokens::TokenLimiter,
     /// API calls admitted and not yet written (see `billing::api_calls`).
     api_calls: crate::billing::api_calls::ApiCallMeter,
+    /// What invoices charge in tax, from `billing.tax_rate`.
+    tax_rate: shared::billing::invoice::TaxRate,
+    /// Where invoices are paid: the test provider in this build.
+    payments: Arc<dyn crate::billing::payments::PaymentProvider>,
 }
 
 impl Services {
@@ -82,6 +86,8 @@ impl Services {
             .user_agent(concat!("Atrium/", env!("CARGO_PKG_VERSION")))
             .build()
             .context("building the HTTP client")?;
+        let tax_rate = shared::billing::invoice::TaxRate::parse(&settings.billing.tax_rate)
+            .map_err(|e| anyhow::anyhow!("ATRIUM_BILLING__TAX_RATE: {}", e.reason))?;
         let services = Self {
             inner: Arc::new(Inner {
                 settings,
@@ -95,9 +101,12 @@ impl Services {
                 http,
                 token_limiter: Default::default(),
                 api_calls: Default::default(),
+                tax_rate,
+                payments: Arc::new(crate::billing::payments::TestPaymentProvider),
             }),
         };
         services.spawn_housekeeping();
+        services.spawn_invoicing();
         services.spawn_api_call_flush();
         Ok(services)
     }
@@ -108,6 +117,14 @@ impl Services {
 
     pub fn api_calls(&self) -> &crate::billing::api_calls::ApiCallMeter {
         &self.inner.api_calls
+    }
+
+    pub fn tax_rate(&self) -> shared::billing::invoice::TaxRate {
+        self.inner.tax_rate
+    }
+
+    pub fn payments(&self) -> &dyn crate::billing::payments::PaymentProvider {
+        self.inner.payments.as_ref()
     }
 
     pub fn settings(&self) -> &Settings {
@@ -188,6 +205,28 @@ impl Services {
                 }
                 let services = Services { inner };
                 services.api_calls().flush(&services).await;
+            }
+        });
+    }
+
+    /// Issues the invoices of the month that closed, at start-up and then hourly (so a
+    /// server that was down on the first of the month catches up).
+    fn spawn_invoicing(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                let Some(inner) = weak.upgrade() else { break };
+                if inner.store.is_closed() {
+                    break;
+                }
+                let services = Services { inner };
+                if let Err(err) =
+                    crate::billing::invoices::issue_due(&services, crate::time::now()).await
+                {
+                    tracing::warn!(error = %err.into_app_error(), "the monthly invoice run failed");
+                }
             }
         });
     }

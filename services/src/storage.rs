@@ -27,7 +27,7 @@ use sqlx::sqlite::{
 };
 use tracing::instrument;
 
-use crate::authz::{PlatformAccess, TenantAccess};
+use crate::authz::{PlatformAccess, SystemAccess, TenantAccess};
 use crate::events::EventBus;
 use access_cache::{AccessCache, Invalidation};
 use shared::ids::TenantId;
@@ -40,6 +40,7 @@ pub mod billing;
 pub mod catalog;
 pub mod credits;
 pub mod invitations;
+pub mod invoices;
 pub mod jobs;
 pub mod live_events;
 pub mod memberships;
@@ -492,6 +493,18 @@ impl Store {
     pub fn tenant_from_platform<'a>(
         &'a self,
         _access: &PlatformAccess,
+        tenant: TenantId,
+    ) -> TenantData<'a> {
+        TenantData {
+            store: self,
+            tenant,
+        }
+    }
+
+    /// One tenant's data as the platform's scheduled work reaches it.
+    pub fn tenant_for_system<'a>(
+        &'a self,
+        _access: &SystemAccess,
         tenant: TenantId,
     ) -> TenantData<'a> {
         TenantData {

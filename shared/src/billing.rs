@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::tenants::TenantSummary;
 use crate::validation::ValidationError;
 
+pub mod invoice;
 mod money;
 
 pub use money::{Currency, Money};
@@ -487,6 +488,8 @@ pub struct BillingPage {
     pub period: String,
     pub resets_on: NaiveDate,
     pub credits: crate::credits::CreditsView,
+    /// Issued invoices, the newest month first.
+    pub invoices: Vec<invoice::InvoiceSummary>,
 }
 
 /// One tenant on the super admin's plans page.

@@ -45,6 +45,9 @@ pub enum AppError {
     /// An action beyond the plan's quota: the message names the limit and the way up.
     #[error("{reason}")]
     QuotaExceeded { reason: String },
+    /// The payment provider declined a charge: the reason is the provider's.
+    #[error("The payment was declined: {reason}")]
+    PaymentDeclined { reason: String },
     #[error("Too many requests. Try again in {}.", wait_phrase(*retry_after_secs))]
     RateLimited { retry_after_secs: u64 },
     #[error("The server is busy right now. Try again in {}.", wait_phrase(*retry_after_secs))]
@@ -125,7 +128,7 @@ impl AppError {
             | Self::StepUpRequired
             | Self::TwoFactorRequired { .. }
             | Self::CrossSiteRequest => 403,
-            Self::QuotaExceeded { .. } => 402,
+            Self::QuotaExceeded { .. } | Self::PaymentDeclined { .. } => 402,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,
             Self::Invalid { .. } => 422,

@@ -116,6 +116,10 @@ typed_id!(
     /// A provider key kept in the vault.
     VaultKeyId
 );
+typed_id!(
+    /// A monthly invoice of one organization.
+    InvoiceId
+);
 
 #[cfg(test)]
 mod tests {

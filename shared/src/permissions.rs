@@ -43,6 +43,8 @@ text_enum! {
         BillingView => "billing.view",
         /// Change the organization's plan.
         PlanChange => "billing.plan.change",
+        /// Pay the organization's invoices.
+        InvoicesPay => "billing.invoices.pay",
         /// Report metered usage (tokens, API calls) from an integration.
         UsageReport => "usage.report",
         /// See the service catalog and the organization's services with their status.
@@ -63,6 +65,8 @@ text_enum! {
         ServicesManage => "platform.services.manage",
         /// Super admin: grant, refund and expire a tenant's credits.
         CreditsManage => "platform.credits.manage",
+        /// Super admin, and the platform's monthly run: issue the invoices of a closed month.
+        InvoicesIssue => "platform.invoices.issue",
     }
 }
 
@@ -83,6 +87,7 @@ impl Permission {
             Self::TemplatesManage => "create or edit process templates",
             Self::BillingView => "see the plan and usage",
             Self::PlanChange => "change the organization's plan",
+            Self::InvoicesPay => "pay the organization's invoices",
             Self::UsageReport => "report usage",
             Self::ServicesView => "see the organization's services",
             Self::ServicesRequest => "request or cancel services",
@@ -93,6 +98,7 @@ impl Permission {
             Self::PlansManage => "edit plans and tenants' limits",
             Self::ServicesManage => "manage the service catalog and activations",
             Self::CreditsManage => "grant, refund or expire credits",
+            Self::InvoicesIssue => "issue invoices",
         }
     }
 }
@@ -111,6 +117,7 @@ const OWNER: &[Permission] = &[
     Permission::TemplatesManage,
     Permission::BillingView,
     Permission::PlanChange,
+    Permission::InvoicesPay,
     Permission::UsageReport,
     Permission::ServicesView,
     Permission::ServicesRequest,
@@ -159,7 +166,11 @@ pub const SUPER_ADMIN: &[Permission] = &[
     Permission::PlansManage,
     Permission::ServicesManage,
     Permission::CreditsManage,
+    Permission::InvoicesIssue,
 ];
+
+/// What the platform's own scheduled work holds (the monthly invoice run), acting for no one.
+pub const SYSTEM: &[Permission] = &[Permission::InvoicesIssue];
 
 impl Role {
     pub const fn label(self) -> &'static str {

@@ -46,6 +46,8 @@ struct World {
     b_activation: String,
     /// A provider key B's owner keeps in the vault.
     b_vault_key: String,
+    /// B's invoice for this month (issued as if the month had closed).
+    b_invoice: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -205,7 +207,16 @@ async fn world() -> World {
             ],
         )
         .await;
+    let next_month = shared::billing::invoice::Period::of(chrono::Utc::now())
+        .next()
+        .start();
+    services::billing::invoices::issue_due(&app.services, next_month)
+        .await
+        .unwrap();
+    let b_billing: shared::billing::BillingPage =
+        b.owner.call_ok("get_billing", &[("slug", &b.slug)]).await;
     World {
+        b_invoice: b_billing.invoices[0].number.clone(),
         b_vault_key: b_vault_key.to_string(),
         service: service.to_string(),
         b_activation: b_activation.to_string(),
@@ -884,6 +895,43 @@ fn cases() -> Vec<Case> {
             args: |w| vec![("slug", w.a.slug.clone()), ("id", w.b_vault_key.clone())],
             caller: owner,
         },
+        Case {
+            function: "get_invoice",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("number", w.b_invoice.clone())],
+            caller: owner,
+        },
+        // B's invoice named from A's own workspace: not found there.
+        Case {
+            function: "get_invoice",
+            expect: NotFound,
+            args: |w| vec![("slug", w.a.slug.clone()), ("number", w.b_invoice.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "pay_invoice",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("number", w.b_invoice.clone()),
+                    ("method", "test_card_accepted".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "pay_invoice",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("number", w.b_invoice.clone()),
+                    ("method", "test_card_accepted".into()),
+                ]
+            },
+            caller: owner,
+        },
         // The catalog console is the super admins'.
         Case {
             function: "get_services_admin",
@@ -945,10 +993,13 @@ fn page_path(route: &str, w: &World) -> String {
         .replace("{token}", FORGED_TOKEN)
         .replace("{session}", &w.b_session)
         .replace("{template}", &w.b_template)
+        .replace("{number}", &w.b_invoice)
 }
 
 fn api_path(route: &str, w: &World) -> String {
-    route.replace("{slug}", &w.b.slug)
+    route
+        .replace("{slug}", &w.b.slug)
+        .replace("{number}", &w.b_invoice)
 }
 
 fn assert_no_leak(what: &str, body: &str) {
@@ -1006,6 +1057,7 @@ const PAGES: &[&str] = &[
     "/{area}/{slug}/templates",
     "/{area}/{slug}/templates/{template}",
     "/{area}/{slug}/billing",
+    "/{area}/{slug}/billing/invoices/{number}",
     "/{area}/{slug}/services",
     "/{area}/{slug}/api-keys",
 ];
@@ -1015,6 +1067,7 @@ const API: &[&str] = &[
     "/api/v1/tenants/{slug}/members",
     "/api/v1/callbacks/{tenant}/jobs/{job}",
     "/api/v1/tenants/{slug}/usage",
+    "/api/v1/tenants/{slug}/invoices/{number}/csv",
 ];
 
 #[tokio::test]
@@ -1046,6 +1099,15 @@ async fn another_tenants_ids_never_reach_its_data() {
             Expect::OwnOnly => assert!(status.as_u16() < 500, "{}: {status}", case.function),
         }
     }
+    // B's invoice has no payment attempts from A.
+    let b_invoice: shared::billing::invoice::Invoice =
+        w.b.owner
+            .call_ok(
+                "get_invoice",
+                &[("slug", &w.b.slug), ("number", &w.b_invoice)],
+            )
+            .await;
+    assert!(b_invoice.payments.is_empty());
     // B's key is still there, unrotated.
     let b_vault: shared::vault::VaultPage =
         w.b.owner.call_ok("get_vault", &[("slug", &w.b.slug)]).await;
@@ -1125,7 +1187,15 @@ async fn another_tenants_ids_never_reach_its_data() {
         let status = response.status();
         assert_no_leak(route, &response.text().await.unwrap());
         assert_eq!(status, 404, "{route} with A's token");
-        let a_path = w.a.owner.url(&route.replace("{slug}", &w.a.slug));
+        let a_invoice = shared::billing::invoice::invoice_number(
+            &w.a.slug,
+            shared::billing::invoice::Period::of(chrono::Utc::now()),
+        );
+        let a_path = w.a.owner.url(
+            &route
+                .replace("{slug}", &w.a.slug)
+                .replace("{number}", &a_invoice),
+        );
         let own = bearer
             .get(&a_path)
             .bearer_auth(&a_token.token)

@@ -237,6 +237,31 @@ impl TestApp {
         }
     }
 
+    /// Runs one SQL statement that may be refused (by a trigger, a constraint).
+    pub async fn try_exec(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match backend() {
+            Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(self.database.url())
+                    .await
+                    .expect("sqlite");
+                sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(self.database.url())
+                    .await
+                    .expect("postgres");
+                sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+        }
+    }
+
     /// Creates a super admin the way `atrium create-super-admin` does, signs them in and
     /// sets up their authenticator (the console is closed to super admins without one).
     pub async fn super_admin(&self) -> Browser {
@@ -346,6 +371,22 @@ fn now_unix() -> u64 {
 /// accepted skew, which lets a test use a fresh step without waiting 30 seconds).
 pub fn code(totp: &Totp, steps: u64) -> String {
     totp.generate(now_unix() + 30 * steps).to_string()
+}
+
+/// A code that is wrong for certain: none of the steps around now (a fixed guess such as
+/// 000000 is right about once in 300,000 runs, and that once happened).
+pub fn wrong_code(totp: &Totp) -> String {
+    let now = now_unix();
+    let near: Vec<String> = (0..=8)
+        .map(|step| {
+            totp.generate((now + 120).saturating_sub(30 * step))
+                .to_string()
+        })
+        .collect();
+    (0..10)
+        .map(|digit| digit.to_string().repeat(6))
+        .find(|guess| !near.contains(guess))
+        .expect("nine codes cannot cover ten guesses")
 }
 
 /// Turns two-factor sign-in on for the signed-in browser; returns its authenticator and

@@ -19,6 +19,7 @@ mod command_center;
 mod credits;
 mod cross_tenant;
 mod invitations;
+mod invoices;
 mod members;
 mod operations;
 mod platform;

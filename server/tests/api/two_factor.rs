@@ -8,7 +8,7 @@ use shared::two_factor::{BackupCodes, TotpSetup, TwoFactorStatus};
 use totp_rs::{Secret, Totp};
 
 use crate::helpers::{
-    Browser, PASSWORD, TestApp, authenticator, code, enroll, spawn_app, unique_email,
+    Browser, PASSWORD, TestApp, authenticator, code, enroll, spawn_app, unique_email, wrong_code,
 };
 
 /// Signs up and turns two-factor sign-in on; returns the browser, email, authenticator and
@@ -60,11 +60,7 @@ async fn enrollment_shows_a_qr_code_and_the_secret_and_needs_a_right_code() {
         .await;
     assert_eq!((status.as_u16(), error.field()), (422, Some("code")));
     let totp = authenticator(&setup);
-    let wrong = if code(&totp, 0) == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let wrong = &wrong_code(&totp);
     let (status, error) = browser
         .call_err("confirm_totp_setup", &[("code", wrong)])
         .await;
@@ -123,11 +119,7 @@ async fn the_second_step_needs_a_code_and_a_password_only_session_can_do_nothing
 
     // A wrong code is refused with the field named; the right one signs in, under a new
     // token.
-    let wrong = if code(&totp, 1) == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let wrong = &wrong_code(&totp);
     let (status, error) = browser
         .call_err("verify_second_factor", &[("code", wrong)])
         .await;
@@ -236,11 +228,7 @@ async fn backup_codes_work_once_and_regenerating_kills_the_old_set() {
 async fn guessing_codes_locks_the_account_even_with_the_right_password() {
     let app = spawn_app().await;
     let (_, email, totp, _) = enrolled(&app).await;
-    let wrong = if code(&totp, 1) == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let wrong = &wrong_code(&totp);
     let threshold = app.services.settings().auth.account_lockout_threshold;
     let mut last = None;
     for _ in 0..threshold {

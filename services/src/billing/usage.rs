@@ -84,8 +84,14 @@ pub async fn record(
         ),
         (None, None) => format!("{} {}", report.quantity, report.metric.as_str()),
     };
-    let credits_used =
-        super::credits::consume(&data, &mut tx, report.cost_minor, user, &what).await?;
+    // On the person's own key the provider bills them directly; only the platform's key
+    // costs are the organization's to pay, from credits first and then on the invoice.
+    let billed_cost = if own_key.is_some() {
+        0
+    } else {
+        report.cost_minor
+    };
+    let credits_used = super::credits::consume(&data, &mut tx, billed_cost, user, &what).await?;
     let level = UsageLevel::of(used, limit);
     warn_once(
         &data,

@@ -1,0 +1,330 @@
+//! Invoices as stored: figures fixed at issue (a trigger refuses changing them), the payment
+//! status and the append-only payment attempts.
+
+use chrono::{DateTime, Utc};
+use shared::billing::invoice::{
+    InvoiceDraft, InvoiceLine, InvoiceStatus, InvoiceSummary, PaymentAttempt, Period, TaxRate,
+};
+use shared::billing::{Currency, Money};
+use shared::ids::{InvoiceId, TenantId, UserId};
+use tracing::instrument;
+
+use super::{Dialect, Store, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader};
+use crate::error::{Error, Result};
+
+const SUMMARY: &str = "id, number, period, status, total_minor, currency, issued_at";
+
+type SummaryRow = (
+    InvoiceId,
+    String,
+    String,
+    InvoiceStatus,
+    i64,
+    Currency,
+    DateTime<Utc>,
+);
+
+fn summary(row: SummaryRow) -> Result<InvoiceSummary> {
+    let (id, number, period, status, total, currency, issued_at) = row;
+    Ok(InvoiceSummary {
+        id,
+        number,
+        period: Period::parse(&period).map_err(|e| Error::Internal(anyhow::anyhow!("{e}")))?,
+        status,
+        total: Money::new(total, currency),
+        issued_at,
+    })
+}
+
+/// What a month's invoice is computed from, as stored.
+pub struct BillableMonth {
+    /// Active services priced per month: name, price, currency.
+    pub monthly_services: Vec<(String, i64, Currency)>,
+    /// Per provider, on the platform's keys: quantity and cost (minor units).
+    pub provider_costs: Vec<(String, i64, i64)>,
+    /// What credits covered during the month (a positive amount).
+    pub credits_consumed: i64,
+}
+
+impl TenantData<'_> {
+    /// The figures of `period` (`[start, end)`), read inside the issuing transaction.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn billable_month(
+        &self,
+        tx: &mut Tx,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<BillableMonth> {
+        let monthly_services = on_tenant_tx!(self, tx, conn => sqlx::query_as(
+            "SELECT s.name, s.price_minor, s.currency FROM service_activations a
+             JOIN services s ON s.id = a.service_id
+             WHERE a.tenant_id = $1 AND a.status = 'active' AND s.unit = 'month' AND a.requested_at < $2
+             ORDER BY s.name",
+        )
+        .bind(self.tenant)
+        .bind(end)
+        .fetch_all(&mut **conn)
+        .await)?;
+        let provider_costs = on_tenant_tx!(self, tx, conn => sqlx::query_as(
+            "SELECT provider, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_minor) AS BIGINT)
+             FROM usage_events
+             WHERE tenant_id = $1 AND occurred_at >= $2 AND occurred_at < $3
+               AND provider IS NOT NULL AND vault_key_id IS NULL
+             GROUP BY provider ORDER BY provider",
+        )
+        .bind(self.tenant)
+        .bind(start)
+        .bind(end)
+        .fetch_all(&mut **conn)
+        .await)?;
+        let consumed: Option<i64> = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
+            "SELECT CAST(-SUM(amount_minor) AS BIGINT) FROM credit_entries
+             WHERE tenant_id = $1 AND kind = 'consumption' AND created_at >= $2 AND created_at < $3",
+        )
+        .bind(self.tenant)
+        .bind(start)
+        .bind(end)
+        .fetch_one(&mut **conn)
+        .await)?;
+        Ok(BillableMonth {
+            monthly_services,
+            provider_costs,
+            credits_consumed: consumed.unwrap_or(0),
+        })
+    }
+
+    /// Stores an issued invoice; `false` when the month already has one.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %number))]
+    pub async fn insert_invoice(
+        &self,
+        tx: &mut Tx,
+        number: &str,
+        period: Period,
+        draft: &InvoiceDraft,
+        issued_at: DateTime<Utc>,
+    ) -> Result<bool> {
+        // Nothing to pay: settled as it is issued.
+        let (status, paid_at) = if draft.total.minor == 0 {
+            (InvoiceStatus::Paid, Some(issued_at))
+        } else {
+            (InvoiceStatus::Open, None)
+        };
+        let lines = serde_json::to_string(&draft.lines)
+            .map_err(|e| Error::Internal(anyhow::anyhow!("invoice lines: {e}")))?;
+        let done = on_tenant_tx!(self, tx, conn => sqlx::query(
+            "INSERT INTO invoices (id, tenant_id, number, period, currency, lines, subtotal_minor, tax_rate_bp,
+                                   tax_minor, total_minor, status, issued_at, paid_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT (tenant_id, period) DO NOTHING",
+        )
+        .bind(InvoiceId::from_uuid(uuid::Uuid::now_v7()))
+        .bind(self.tenant)
+        .bind(number)
+        .bind(period.to_string())
+        .bind(draft.currency)
+        .bind(lines)
+        .bind(draft.subtotal.minor)
+        .bind(i64::from(draft.tax_rate.basis_points()))
+        .bind(draft.tax.minor)
+        .bind(draft.total.minor)
+        .bind(status)
+        .bind(issued_at)
+        .bind(paid_at)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Every invoice, the newest month first.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn invoices(&self) -> Result<Vec<InvoiceSummary>> {
+        let rows: Vec<SummaryRow> = with_tenant_reader!(self, pool => sqlx::query_as(
+            sqlx::AssertSqlSafe(format!("SELECT {SUMMARY} FROM invoices WHERE tenant_id = $1 ORDER BY period DESC")),
+        )
+        .bind(self.tenant)
+        .fetch_all(pool)
+        .await)?;
+        rows.into_iter().map(summary).collect()
+    }
+
+    /// One invoice by number, with its lines and payment attempts.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %number))]
+    pub async fn invoice(
+        &self,
+        number: &str,
+    ) -> Result<Option<(InvoiceSummary, InvoiceDraft, Vec<PaymentAttempt>)>> {
+        type FullRow = (
+            InvoiceId,
+            String,
+            String,
+            InvoiceStatus,
+            i64,
+            Currency,
+            DateTime<Utc>,
+            String,
+            i64,
+            i64,
+            i64,
+        );
+        let row: Option<FullRow> = with_tenant_reader!(self, pool => sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT {SUMMARY}, lines, subtotal_minor, tax_rate_bp, tax_minor FROM invoices WHERE tenant_id = $1 AND number = $2"
+            )),
+        )
+        .bind(self.tenant)
+        .bind(number)
+        .fetch_optional(pool)
+        .await)?;
+        let Some((
+            id,
+            number,
+            period,
+            status,
+            total,
+            currency,
+            issued_at,
+            lines,
+            subtotal,
+            tax_rate,
+            tax,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let head = (id, number, period, status, total, currency, issued_at);
+        let summary = summary(head)?;
+        let currency = summary.total.currency;
+        let lines: Vec<InvoiceLine> = serde_json::from_str(&lines)
+            .map_err(|e| Error::Internal(anyhow::anyhow!("invoice lines: {e}")))?;
+        let draft = InvoiceDraft {
+            currency,
+            lines,
+            subtotal: Money::new(subtotal, currency),
+            tax_rate: u32::try_from(tax_rate)
+                .ok()
+                .and_then(|bp| TaxRate::from_basis_points(bp).ok())
+                .unwrap_or_default(),
+            tax: Money::new(tax, currency),
+            total: summary.total,
+        };
+        let payments: Vec<(DateTime<Utc>, String, String, bool, String, String)> = with_tenant_reader!(self, pool => sqlx::query_as(
+            "SELECT at, provider, method, succeeded, reference, message FROM invoice_payments
+             WHERE tenant_id = $1 AND invoice_id = $2 ORDER BY id",
+        )
+        .bind(self.tenant)
+        .bind(summary.id)
+        .fetch_all(pool)
+        .await)?;
+        let payments = payments
+            .into_iter()
+            .map(
+                |(at, provider, method, succeeded, reference, message)| PaymentAttempt {
+                    at,
+                    provider,
+                    method,
+                    succeeded,
+                    reference,
+                    message,
+                },
+            )
+            .collect();
+        Ok(Some((summary, draft, payments)))
+    }
+
+    /// An invoice's status and how many payment attempts it has had, locked for paying it
+    /// (on SQLite the one writer is the lock).
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn lock_invoice(
+        &self,
+        tx: &mut Tx,
+        invoice: InvoiceId,
+    ) -> Result<Option<(InvoiceStatus, i64)>> {
+        let lock = match tx.dialect() {
+            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Sqlite => "",
+        };
+        let status: Option<InvoiceStatus> = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
+            sqlx::AssertSqlSafe(format!("SELECT status FROM invoices WHERE tenant_id = $1 AND id = $2{lock}")),
+        )
+        .bind(self.tenant)
+        .bind(invoice)
+        .fetch_optional(&mut **conn)
+        .await)?;
+        let Some(status) = status else {
+            return Ok(None);
+        };
+        let attempts: i64 = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM invoice_payments WHERE tenant_id = $1 AND invoice_id = $2",
+        )
+        .bind(self.tenant)
+        .bind(invoice)
+        .fetch_one(&mut **conn)
+        .await)?;
+        Ok(Some((status, attempts)))
+    }
+
+    /// Records a payment attempt and the status it leaves the invoice in.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn record_payment(
+        &self,
+        tx: &mut Tx,
+        invoice: InvoiceId,
+        attempt: &PaymentAttempt,
+        actor: Option<UserId>,
+    ) -> Result<()> {
+        on_tenant_tx!(self, tx, conn => sqlx::query(
+            "INSERT INTO invoice_payments (invoice_id, tenant_id, provider, method, succeeded, reference, message, actor_id, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(invoice)
+        .bind(self.tenant)
+        .bind(&attempt.provider)
+        .bind(&attempt.method)
+        .bind(attempt.succeeded)
+        .bind(&attempt.reference)
+        .bind(&attempt.message)
+        .bind(actor)
+        .bind(attempt.at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        let (status, paid_at) = if attempt.succeeded {
+            (InvoiceStatus::Paid, Some(attempt.at))
+        } else {
+            (InvoiceStatus::Failed, None)
+        };
+        on_tenant_tx!(self, tx, conn => sqlx::query(
+            "UPDATE invoices SET status = $3, paid_at = $4 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(self.tenant)
+        .bind(invoice)
+        .bind(status)
+        .bind(paid_at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Organizations that existed before `end` and have no invoice for `period` yet.
+    #[instrument(skip_all, fields(%period))]
+    pub async fn tenants_due_an_invoice(
+        &self,
+        period: Period,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<(TenantId, String)>> {
+        Ok(with_reader!(self, pool => sqlx::query_as(
+            "SELECT t.id, t.slug FROM tenants t
+             WHERE t.created_at < $1
+               AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = t.id AND i.period = $2)
+             ORDER BY t.created_at",
+        )
+        .bind(end)
+        .bind(period.to_string())
+        .fetch_all(pool)
+        .await)?)
+    }
+}
