@@ -16,6 +16,7 @@ pub mod live;
 pub mod members;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod support;
 pub mod templates;
 pub mod theme;
 pub mod vault;
@@ -138,6 +139,16 @@ lazy_page!(TemplatesRoute, view! { <TemplatesPage /> });
 lazy_page!(TemplateRoute, view! { <TemplatePage /> });
 lazy_page!(BillingRoute, view! { <BillingPage /> });
 lazy_page!(InvoiceRoute, view! { <InvoicePage /> });
+lazy_page!(SupportRoute, view! { <crate::support::SupportPageView /> });
+lazy_page!(TicketRoute, view! { <crate::support::TicketPageView /> });
+lazy_page!(
+    AdminSupportRoute,
+    view! { <crate::support::AdminSupportPage /> }
+);
+lazy_page!(
+    AdminTicketRoute,
+    view! { <crate::support::AdminTicketPage /> }
+);
 lazy_page!(ServicesRoute, view! { <ServicesCatalogPage /> });
 lazy_page!(VaultRoute, view! { <VaultPageView /> });
 
@@ -179,6 +190,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/services") view={Lazy::<AdminServicesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/support") view={Lazy::<AdminSupportRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/support/:ticket") view={Lazy::<AdminTicketRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug") view={Lazy::<EndUserHomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug/members") view={Lazy::<EndUserMembersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug") view={Lazy::<BuilderHomeRoute>::new()} ssr=SsrMode::Async />
@@ -191,6 +204,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/:area/:slug/billing/invoices/:number") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/api-keys") view={Lazy::<VaultRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/support") view={Lazy::<SupportRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/support/:ticket") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -9,12 +9,14 @@ for (const [who, path] of [
   ['olivia@acme.example', '/app/acme/billing'],
   ['olivia@acme.example', '/app/acme/services'],
   ['olivia@acme.example', '/app/acme/api-keys'],
+  ['olivia@acme.example', '/app/acme/support'],
   ['olivia@acme.example', '/account'],
   ['olivia@acme.example', '/account/security'],
   ['admin@atrium.example', '/admin'],
   ['admin@atrium.example', '/admin/outbox'],
   ['admin@atrium.example', '/admin/plans'],
   ['admin@atrium.example', '/admin/services'],
+  ['admin@atrium.example', '/admin/support'],
 ] as const) {
   test(`${path} has no serious accessibility problems (WCAG 2.1 AA)`, async ({ page, browser }) => {
     if (who.startsWith('admin')) await trustAdminDevice(browser, page.context());

@@ -63,6 +63,9 @@ pub mod actions {
     pub const CREDITS_ADJUSTED: &str = "tenant.credits_adjusted";
     pub const INVOICE_ISSUED: &str = "invoice.issued";
     pub const INVOICE_PAYMENT: &str = "invoice.payment";
+    pub const TICKET_OPENED: &str = "ticket.opened";
+    pub const TICKET_REPLIED: &str = "ticket.replied";
+    pub const TICKET_UPDATED: &str = "ticket.updated";
 }
 
 /// Builds an entry stamped now.

@@ -201,6 +201,9 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
         usage_history(svc, *olivia).await?;
         catalog(svc, *olivia).await?;
         crate::billing::invoices::issue_for_demo(svc, crate::time::now()).await?;
+        if let Some((_, cora)) = ids.iter().find(|(email, _)| *email == "cora@acme.example") {
+            support_ticket(svc, *cora, *olivia).await?;
+        }
     }
     Ok(true)
 }
@@ -360,6 +363,33 @@ async fn usage_history(svc: &Services, owner: UserId) -> Result<()> {
         }
     }
     tx.commit().await
+}
+
+/// A ticket on Acme's Support page, asked by its consultant and answered by its owner.
+async fn support_ticket(svc: &Services, asker: UserId, owner: UserId) -> Result<()> {
+    let client = ClientInfo {
+        ip: None,
+        user_agent: Some("atrium demo".into()),
+    };
+    let new = shared::support::NewTicket::parse(
+        "Can the voice agent take a second phone number?",
+        "normal",
+        "We open a second office next month and would like its line answered too.",
+    )
+    .map_err(shared::AppError::from)?;
+    let caller = crate::authz::acting_for(svc.store(), asker).await?;
+    let ticket = crate::support::open(svc, &caller, &client, "acme", &new).await?;
+    let caller = crate::authz::acting_for(svc.store(), owner).await?;
+    crate::support::reply(
+        svc,
+        &caller,
+        &client,
+        crate::support::Scope::Tenant("acme"),
+        ticket,
+        "Yes: request it under Services and we'll add it to the plan.",
+    )
+    .await?;
+    Ok(())
 }
 
 /// Acme's command center, not empty: a training example and a few sessions, made through

@@ -24,6 +24,7 @@ pub mod platform;
 pub mod process;
 pub mod state;
 pub mod storage;
+pub mod support;
 pub mod tenants;
 pub mod time;
 pub mod tokens;

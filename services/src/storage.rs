@@ -51,6 +51,7 @@ pub mod process;
 pub mod security_alerts;
 pub mod sessions;
 pub mod sign_ins;
+pub mod support;
 pub mod tenants;
 pub mod throttle;
 pub mod trusted_devices;

@@ -120,6 +120,10 @@ typed_id!(
     /// A monthly invoice of one organization.
     InvoiceId
 );
+typed_id!(
+    /// A support ticket.
+    TicketId
+);
 
 #[cfg(test)]
 mod tests {

@@ -26,6 +26,7 @@ pub mod platform;
 pub mod process;
 pub mod security;
 pub mod slug;
+pub mod support;
 pub mod tenants;
 pub mod two_factor;
 pub mod validation;

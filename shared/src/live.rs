@@ -9,9 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::billing::{Metric, PlanTier};
 use crate::catalog::ActivationStatus;
-use crate::ids::{ActivationId, JobId, ProcessSessionId, ServiceId, TemplateId, TenantId};
+use crate::ids::{
+    ActivationId, JobId, ProcessSessionId, ServiceId, TemplateId, TenantId, TicketId,
+};
 use crate::permissions::Permission;
 use crate::process::{JobStatus, SessionStatus};
+use crate::support::TicketStatus;
 
 /// The name a super admin's tab subscribes under to watch every workspace at once (no
 /// workspace can be called this: slugs never contain `@`).
@@ -27,6 +30,8 @@ text_enum! {
         /// The plan and usage against its limits.
         Usage => "usage",
         Services => "services",
+        /// Support tickets and their threads.
+        Support => "support",
     }
 }
 
@@ -37,6 +42,7 @@ impl Topic {
             Self::Sessions | Self::Jobs => Permission::SessionsView,
             Self::Usage => Permission::BillingView,
             Self::Services => Permission::ServicesView,
+            Self::Support => Permission::TicketsView,
         }
     }
 
@@ -45,6 +51,7 @@ impl Topic {
     pub const fn platform_permission(self) -> Option<Permission> {
         match self {
             Self::Services => Some(Permission::ServicesManage),
+            Self::Support => Some(Permission::SupportManage),
             Self::Sessions | Self::Jobs | Self::Usage => None,
         }
     }
@@ -91,6 +98,11 @@ pub enum Change {
     Credits {
         balance_minor: i64,
     },
+    /// A ticket was opened, answered, assigned, closed or reopened.
+    Ticket {
+        ticket: TicketId,
+        status: TicketStatus,
+    },
 }
 
 impl Change {
@@ -100,6 +112,7 @@ impl Change {
             Self::Job { .. } => Topic::Jobs,
             Self::Usage { .. } | Self::Plan { .. } | Self::Credits { .. } => Topic::Usage,
             Self::Activation { .. } => Topic::Services,
+            Self::Ticket { .. } => Topic::Support,
         }
     }
 }

@@ -88,6 +88,10 @@ name_type!(
     /// What a process session is called, e.g. "Acme — onboarding".
     SessionTitle, field = "title", label = "Title", max = 120
 );
+name_type!(
+    /// A support ticket's subject, e.g. "Invoice shows the wrong plan".
+    TicketSubject, field = "subject", label = "Subject", max = 120
+);
 
 #[cfg(test)]
 mod tests {

@@ -53,6 +53,12 @@ text_enum! {
         ServicesRequest => "services.request",
         /// Keep your own provider keys (Groq, Deepgram, Twilio…) in the vault.
         VaultUse => "vault.use",
+        /// See the organization's support tickets and their threads.
+        TicketsView => "support.view",
+        /// Open support tickets and write in them.
+        TicketsOpen => "support.open",
+        /// Answer, assign, close and reopen the organization's tickets.
+        TicketsAnswer => "support.answer",
         /// Super admin: see every tenant and user.
         PlatformView => "platform.view",
         /// Super admin: suspend and reactivate tenants.
@@ -67,6 +73,8 @@ text_enum! {
         CreditsManage => "platform.credits.manage",
         /// Super admin, and the platform's monthly run: issue the invoices of a closed month.
         InvoicesIssue => "platform.invoices.issue",
+        /// Super admin: see and answer every organization's support tickets.
+        SupportManage => "platform.support.manage",
     }
 }
 
@@ -92,6 +100,9 @@ impl Permission {
             Self::ServicesView => "see the organization's services",
             Self::ServicesRequest => "request or cancel services",
             Self::VaultUse => "keep provider keys in the vault",
+            Self::TicketsView => "see support tickets",
+            Self::TicketsOpen => "open or write in support tickets",
+            Self::TicketsAnswer => "answer, assign or close support tickets",
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
             Self::OutboxRead => "read the outbox of unsent emails",
@@ -99,6 +110,7 @@ impl Permission {
             Self::ServicesManage => "manage the service catalog and activations",
             Self::CreditsManage => "grant, refund or expire credits",
             Self::InvoicesIssue => "issue invoices",
+            Self::SupportManage => "answer every organization's support tickets",
         }
     }
 }
@@ -122,6 +134,9 @@ const OWNER: &[Permission] = &[
     Permission::ServicesView,
     Permission::ServicesRequest,
     Permission::VaultUse,
+    Permission::TicketsView,
+    Permission::TicketsOpen,
+    Permission::TicketsAnswer,
 ];
 const ADMIN: &[Permission] = &[
     Permission::TenantView,
@@ -138,6 +153,9 @@ const ADMIN: &[Permission] = &[
     Permission::ServicesView,
     Permission::ServicesRequest,
     Permission::VaultUse,
+    Permission::TicketsView,
+    Permission::TicketsOpen,
+    Permission::TicketsAnswer,
 ];
 const CONSULTANT: &[Permission] = &[
     Permission::TenantView,
@@ -149,6 +167,8 @@ const CONSULTANT: &[Permission] = &[
     Permission::UsageReport,
     Permission::ServicesView,
     Permission::VaultUse,
+    Permission::TicketsView,
+    Permission::TicketsOpen,
 ];
 const VIEWER: &[Permission] = &[
     Permission::TenantView,
@@ -156,6 +176,7 @@ const VIEWER: &[Permission] = &[
     Permission::SessionsView,
     Permission::BillingView,
     Permission::ServicesView,
+    Permission::TicketsView,
 ];
 
 /// What the Super Admin persona holds at platform scope.
@@ -167,6 +188,7 @@ pub const SUPER_ADMIN: &[Permission] = &[
     Permission::ServicesManage,
     Permission::CreditsManage,
     Permission::InvoicesIssue,
+    Permission::SupportManage,
 ];
 
 /// What the platform's own scheduled work holds (the monthly invoice run), acting for no one.

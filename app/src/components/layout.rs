@@ -38,6 +38,7 @@ pub enum Section {
     Overview,
     Plans,
     AdminServices,
+    AdminSupport,
     Outbox,
     Home,
     Members,
@@ -46,6 +47,7 @@ pub enum Section {
     Billing,
     Services,
     Vault,
+    Support,
     Account,
     Security,
 }
@@ -92,6 +94,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 section: Section::AdminServices,
             });
             items.push(NavItem {
+                label: "Support",
+                href: "/admin/support".into(),
+                section: Section::AdminSupport,
+            });
+            items.push(NavItem {
                 label: "Outbox",
                 href: "/admin/outbox".into(),
                 section: Section::Outbox,
@@ -128,6 +135,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Plan & usage",
                 href: format!("{base}/billing"),
                 section: Section::Billing,
+            });
+            items.push(NavItem {
+                label: "Support",
+                href: format!("{base}/support"),
+                section: Section::Support,
             });
             // Viewers keep no keys; the entry shows where the role allows it.
             let keeps_keys = me

@@ -48,6 +48,8 @@ struct World {
     b_vault_key: String,
     /// B's invoice for this month (issued as if the month had closed).
     b_invoice: String,
+    /// A support ticket B's owner opened.
+    b_ticket: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -215,7 +217,20 @@ async fn world() -> World {
         .unwrap();
     let b_billing: shared::billing::BillingPage =
         b.owner.call_ok("get_billing", &[("slug", &b.slug)]).await;
+    let b_ticket: shared::ids::TicketId = b
+        .owner
+        .call_ok(
+            "open_ticket",
+            &[
+                ("slug", &b.slug),
+                ("subject", "Bravo's secret trouble"),
+                ("priority", "urgent"),
+                ("body", "Only Bravo may read this."),
+            ],
+        )
+        .await;
     World {
+        b_ticket: b_ticket.to_string(),
         b_invoice: b_billing.invoices[0].number.clone(),
         b_vault_key: b_vault_key.to_string(),
         service: service.to_string(),
@@ -932,6 +947,92 @@ fn cases() -> Vec<Case> {
             },
             caller: owner,
         },
+        Case {
+            function: "get_support",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "open_ticket",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("subject", "Planted".into()),
+                    ("priority", "low".into()),
+                    ("body", "x".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "get_ticket",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("ticket", w.b_ticket.clone())],
+            caller: owner,
+        },
+        // B's ticket named from A's own workspace: not found there.
+        Case {
+            function: "get_ticket",
+            expect: NotFound,
+            args: |w| vec![("slug", w.a.slug.clone()), ("ticket", w.b_ticket.clone())],
+            caller: owner,
+        },
+        // Without a workspace it is the console's, which is the super admins'.
+        Case {
+            function: "get_ticket",
+            expect: Refused,
+            args: |w| vec![("ticket", w.b_ticket.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "reply_ticket",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("ticket", w.b_ticket.clone()),
+                    ("body", "Alpha was here".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "reply_ticket",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("ticket", w.b_ticket.clone()),
+                    ("body", "Alpha was here".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "update_ticket",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("ticket", w.b_ticket.clone()),
+                    ("action", "close".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "update_ticket",
+            expect: Refused,
+            args: |w| vec![("ticket", w.b_ticket.clone()), ("action", "close".into())],
+            caller: owner,
+        },
+        Case {
+            function: "get_support_queue",
+            expect: Refused,
+            args: |_| vec![],
+            caller: owner,
+        },
         // The catalog console is the super admins'.
         Case {
             function: "get_services_admin",
@@ -994,6 +1095,7 @@ fn page_path(route: &str, w: &World) -> String {
         .replace("{session}", &w.b_session)
         .replace("{template}", &w.b_template)
         .replace("{number}", &w.b_invoice)
+        .replace("{ticket}", &w.b_ticket)
 }
 
 fn api_path(route: &str, w: &World) -> String {
@@ -1048,6 +1150,8 @@ const PAGES: &[&str] = &[
     "/admin/outbox",
     "/admin/plans",
     "/admin/services",
+    "/admin/support",
+    "/admin/support/{ticket}",
     "/app/{slug}",
     "/app/{slug}/members",
     "/builder/{slug}",
@@ -1060,6 +1164,8 @@ const PAGES: &[&str] = &[
     "/{area}/{slug}/billing/invoices/{number}",
     "/{area}/{slug}/services",
     "/{area}/{slug}/api-keys",
+    "/{area}/{slug}/support",
+    "/{area}/{slug}/support/{ticket}",
 ];
 
 const API: &[&str] = &[
@@ -1099,6 +1205,16 @@ async fn another_tenants_ids_never_reach_its_data() {
             Expect::OwnOnly => assert!(status.as_u16() < 500, "{}: {status}", case.function),
         }
     }
+    // B's ticket is still open, with B's one message.
+    let b_thread: shared::support::TicketDetail =
+        w.b.owner
+            .call_ok(
+                "get_ticket",
+                &[("slug", &w.b.slug), ("ticket", &w.b_ticket)],
+            )
+            .await;
+    assert_eq!(b_thread.messages.len(), 1);
+    assert_eq!(b_thread.summary.status, shared::support::TicketStatus::Open);
     // B's invoice has no payment attempts from A.
     let b_invoice: shared::billing::invoice::Invoice =
         w.b.owner

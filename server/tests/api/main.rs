@@ -28,5 +28,6 @@ mod row_security;
 mod security;
 mod sign_in;
 mod sign_up;
+mod support;
 mod two_factor;
 mod vault;
