@@ -1,6 +1,7 @@
 //! Plan & usage: the workspace's plan, this month's use against each limit (live), the
 //! history and what providers cost, and the plans side by side with a way to switch.
 
+pub mod buy_credits;
 pub mod change_plan;
 pub mod get_billing;
 pub mod get_invoice;
@@ -21,6 +22,7 @@ use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
+use buy_credits::BuyCredits;
 use change_plan::ChangePlan;
 use get_billing::get_billing;
 
@@ -40,8 +42,16 @@ fn BillingFor(persona: Persona) -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let version = watch(slug.into(), &[Topic::Usage]);
     let change = ServerAction::<ChangePlan>::new();
+    let buy = ServerAction::<BuyCredits>::new();
     let page = Resource::new(
-        move || (slug.get(), version.get(), change.version().get()),
+        move || {
+            (
+                slug.get(),
+                version.get(),
+                change.version().get(),
+                buy.version().get(),
+            )
+        },
         |(slug, ..)| get_billing(slug),
     );
     let place = Signal::derive(move || Place {
@@ -60,7 +70,7 @@ fn BillingFor(persona: Persona) -> impl IntoView {
                     Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
                         view! { <Redirect path=billing_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
                     }
-                    Ok(page) => view! { <Body page change /> }.into_any(),
+                    Ok(page) => view! { <Body page change buy /> }.into_any(),
                 })}
             </Transition>
         </AppShell>
@@ -68,7 +78,11 @@ fn BillingFor(persona: Persona) -> impl IntoView {
 }
 
 #[component]
-fn Body(page: BillingPage, change: ServerAction<ChangePlan>) -> impl IntoView {
+fn Body(
+    page: BillingPage,
+    change: ServerAction<ChangePlan>,
+    buy: ServerAction<BuyCredits>,
+) -> impl IntoView {
     let warning = page
         .meters
         .iter()
@@ -93,7 +107,7 @@ fn Body(page: BillingPage, change: ServerAction<ChangePlan>) -> impl IntoView {
             </section>
         </div>
         <div class="cards">
-            <Credits credits=page.credits.clone() />
+            <Credits page=page.clone() buy />
             <section class="panel card wide" aria-labelledby="history-title">
                 <h2 id="history-title">"The last 30 days"</h2>
                 <UsageChart history=page.history.clone() />
@@ -221,9 +235,33 @@ fn CurrentPlan(page: BillingPage) -> impl IntoView {
     }
 }
 
-/// The credit balance (provider costs are taken from it first) and the latest entries.
+/// The credit balance (provider costs are taken from it first), the latest entries, and
+/// for owners a form to buy a pack.
 #[component]
-fn Credits(credits: shared::credits::CreditsView) -> impl IntoView {
+fn Credits(page: BillingPage, buy: ServerAction<BuyCredits>) -> impl IntoView {
+    let credits = page.credits.clone();
+    let error = Signal::derive(move || buy.value().get().and_then(Result::err));
+    let form = page.can_pay.then(|| {
+        let slug = page.tenant.slug.to_string();
+        view! {
+            <ActionError error />
+            <ActionForm action=buy attr:class="stack" attr:data-testid="buy-credits">
+                <input type="hidden" name="slug" value=slug />
+                <label for="credit-pack">"Pack"</label>
+                <select id="credit-pack" name="amount">
+                    {shared::credits::PACKS_MINOR.iter().map(|minor| view! {
+                        <option value=(minor / 100).to_string()>{shared::billing::Money::new(*minor, shared::billing::Currency::Usd).format()}</option>
+                    }).collect_view()}
+                </select>
+                <label for="credit-method">"Payment method"</label>
+                <select id="credit-method" name="method">
+                    {page.payment_methods.iter().map(|(value, label)| view! { <option value=value.clone()>{label.clone()}</option> }).collect_view()}
+                </select>
+                <p class="muted small">{format!("Charged through {}.", page.payment_provider)}</p>
+                <button type="submit" class="button small" disabled=move || buy.pending().get()>"Buy credits"</button>
+            </ActionForm>
+        }
+    });
     let entries = if credits.entries.is_empty() {
         view! { <p class="muted">"No credits yet."</p> }.into_any()
     } else {
@@ -253,6 +291,7 @@ fn Credits(credits: shared::credits::CreditsView) -> impl IntoView {
             <p class="figure" data-testid="credit-balance">{credits.balance.format()}</p>
             {credits.low.then(|| view! { <p class="muted small">"Provider costs beyond your credits are billed."</p> })}
             {entries}
+            {form}
         </section>
     }
 }

@@ -61,6 +61,8 @@ pub mod actions {
     pub const VAULT_KEY_DELETED: &str = "vault.key_deleted";
     pub const SERVER_KEY_ROTATED: &str = "platform.server_key_rotated";
     pub const CREDITS_ADJUSTED: &str = "tenant.credits_adjusted";
+    pub const CREDITS_PURCHASED: &str = "tenant.credits_purchased";
+    pub const CREDITS_PURCHASE_DECLINED: &str = "tenant.credits_purchase_declined";
     pub const INVOICE_ISSUED: &str = "invoice.issued";
     pub const INVOICE_PAYMENT: &str = "invoice.payment";
     pub const TICKET_OPENED: &str = "ticket.opened";

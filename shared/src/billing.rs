@@ -490,6 +490,10 @@ pub struct BillingPage {
     pub credits: crate::credits::CreditsView,
     /// Issued invoices, the newest month first.
     pub invoices: Vec<invoice::InvoiceSummary>,
+    /// Whether the viewer pays for the organization (invoices, credit packs), and how.
+    pub can_pay: bool,
+    pub payment_provider: String,
+    pub payment_methods: Vec<(String, String)>,
 }
 
 /// One tenant on the super admin's plans page.

@@ -52,6 +52,28 @@ impl CreditKind {
     }
 }
 
+/// The packs of credits an owner may buy, in cents: $10, $25, $50.
+pub const PACKS_MINOR: &[i64] = &[1_000, 2_500, 5_000];
+
+/// Reads a pack chosen on the form ("25" for $25.00); anything else is refused by name.
+pub fn parse_pack(input: &str) -> Result<Money, ValidationError> {
+    let dollars: Option<i64> = input.trim().parse().ok();
+    dollars
+        .and_then(|d| d.checked_mul(100))
+        .filter(|minor| PACKS_MINOR.contains(minor))
+        .map(|minor| Money::new(minor, Currency::Usd))
+        .ok_or_else(|| {
+            let packs: Vec<String> = PACKS_MINOR
+                .iter()
+                .map(|m| Money::new(*m, Currency::Usd).format())
+                .collect();
+            ValidationError::new(
+                "amount",
+                format!("Choose one of the packs: {}.", packs.join(", ")),
+            )
+        })
+}
+
 /// One ledger entry as shown: `amount` is signed (negative takes from the balance).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditEntry {
@@ -140,6 +162,21 @@ pub fn check_expiry(balance: i64, adjustment: &CreditAdjustment) -> Result<(), V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_offered_packs_can_be_bought() {
+        assert_eq!(parse_pack("25").unwrap(), Money::new(2_500, Currency::Usd));
+        assert_eq!(parse_pack(" 10 ").unwrap().minor, 1_000);
+        for bad in ["", "0", "11", "-10", "25.5", "lots", "99999999999999999999"] {
+            let err = parse_pack(bad).unwrap_err();
+            assert_eq!(err.field, "amount", "{bad}");
+            assert!(
+                err.reason.contains("$10.00, $25.00, $50.00"),
+                "{}",
+                err.reason
+            );
+        }
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -194,3 +194,73 @@ async fn the_balance_is_always_the_sum_of_the_ledger() {
         assert!(expected >= 0);
     }
 }
+
+async fn buy(browser: &Browser, slug: &str, amount: &str, method: &str) -> reqwest::Response {
+    browser
+        .call(
+            "buy_credits",
+            &[("slug", slug), ("amount", amount), ("method", method)],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn owners_buy_packs_through_the_payment_provider_and_declines_add_nothing() {
+    let app = spawn_app().await;
+    let team = org(&app, "Pack Ltd", "pack.example").await;
+    // Only owners pay; a pack not offered and an unknown method are named.
+    assert_eq!(
+        buy(&team.admin, &team.slug, "25", "test_card_accepted")
+            .await
+            .status(),
+        403
+    );
+    let (status, err) = team
+        .owner
+        .call_err(
+            "buy_credits",
+            &[
+                ("slug", &team.slug),
+                ("amount", "30"),
+                ("method", "test_card_accepted"),
+            ],
+        )
+        .await;
+    assert_eq!((status.as_u16(), err.field()), (422, Some("amount")));
+    let (status, err) = team
+        .owner
+        .call_err(
+            "buy_credits",
+            &[("slug", &team.slug), ("amount", "25"), ("method", "cash")],
+        )
+        .await;
+    assert_eq!((status.as_u16(), err.field()), (422, Some("method")));
+
+    // Declined: nothing is added, the attempt is audited.
+    let declined = buy(&team.owner, &team.slug, "50", "test_card_declined").await;
+    assert_eq!(declined.status(), 402);
+    assert_eq!(balance(&team).await, 0);
+    assert_eq!(ledger_sum(&app).await, 0);
+
+    // Accepted: a purchase entry, and the balance is the ledger's sum.
+    let bought = buy(&team.owner, &team.slug, "25", "test_card_accepted").await;
+    assert_eq!(bought.status(), 200);
+    let after: i64 = bought.json().await.unwrap();
+    assert_eq!(after, 2_500);
+    assert_eq!(balance(&team).await, 2_500);
+    assert_eq!(ledger_sum(&app).await, 2_500);
+    let page: BillingPage = team
+        .owner
+        .call_ok("get_billing", &[("slug", &team.slug)])
+        .await;
+    assert!(page.can_pay && page.payment_methods.len() == 2);
+    assert_eq!(
+        page.credits.entries[0].kind,
+        shared::credits::CreditKind::Purchase
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'tenant.credits_purchase%'")
+            .await,
+        2
+    );
+}

@@ -948,6 +948,18 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "buy_credits",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("amount", "10".into()),
+                    ("method", "test_card_accepted".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
             function: "get_support",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone())],

@@ -83,6 +83,88 @@ pub async fn adjust(
     Ok(after)
 }
 
+/// An owner buys a pack of credits through the payment provider; the purchase is a ledger
+/// entry only once the provider accepted it. Returns the new balance.
+#[instrument(skip_all, fields(slug, amount = pack.minor))]
+pub async fn purchase(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    pack: Money,
+    method: &str,
+) -> Result<i64> {
+    use super::payments::{Charge, ChargeOutcome};
+
+    let access = authz::enter_tenant(svc.store(), caller, slug).await?;
+    authz::require(&access, Permission::InvoicesPay)?;
+    let provider = svc.payments();
+    if !provider.methods().iter().any(|(value, _)| *value == method) {
+        return Err(shared::AppError::invalid(
+            "method",
+            "Choose one of the payment methods listed.",
+        )
+        .into());
+    }
+    let data = svc.store().tenant(&access);
+    let mut tx = svc.store().begin().await?;
+    // One purchase at a time per organization, like every change of its balance.
+    data.lock_for_member_change(&mut tx).await?;
+    let before = data.credit_balance_in(&mut tx).await?;
+    let reference = format!("credits-{}", uuid::Uuid::now_v7().simple());
+    let outcome = provider
+        .charge(&Charge {
+            invoice_number: &reference,
+            amount: pack,
+            method,
+            idempotency_key: reference.clone(),
+        })
+        .await;
+    let declined = match outcome {
+        ChargeOutcome::Succeeded { reference } => {
+            data.add_credit_entry(
+                &mut tx,
+                CreditKind::Purchase,
+                pack.minor,
+                &format!("Bought {} ({reference})", pack.format()),
+                Some(caller.user_id),
+                crate::time::now(),
+            )
+            .await?;
+            None
+        }
+        ChargeOutcome::Declined { reason, .. } => Some(reason),
+    };
+    let after = before + if declined.is_none() { pack.minor } else { 0 };
+    tx.audit(&audit::entry(
+        if declined.is_none() {
+            actions::CREDITS_PURCHASED
+        } else {
+            actions::CREDITS_PURCHASE_DECLINED
+        },
+        Some(caller.user_id),
+        Some(data.tenant_id()),
+        Some(reference.clone()),
+        client,
+        serde_json::json!({ "amount_minor": pack.minor, "method": method, "before": before, "after": after }),
+    ))
+    .await?;
+    if declined.is_none() {
+        tx.publish(
+            data.tenant_id(),
+            Change::Credits {
+                balance_minor: after,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    match declined {
+        Some(reason) => Err(shared::AppError::PaymentDeclined { reason }.into()),
+        None => Ok(after),
+    }
+}
+
 /// Takes what the balance covers of `cost_minor` (a metered action's provider cost), inside
 /// the transaction recording the action; how much it took.
 pub async fn consume(

@@ -81,6 +81,14 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Billing
         resets_on: next_period_start(now),
         credits,
         invoices,
+        can_pay: access.role().can(Permission::InvoicesPay),
+        payment_provider: svc.payments().name().to_owned(),
+        payment_methods: svc
+            .payments()
+            .methods()
+            .into_iter()
+            .map(|(value, label)| (value.to_owned(), label.to_owned()))
+            .collect(),
     })
 }
 
