@@ -39,3 +39,22 @@ test('a super admin grants credits; usage with a provider cost takes from them, 
   await expect(owner.page.getByTestId('credit-entries')).toContainText('Used: 500 tokens via groq');
   await owner.context.close();
 });
+
+test('an owner buys a pack of credits; a declined card adds nothing', async ({ page, guard }) => {
+  guard.allow(/status of 402/);
+  const home = await signUp(page, { name: 'Petra Packs', email: uniqueEmail('petra'), organization: 'Pack Buyers' });
+  await page.goto(`${home}/billing`);
+  await hydrated(page);
+  await expect(page.getByTestId('credit-balance')).toHaveText('$0.00');
+  const form = page.getByTestId('buy-credits');
+  await form.getByLabel('Pack').selectOption('50');
+  await form.getByLabel('Payment method').selectOption('test_card_declined');
+  await form.getByRole('button', { name: 'Buy credits' }).click();
+  await expect(page.getByText('The payment was declined')).toBeVisible();
+  await expect(page.getByTestId('credit-balance')).toHaveText('$0.00');
+  await form.getByLabel('Pack').selectOption('25');
+  await form.getByLabel('Payment method').selectOption('test_card_accepted');
+  await form.getByRole('button', { name: 'Buy credits' }).click();
+  await expect(page.getByTestId('credit-balance')).toHaveText('$25.00');
+  await expect(page.getByTestId('credit-entries')).toContainText('Purchase: Bought $25.00');
+});
