@@ -384,6 +384,7 @@ fn TicketBody(d: TicketDetail, console: bool, actions: TicketActions) -> impl In
     view! {
         <PageHeader title=s.subject.to_string() subtitle>
             {status_badge(s.status)}
+            <LiveIndicator />
         </PageHeader>
         <ActionError error />
         <section class="panel" aria-labelledby="thread-title">
