@@ -63,12 +63,12 @@ pub fn watch(slug: Signal<String>, topics: &'static [Topic]) -> ReadSignal<u64> 
         Effect::new(move |previous: Option<String>| {
             let slug = slug.get();
             if let Some(previous) = previous.filter(|p| *p != slug) {
-                client::unwatch(live, &previous);
+                client::unwatch(live, &previous, set_version);
             }
             client::watch(live, slug.clone(), topics, set_version);
             slug
         });
-        on_cleanup(move || client::unwatch(live, &slug.get_untracked()));
+        on_cleanup(move || client::unwatch(live, &slug.get_untracked(), set_version));
     }
     #[cfg(feature = "ssr")]
     let _ = (live, slug, topics, set_version);
@@ -171,7 +171,9 @@ mod client {
     ) {
         let mut send = None;
         live.inner.update_value(|c| {
-            c.watched.retain(|w| w.slug != slug);
+            // One entry per watching page (its signal tells it apart), so a page that
+            // leaves after the next one watched the same workspace does not end that one.
+            c.watched.retain(|w| w.bump != bump);
             let watched = Watched { slug, topics, bump };
             if let Some(socket) = c
                 .socket
@@ -190,15 +192,16 @@ mod client {
         }
     }
 
-    pub(super) fn unwatch(live: Live, slug: &str) {
+    pub(super) fn unwatch(live: Live, slug: &str, bump: WriteSignal<u64>) {
         let Some(mut c) = live.inner.try_update_value(std::mem::take) else {
             return;
         };
-        c.watched.retain(|w| w.slug != slug);
+        c.watched.retain(|w| w.bump != bump);
+        let still_watched = c.watched.iter().any(|w| w.slug == slug);
         if let Some(socket) = c
             .socket
             .as_ref()
-            .filter(|s| s.ready_state() == WebSocket::OPEN)
+            .filter(|s| s.ready_state() == WebSocket::OPEN && !still_watched)
         {
             let text = serde_json::to_string(&ClientMessage::Unsubscribe {
                 slug: slug.to_owned(),
