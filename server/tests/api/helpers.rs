@@ -212,29 +212,7 @@ impl TestApp {
     /// Runs one SQL statement against the test database, for setting up situations no
     /// page can produce yet (a deactivated account, a session gone stale).
     pub async fn exec(&self, sql: &str) -> u64 {
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        match backend() {
-            Backend::Sqlite => {
-                let pool = sqlx::SqlitePool::connect(self.database.url())
-                    .await
-                    .expect("sqlite");
-                sqlx::query(sql)
-                    .execute(&pool)
-                    .await
-                    .expect("statement")
-                    .rows_affected()
-            }
-            Backend::Postgres => {
-                let pool = sqlx::PgPool::connect(self.database.url())
-                    .await
-                    .expect("postgres");
-                sqlx::query(sql)
-                    .execute(&pool)
-                    .await
-                    .expect("statement")
-                    .rows_affected()
-            }
-        }
+        self.try_exec(sql).await.expect("statement")
     }
 
     /// Runs one SQL statement that may be refused (by a trigger, a constraint).
