@@ -8,20 +8,25 @@ import gzip
 import json
 import os
 import platform
+import random
 import re
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
+import uuid
 import zlib
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 PORT = 3300
 BASE = f"http://127.0.0.1:{PORT}"
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "atrium-demo-2026"
 
 
 def start_server(binary, site_root, data_dir):
@@ -54,6 +59,85 @@ def sign_in(email, password):
     with urllib.request.urlopen(request) as response:
         cookie = response.headers["Set-Cookie"].split(";")[0]
     return cookie
+
+
+def rpc(cookie, endpoint, fields):
+    """Calls a server function the way the browser's forms do, and returns its JSON answer."""
+    request = urllib.request.Request(
+        f"{BASE}/rpc/{endpoint}",
+        data=urllib.parse.urlencode(fields).encode(),
+        headers={"Accept": "application/json", "Origin": BASE, "Cookie": cookie},
+    )
+    with urllib.request.urlopen(request) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+def api_token(admin, owner):
+    """An API token for Acme at a rate the load can use: the super admin moves Acme to the
+    Enterprise plan with 1,000,000 requests a minute per token and no monthly call limit
+    (so what is measured is the limiter and the metering passing, not refusing), then Olivia
+    confirms it is her and makes a `members:read` token, as on Account → Security."""
+    rpc(admin, "edit_plan", {
+        "tier": "enterprise", "price": "499.00", "currency": "usd", "api_requests_per_minute": "1000000",
+        "limits[members]": "", "limits[widgets]": "", "limits[monthly_tokens]": "", "limits[monthly_api_calls]": "",
+        **{f"features[{f}]": "on" for f in ("api_access", "webhooks", "custom_templates", "white_label", "priority_support")},
+    })
+    rpc(admin, "set_tenant_plan", {"slug": "acme", "tier": "enterprise"})
+    rpc(owner, "confirm_identity", {"password": DEMO_PASSWORD})
+    created = rpc(owner, "create_api_token", {
+        "slug": "acme", "name": "bench", "scopes[members:read]": "on", "expires_in_days": "1",
+    })
+    return created["token"]
+
+
+def seed_usage(db_path, events):
+    """Loads `events` usage events for Acme over the last 60 days straight into the database
+    (the server's own metering path takes one event per request, far too slow to load a
+    million), with the daily roll-up and this month's counters the metering keeps, computed
+    from those events by SQL. Formats are those the server writes: UUIDs as 16-byte blobs,
+    times as RFC 3339, days as YYYY-MM-DD."""
+    db = sqlite3.connect(db_path, timeout=30)
+    tenant = db.execute("SELECT id FROM tenants WHERE slug = 'acme'").fetchone()[0]
+    users = [str(uuid.UUID(bytes=row[0])) for row in db.execute(
+        "SELECT user_id FROM memberships WHERE tenant_id = ?", (tenant,))] + [None]
+    kinds = [("tokens", "groq"), ("tokens", "deepgram"), ("api_calls", None), ("tokens", "twilio"), ("tokens", None)]
+    now = datetime.now(timezone.utc)
+    rng = random.Random(7)
+
+    def rows():
+        for _ in range(events):
+            metric, provider = rng.choice(kinds)
+            at = now - timedelta(seconds=rng.randrange(60 * 86400))
+            user = rng.choice(users)
+            yield (tenant, uuid.UUID(user).bytes if user else None, metric, rng.randrange(1, 500),
+                   "assistant" if metric == "tokens" else None, provider,
+                   rng.randrange(0, 5) if provider else 0, at.isoformat(timespec="microseconds"))
+
+    with db:
+        db.execute("CREATE TEMP TABLE seeded (user_key TEXT, metric TEXT, quantity INTEGER, service TEXT,"
+                   " provider TEXT, cost_minor INTEGER, occurred_at TEXT)")
+        for row in rows():
+            db.execute("INSERT INTO usage_events (tenant_id, user_id, metric, quantity, service, provider,"
+                       " cost_minor, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+            db.execute("INSERT INTO seeded VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (str(uuid.UUID(bytes=row[1])) if row[1] else "", *row[2:]))
+        db.execute("""INSERT INTO usage_daily (tenant_id, day, metric, user_key, service, provider, quantity, cost_minor)
+                      SELECT ?, substr(occurred_at, 1, 10), metric, user_key, coalesce(service, ''), coalesce(provider, ''),
+                             sum(quantity), sum(cost_minor)
+                      FROM seeded GROUP BY 2, 3, 4, 5, 6 ORDER BY 2, 3, 4, 5, 6
+                      ON CONFLICT (tenant_id, day, metric, user_key, service, provider) DO UPDATE SET
+                        quantity = usage_daily.quantity + excluded.quantity,
+                        cost_minor = usage_daily.cost_minor + excluded.cost_minor""", (tenant,))
+        db.execute("""INSERT INTO usage_counters (tenant_id, metric, period, used)
+                      SELECT ?, metric, substr(occurred_at, 1, 7), sum(quantity) FROM seeded
+                      WHERE substr(occurred_at, 1, 7) = ? GROUP BY metric
+                      ON CONFLICT (tenant_id, metric, period) DO UPDATE SET used = usage_counters.used + excluded.used""",
+                   (tenant, now.strftime("%Y-%m")))
+    total = db.execute("SELECT count(*) FROM usage_events WHERE tenant_id = ?", (tenant,)).fetchone()[0]
+    daily = db.execute("SELECT count(*) FROM usage_daily WHERE tenant_id = ?", (tenant,)).fetchone()[0]
+    db.close()
+    return total, daily
 
 
 def wrk(path, connections, seconds, headers):
@@ -116,6 +200,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--fanout", help="the ws-fanout client binary")
     parser.add_argument("--clients", type=int, default=5000, help="WebSocket clients for the fan-out")
+    parser.add_argument("--usage-events", type=int, default=1_000_000, help="usage events loaded for the usage page")
     args = parser.parse_args()
     # The fan-out holds a socket per client on both ends.
     import resource
@@ -125,17 +210,25 @@ def main():
     with tempfile.TemporaryDirectory() as data_dir:
         server = start_server(args.binary, args.site_root, data_dir)
         try:
-            cookie = sign_in("olivia@acme.example", "atrium-demo-2026")
+            cookie = sign_in("olivia@acme.example", DEMO_PASSWORD)
             auth = [f"Cookie: {cookie}"]
+            bearer = [f"Authorization: Bearer {api_token(sign_in('admin@atrium.example', DEMO_PASSWORD), cookie)}"]
             # Warm up connections, caches and the SQLite page cache.
             wrk("/api/v1/tenants/acme/members", 64, 2, auth)
             wrk("/app/acme", 64, 2, auth + ["Accept: text/html"])
-            json_runs, same_runs, page_runs, center_runs = [], [], [], []
+            wrk("/api/v1/tenants/acme/members", 64, 2, bearer)
+            html = auth + ["Accept: text/html"]
+            json_runs, same_runs, page_runs, center_runs, token_runs, usage_before = [], [], [], [], [], []
             for _ in range(args.runs):
                 json_runs.append(wrk("/api/v1/tenants/acme/members", 256, args.seconds, auth))
+                token_runs.append(wrk("/api/v1/tenants/acme/members", 256, args.seconds, bearer))
                 same_runs.append(wrk("/api/v1/tenants/acme", 128, args.seconds, auth))
-                page_runs.append(wrk("/app/acme", 128, args.seconds, auth + ["Accept: text/html"]))
-                center_runs.append(wrk("/app/acme/command-center", 128, args.seconds, auth + ["Accept: text/html"]))
+                page_runs.append(wrk("/app/acme", 128, args.seconds, html))
+                center_runs.append(wrk("/app/acme/command-center", 128, args.seconds, html))
+                usage_before.append(wrk("/app/acme/billing", 128, args.seconds, html))
+            seeded, daily_rows = seed_usage(f"{data_dir}/bench.db", args.usage_events)
+            wrk("/app/acme/billing", 64, 2, html)
+            usage_after = [wrk("/app/acme/billing", 128, args.seconds, html) for _ in range(args.runs)]
             rss_kb = int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{server.pid}/status").read_text()).group(1))
             fanout = None
             if args.fanout:
@@ -158,7 +251,9 @@ def main():
     json_rps, json_p99 = median(json_runs, "rps"), median(json_runs, "p99")
     page_rps, page_p99 = median(page_runs, "rps"), median(page_runs, "p99")
     ratio = statistics.median(ratios)
-    errors = sum(r["errors"] for r in json_runs + same_runs + page_runs + center_runs)
+    errors = sum(r["errors"] for r in json_runs + same_runs + page_runs + center_runs + token_runs + usage_before + usage_after)
+    token_rps, token_p99 = median(token_runs, "rps"), median(token_runs, "p99")
+    usage_rps, usage_p99 = median(usage_after, "rps"), median(usage_after, "p99")
     center_rps, center_p99 = median(center_runs, "rps"), median(center_runs, "p99")
     if fanout:
         fan_ok = fanout["received"] == fanout["clients"] and fanout["p99_ms"] <= 50 and (fanout["peak_rss_mb"] or 0) <= 300
@@ -174,13 +269,15 @@ def main():
 
     report = f"""## Latest run
 
-{datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")} · {os.cpu_count()} cores ({cpu}) · SQLite · wrk on the same machine over loopback · median of {args.runs} runs of {args.seconds} s each, the three loads alternating.
+{datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")} · {os.cpu_count()} cores ({cpu}) · SQLite · wrk on the same machine over loopback · median of {args.runs} runs of {args.seconds} s each, the loads alternating.
 
 | what | measured | budget | |
 |---|---|---|---|
 | JSON read `GET /api/v1/tenants/acme/members` (session and membership from the access cache, one indexed query), 256 connections | {json_rps:,.0f} req/s · p50 {median(json_runs, "p50"):.2f} ms · p99 {json_p99:.2f} ms | ≥ 15,000 req/s · p99 ≤ 10 ms | {ok(json_rps >= 15000 and json_p99 <= 10)} |
 | Dashboard page `GET /app/acme` (auth + reads + server render), 128 connections | {page_rps:,.0f} pages/s · p50 {median(page_runs, "p50"):.2f} ms · p99 {page_p99:.2f} ms | ≥ 5,000 pages/s · p99 ≤ 20 ms | {ok(page_rps >= 5000 and page_p99 <= 20)} |
 | The same data as JSON, `GET /api/v1/tenants/acme`, 128 connections | {median(same_runs, "rps"):,.0f} req/s · p99 {median(same_runs, "p99"):.2f} ms | — | |
+| The same read with an API token (`Authorization: Bearer`: token lookup, scope and role check, the plan's per-token rate limiter, batched API-call metering), 256 connections | {token_rps:,.0f} req/s · p50 {median(token_runs, "p50"):.2f} ms · p99 {token_p99:.2f} ms | ≥ 15,000 req/s · p99 ≤ 10 ms (the JSON-read budget) | {ok(token_rps >= 15000 and token_p99 <= 10)} |
+| Plan & usage page `GET /app/acme/billing` over {seeded:,} usage events ({daily_rows:,} daily roll-up rows; meters, 30-day history, cost by provider, plans, credits, invoices), 128 connections | {usage_rps:,.0f} pages/s · p50 {median(usage_after, "p50"):.2f} ms · p99 {usage_p99:.2f} ms (before the events were loaded: {median(usage_before, "rps"):,.0f} pages/s · p99 {median(usage_before, "p99"):.2f} ms) | ≥ 5,000 pages/s · p99 ≤ 20 ms | {ok(usage_rps >= 5000 and usage_p99 <= 20)} |
 | Command center page `GET /app/acme/command-center` (three panels: sessions, queue, analytics), 128 connections | {center_rps:,.0f} pages/s · p50 {median(center_runs, "p50"):.2f} ms · p99 {center_p99:.2f} ms | ≥ 5,000 pages/s · p99 ≤ 20 ms | {ok(center_rps >= 5000 and center_p99 <= 20)} |
 | Page ÷ JSON for the same data, same run | {ratio:.2f} (runs: {", ".join(f"{r:.2f}" for r in ratios)}) | ≥ 0.35 | {ok(ratio >= 0.35)} |
 | Errors (non-2xx, socket) during all runs | {errors} | 0 | {ok(errors == 0)} |

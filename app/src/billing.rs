@@ -83,12 +83,7 @@ fn Body(
     change: ServerAction<ChangePlan>,
     buy: ServerAction<BuyCredits>,
 ) -> impl IntoView {
-    let warning = page
-        .meters
-        .iter()
-        .filter(|m| m.level() != UsageLevel::Normal)
-        .max_by_key(|m| m.level())
-        .cloned();
+    let warning = UsageMeter::most_pressing(&page.meters).cloned();
     let next = page
         .plan
         .tier
@@ -183,8 +178,16 @@ fn Invoices(page: BillingPage) -> impl IntoView {
     }
 }
 
+/// Near or at a limit: what was reached and what the next plan up allows.
 #[component]
-fn UpgradePrompt(meter: UsageMeter, next: Option<Plan>) -> impl IntoView {
+pub fn UpgradePrompt(
+    meter: UsageMeter,
+    next: Option<Plan>,
+    /// Where "Compare plans" leads: the comparison on this page unless said.
+    #[prop(optional, into)]
+    compare: Option<String>,
+) -> impl IntoView {
+    let compare = compare.unwrap_or_else(|| "#plans".to_owned());
     let reached = meter.level() == UsageLevel::Reached;
     let what = format!(
         "{} of {} {}",
@@ -209,7 +212,7 @@ fn UpgradePrompt(meter: UsageMeter, next: Option<Plan>) -> impl IntoView {
     view! {
         <div class="notice" class:danger=reached class:warn=!reached role="status" data-testid="upgrade-prompt">
             <p><strong>{headline}</strong>" "{offer}</p>
-            <a class="button small primary" href="#plans">"Compare plans"</a>
+            <a class="button small primary" href=compare>"Compare plans"</a>
         </div>
     }
 }
@@ -298,7 +301,7 @@ fn Credits(page: BillingPage, buy: ServerAction<BuyCredits>) -> impl IntoView {
 
 /// One limit's meter: used of allowed, as a progress bar coloured by level.
 #[component]
-fn Meter(meter: UsageMeter) -> impl IntoView {
+pub fn Meter(meter: UsageMeter) -> impl IntoView {
     let level = meter.level();
     let label = meter.metric.meter_label();
     let figures = format!(

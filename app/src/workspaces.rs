@@ -1,17 +1,21 @@
-//! A workspace's home: the organization, your role and what it lets you do, its members.
+//! A workspace's home: the organization, your role and what it lets you do, its members;
+//! for end users also their services with live status and this month's usage meters.
 
 pub mod get_workspace_home;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
+use shared::billing::UsageMeter;
+use shared::live::Topic;
 use shared::permissions::{Permission, Role};
 use shared::personas::Persona;
-use shared::tenants::WorkspaceHome;
+use shared::tenants::{HomeService, HomeUsage, WorkspaceHome};
 
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::format_date;
+use crate::live::{LiveIndicator, watch};
 use get_workspace_home::get_workspace_home;
 
 /// Whether loaded tenant data belongs under another persona's prefix (`/builder/acme` for an
@@ -57,7 +61,13 @@ pub const TENANT_PERMISSIONS: &[Permission] = &[
 pub fn WorkspaceHomePage(persona: Persona) -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let home = Resource::new(move || slug.get(), get_workspace_home);
+    // An end user's home shows services and meters, so it follows their changes live.
+    let version =
+        (persona == Persona::EndUser).then(|| watch(slug.into(), &[Topic::Services, Topic::Usage]));
+    let home = Resource::new(
+        move || (slug.get(), version.map(|v| v.get())),
+        |(slug, _)| get_workspace_home(slug),
+    );
     let place = Signal::derive(move || Place {
         persona: Some(persona),
         slug: Some(slug.get()),
@@ -65,7 +75,7 @@ pub fn WorkspaceHomePage(persona: Persona) -> impl IntoView {
     });
     view! {
         <AppShell place>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || {
                     home.get()
                         .map(|result| match result {
@@ -76,7 +86,7 @@ pub fn WorkspaceHomePage(persona: Persona) -> impl IntoView {
                             Ok(home) => view! { <HomeBody home persona /> }.into_any(),
                         })
                 }}
-            </Suspense>
+            </Transition>
         </AppShell>
     }
 }
@@ -94,6 +104,19 @@ fn HomeBody(home: WorkspaceHome, persona: Persona) -> impl IntoView {
     );
     let members_href = format!("{}/members", home.tenant.home_path());
     let pending_href = members_href.clone();
+    let end_user = persona == Persona::EndUser;
+    let live = end_user.then(|| view! { <LiveIndicator /> });
+    let slug = home.tenant.slug.to_string();
+    let services = home
+        .services
+        .clone()
+        .filter(|_| end_user)
+        .map(|services| view! { <ServicesCard services slug=slug.clone() /> });
+    let usage = home
+        .usage
+        .clone()
+        .filter(|_| end_user)
+        .map(|usage| view! { <UsageCard usage slug=slug.clone() /> });
     let max = home
         .role_counts
         .iter()
@@ -103,8 +126,10 @@ fn HomeBody(home: WorkspaceHome, persona: Persona) -> impl IntoView {
         .max(1);
     view! {
         <PageHeader title=home.tenant.name.to_string() subtitle>
+            {live}
             <a class="button" href=members_href.clone()>"Members"</a>
         </PageHeader>
+        {(services.is_some() || usage.is_some()).then(|| view! { <div class="cards">{services}{usage}</div> })}
         <div class="cards">
             <section class="panel card" aria-labelledby="members-card">
                 <h2 id="members-card">"Members"</h2>
@@ -167,6 +192,53 @@ fn HomeBody(home: WorkspaceHome, persona: Persona) -> impl IntoView {
                 </dl>
             </section>
         </div>
+    }
+}
+
+/// The organization's services and their live status; acting on them is on Services.
+#[component]
+fn ServicesCard(services: Vec<HomeService>, slug: String) -> impl IntoView {
+    let href = crate::catalog::services_path(Persona::EndUser, &slug);
+    view! {
+        <section class="panel card wide" aria-labelledby="my-services-card">
+            <h2 id="my-services-card">"Your services"</h2>
+            {if services.is_empty() {
+                view! { <p class="muted">"None yet: request one from the catalog."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="service-list" data-testid="home-services">
+                        {services.into_iter().map(|service| {
+                            let name = service.name.clone();
+                            view! {
+                            <li data-service=name>
+                                <span>{service.name}</span>" "
+                                {crate::catalog::activation_badge(service.status)}
+                            </li>
+                        }}).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <p><a href=href>"Services and the catalog"</a></p>
+        </section>
+    }
+}
+
+/// This month's meters, with the upgrade prompt when one is near or at its limit.
+#[component]
+fn UsageCard(usage: HomeUsage, slug: String) -> impl IntoView {
+    let href = crate::billing::billing_path(Persona::EndUser, &slug);
+    let warning = UsageMeter::most_pressing(&usage.meters).cloned();
+    let compare = format!("{href}#plans");
+    view! {
+        <section class="panel card wide" aria-labelledby="usage-card">
+            <h2 id="usage-card">"Usage this month"</h2>
+            {warning.map(|meter| view! { <crate::billing::UpgradePrompt meter next=usage.next.clone() compare /> })}
+            <p class="muted small">{format!("{} plan", usage.plan.label())}</p>
+            <ul class="meters" data-testid="home-meters">
+                {usage.meters.into_iter().map(|meter| view! { <crate::billing::Meter meter /> }).collect_view()}
+            </ul>
+            <p><a href=href>"Plan & usage"</a></p>
+        </section>
     }
 }
 

@@ -18,6 +18,15 @@ test('a Free organization hits its members limit, sees why and what an upgrade c
   await invite(uniqueEmail('one-too-many'));
   await expect(page.getByText('The Free plan allows 5 members, and this organization has reached that. Upgrade to Pro under Plan & usage for more.')).toBeVisible();
 
+  // The home says so too, with the way up.
+  await page.goto(home);
+  await hydrated(page);
+  const homeMeters = page.getByTestId('home-meters');
+  await expect(homeMeters.getByTestId('meter-members')).toHaveAttribute('data-level', 'reached');
+  await expect(homeMeters.getByTestId('meter-members')).toContainText('5 of 5');
+  await expect(page.getByTestId('upgrade-prompt')).toContainText('You have reached your limit: 5 of 5 members.');
+  await expect(page.getByTestId('upgrade-prompt').getByRole('link', { name: 'Compare plans' })).toHaveAttribute('href', `${home}/billing#plans`);
+
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Plan & usage' }).click();
   await page.waitForURL(/\/billing$/);
   await hydrated(page);

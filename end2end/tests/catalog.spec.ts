@@ -27,18 +27,31 @@ test('a workspace requests a service; the super admin sees it live, approves, an
   const mine = owner.page.getByTestId('my-services').locator('[data-service="Transcription"]');
   await expect(mine.getByTestId('activation-status')).toHaveText('Requested');
 
-  // It reaches the console without a reload, and the approval reaches the workspace likewise.
+  // The workspace's home, open in another tab, lists it with its status.
+  const homeTab = await owner.context.newPage();
+  await homeTab.goto(home);
+  await hydrated(homeTab);
+  await expect(homeTab.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
+  const onHome = homeTab.getByTestId('home-services').locator('[data-service="Transcription"]');
+  await expect(onHome.getByTestId('activation-status')).toHaveText('Requested');
+
+  // It reaches the console without a reload, and the approval reaches the workspace likewise
+  // (its Services page and its home).
   await expect(row.getByTestId('activation-status')).toHaveText('Requested', { timeout: 3000 });
   await row.getByRole('button', { name: /^Approve Transcription/ }).click();
   await expect(row.getByTestId('activation-status')).toHaveText('Active');
   await expect(mine.getByTestId('activation-status')).toHaveText('Active', { timeout: 3000 });
+  await expect(onHome.getByTestId('activation-status')).toHaveText('Active', { timeout: 3000 });
 
   // The super admin suspends it; the workspace sees that too, then cancels it itself.
   await row.getByRole('button', { name: /^Suspend Transcription/ }).click();
   await expect(mine.getByTestId('activation-status')).toHaveText('Suspended', { timeout: 3000 });
+  await expect(onHome.getByTestId('activation-status')).toHaveText('Suspended', { timeout: 3000 });
   await mine.getByRole('button', { name: 'Cancel: Transcription' }).click();
   await expect(row.getByTestId('activation-status')).toHaveText('Cancelled', { timeout: 3000 });
   await expect(owner.page.getByRole('button', { name: 'Request Transcription' })).toBeVisible();
+  // A cancelled service leaves the home's list.
+  await expect(onHome).toHaveCount(0, { timeout: 3000 });
   await owner.context.close();
 });
 

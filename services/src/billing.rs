@@ -8,10 +8,14 @@ pub mod payments;
 pub mod plans;
 pub mod usage;
 
-use shared::billing::{LimitOverride, Limits, Plan, PlanTier};
+use shared::billing::{LimitOverride, Limits, Metric, Plan, PlanTier, UsageMeter};
 
 use crate::error::Result;
+use crate::storage::memberships::HomeCounts;
 use crate::storage::{Store, TenantData};
+
+/// The metrics that exist to be counted today (widgets arrive with the widget editor).
+const METERED: &[Metric] = &[Metric::ApiCalls, Metric::Tokens, Metric::Members];
 
 /// A workspace's plan and the limits enforced on it (the plan's, with its overrides).
 pub struct Entitlement {
@@ -26,6 +30,25 @@ impl Entitlement {
         let limits = plan.limits.with_overrides(overrides);
         Self { plan, limits }
     }
+}
+
+/// This month's meters: each counted limit, used against what is enforced.
+pub(crate) fn meters(limits: &Limits, counts: &HomeCounts) -> Vec<UsageMeter> {
+    METERED
+        .iter()
+        .map(|metric| UsageMeter {
+            metric: *metric,
+            used: match metric {
+                Metric::Members => counts.seats(),
+                _ => counts
+                    .used
+                    .iter()
+                    .find(|(m, _)| m == metric)
+                    .map_or(0, |(_, used)| *used),
+            },
+            limit: limits.of(*metric),
+        })
+        .collect()
 }
 
 /// The plan of `tier` among `plans` (falling back to the defaults if a row went missing).

@@ -191,64 +191,57 @@ impl Services {
         &self.inner.http
     }
 
-    /// Forgets idle rate-limit entries once a minute, for as long as the services live.
-    /// Writes the REST API calls admitted in memory, once a second.
-    fn spawn_api_call_flush(&self) {
+    /// Runs `work` every `period` (the first time at once) for as long as the services live
+    /// and their database is open: the server's background chores share this one loop.
+    fn spawn_every<F, Fut>(&self, period: Duration, work: F)
+    where
+        F: Fn(Services) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send,
+    {
         let weak = Arc::downgrade(&self.inner);
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            let mut tick = tokio::time::interval(period);
             loop {
                 tick.tick().await;
                 let Some(inner) = weak.upgrade() else { break };
+                // A server that shut down (its database closed) has nothing left to do.
                 if inner.store.is_closed() {
                     break;
                 }
-                let services = Services { inner };
-                services.api_calls().flush(&services).await;
+                work(Services { inner }).await;
             }
+        });
+    }
+
+    /// Writes the REST API calls admitted in memory, once a second.
+    fn spawn_api_call_flush(&self) {
+        self.spawn_every(Duration::from_secs(1), |services| async move {
+            services.api_calls().flush(&services).await;
         });
     }
 
     /// Issues the invoices of the month that closed, at start-up and then hourly (so a
     /// server that was down on the first of the month catches up).
     fn spawn_invoicing(&self) {
-        let weak = Arc::downgrade(&self.inner);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(3600));
-            loop {
-                tick.tick().await;
-                let Some(inner) = weak.upgrade() else { break };
-                if inner.store.is_closed() {
-                    break;
-                }
-                let services = Services { inner };
-                if let Err(err) =
-                    crate::billing::invoices::issue_due(&services, crate::time::now()).await
-                {
-                    tracing::warn!(error = %err.into_app_error(), "the monthly invoice run failed");
-                }
+        self.spawn_every(Duration::from_secs(3600), |services| async move {
+            if let Err(err) =
+                crate::billing::invoices::issue_due(&services, crate::time::now()).await
+            {
+                tracing::warn!(error = %err.into_app_error(), "the monthly invoice run failed");
             }
         });
     }
 
+    /// Forgets idle rate-limit entries and live events older than an hour, once a minute.
     fn spawn_housekeeping(&self) {
-        let weak = Arc::downgrade(&self.inner);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(60));
-            loop {
-                tick.tick().await;
-                let Some(inner) = weak.upgrade() else { break };
-                // A server that shut down (its database closed) has nothing left to tidy.
-                if inner.store.is_closed() {
-                    break;
-                }
-                inner.sign_in_limiter.forget_idle();
-                inner.token_limiter.forget_idle();
-                inner.second_factor_limiter.forget_idle();
-                let hour_ago = crate::time::now() - chrono::Duration::hours(1);
-                if let Err(err) = inner.store.prune_live_events(hour_ago).await {
-                    tracing::warn!(error = %err.into_app_error(), "pruning live events failed");
-                }
+        self.spawn_every(Duration::from_secs(60), |services| async move {
+            let inner = &services.inner;
+            inner.sign_in_limiter.forget_idle();
+            inner.token_limiter.forget_idle();
+            inner.second_factor_limiter.forget_idle();
+            let hour_ago = crate::time::now() - chrono::Duration::hours(1);
+            if let Err(err) = inner.store.prune_live_events(hour_ago).await {
+                tracing::warn!(error = %err.into_app_error(), "pruning live events failed");
             }
         });
     }

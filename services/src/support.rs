@@ -97,6 +97,30 @@ async fn reach<'a>(
     })
 }
 
+/// Audits a change to a ticket, tells its watchers, and commits: every ticket write ends so.
+async fn record(
+    mut tx: crate::storage::Tx,
+    caller: &Caller,
+    client: &ClientInfo,
+    data: &TenantData<'_>,
+    (action, ticket, status): (&'static str, TicketId, TicketStatus),
+    detail: serde_json::Value,
+) -> Result<()> {
+    tx.audit(&audit::entry(
+        action,
+        Some(caller.user_id),
+        Some(data.tenant_id()),
+        Some(ticket.to_string()),
+        client,
+        detail,
+    ))
+    .await?;
+    tx.publish(data.tenant_id(), Change::Ticket { ticket, status })
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A workspace's Support page.
 #[instrument(skip_all, fields(slug))]
 pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<SupportPage> {
@@ -136,24 +160,15 @@ pub async fn open(
         .await?;
     data.add_ticket_message(&mut tx, id, caller.user_id, false, &new.body, now)
         .await?;
-    tx.audit(&audit::entry(
-        actions::TICKET_OPENED,
-        Some(caller.user_id),
-        Some(data.tenant_id()),
-        Some(id.to_string()),
+    record(
+        tx,
+        caller,
         client,
+        &data,
+        (actions::TICKET_OPENED, id, TicketStatus::Open),
         serde_json::json!({ "subject": new.subject, "priority": new.priority }),
-    ))
-    .await?;
-    tx.publish(
-        data.tenant_id(),
-        Change::Ticket {
-            ticket: id,
-            status: TicketStatus::Open,
-        },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -216,24 +231,15 @@ pub async fn reply(
     data.add_ticket_message(&mut tx, ticket, caller.user_id, from_support, &body, now)
         .await?;
     data.set_ticket(&mut tx, ticket, next, None, now).await?;
-    tx.audit(&audit::entry(
-        actions::TICKET_REPLIED,
-        Some(caller.user_id),
-        Some(data.tenant_id()),
-        Some(ticket.to_string()),
+    record(
+        tx,
+        caller,
         client,
+        data,
+        (actions::TICKET_REPLIED, ticket, next),
         serde_json::json!({ "from_support": from_support, "status": next }),
-    ))
-    .await?;
-    tx.publish(
-        data.tenant_id(),
-        Change::Ticket {
-            ticket,
-            status: next,
-        },
     )
     .await?;
-    tx.commit().await?;
     Ok(next)
 }
 
@@ -280,23 +286,14 @@ pub async fn update(
     let next = apply(status, action).map_err(AppError::from)?;
     data.set_ticket(&mut tx, ticket, next, assignment, crate::time::now())
         .await?;
-    tx.audit(&audit::entry(
-        actions::TICKET_UPDATED,
-        Some(caller.user_id),
-        Some(data.tenant_id()),
-        Some(ticket.to_string()),
+    record(
+        tx,
+        caller,
         client,
+        data,
+        (actions::TICKET_UPDATED, ticket, next),
         serde_json::json!({ "action": action, "status": next, "assignee": assignee }),
-    ))
-    .await?;
-    tx.publish(
-        data.tenant_id(),
-        Change::Ticket {
-            ticket,
-            status: next,
-        },
     )
     .await?;
-    tx.commit().await?;
     Ok(next)
 }

@@ -445,6 +445,15 @@ impl UsageMeter {
         UsageLevel::of(self.used, self.limit)
     }
 
+    /// The meter an upgrade prompt speaks of: the one furthest past its warning level, if
+    /// any is.
+    pub fn most_pressing(meters: &[UsageMeter]) -> Option<&UsageMeter> {
+        meters
+            .iter()
+            .filter(|m| m.level() != UsageLevel::Normal)
+            .max_by_key(|m| m.level())
+    }
+
     /// 0–100, for the progress bar (an unlimited meter shows none).
     pub fn percent(&self) -> Option<u8> {
         self.limit.map(|limit| {

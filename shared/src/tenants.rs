@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::billing::{Plan, PlanTier, UsageMeter};
+use crate::catalog::ActivationStatus;
 use crate::ids::TenantId;
 use crate::names::TenantName;
 use crate::permissions::{Permission, Role};
@@ -41,6 +43,27 @@ pub struct WorkspaceHome {
     pub role_counts: Vec<(Role, u64)>,
     pub pending_invitations: Option<u64>,
     pub created_at: DateTime<Utc>,
+    /// This month's use against the plan, for members who may see billing.
+    pub usage: Option<HomeUsage>,
+    /// The organization's services (not the cancelled ones) and their status, for members
+    /// who may see them.
+    pub services: Option<Vec<HomeService>>,
+}
+
+/// The home's glance at the plan: each limit's meter, and the next tier up for the upgrade
+/// prompt near a limit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeUsage {
+    pub plan: PlanTier,
+    pub meters: Vec<UsageMeter>,
+    pub next: Option<Plan>,
+}
+
+/// A service on the home, with its status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeService {
+    pub name: String,
+    pub status: ActivationStatus,
 }
 
 /// A workspace's two-factor rule: required of every member since `required_since` (members

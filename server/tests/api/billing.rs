@@ -353,12 +353,20 @@ async fn super_admins_edit_plans_and_set_a_tenants_own_limits() {
         Some(5)
     );
 
-    // Saved: every workspace on the plan has the new limits at once.
+    // Saved: every workspace on the plan has the new limits at once (the plans are cached
+    // until an edit), on its usage page and its home.
     let _: () = admin.call_ok("edit_plan", &form("9.50", "12")).await;
     let page = billing(&team.owner, &team.slug).await;
     assert_eq!(page.plan.price.minor, 950);
     assert_eq!(meter(&page, Metric::Members).1, Some(12));
     assert_eq!(meter(&page, Metric::ApiCalls).1, None);
+    let home: shared::tenants::WorkspaceHome = team
+        .viewer
+        .call_ok("get_workspace_home", &[("slug", &team.slug)])
+        .await;
+    let usage = home.usage.unwrap();
+    let members = usage.meters.iter().find(|m| m.metric == Metric::Members);
+    assert_eq!(members.and_then(|m| m.limit), Some(12));
 
     // A tenant's own limit overrides its plan, and can be removed again.
     override_limit(&app, &team.slug, Metric::Members, "unlimited").await;

@@ -432,3 +432,78 @@ async fn only_super_admins_watch_every_workspace() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_home_lists_the_services_and_meters_this_month() {
+    use shared::billing::{Metric, PlanTier, UsageLevel, UsageMeter};
+    use shared::tenants::WorkspaceHome;
+
+    let app = spawn_app().await;
+    let admin = app.super_admin().await;
+    let team = org(&app, "Home Glance", "glance.example").await;
+    let service = add_service(&admin, "Glance transcription", &["free", "pro"]).await;
+    let home = async |browser: &Browser| -> WorkspaceHome {
+        browser
+            .call_ok("get_workspace_home", &[("slug", &team.slug)])
+            .await
+    };
+
+    // Four members of the Free plan's five seats: the members meter warns, and the next
+    // plan up is offered.
+    let first = home(&team.viewer).await;
+    assert_eq!(first.services, Some(Vec::new()));
+    let usage = first.usage.expect("every role sees the plan's meters");
+    assert_eq!(usage.plan, PlanTier::Free);
+    let members = usage
+        .meters
+        .iter()
+        .find(|m| m.metric == Metric::Members)
+        .unwrap();
+    assert_eq!((members.used, members.limit), (4, Some(5)));
+    assert_eq!(members.level(), UsageLevel::Warning);
+    assert_eq!(
+        UsageMeter::most_pressing(&usage.meters).map(|m| m.metric),
+        Some(Metric::Members)
+    );
+    assert_eq!(usage.next.map(|p| p.tier), Some(PlanTier::Pro));
+
+    // A requested service shows with its status; approved, it is active; cancelled, gone.
+    let activation: ActivationId = team
+        .owner
+        .call_ok(
+            "request_service",
+            &[("slug", &team.slug), ("service", &service.to_string())],
+        )
+        .await;
+    let statuses = |home: WorkspaceHome| {
+        home.services
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.name, s.status))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        statuses(home(&team.consultant).await),
+        [(
+            "Glance transcription".to_owned(),
+            ActivationStatus::Requested
+        )]
+    );
+    assert!(
+        platform_act(&admin, activation, "approve")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(
+        statuses(home(&team.owner).await),
+        [("Glance transcription".to_owned(), ActivationStatus::Active)]
+    );
+    assert!(
+        platform_act(&admin, activation, "cancel")
+            .await
+            .status()
+            .is_success()
+    );
+    assert!(statuses(home(&team.owner).await).is_empty());
+}

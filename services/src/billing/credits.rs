@@ -94,47 +94,38 @@ pub async fn purchase(
     pack: Money,
     method: &str,
 ) -> Result<i64> {
-    use super::payments::{Charge, ChargeOutcome};
+    use super::payments::{Charge, check_method};
 
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
     authz::require(&access, Permission::InvoicesPay)?;
     let provider = svc.payments();
-    if !provider.methods().iter().any(|(value, _)| *value == method) {
-        return Err(shared::AppError::invalid(
-            "method",
-            "Choose one of the payment methods listed.",
-        )
-        .into());
-    }
+    check_method(provider, method)?;
     let data = svc.store().tenant(&access);
     let mut tx = svc.store().begin().await?;
     // One purchase at a time per organization, like every change of its balance.
     data.lock_for_member_change(&mut tx).await?;
     let before = data.credit_balance_in(&mut tx).await?;
     let reference = format!("credits-{}", uuid::Uuid::now_v7().simple());
-    let outcome = provider
+    let (charged, declined) = provider
         .charge(&Charge {
             invoice_number: &reference,
             amount: pack,
             method,
             idempotency_key: reference.clone(),
         })
-        .await;
-    let declined = match outcome {
-        ChargeOutcome::Succeeded { reference } => {
-            data.add_credit_entry(
-                &mut tx,
-                CreditKind::Purchase,
-                pack.minor,
-                &format!("Bought {} ({reference})", pack.format()),
-                Some(caller.user_id),
-                crate::time::now(),
-            )
-            .await?;
-            None
-        }
-        ChargeOutcome::Declined { reason, .. } => Some(reason),
-    };
+        .await
+        .into_parts();
+    if declined.is_none() {
+        data.add_credit_entry(
+            &mut tx,
+            CreditKind::Purchase,
+            pack.minor,
+            &format!("Bought {} ({charged})", pack.format()),
+            Some(caller.user_id),
+            crate::time::now(),
+        )
+        .await?;
+    }
     let after = before + if declined.is_none() { pack.minor } else { 0 };
     tx.audit(&audit::entry(
         if declined.is_none() {

@@ -12,7 +12,7 @@ use shared::billing::{Money, PlanTier};
 use shared::permissions::Permission;
 use tracing::instrument;
 
-use super::payments::{Charge, ChargeOutcome};
+use super::payments::Charge;
 use crate::audit::{self, actions};
 use crate::authz::{self, Caller};
 use crate::client::ClientInfo;
@@ -244,43 +244,26 @@ pub async fn pay(
 ) -> Result<Invoice> {
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
     authz::require(&access, Permission::InvoicesPay)?;
-    if !svc
-        .payments()
-        .methods()
-        .iter()
-        .any(|(value, _)| *value == method)
-    {
-        return Err(
-            AppError::invalid("method", "Choose one of the payment methods listed.").into(),
-        );
-    }
+    let provider = svc.payments();
+    super::payments::check_method(provider, method)?;
     let data = svc.store().tenant(&access);
-    let (summary, _, _) = data
-        .invoice(number)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("The invoice “{number}”")))?;
     let mut tx = svc.store().begin().await?;
-    let (status, attempts) = data
-        .lock_invoice(&mut tx, summary.id)
+    let (id, status, total, attempts) = data
+        .lock_invoice(&mut tx, number)
         .await?
         .ok_or_else(|| AppError::not_found(format!("The invoice “{number}”")))?;
     if !status.payable() {
         return Err(AppError::conflict(format!("Invoice {number} is already paid.")).into());
     }
-    let provider = svc.payments();
     let charge = Charge {
         invoice_number: number,
-        amount: summary.total,
+        amount: total,
         method,
         idempotency_key: format!("{number}-{}", attempts + 1),
     };
-    let outcome = provider.charge(&charge).await;
-    let (succeeded, reference, message) = match outcome {
-        ChargeOutcome::Succeeded { reference } => {
-            (true, reference, format!("Paid {}", summary.total.format()))
-        }
-        ChargeOutcome::Declined { reference, reason } => (false, reference, reason),
-    };
+    let (reference, declined) = provider.charge(&charge).await.into_parts();
+    let succeeded = declined.is_none();
+    let message = declined.unwrap_or_else(|| format!("Paid {}", total.format()));
     let attempt = PaymentAttempt {
         at: crate::time::now(),
         provider: provider.name().to_owned(),
@@ -289,7 +272,7 @@ pub async fn pay(
         reference,
         message: message.clone(),
     };
-    data.record_payment(&mut tx, summary.id, &attempt, Some(caller.user_id))
+    data.record_payment(&mut tx, id, &attempt, Some(caller.user_id))
         .await?;
     tx.audit(&audit::entry(
         actions::INVOICE_PAYMENT,
@@ -297,7 +280,7 @@ pub async fn pay(
         Some(data.tenant_id()),
         Some(number.to_owned()),
         client,
-        serde_json::json!({ "succeeded": succeeded, "method": method, "reference": attempt.reference, "amount_minor": summary.total.minor }),
+        serde_json::json!({ "succeeded": succeeded, "method": method, "reference": attempt.reference, "amount_minor": total.minor }),
     ))
     .await?;
     tx.commit().await?;

@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use shared::AppError;
 use shared::billing::Money;
 use shared::billing::invoice::TestCard;
 
@@ -24,6 +25,28 @@ pub struct Charge<'a> {
 pub enum ChargeOutcome {
     Succeeded { reference: String },
     Declined { reference: String, reason: String },
+}
+
+impl ChargeOutcome {
+    /// The provider's reference for the attempt, and the reason when it was declined.
+    pub fn into_parts(self) -> (String, Option<String>) {
+        match self {
+            Self::Succeeded { reference } => (reference, None),
+            Self::Declined { reference, reason } => (reference, Some(reason)),
+        }
+    }
+}
+
+/// Refuses, before anything is charged, a payment method the provider does not offer.
+pub fn check_method(provider: &dyn PaymentProvider, method: &str) -> Result<(), AppError> {
+    if provider.methods().iter().any(|(value, _)| *value == method) {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "method",
+            "Choose one of the payment methods listed.",
+        ))
+    }
 }
 
 /// A charge in flight.

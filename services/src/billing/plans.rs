@@ -4,8 +4,8 @@
 use chrono::{Datelike as _, Days};
 use shared::AppError;
 use shared::billing::{
-    BillingPage, LimitOverride, Metric, Plan, PlanTier, PlansAdminPage, TenantPlanRow, UsageMeter,
-    check_fits, next_period_start, period_of,
+    BillingPage, LimitOverride, Metric, Plan, PlanTier, PlansAdminPage, TenantPlanRow, check_fits,
+    next_period_start, period_of,
 };
 use shared::live::Change;
 use shared::permissions::Permission;
@@ -23,9 +23,6 @@ use crate::storage::{TenantData, Tx};
 /// Days of history the usage chart shows.
 const HISTORY_DAYS: u64 = 30;
 
-/// The metrics that exist to be counted today (widgets arrive with the widget editor).
-const METERED: &[Metric] = &[Metric::ApiCalls, Metric::Tokens, Metric::Members];
-
 #[instrument(skip_all, fields(slug))]
 pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<BillingPage> {
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
@@ -33,29 +30,9 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Billing
     let data = svc.store().tenant(&access);
     let now = crate::time::now();
     let period = period_of(now);
-    let (tier, overrides, counters, plans, counts) = tokio::try_join!(
-        data.plan_tier(),
-        data.limit_overrides(),
-        data.usage_counters(&period),
-        svc.store().plans(),
-        data.home_counts(now),
-    )?;
-    let ent = Entitlement::of(&plans, tier, &overrides);
-    let seats = counts.roles.iter().map(|(_, n)| *n).sum::<i64>() + counts.open_invitations;
-    let meters = METERED
-        .iter()
-        .map(|metric| UsageMeter {
-            metric: *metric,
-            used: match metric {
-                Metric::Members => u64::try_from(seats).unwrap_or(0),
-                _ => counters
-                    .iter()
-                    .find(|(m, _)| m == metric)
-                    .map_or(0, |(_, used)| *used),
-            },
-            limit: ent.limits.of(*metric),
-        })
-        .collect();
+    let (counts, plans) = tokio::try_join!(data.home_counts(now, &period), svc.store().plans())?;
+    let ent = Entitlement::of(&plans, counts.plan, &counts.overrides);
+    let meters = super::meters(&ent.limits, &counts);
     let today = now.date_naive();
     let since = today
         .checked_sub_days(Days::new(HISTORY_DAYS - 1))
@@ -71,9 +48,9 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Billing
         tenant: access.tenant().clone(),
         limits: ent.limits,
         plan: ent.plan,
-        overrides,
+        overrides: counts.overrides,
         meters,
-        plans,
+        plans: plans.to_vec(),
         history,
         costs,
         can_change_plan: access.role().can(Permission::PlanChange),
@@ -171,7 +148,10 @@ pub async fn admin_page(svc: &Services, caller: &Caller) -> Result<PlansAdminPag
             })
         })
         .collect();
-    Ok(PlansAdminPage { plans, tenants })
+    Ok(PlansAdminPage {
+        plans: plans.to_vec(),
+        tenants,
+    })
 }
 
 /// A super admin edits a plan: every workspace on it gets the new limits at once.

@@ -1,5 +1,6 @@
 //! Short-lived in-process copies of the two reads every signed-in request makes: which
-//! session a token belongs to, and where its person is a member.
+//! session a token belongs to, and where its person is a member; and of the plans, which
+//! every workspace home and usage page reads and only a super admin's edit changes.
 //!
 //! Every write that can change them goes through the storage layer, which drops the affected
 //! entries — at commit for transactions — so within one server nothing is ever stale: a
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moka::sync::Cache;
+use shared::billing::Plan;
 use shared::ids::UserId;
 
 use super::sessions::SessionLookup;
@@ -26,11 +28,14 @@ pub enum Invalidation {
     MembershipsOf(UserId),
     /// Every membership list (a tenant's status or name changed).
     AllMemberships,
+    /// The plans (a super admin edited one).
+    Plans,
 }
 
 pub struct AccessCache {
     sessions: Option<Cache<Vec<u8>, SessionLookup>>,
     memberships: Option<Cache<UserId, Arc<Vec<MembershipLookup>>>>,
+    plans: Option<Cache<(), Arc<Vec<Plan>>>>,
 }
 
 impl AccessCache {
@@ -39,6 +44,7 @@ impl AccessCache {
             return Self {
                 sessions: None,
                 memberships: None,
+                plans: None,
             };
         }
         Self {
@@ -55,6 +61,7 @@ impl AccessCache {
                     .time_to_live(ttl)
                     .build(),
             ),
+            plans: Some(Cache::builder().max_capacity(1).time_to_live(ttl).build()),
         }
     }
 
@@ -88,6 +95,16 @@ impl AccessCache {
         }
     }
 
+    pub fn plans(&self) -> Option<Arc<Vec<Plan>>> {
+        self.plans.as_ref()?.get(&())
+    }
+
+    pub fn remember_plans(&self, plans: Arc<Vec<Plan>>) {
+        if let Some(cache) = &self.plans {
+            cache.insert((), plans);
+        }
+    }
+
     pub fn apply(&self, change: Invalidation) {
         match change {
             Invalidation::SessionsOf(user) => {
@@ -108,6 +125,11 @@ impl AccessCache {
             }
             Invalidation::AllMemberships => {
                 if let Some(cache) = &self.memberships {
+                    cache.invalidate_all();
+                }
+            }
+            Invalidation::Plans => {
+                if let Some(cache) = &self.plans {
                     cache.invalidate_all();
                 }
             }

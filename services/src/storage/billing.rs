@@ -6,6 +6,8 @@
 //! than the limit between them, on either backend (SQLite has one writer; PostgreSQL locks
 //! the row for the upsert and re-checks the condition against the committed total).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::billing::{
     Currency, DailyUsage, Feature, LimitOverride, Limits, Metric, Money, Plan, PlanTier,
@@ -118,15 +120,20 @@ impl Store {
     }
 
     /// Every plan, cheapest tier first. Plans are public facts (the comparison every
-    /// workspace shows), not tenant data.
+    /// workspace shows), not tenant data; kept in the access cache until one is edited.
     #[instrument(skip_all)]
-    pub async fn plans(&self) -> Result<Vec<Plan>> {
+    pub async fn plans(&self) -> Result<Arc<Vec<Plan>>> {
+        if let Some(plans) = self.cache.plans() {
+            return Ok(plans);
+        }
         let sql = format!("SELECT {PLAN_COLUMNS} FROM plans");
         let rows: Vec<PlanRow> = with_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .fetch_all(pool)
             .await)?;
         let mut plans: Vec<Plan> = rows.into_iter().map(plan_from).collect();
         plans.sort_by_key(|p| p.tier);
+        let plans = Arc::new(plans);
+        self.cache.remember_plans(plans.clone());
         Ok(plans)
     }
 }
@@ -144,6 +151,7 @@ impl PlatformData<'_> {
         .execute(&mut **conn)
         .await
         .map(|_| ()))?;
+        tx.invalidates(super::access_cache::Invalidation::Plans);
         Ok(())
     }
 

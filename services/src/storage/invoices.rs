@@ -232,36 +232,38 @@ impl TenantData<'_> {
         Ok(Some((summary, draft, payments)))
     }
 
-    /// An invoice's status and how many payment attempts it has had, locked for paying it
-    /// (on SQLite the one writer is the lock).
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    /// An invoice by number, locked for paying it (on SQLite the one writer is the lock):
+    /// its id, status and total, and how many payment attempts it has had.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %number))]
     pub async fn lock_invoice(
         &self,
         tx: &mut Tx,
-        invoice: InvoiceId,
-    ) -> Result<Option<(InvoiceStatus, i64)>> {
+        number: &str,
+    ) -> Result<Option<(InvoiceId, InvoiceStatus, Money, i64)>> {
         let lock = match tx.dialect() {
             Dialect::Postgres => " FOR UPDATE",
             Dialect::Sqlite => "",
         };
-        let status: Option<InvoiceStatus> = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
-            sqlx::AssertSqlSafe(format!("SELECT status FROM invoices WHERE tenant_id = $1 AND id = $2{lock}")),
+        let row: Option<(InvoiceId, InvoiceStatus, i64, Currency)> = on_tenant_tx!(self, tx, conn => sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT id, status, total_minor, currency FROM invoices WHERE tenant_id = $1 AND number = $2{lock}"
+            )),
         )
         .bind(self.tenant)
-        .bind(invoice)
+        .bind(number)
         .fetch_optional(&mut **conn)
         .await)?;
-        let Some(status) = status else {
+        let Some((id, status, total, currency)) = row else {
             return Ok(None);
         };
         let attempts: i64 = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "SELECT COUNT(*) FROM invoice_payments WHERE tenant_id = $1 AND invoice_id = $2",
         )
         .bind(self.tenant)
-        .bind(invoice)
+        .bind(id)
         .fetch_one(&mut **conn)
         .await)?;
-        Ok(Some((status, attempts)))
+        Ok(Some((id, status, Money::new(total, currency), attempts)))
     }
 
     /// Records a payment attempt and the status it leaves the invoice in.

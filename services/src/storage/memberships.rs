@@ -1,5 +1,6 @@
 //! Members of one tenant, reachable only through [`TenantData`].
 
+use shared::billing::{LimitOverride, Metric, PlanTier};
 use shared::email::Email;
 use shared::ids::UserId;
 use shared::members::MemberView;
@@ -21,10 +22,23 @@ pub struct MemberContact {
     pub role: Role,
 }
 
-#[derive(Clone, Debug, Default)]
+/// What a workspace's home and usage page count, read in one round trip.
+#[derive(Clone, Debug)]
 pub struct HomeCounts {
     pub roles: Vec<(Role, i64)>,
     pub open_invitations: i64,
+    /// This month's quota counters.
+    pub used: Vec<(Metric, u64)>,
+    pub plan: PlanTier,
+    pub overrides: Vec<LimitOverride>,
+}
+
+impl HomeCounts {
+    /// Members and pending invitations: the seats the members limit counts.
+    pub fn seats(&self) -> u64 {
+        let members: i64 = self.roles.iter().map(|(_, n)| *n).sum();
+        u64::try_from(members + self.open_invitations).unwrap_or(0)
+    }
 }
 
 impl TenantData<'_> {
@@ -43,26 +57,59 @@ impl TenantData<'_> {
         .await)?)
     }
 
-    /// Members per role and open invitations, in one round trip (the workspace home).
+    /// Members per role, open invitations, and the plan, its overrides and this month's
+    /// quota counters, in one round trip (the workspace home and its usage page). `period` is
+    /// the month the counters key (`shared::billing::period_of`).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn home_counts(&self, now: DateTime<Utc>) -> Result<HomeCounts> {
+    pub async fn home_counts(&self, now: DateTime<Utc>, period: &str) -> Result<HomeCounts> {
         let rows: Vec<(String, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT role, COUNT(*) FROM memberships WHERE tenant_id = $1 GROUP BY role
+            "SELECT role, CAST(COUNT(*) AS BIGINT) FROM memberships WHERE tenant_id = $1 GROUP BY role
              UNION ALL
-             SELECT 'invitations', COUNT(*) FROM invitations
-             WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
+             SELECT 'invitations', CAST(COUNT(*) AS BIGINT) FROM invitations
+             WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+             UNION ALL
+             SELECT 'used:' || metric, CAST(used AS BIGINT) FROM usage_counters WHERE tenant_id = $1 AND period = $3
+             UNION ALL
+             SELECT 'plan:' || plan_tier, CAST(0 AS BIGINT) FROM tenants WHERE id = $1
+             UNION ALL
+             SELECT 'override:' || metric, CAST(COALESCE(limit_value, -1) AS BIGINT)
+             FROM tenant_limit_overrides WHERE tenant_id = $1",
         )
         .bind(self.tenant)
         .bind(now)
+        .bind(period)
         .fetch_all(pool)
         .await)?;
-        let mut counts = HomeCounts::default();
+        let mut counts = HomeCounts {
+            roles: Vec::new(),
+            open_invitations: 0,
+            used: Vec::new(),
+            plan: PlanTier::Free,
+            overrides: Vec::new(),
+        };
+        let unsigned = |n: i64| u64::try_from(n).ok();
         for (label, n) in rows {
-            match label.parse::<Role>() {
-                Ok(role) => counts.roles.push((role, n)),
-                Err(_) => counts.open_invitations = n,
+            if let Some(metric) = label.strip_prefix("used:") {
+                if let Ok(metric) = metric.parse() {
+                    counts.used.push((metric, unsigned(n).unwrap_or(0)));
+                }
+            } else if let Some(tier) = label.strip_prefix("plan:") {
+                counts.plan = tier.parse().unwrap_or(PlanTier::Free);
+            } else if let Some(metric) = label.strip_prefix("override:") {
+                if let Ok(metric) = metric.parse() {
+                    // -1 stands for an override to "unlimited" (a NULL limit).
+                    counts.overrides.push(LimitOverride {
+                        metric,
+                        limit: unsigned(n),
+                    });
+                }
+            } else if label == "invitations" {
+                counts.open_invitations = n;
+            } else if let Ok(role) = label.parse::<Role>() {
+                counts.roles.push((role, n));
             }
         }
+        counts.overrides.sort_by_key(|o| o.metric);
         Ok(counts)
     }
 

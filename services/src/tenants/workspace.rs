@@ -1,7 +1,8 @@
 //! A workspace's home page.
 
+use shared::billing::period_of;
 use shared::permissions::{Permission, Role};
-use shared::tenants::WorkspaceHome;
+use shared::tenants::{HomeUsage, WorkspaceHome};
 use tracing::instrument;
 
 use crate::authz::{self, Caller};
@@ -13,7 +14,33 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
     authz::require(&access, Permission::TenantView)?;
     let data = svc.store().tenant(&access);
-    let home_counts = data.home_counts(crate::time::now()).await?;
+    let now = crate::time::now();
+    let role = access.role();
+    let list_services = async {
+        if role.can(Permission::ServicesView) {
+            data.service_statuses().await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let period = period_of(now);
+    let (home_counts, plans, services) = tokio::try_join!(
+        data.home_counts(now, &period),
+        svc.store().plans(),
+        list_services,
+    )?;
+    let usage = role.can(Permission::BillingView).then(|| {
+        let ent = crate::billing::Entitlement::of(&plans, home_counts.plan, &home_counts.overrides);
+        HomeUsage {
+            meters: crate::billing::meters(&ent.limits, &home_counts),
+            next: ent
+                .plan
+                .tier
+                .next()
+                .and_then(|tier| plans.iter().find(|p| p.tier == tier).cloned()),
+            plan: ent.plan.tier,
+        }
+    });
     let counts = if access.role().can(Permission::MembersView) {
         home_counts.roles
     } else {
@@ -42,5 +69,7 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
         role_counts,
         pending_invitations,
         created_at: access.tenant_created_at(),
+        usage,
+        services,
     })
 }
