@@ -12,7 +12,7 @@ use shared::catalog::{
 };
 use shared::ids::{ActivationId, ServiceId, TenantId, UserId};
 use shared::names::{PersonName, ServiceName};
-use shared::tenants::{HomeService, TenantSummary};
+use shared::tenants::TenantSummary;
 use tracing::instrument;
 
 use super::{
@@ -252,22 +252,6 @@ impl PlatformData<'_> {
 }
 
 impl TenantData<'_> {
-    /// This tenant's services that are not cancelled, with their status, by name (its home).
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn service_statuses(&self) -> Result<Vec<HomeService>> {
-        let rows: Vec<(String, ActivationStatus)> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT s.name, a.status FROM service_activations a JOIN services s ON s.id = a.service_id
-             WHERE a.tenant_id = $1 AND a.status <> 'cancelled' ORDER BY s.name",
-        )
-        .bind(self.tenant)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(name, status)| HomeService { name, status })
-            .collect())
-    }
-
     /// This tenant's activations, one per service it ever requested.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn activations(&self) -> Result<Vec<Activation>> {

@@ -6,6 +6,7 @@ use shared::ids::UserId;
 use shared::members::MemberView;
 use shared::names::PersonName;
 use shared::permissions::Role;
+use shared::tenants::HomeService;
 use tracing::instrument;
 
 use chrono::{DateTime, Utc};
@@ -31,6 +32,8 @@ pub struct HomeCounts {
     pub used: Vec<(Metric, u64)>,
     pub plan: PlanTier,
     pub overrides: Vec<LimitOverride>,
+    /// The services not cancelled, with their status, by name.
+    pub services: Vec<HomeService>,
 }
 
 impl HomeCounts {
@@ -57,8 +60,10 @@ impl TenantData<'_> {
         .await)?)
     }
 
-    /// Members per role, open invitations, and the plan, its overrides and this month's
-    /// quota counters, in one round trip (the workspace home and its usage page). `period` is
+    /// Members per role, open invitations, the plan, its overrides, this month's quota
+    /// counters and the services' statuses, in one round trip (the workspace home and its
+    /// usage page: every query is a hop to a database thread, which costs more than these
+    /// small reads). `period` is
     /// the month the counters key (`shared::billing::period_of`).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn home_counts(&self, now: DateTime<Utc>, period: &str) -> Result<HomeCounts> {
@@ -73,7 +78,11 @@ impl TenantData<'_> {
              SELECT 'plan:' || plan_tier, CAST(0 AS BIGINT) FROM tenants WHERE id = $1
              UNION ALL
              SELECT 'override:' || metric, CAST(COALESCE(limit_value, -1) AS BIGINT)
-             FROM tenant_limit_overrides WHERE tenant_id = $1",
+             FROM tenant_limit_overrides WHERE tenant_id = $1
+             UNION ALL
+             SELECT 'service:' || a.status || ':' || s.name, CAST(0 AS BIGINT)
+             FROM service_activations a JOIN services s ON s.id = a.service_id
+             WHERE a.tenant_id = $1 AND a.status <> 'cancelled'",
         )
         .bind(self.tenant)
         .bind(now)
@@ -86,6 +95,7 @@ impl TenantData<'_> {
             used: Vec::new(),
             plan: PlanTier::Free,
             overrides: Vec::new(),
+            services: Vec::new(),
         };
         let unsigned = |n: i64| u64::try_from(n).ok();
         for (label, n) in rows {
@@ -103,6 +113,16 @@ impl TenantData<'_> {
                         limit: unsigned(n),
                     });
                 }
+            } else if let Some(service) = label.strip_prefix("service:") {
+                // The status has no colon; the name after it may.
+                if let Some((status, name)) = service.split_once(':')
+                    && let Ok(status) = status.parse()
+                {
+                    counts.services.push(HomeService {
+                        name: name.to_owned(),
+                        status,
+                    });
+                }
             } else if label == "invitations" {
                 counts.open_invitations = n;
             } else if let Ok(role) = label.parse::<Role>() {
@@ -110,6 +130,7 @@ impl TenantData<'_> {
             }
         }
         counts.overrides.sort_by_key(|o| o.metric);
+        counts.services.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(counts)
     }
 

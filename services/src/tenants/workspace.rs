@@ -16,19 +16,12 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
     let data = svc.store().tenant(&access);
     let now = crate::time::now();
     let role = access.role();
-    let list_services = async {
-        if role.can(Permission::ServicesView) {
-            data.service_statuses().await.map(Some)
-        } else {
-            Ok(None)
-        }
-    };
     let period = period_of(now);
-    let (home_counts, plans, services) = tokio::try_join!(
-        data.home_counts(now, &period),
-        svc.store().plans(),
-        list_services,
-    )?;
+    let (mut home_counts, plans) =
+        tokio::try_join!(data.home_counts(now, &period), svc.store().plans())?;
+    let services = role
+        .can(Permission::ServicesView)
+        .then(|| std::mem::take(&mut home_counts.services));
     let usage = role.can(Permission::BillingView).then(|| {
         let ent = crate::billing::Entitlement::of(&plans, home_counts.plan, &home_counts.overrides);
         HomeUsage {
