@@ -84,11 +84,7 @@ fn Body(
     buy: ServerAction<BuyCredits>,
 ) -> impl IntoView {
     let warning = UsageMeter::most_pressing(&page.meters).cloned();
-    let next = page
-        .plan
-        .tier
-        .next()
-        .and_then(|t| page.plans.iter().find(|p| p.tier == t).cloned());
+    let next = Plan::upgrade_from(&page.plans, page.plan.tier).cloned();
     view! {
         {warning.map(|meter| view! { <UpgradePrompt meter next=next.clone() /> })}
         <div class="cards">

@@ -165,6 +165,13 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The plan an upgrade prompt offers to a workspace on `tier`: the next tier up, among
+    /// `plans`.
+    pub fn upgrade_from(plans: &[Plan], tier: PlanTier) -> Option<&Plan> {
+        let next = tier.next()?;
+        plans.iter().find(|p| p.tier == next)
+    }
+
     /// The plans a new platform starts with; super admins edit them afterwards.
     pub fn defaults() -> Vec<Plan> {
         use Feature::*;
@@ -700,6 +707,22 @@ mod tests {
             limit: Some(100),
         };
         assert_eq!(meter.percent(), Some(100));
+    }
+
+    #[test]
+    fn an_upgrade_offers_the_next_tier_up() {
+        let plans = Plan::defaults();
+        let tier = |p: Option<&Plan>| p.map(|p| p.tier);
+        assert_eq!(
+            tier(Plan::upgrade_from(&plans, PlanTier::Free)),
+            Some(PlanTier::Pro)
+        );
+        assert_eq!(
+            tier(Plan::upgrade_from(&plans, PlanTier::Pro)),
+            Some(PlanTier::Enterprise)
+        );
+        assert_eq!(tier(Plan::upgrade_from(&plans, PlanTier::Enterprise)), None);
+        assert_eq!(tier(Plan::upgrade_from(&[], PlanTier::Free)), None);
     }
 
     #[test]

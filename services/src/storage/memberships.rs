@@ -63,8 +63,7 @@ impl TenantData<'_> {
     /// Members per role, open invitations, the plan, its overrides, this month's quota
     /// counters and the services' statuses, in one round trip (the workspace home and its
     /// usage page: every query is a hop to a database thread, which costs more than these
-    /// small reads). `period` is
-    /// the month the counters key (`shared::billing::period_of`).
+    /// small reads). `period` is the month the counters key (`shared::billing::period_of`).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn home_counts(&self, now: DateTime<Utc>, period: &str) -> Result<HomeCounts> {
         let rows: Vec<(String, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(

@@ -26,11 +26,7 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
         let ent = crate::billing::Entitlement::of(&plans, home_counts.plan, &home_counts.overrides);
         HomeUsage {
             meters: crate::billing::meters(&ent.limits, &home_counts),
-            next: ent
-                .plan
-                .tier
-                .next()
-                .and_then(|tier| plans.iter().find(|p| p.tier == tier).cloned()),
+            next: shared::billing::Plan::upgrade_from(&plans, ent.plan.tier).cloned(),
             plan: ent.plan.tier,
         }
     });
