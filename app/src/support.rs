@@ -8,6 +8,7 @@ pub mod get_ticket;
 pub mod open_ticket;
 pub mod reply_ticket;
 pub mod update_ticket;
+pub mod upload;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -15,6 +16,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::ids::TicketId;
 use shared::live::{PLATFORM, Topic};
 use shared::personas::Persona;
+use shared::support::files::{FILE_MAX_BYTES, FILES_PER_TICKET, FileKind, TicketFile, size_text};
 use shared::support::{
     SupportPage, TicketAction, TicketDetail, TicketPriority, TicketStatus, TicketSummary,
 };
@@ -133,6 +135,7 @@ fn SupportBody(
                     </select>
                     <label for="ticket-body">"What happened?"</label>
                     <textarea id="ticket-body" name="body" rows="5" required></textarea>
+                    <p class="muted small">"Screenshots and files can be attached on the ticket once it is open."</p>
                     <button type="submit" class="button primary" disabled=move || open.pending().get()>"Open ticket"</button>
                 </ActionForm>
             </section>
@@ -234,6 +237,11 @@ pub fn AdminTicketPage() -> impl IntoView {
 struct TicketActions {
     reply: ServerAction<ReplyTicket>,
     update: ServerAction<UpdateTicket>,
+    /// Counts files sent from this tab (the page reloads the ticket after each).
+    uploads: RwSignal<u64>,
+    /// The reply being written: kept here so reloading the ticket (live, or after an
+    /// upload) never loses it.
+    draft: RwSignal<String>,
 }
 
 #[component]
@@ -249,7 +257,14 @@ fn TicketFor(persona: Persona, console: bool) -> impl IntoView {
     let actions = TicketActions {
         reply: ServerAction::<ReplyTicket>::new(),
         update: ServerAction::<UpdateTicket>::new(),
+        uploads: RwSignal::new(0),
+        draft: RwSignal::new(String::new()),
     };
+    Effect::new(move || {
+        if matches!(actions.reply.value().get(), Some(Ok(_))) {
+            actions.draft.set(String::new());
+        }
+    });
     let topic_slug = Signal::derive(move || slug.get().unwrap_or_else(|| PLATFORM.to_owned()));
     let version = watch(topic_slug, &[Topic::Support]);
     let detail = Resource::new(
@@ -260,6 +275,7 @@ fn TicketFor(persona: Persona, console: bool) -> impl IntoView {
                 version.get(),
                 actions.reply.version().get(),
                 actions.update.version().get(),
+                actions.uploads.get(),
             )
         },
         |(slug, ticket, ..)| async move {
@@ -344,7 +360,9 @@ fn TicketBody(d: TicketDetail, console: bool, actions: TicketActions) -> impl In
                 {slug.map(|slug| view! { <input type="hidden" name="slug" value=slug /> })}
                 <input type="hidden" name="ticket" value=id />
                 <label for="reply-body">"Reply"</label>
-                <textarea id="reply-body" name="body" rows="4" required></textarea>
+                <textarea id="reply-body" name="body" rows="4" required
+                    prop:value=move || actions.draft.get()
+                    on:input:target=move |ev| actions.draft.set(ev.target().value())></textarea>
                 <button type="submit" class="button primary" disabled=move || actions.reply.pending().get()>"Send reply"</button>
             </ActionForm>
         }
@@ -398,6 +416,104 @@ fn TicketBody(d: TicketDetail, console: bool, actions: TicketActions) -> impl In
             <ol class="thread" data-testid="ticket-thread">{thread}</ol>
             {reply_form}
         </section>
+        <TicketFiles files=d.files.clone() base=upload::files_path(slug.as_deref(), s.id) can_attach=d.can_reply uploads=actions.uploads />
         {manage.map(|m| view! { <section class="panel" aria-label="Manage the ticket">{m}</section> })}
+    }
+}
+
+/// A ticket's files, and (for whoever may write in it) a form to attach one.
+#[component]
+fn TicketFiles(
+    files: Vec<TicketFile>,
+    base: String,
+    can_attach: bool,
+    uploads: RwSignal<u64>,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<shared::AppError>);
+    let pending = RwSignal::new(false);
+    let full = files.len() >= FILES_PER_TICKET;
+    let list = if files.is_empty() {
+        view! { <p class="muted" data-testid="ticket-files-empty">"No files yet."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="file-list" data-testid="ticket-files">
+                {files.iter().map(|f| {
+                    let href = format!("{base}/{}", f.id);
+                    let meta = format!(
+                        "{} · {} · {}{}",
+                        f.kind.label(),
+                        size_text(u64::try_from(f.size).unwrap_or_default()),
+                        f.uploaded_by,
+                        if f.from_support { " (support)" } else { "" },
+                    );
+                    view! {
+                        <li data-file=f.id.to_string()>
+                            <a href=href download=(!f.kind.inline()).then(|| f.name.to_string())>{f.name.to_string()}</a>
+                            <span class="muted small">" "{meta}" · "<time datetime=machine_time(f.at)>{format_time(f.at)}</time></span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let form = (can_attach && !full).then(|| {
+        let url = base.clone();
+        let on_submit = move |ev: leptos::ev::SubmitEvent| {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                ev.prevent_default();
+                let Some(form) = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+                else {
+                    return;
+                };
+                let url = url.clone();
+                pending.set(true);
+                error.set(None);
+                leptos::task::spawn_local(async move {
+                    match upload::send(&form, &url).await {
+                        Ok(_) => {
+                            form.reset();
+                            uploads.update(|n| *n += 1);
+                        }
+                        Err(e) => error.set(Some(e)),
+                    }
+                    pending.set(false);
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (ev, &url, uploads);
+        };
+        view! {
+            <form method="post" enctype="multipart/form-data" action=base.clone() class="stack" data-testid="attach-form" on:submit=on_submit>
+                <label for="ticket-file">"Attach a file"</label>
+                <input type="file" id="ticket-file" name="file" required accept=FileKind::accept() aria-describedby="ticket-file-help" />
+                <p id="ticket-file-help" class="muted small">
+                    {format!(
+                        "Screenshots (PNG, JPEG, GIF, WebP), PDFs, text and CSV files, up to {} each and {FILES_PER_TICKET} per ticket.",
+                        size_text(FILE_MAX_BYTES as u64)
+                    )}
+                </p>
+                <p class="form-error" role="alert" aria-live="assertive" data-testid="attach-error" hidden=move || error.read().is_none()>
+                    {move || error.get().map(|e| format!("Error {} · {e}", e.status()))}
+                </p>
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {move || if pending.get() { "Uploading…" } else { "Upload file" }}
+                </button>
+            </form>
+        }
+    });
+    view! {
+        <section class="panel" aria-labelledby="files-title">
+            <h2 id="files-title">"Files"</h2>
+            {list}
+            {form}
+            {(can_attach && full).then(|| view! {
+                <p class="muted small">{format!("This ticket holds {FILES_PER_TICKET} files, the most it takes.")}</p>
+            })}
+        </section>
     }
 }

@@ -5,10 +5,12 @@ mod complete_job;
 mod get_workspace;
 mod invoice_csv;
 mod list_members;
+pub mod ticket_files;
 mod usage;
 
 use app::server::RequestContext;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Extensions;
 use axum::routing::{get, post};
 use services::Caller;
@@ -24,6 +26,10 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/callbacks/{tenant}/jobs/{job}",
     "/api/v1/tenants/{slug}/usage",
     "/api/v1/tenants/{slug}/invoices/{number}/csv",
+    "/api/v1/tenants/{slug}/tickets/{ticket}/files",
+    "/api/v1/tenants/{slug}/tickets/{ticket}/files/{file}",
+    "/api/v1/platform/tickets/{ticket}/files",
+    "/api/v1/platform/tickets/{ticket}/files/{file}",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -33,6 +39,26 @@ pub fn router() -> Router<AppState> {
         .route(ROUTES[2], post(complete_job::complete_job))
         .route(ROUTES[3], get(usage::get_usage).post(usage::report_usage))
         .route(ROUTES[4], get(invoice_csv::invoice_csv))
+        .route(
+            ROUTES[5],
+            post(ticket_files::upload_in_workspace)
+                .layer(DefaultBodyLimit::max(ticket_files::BODY_LIMIT)),
+        )
+        .route(ROUTES[6], get(ticket_files::download_in_workspace))
+        .route(
+            ROUTES[7],
+            post(ticket_files::upload_in_console)
+                .layer(DefaultBodyLimit::max(ticket_files::BODY_LIMIT)),
+        )
+        .route(ROUTES[8], get(ticket_files::download_in_console))
+}
+
+/// Who is on the other end of the request (for audit entries).
+fn client(extensions: &Extensions) -> services::ClientInfo {
+    extensions
+        .get::<std::sync::Arc<RequestContext>>()
+        .map(|ctx| ctx.client.clone())
+        .unwrap_or_default()
 }
 
 /// The signed-in caller of an API request, or 401.

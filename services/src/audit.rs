@@ -68,6 +68,7 @@ pub mod actions {
     pub const TICKET_OPENED: &str = "ticket.opened";
     pub const TICKET_REPLIED: &str = "ticket.replied";
     pub const TICKET_UPDATED: &str = "ticket.updated";
+    pub const TICKET_FILE_ADDED: &str = "ticket.file_added";
 }
 
 /// Builds an entry stamped now.

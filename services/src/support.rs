@@ -4,9 +4,10 @@
 //! the super admins' console through the platform subscription).
 
 use shared::AppError;
-use shared::ids::{TicketId, UserId};
+use shared::ids::{TicketFileId, TicketId, UserId};
 use shared::live::Change;
 use shared::permissions::Permission;
+use shared::support::files::{FILES_PER_TICKET, TicketFile, check_upload};
 use shared::support::{
     NewTicket, SupportPage, TicketAction, TicketDetail, TicketStatus, TicketSummary, apply,
     parse_message,
@@ -19,7 +20,7 @@ use crate::client::ClientInfo;
 use crate::error::Result;
 use crate::state::Services;
 use crate::storage::TenantData;
-use crate::storage::support::StoredTicket;
+use crate::storage::support::{NewFile, StoredFile, StoredTicket};
 
 /// Where a ticket is reached from: a workspace (by its members) or the console.
 #[derive(Clone, Copy, Debug)]
@@ -38,6 +39,14 @@ struct Reached<'a> {
     manage: bool,
     /// Reached from the console.
     platform: bool,
+}
+
+impl Reached<'_> {
+    /// Whether what the caller writes here speaks for support: a super admin, or an owner
+    /// or admin on someone else's ticket.
+    fn speaks_for_support(&self, opener: UserId, caller: &Caller) -> bool {
+        self.platform || (self.manage && opener != caller.user_id)
+    }
 }
 
 fn not_found() -> AppError {
@@ -181,8 +190,9 @@ pub async fn detail(
     ticket: TicketId,
 ) -> Result<TicketDetail> {
     let reached = reach(svc, caller, scope, ticket).await?;
-    let (messages, mut assignees) = tokio::try_join!(
+    let (messages, files, mut assignees) = tokio::try_join!(
         reached.data.ticket_messages(ticket),
+        reached.data.ticket_files(ticket),
         reached.data.support_staff(),
     )?;
     if reached.platform && !assignees.iter().any(|(id, _)| *id == caller.user_id) {
@@ -191,6 +201,7 @@ pub async fn detail(
     Ok(TicketDetail {
         summary: reached.ticket.summary,
         messages,
+        files,
         can_reply: reached.reply,
         can_manage: reached.manage,
         assignees: if reached.manage {
@@ -225,7 +236,7 @@ pub async fn reply(
         .lock_ticket(&mut tx, ticket)
         .await?
         .ok_or_else(not_found)?;
-    let from_support = reached.platform || (reached.manage && opener != caller.user_id);
+    let from_support = reached.speaks_for_support(opener, caller);
     let next = status.after_reply(from_support);
     let now = crate::time::now();
     data.add_ticket_message(&mut tx, ticket, caller.user_id, from_support, &body, now)
@@ -296,4 +307,83 @@ pub async fn update(
     )
     .await?;
     Ok(next)
+}
+
+/// Attaches a file to a ticket: whoever may write in the thread may attach. The bytes are
+/// checked for what they are (the name must agree), the ticket's file count is checked
+/// under its lock, and the ticket's status stays as it is.
+#[instrument(skip_all, fields(%ticket, size = content.len()))]
+pub async fn attach(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    scope: Scope<'_>,
+    ticket: TicketId,
+    (name, content): (&str, &[u8]),
+) -> Result<(TicketFile, shared::tenants::TenantSummary)> {
+    let reached = reach(svc, caller, scope, ticket).await?;
+    if !reached.reply {
+        return Err(refused(Permission::TicketsOpen).into());
+    }
+    let checked = check_upload(name, content).map_err(AppError::from)?;
+    let data = &reached.data;
+    let mut tx = svc.store().begin().await?;
+    let (status, opener) = data
+        .lock_ticket(&mut tx, ticket)
+        .await?
+        .ok_or_else(not_found)?;
+    let held = data.count_ticket_files(&mut tx, ticket).await?;
+    if usize::try_from(held).unwrap_or(usize::MAX) >= FILES_PER_TICKET {
+        return Err(AppError::conflict(format!(
+            "This ticket already holds {FILES_PER_TICKET} files, the most one ticket takes; open a new ticket for more."
+        ))
+        .into());
+    }
+    let file = NewFile {
+        id: TicketFileId::from_uuid(uuid::Uuid::now_v7()),
+        uploaded_by: caller.user_id,
+        from_support: reached.speaks_for_support(opener, caller),
+        checked: &checked,
+        content,
+        at: crate::time::now(),
+    };
+    data.insert_ticket_file(&mut tx, ticket, &file).await?;
+    record(
+        tx,
+        caller,
+        client,
+        data,
+        (actions::TICKET_FILE_ADDED, ticket, status),
+        serde_json::json!({
+            "file": file.id, "name": checked.name, "kind": checked.kind, "size": content.len(),
+        }),
+    )
+    .await?;
+    let summary = TicketFile {
+        id: file.id,
+        name: checked.name.clone(),
+        kind: checked.kind,
+        size: i64::try_from(content.len()).unwrap_or(i64::MAX),
+        uploaded_by: caller.name.clone(),
+        from_support: file.from_support,
+        at: file.at,
+    };
+    Ok((summary, reached.ticket.summary.tenant))
+}
+
+/// One of a ticket's files, for whoever may see the ticket.
+#[instrument(skip_all, fields(%ticket, %file))]
+pub async fn file(
+    svc: &Services,
+    caller: &Caller,
+    scope: Scope<'_>,
+    ticket: TicketId,
+    file: TicketFileId,
+) -> Result<StoredFile> {
+    let reached = reach(svc, caller, scope, ticket).await?;
+    Ok(reached
+        .data
+        .ticket_file(ticket, file)
+        .await?
+        .ok_or_else(|| AppError::not_found("The file"))?)
 }

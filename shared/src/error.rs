@@ -42,6 +42,12 @@ pub enum AppError {
     Invalid { field: String, reason: String },
     #[error("{reason}")]
     Conflict { reason: String },
+    /// An upload over its size limit.
+    #[error("{reason}")]
+    TooLarge { reason: String },
+    /// An upload of a kind that is not taken, or whose bytes are not what its name says.
+    #[error("{reason}")]
+    UnsupportedType { reason: String },
     /// An action beyond the plan's quota: the message names the limit and the way up.
     #[error("{reason}")]
     QuotaExceeded { reason: String },
@@ -131,6 +137,8 @@ impl AppError {
             Self::QuotaExceeded { .. } | Self::PaymentDeclined { .. } => 402,
             Self::NotFound { .. } => 404,
             Self::Conflict { .. } => 409,
+            Self::TooLarge { .. } => 413,
+            Self::UnsupportedType { .. } => 415,
             Self::Invalid { .. } => 422,
             Self::AccountLocked { .. } => 423,
             Self::RateLimited { .. } => 429,
@@ -155,6 +163,17 @@ impl AppError {
         match self {
             Self::Invalid { field, .. } => Some(field),
             _ => None,
+        }
+    }
+}
+
+impl From<crate::support::files::FileRefusal> for AppError {
+    fn from(refusal: crate::support::files::FileRefusal) -> Self {
+        use crate::support::files::FileRefusal;
+        match refusal {
+            FileRefusal::Invalid(err) => err.into(),
+            FileRefusal::TooLarge(reason) => Self::TooLarge { reason },
+            FileRefusal::Unsupported(reason) => Self::UnsupportedType { reason },
         }
     }
 }

@@ -124,6 +124,10 @@ typed_id!(
     /// A support ticket.
     TicketId
 );
+typed_id!(
+    /// A file attached to a support ticket.
+    TicketFileId
+);
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::validation::ValidationError;
 
-fn parse_name(
+pub(crate) fn parse_name(
     input: &str,
     field: &str,
     label: &str,

@@ -2,6 +2,8 @@
 //! the organization's owners and admins and the platform's super admins answer, assign and
 //! close it. Replies from the other side move its status, so both sides see whose turn it is.
 
+pub mod files;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -156,7 +158,9 @@ pub struct TicketMessage {
 pub struct TicketDetail {
     pub summary: TicketSummary,
     pub messages: Vec<TicketMessage>,
-    /// Whether the viewer may write in the thread.
+    /// The files attached to it, oldest first.
+    pub files: Vec<files::TicketFile>,
+    /// Whether the viewer may write in the thread (and attach files).
     pub can_reply: bool,
     /// Whether the viewer answers for support here (close, reopen, assign).
     pub can_manage: bool,

@@ -50,6 +50,8 @@ struct World {
     b_invoice: String,
     /// A support ticket B's owner opened.
     b_ticket: String,
+    /// A file B's owner attached to it.
+    b_file: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -229,8 +231,21 @@ async fn world() -> World {
             ],
         )
         .await;
+    let b_file: shared::support::files::TicketFile = b
+        .owner
+        .upload(
+            &format!("/api/v1/tenants/{}/tickets/{b_ticket}/files", b.slug),
+            "bravo-secret.txt",
+            format!("{B_NAME} internal notes").as_bytes(),
+            false,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     World {
         b_ticket: b_ticket.to_string(),
+        b_file: b_file.id.to_string(),
         b_invoice: b_billing.invoices[0].number.clone(),
         b_vault_key: b_vault_key.to_string(),
         service: service.to_string(),
@@ -1114,6 +1129,15 @@ fn api_path(route: &str, w: &World) -> String {
     route
         .replace("{slug}", &w.b.slug)
         .replace("{number}", &w.b_invoice)
+        .replace("{ticket}", &w.b_ticket)
+        .replace("{file}", &w.b_file)
+}
+
+/// The routes every signed-in caller may GET for its own workspace (the ticket-file and
+/// callback routes have cases of their own).
+fn plain_api_routes() -> impl Iterator<Item = &'static &'static str> {
+    API.iter()
+        .filter(|r| !r.contains("callbacks") && !r.contains("/files"))
 }
 
 fn assert_no_leak(what: &str, body: &str) {
@@ -1186,6 +1210,10 @@ const API: &[&str] = &[
     "/api/v1/callbacks/{tenant}/jobs/{job}",
     "/api/v1/tenants/{slug}/usage",
     "/api/v1/tenants/{slug}/invoices/{number}/csv",
+    "/api/v1/tenants/{slug}/tickets/{ticket}/files",
+    "/api/v1/tenants/{slug}/tickets/{ticket}/files/{file}",
+    "/api/v1/platform/tickets/{ticket}/files",
+    "/api/v1/platform/tickets/{ticket}/files/{file}",
 ];
 
 #[tokio::test]
@@ -1273,7 +1301,7 @@ async fn another_tenants_ids_never_reach_its_data() {
         }
     }
 
-    for route in API.iter().filter(|r| !r.contains("callbacks")) {
+    for route in plain_api_routes() {
         let path = api_path(route, &w);
         let response =
             w.a.owner
@@ -1304,7 +1332,7 @@ async fn another_tenants_ids_never_reach_its_data() {
             )
             .await;
     let bearer = reqwest::Client::new();
-    for route in API.iter().filter(|r| !r.contains("callbacks")) {
+    for route in plain_api_routes() {
         let b_path = w.a.owner.url(&api_path(route, &w));
         let response = bearer
             .get(&b_path)
@@ -1343,6 +1371,61 @@ async fn another_tenants_ids_never_reach_its_data() {
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
+    // B's ticket files: not from B's workspace, not through A's, not from the console, not
+    // with A's token; uploads there are refused and B's ticket keeps its one file.
+    let file_routes = [
+        (
+            format!("/api/v1/tenants/{}/tickets/{}/files", w.b.slug, w.b_ticket),
+            404,
+        ),
+        (
+            format!("/api/v1/tenants/{}/tickets/{}/files", w.a.slug, w.b_ticket),
+            404,
+        ),
+        (
+            format!("/api/v1/platform/tickets/{}/files", w.b_ticket),
+            403,
+        ),
+    ];
+    for (files, expected) in &file_routes {
+        let download = format!("{files}/{}", w.b_file);
+        let response =
+            w.a.owner
+                .client
+                .get(w.a.owner.url(&download))
+                .send()
+                .await
+                .unwrap();
+        let status = response.status().as_u16();
+        assert_no_leak(&download, &response.text().await.unwrap());
+        assert_eq!(status, *expected, "{download}");
+        let response = bearer
+            .get(w.a.owner.url(&download))
+            .bearer_auth(&a_token.token)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            matches!(response.status().as_u16(), 403 | 404),
+            "{download} with A's token"
+        );
+        let response =
+            w.a.owner
+                .upload(files, "evil.txt", b"from Alpha", false)
+                .await;
+        let status = response.status().as_u16();
+        assert_no_leak(files, &response.text().await.unwrap());
+        assert_eq!(status, *expected, "upload to {files}");
+    }
+    let b_detail: shared::support::TicketDetail =
+        w.b.owner
+            .call_ok(
+                "get_ticket",
+                &[("slug", &w.b.slug), ("ticket", &w.b_ticket)],
+            )
+            .await;
+    assert_eq!(b_detail.files.len(), 1);
+
     // B's token in A's hands works only for B, and never on server functions or pages.
     let response = bearer
         .post(w.a.owner.url("/rpc/get_members_page"))

@@ -545,6 +545,33 @@ impl Browser {
             .expect("request")
     }
 
+    /// Uploads a file as multipart (field `file`) from our own page: as the page's script
+    /// does (JSON answers), or as a plain form post (`html`).
+    pub async fn upload(
+        &self,
+        path: &str,
+        name: &str,
+        bytes: &[u8],
+        html: bool,
+    ) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned());
+        self.client
+            .post(self.url(path))
+            .header(ORIGIN, &self.address)
+            .header(
+                ACCEPT,
+                if html {
+                    "text/html"
+                } else {
+                    "application/json"
+                },
+            )
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Loads a page as a browser would.
     pub async fn page(&self, path: &str) -> reqwest::Response {
         self.client

@@ -287,3 +287,241 @@ async fn a_ticket_goes_back_and_forth_live_until_support_closes_it() {
     let html = html.text().await.unwrap();
     assert!(html.contains("Platform support here") && !html.contains("reply-form"));
 }
+
+const PNG: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+];
+const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+
+async fn error_of(response: reqwest::Response) -> (u16, shared::AppError) {
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{body}: {e}")),
+    )
+}
+
+#[tokio::test]
+async fn files_are_told_by_their_bytes_kept_per_ticket_and_served_to_its_readers_only() {
+    use shared::support::files::{FILE_MAX_BYTES, FILES_PER_TICKET, FileKind, TicketFile};
+
+    let app = spawn_app().await;
+    let admin = app.super_admin().await;
+    let team = org(&app, "Files Ltd", "files.example").await;
+    let slug = team.slug.clone();
+    let ticket: TicketId = team
+        .consultant
+        .call_ok(
+            "open_ticket",
+            &[
+                ("slug", &slug),
+                ("subject", "The export is broken"),
+                ("priority", "normal"),
+                ("body", "See the screenshot."),
+            ],
+        )
+        .await;
+    let mut member_tab = subscribed(&app.address, &team.viewer, &slug).await;
+    let files = format!("/api/v1/tenants/{slug}/tickets/{ticket}/files");
+
+    // The consultant attaches a screenshot: stored as a PNG, announced live, status kept.
+    let response = team
+        .consultant
+        .upload(&files, "C:\\shots\\export.png", PNG, false)
+        .await;
+    assert_eq!(response.status(), 201);
+    let shot: TicketFile = response.json().await.unwrap();
+    assert_eq!(
+        (shot.name.as_str(), shot.kind, shot.size),
+        ("export.png", FileKind::Png, 16)
+    );
+    assert!(!shot.from_support);
+    assert_eq!(
+        next_ticket(&mut member_tab, &slug).await,
+        TicketStatus::Open
+    );
+
+    // A viewer reads it (inline, sandboxed, byte for byte) but may not attach.
+    let response = team
+        .viewer
+        .client
+        .get(team.viewer.url(&format!("{files}/{}", shot.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+    assert_eq!(header("content-type"), "image/png");
+    assert!(header("content-disposition").starts_with("inline; filename=\"export.png\""));
+    assert!(header("content-security-policy").contains("sandbox"));
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(response.bytes().await.unwrap().as_ref(), PNG);
+    let (status, _) = error_of(team.viewer.upload(&files, "more.png", PNG, false).await).await;
+    assert_eq!(status, 403);
+
+    // Bad files get their own status and message, and store nothing.
+    let big = vec![b'a'; FILE_MAX_BYTES + 1];
+    let cases: [(&str, &[u8], u16, &str); 6] = [
+        ("invoice.png", PDF, 415, "content is a PDF document"),
+        ("page.html", b"<html></html>", 415, "not a kind of file"),
+        ("notes.txt", b"\x7fELF\x02\x01", 415, "not a text file"),
+        ("empty.txt", b"", 422, "is empty"),
+        ("huge.txt", &big, 413, "larger than 5.0 MB"),
+        ("", b"hello", 422, "Choose a file"),
+    ];
+    for (name, bytes, expected, says) in cases {
+        let (status, err) =
+            error_of(team.consultant.upload(&files, name, bytes, false).await).await;
+        assert_eq!(status, expected, "{name}: {err}");
+        assert!(err.to_string().contains(says), "{name}: {err}");
+    }
+    let response = team
+        .consultant
+        .client
+        .post(team.consultant.url(&files))
+        .header("origin", &team.consultant.address)
+        .header("accept", "application/json")
+        .form(&[("file", "not multipart")])
+        .send()
+        .await
+        .unwrap();
+    let (status, err) = error_of(response).await;
+    assert_eq!((status, err.field()), (422, Some("file")));
+
+    // A plain form post from the owner (support on someone else's ticket) goes back to the
+    // ticket; its errors come as a page naming the status.
+    let response = team
+        .owner
+        .upload(&files, "server.log", b"12:00 export failed\n", true)
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/app/{slug}/support/{ticket}").as_str()
+    );
+    let response = team
+        .owner
+        .upload(&files, "server.png", b"plain words", true)
+        .await;
+    assert_eq!(response.status(), 415);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("named as a PNG image")
+    );
+    let seen = detail(&team.viewer, Some(&slug), ticket).await;
+    assert_eq!(
+        seen.summary.status,
+        TicketStatus::Open,
+        "files leave the turn as it was"
+    );
+    let names: Vec<_> = seen
+        .files
+        .iter()
+        .map(|f| (f.name.as_str(), f.from_support))
+        .collect();
+    assert_eq!(names, [("export.png", false), ("server.log", true)]);
+    let log = &seen.files[1];
+    let response = team
+        .consultant
+        .client
+        .get(team.consultant.url(&format!("{files}/{}", log.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/plain; charset=utf-8"
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+
+    // The console attaches and downloads through its own route.
+    let console_files = format!("/api/v1/platform/tickets/{ticket}/files");
+    let response = admin.upload(&console_files, "steps.pdf", PDF, false).await;
+    assert_eq!(response.status(), 201);
+    let steps: TicketFile = response.json().await.unwrap();
+    assert!(steps.from_support);
+    let response = admin
+        .client
+        .get(admin.url(&format!("{console_files}/{}", steps.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let (status, _) = error_of(
+        team.owner
+            .upload(&console_files, "x.txt", b"x", false)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 403, "the console route is for super admins");
+
+    // A file is reached only through its own ticket; unknown ids are plain 404s.
+    let other: TicketId = team
+        .consultant
+        .call_ok(
+            "open_ticket",
+            &[
+                ("slug", &slug),
+                ("subject", "Other"),
+                ("priority", "low"),
+                ("body", "x"),
+            ],
+        )
+        .await;
+    for path in [
+        format!("/api/v1/tenants/{slug}/tickets/{other}/files/{}", shot.id),
+        format!("{files}/{}", uuid::Uuid::now_v7()),
+        format!("{files}/not-an-id"),
+        format!(
+            "/api/v1/tenants/{slug}/tickets/not-a-ticket/files/{}",
+            shot.id
+        ),
+    ] {
+        let response = team
+            .owner
+            .client
+            .get(team.owner.url(&path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+    }
+
+    // A ticket holds at most so many files.
+    for n in seen.files.len() + 1..FILES_PER_TICKET {
+        let response = team
+            .consultant
+            .upload(&files, &format!("note-{n}.txt"), b"n", false)
+            .await;
+        assert_eq!(response.status(), 201);
+    }
+    let (status, err) = error_of(
+        team.consultant
+            .upload(&files, "one-too-many.txt", b"x", false)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        err.to_string()
+            .contains(&format!("already holds {FILES_PER_TICKET} files"))
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'ticket.file_added'")
+            .await,
+        i64::try_from(FILES_PER_TICKET).unwrap()
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM ticket_files").await,
+        i64::try_from(FILES_PER_TICKET).unwrap()
+    );
+}

@@ -1,8 +1,9 @@
 //! Support tickets as stored: the ticket (status, assignee) and its append-only thread.
 
 use chrono::{DateTime, Utc};
-use shared::ids::{TenantId, TicketId, UserId};
+use shared::ids::{TenantId, TicketFileId, TicketId, UserId};
 use shared::names::{PersonName, TicketSubject};
+use shared::support::files::{CheckedFile, FileKind, FileName, TicketFile};
 use shared::support::{NewTicket, TicketMessage, TicketPriority, TicketStatus, TicketSummary};
 use shared::tenants::TenantSummary;
 use tracing::instrument;
@@ -228,6 +229,124 @@ impl TenantData<'_> {
         .bind(at)
         .bind(set_assignee)
         .bind(assignee)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+}
+
+/// A stored file with its bytes, for a download.
+pub struct StoredFile {
+    pub name: FileName,
+    pub kind: FileKind,
+    pub content: Vec<u8>,
+}
+
+/// A file about to be stored: who sent it and what it is.
+pub struct NewFile<'a> {
+    pub id: TicketFileId,
+    pub uploaded_by: UserId,
+    pub from_support: bool,
+    pub checked: &'a CheckedFile,
+    pub content: &'a [u8],
+    pub at: DateTime<Utc>,
+}
+
+impl TenantData<'_> {
+    /// A ticket's files, oldest first (without their bytes).
+    #[instrument(skip_all, fields(tenant = %self.tenant, %ticket))]
+    pub async fn ticket_files(&self, ticket: TicketId) -> Result<Vec<TicketFile>> {
+        type Row = (
+            TicketFileId,
+            FileName,
+            FileKind,
+            i64,
+            PersonName,
+            bool,
+            DateTime<Utc>,
+        );
+        let rows: Vec<Row> = with_tenant_reader!(self, pool => sqlx::query_as(
+            "SELECT f.id, f.name, f.kind, f.size, u.name, f.from_support, f.created_at
+             FROM ticket_files f JOIN users u ON u.id = f.uploaded_by
+             WHERE f.tenant_id = $1 AND f.ticket_id = $2 ORDER BY f.created_at, f.id",
+        )
+        .bind(self.tenant)
+        .bind(ticket)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, name, kind, size, uploaded_by, from_support, at)| TicketFile {
+                    id,
+                    name,
+                    kind,
+                    size,
+                    uploaded_by,
+                    from_support,
+                    at,
+                },
+            )
+            .collect())
+    }
+
+    /// One of a ticket's files with its bytes.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %ticket, %file))]
+    pub async fn ticket_file(
+        &self,
+        ticket: TicketId,
+        file: TicketFileId,
+    ) -> Result<Option<StoredFile>> {
+        let row: Option<(FileName, FileKind, Vec<u8>)> = with_tenant_reader!(self, pool => sqlx::query_as(
+            "SELECT name, kind, content FROM ticket_files
+             WHERE tenant_id = $1 AND ticket_id = $2 AND id = $3",
+        )
+        .bind(self.tenant)
+        .bind(ticket)
+        .bind(file)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(name, kind, content)| StoredFile {
+            name,
+            kind,
+            content,
+        }))
+    }
+
+    /// How many files a ticket holds, inside the transaction that locked it.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %ticket))]
+    pub async fn count_ticket_files(&self, tx: &mut Tx, ticket: TicketId) -> Result<i64> {
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM ticket_files WHERE tenant_id = $1 AND ticket_id = $2",
+        )
+        .bind(self.tenant)
+        .bind(ticket)
+        .fetch_one(&mut **conn)
+        .await)?)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant, %ticket))]
+    pub async fn insert_ticket_file(
+        &self,
+        tx: &mut Tx,
+        ticket: TicketId,
+        file: &NewFile<'_>,
+    ) -> Result<()> {
+        on_tenant_tx!(self, tx, conn => sqlx::query(
+            "INSERT INTO ticket_files (id, ticket_id, tenant_id, uploaded_by, from_support, name, kind, size, content, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(file.id)
+        .bind(ticket)
+        .bind(self.tenant)
+        .bind(file.uploaded_by)
+        .bind(file.from_support)
+        .bind(&file.checked.name)
+        .bind(file.checked.kind)
+        .bind(i64::try_from(file.content.len()).unwrap_or(i64::MAX))
+        .bind(file.content)
+        .bind(file.at)
         .execute(&mut **conn)
         .await
         .map(|_| ()))?;
