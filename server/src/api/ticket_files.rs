@@ -30,10 +30,12 @@ fn ticket_id(raw: &str) -> Result<TicketId, AppError> {
     raw.parse().map_err(|_| AppError::not_found("The ticket"))
 }
 
-fn too_large() -> AppError {
+/// Refused while reading, before the whole file is in: how large it is is not known yet.
+fn too_large(name: Option<&str>) -> AppError {
+    let what = name.map_or_else(|| "The file".to_owned(), |name| format!("“{name}”"));
     AppError::TooLarge {
         reason: format!(
-            "The file is larger than {}, the most a ticket takes.",
+            "{what} is larger than {}, the most a ticket takes.",
             size_text(FILE_MAX_BYTES as u64)
         ),
     }
@@ -41,7 +43,7 @@ fn too_large() -> AppError {
 
 fn unreadable(err: &MultipartError) -> AppError {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return too_large();
+        return too_large(None);
     }
     AppError::invalid("file", format!("The upload could not be read: {err}."))
 }
@@ -64,12 +66,7 @@ async fn read_file(
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
             if bytes.len() + chunk.len() > FILE_MAX_BYTES {
-                return Err(AppError::TooLarge {
-                    reason: format!(
-                        "“{name}” is larger than {}, the most a ticket takes.",
-                        size_text(FILE_MAX_BYTES as u64)
-                    ),
-                });
+                return Err(too_large(Some(&name)));
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -103,13 +100,9 @@ async fn upload(
     .await;
     match result {
         Ok((ticket, _, tenant)) if html => {
-            let slug = match scope {
-                Scope::Tenant(_) => Some(tenant.slug.as_str()),
-                Scope::Platform => None,
-            };
-            let persona = match scope {
-                Scope::Tenant(_) => tenant.variant.persona(),
-                Scope::Platform => shared::personas::Persona::SuperAdmin,
+            let (persona, slug) = match scope {
+                Scope::Tenant(_) => (tenant.variant.persona(), Some(tenant.slug.as_str())),
+                Scope::Platform => (shared::personas::Persona::SuperAdmin, None),
             };
             Redirect::to(&app::support::ticket_path(persona, slug, ticket)).into_response()
         }

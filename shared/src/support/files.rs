@@ -188,6 +188,11 @@ pub fn size_text(bytes: u64) -> String {
 
 /// The checks the browser can make before sending: the name's kind and the size.
 pub fn check_before_upload(name: &str, size: u64) -> Result<FileKind, FileRefusal> {
+    claimed(name, size).map(|(_, kind)| kind)
+}
+
+/// The tidied name and the kind it claims, with the size checked.
+fn claimed(name: &str, size: u64) -> Result<(FileName, FileKind), FileRefusal> {
     let name = FileName::parse(name).map_err(FileRefusal::Invalid)?;
     let kind = FileKind::from_name(name.as_str()).ok_or_else(|| {
         FileRefusal::Unsupported(format!(
@@ -207,7 +212,7 @@ pub fn check_before_upload(name: &str, size: u64) -> Result<FileKind, FileRefusa
             size_text(FILE_MAX_BYTES as u64)
         )));
     }
-    Ok(kind)
+    Ok((name, kind))
 }
 
 /// A file as received, checked once: its name, and the kind its bytes are. A CSV is text
@@ -219,8 +224,7 @@ pub struct CheckedFile {
 }
 
 pub fn check_upload(name: &str, bytes: &[u8]) -> Result<CheckedFile, FileRefusal> {
-    let claimed = check_before_upload(name, bytes.len() as u64)?;
-    let name = FileName::parse(name).map_err(FileRefusal::Invalid)?;
+    let (name, claimed) = claimed(name, bytes.len() as u64)?;
     let found = FileKind::sniff(bytes);
     let kind = match (claimed, found) {
         (FileKind::Csv, Some(FileKind::Text)) => FileKind::Csv,
