@@ -31,6 +31,7 @@ pub mod tenants;
 pub mod two_factor;
 pub mod validation;
 pub mod vault;
+pub mod widgets;
 
 pub use error::AppError;
 pub use validation::ValidationError;
