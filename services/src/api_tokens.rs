@@ -22,7 +22,7 @@ use tracing::instrument;
 
 use crate::audit::{self, actions};
 use crate::auth::step_up;
-use crate::authz::{self, Caller, TokenGrant};
+use crate::authz::{self, Caller};
 use crate::client::ClientInfo;
 use crate::error::Result;
 use crate::state::Services;
@@ -225,11 +225,8 @@ pub async fn authenticate(svc: &Services, presented: &str) -> Result<Caller> {
         return Err(refused().into());
     }
     let now = crate::time::now();
-    let Some(found) = svc
-        .store()
-        .api_token_by_hash(&hash_token(presented))
-        .await?
-    else {
+    let hash = hash_token(presented);
+    let Some(found) = svc.store().api_token_by_hash(&hash).await? else {
         return Err(refused().into());
     };
     if found.revoked_at.is_some() || found.expires_at.is_some_and(|at| at <= now) {
@@ -239,19 +236,12 @@ pub async fn authenticate(svc: &Services, presented: &str) -> Result<Caller> {
         found.id,
         u32::try_from(found.requests_per_minute).unwrap_or(1),
     )?;
-    let mut caller = authz::acting_for(svc.store(), found.user_id)
-        .await
-        .map_err(|_| refused())?;
-    caller.token = Some(TokenGrant {
-        id: found.id,
-        tenant: found.tenant_id,
-        scopes: found.scopes(),
-    });
+    let caller = authz::acting_by_token(&found).ok_or_else(refused)?;
     // The person must still be let into the token's workspace (membership, suspension,
     // two-factor rule), and the call counts against its monthly quota.
     let access = authz::enter_tenant_by_id(svc.store(), &caller, found.tenant_id).await?;
     svc.api_calls().admit(svc, &access).await?;
-    svc.store().touch_api_token(&found, now).await?;
+    svc.store().touch_api_token(&hash, &found, now).await?;
     Ok(caller)
 }
 

@@ -292,6 +292,26 @@ pub async fn acting_for(store: &Store, user: UserId) -> Result<Caller> {
     })
 }
 
+/// The caller an API token stands for: its person, limited to the token's workspace and
+/// scopes; `None` when the person's account is no longer active.
+pub fn acting_by_token(token: &crate::storage::api_tokens::TokenLookup) -> Option<Caller> {
+    (token.status == shared::platform::UserStatus::Active).then(|| Caller {
+        user_id: token.user_id,
+        session_id: SessionId::from_uuid(uuid::Uuid::nil()),
+        email: token.email.clone(),
+        name: token.name.clone(),
+        personas: token.personas.clone(),
+        authenticated_at: DateTime::<Utc>::UNIX_EPOCH,
+        has_two_factor: token.has_two_factor,
+        email_verified: true,
+        token: Some(TokenGrant {
+            id: token.id,
+            tenant: token.tenant_id,
+            scopes: token.scopes(),
+        }),
+    })
+}
+
 /// Admits a super admin to platform-wide data. Super admins must always sign in with a
 /// second factor: until they set one up, the console stays closed.
 pub fn enter_platform(caller: &Caller) -> Result<PlatformAccess> {

@@ -173,7 +173,10 @@ impl Color {
         let refused = || {
             ValidationError::new(
                 "color",
-                format!("“{}” is not a color: use #rrggbb, such as #2563eb.", input.trim()),
+                format!(
+                    "“{}” is not a color: use #rrggbb, such as #2563eb.",
+                    input.trim()
+                ),
             )
         };
         let hex = input.trim().strip_prefix('#').ok_or_else(refused)?;
@@ -251,7 +254,9 @@ impl AllowedOrigin {
             .ok_or_else(|| refused("start it with https:// (or http://)."))?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "https" && scheme != "http" {
-            return Err(refused("only http:// and https:// sites can embed a widget."));
+            return Err(refused(
+                "only http:// and https:// sites can embed a widget.",
+            ));
         }
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         if rest.contains(['/', '?', '#']) {
@@ -278,9 +283,7 @@ impl AllowedOrigin {
             && host.len() <= 253
             && host.split('.').all(|label| {
                 (1..=63).contains(&label.len())
-                    && label
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                     && !label.starts_with('-')
                     && !label.ends_with('-')
             });
@@ -645,7 +648,14 @@ impl WidgetConfig {
 impl LeadForm {
     fn problems(&self, out: &mut Vec<ValidationError>) {
         text(out, "content.title", "The title", &self.title, 1, 80);
-        text(out, "content.intro", "The introduction", &self.intro, 0, 280);
+        text(
+            out,
+            "content.intro",
+            "The introduction",
+            &self.intro,
+            0,
+            280,
+        );
         if self.fields.is_empty() || self.fields.len() > FORM_FIELDS_MAX {
             out.push(ValidationError::new(
                 "content.fields",
@@ -851,7 +861,9 @@ mod tests {
     fn colors_are_hex_and_normalised() {
         assert_eq!(Color::parse(" #2563EB ").unwrap().as_str(), "#2563eb");
         assert_eq!(Color::parse("#fA0").unwrap().as_str(), "#ffaa00");
-        for bad in ["2563eb", "#2563e", "#ggg", "red", "#", "", "#1234567", "#+1+2+3"] {
+        for bad in [
+            "2563eb", "#2563e", "#ggg", "red", "#", "", "#1234567", "#+1+2+3",
+        ] {
             let err = Color::parse(bad).unwrap_err();
             assert!(err.reason.contains("use #rrggbb"), "{bad}: {err}");
         }
@@ -903,14 +915,26 @@ mod tests {
         };
         form.fields.retain(|f| f.kind != FieldKind::Email);
         assert_eq!(problem_fields(&config), ["content.fields"]);
-        assert!(config.check().unwrap_err().reason.contains("needs an email field"));
+        assert!(
+            config
+                .check()
+                .unwrap_err()
+                .reason
+                .contains("needs an email field")
+        );
 
         let mut config = lead_form();
         let Content::LeadForm(form) = &mut config.content else {
             unreachable!()
         };
         form.fields[1].required = false;
-        assert!(config.check().unwrap_err().reason.contains("must be required"));
+        assert!(
+            config
+                .check()
+                .unwrap_err()
+                .reason
+                .contains("must be required")
+        );
 
         let Content::LeadForm(form) = &mut config.content else {
             unreachable!()
@@ -946,7 +970,11 @@ mod tests {
             problems[0].reason,
             "The title must be at most 80 characters (it has 81)."
         );
-        assert!(problems[2].reason.starts_with("The text on the background has a contrast of 1.2:1"));
+        assert!(
+            problems[2]
+                .reason
+                .starts_with("The text on the background has a contrast of 1.2:1")
+        );
         // Inline widgets have no launcher.
         config.position = Position::Inline;
         assert!(!problem_fields(&config).contains(&"behaviour.launcher_label".to_owned()));
@@ -957,22 +985,47 @@ mod tests {
         let json = lead_form().to_json();
         for (mutated, says) in [
             (json.replace("\"#2563eb\"", "\"blue\""), "not a color"),
-            (json.replace("\"lead_form\"", "\"chatbot\""), "unknown variant"),
-            (json.replace("\"width\":360", "\"width\":360,\"script\":\"x\""), "unknown field"),
-            (json.replace("\"key\":\"email\"", "\"key\":\"Email Address\""), "cannot be a field key"),
-            (json.replace("\"width\":360", "\"width\":-1"), "invalid value"),
+            (
+                json.replace("\"lead_form\"", "\"chatbot\""),
+                "unknown variant",
+            ),
+            (
+                json.replace("\"width\":360", "\"width\":360,\"script\":\"x\""),
+                "unknown field",
+            ),
+            (
+                json.replace("\"key\":\"email\"", "\"key\":\"Email Address\""),
+                "cannot be a field key",
+            ),
+            (
+                json.replace("\"width\":360", "\"width\":-1"),
+                "invalid value",
+            ),
         ] {
             let err = WidgetConfig::parse(&mutated).unwrap_err();
             assert_eq!(err.field, "config");
             assert!(err.reason.contains(says), "{says}: {err}");
         }
         let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(CONFIG_MAX_BYTES));
-        assert!(WidgetConfig::parse(&huge).unwrap_err().reason.contains("at most 16 KB"));
+        assert!(
+            WidgetConfig::parse(&huge)
+                .unwrap_err()
+                .reason
+                .contains("at most 16 KB")
+        );
         let mut config = lead_form();
-        assert!(config.check_publishable().unwrap_err().reason.contains("before publishing"));
+        assert!(
+            config
+                .check_publishable()
+                .unwrap_err()
+                .reason
+                .contains("before publishing")
+        );
         config.allowed_origins = vec![AllowedOrigin::parse("https://shop.example.com").unwrap()];
         config.check_publishable().unwrap();
-        config.allowed_origins.push(config.allowed_origins[0].clone());
+        config
+            .allowed_origins
+            .push(config.allowed_origins[0].clone());
         assert!(config.check().unwrap_err().reason.contains("listed twice"));
     }
 

@@ -182,6 +182,24 @@ async fn the_plans_rate_answers_429_with_retry_after() {
         .and_then(|v| v.parse().ok())
         .expect("Retry-After");
     assert!((1..=60).contains(&wait), "{wait}");
+    // A faster plan applies to the next request, although the token is in the access cache.
+    let _: () = admin
+        .call_ok(
+            "edit_plan",
+            &[
+                ("tier", "free"),
+                ("price", "0"),
+                ("currency", "usd"),
+                ("limits[members]", "5"),
+                ("limits[widgets]", "3"),
+                ("limits[monthly_tokens]", "100000"),
+                ("limits[monthly_api_calls]", "1000"),
+                ("api_requests_per_minute", "600"),
+                ("features[api_access]", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(get(&app, &token, &path).await.status(), 200);
     // Another token of the same workspace has its own budget.
     let other = made(&team.owner, &team.slug, &["workspace:read"])
         .await

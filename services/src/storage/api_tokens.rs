@@ -2,10 +2,15 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use shared::api_tokens::{ApiScope, ApiTokenView};
+use shared::email::Email;
 use shared::ids::{ApiTokenId, TenantId, UserId};
+use shared::names::PersonName;
+use shared::personas::PersonaSet;
+use shared::platform::UserStatus;
 use shared::slug::Slug;
 use tracing::instrument;
 
+use super::access_cache::Invalidation;
 use super::{Store, Tx, on_tx, with_reader, with_writer};
 use crate::error::Result;
 
@@ -21,7 +26,8 @@ pub struct NewApiToken<'a> {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// A token found by its hash, with its workspace's API rate.
+/// A token found by its hash, with its workspace's API rate and the person it acts for —
+/// everything a request with it needs, read in one query and kept in the access cache.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TokenLookup {
     pub id: ApiTokenId,
@@ -32,6 +38,11 @@ pub struct TokenLookup {
     pub revoked_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub requests_per_minute: i32,
+    pub email: Email,
+    pub name: PersonName,
+    pub personas: PersonaSet,
+    pub status: UserStatus,
+    pub has_two_factor: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -100,6 +111,7 @@ impl Tx {
         .execute(&mut **conn)
         .await
         .map(|done| done.rows_affected()))?;
+        self.invalidates(Invalidation::TokensOf(user));
         Ok(done == 1)
     }
 }
@@ -136,24 +148,43 @@ impl Store {
             .collect())
     }
 
-    /// The token with this hash, whatever its state (the caller decides what is usable).
+    /// The token with this hash, whatever its state (the caller decides what is usable),
+    /// from the access cache when it has it.
     #[instrument(skip_all)]
     pub async fn api_token_by_hash(&self, hash: &[u8]) -> Result<Option<TokenLookup>> {
-        Ok(with_reader!(self, pool => sqlx::query_as(
+        if let Some(hit) = self.cache.token(hash) {
+            return Ok(Some(hit));
+        }
+        let seen = self.cache.generation();
+        let found: Option<TokenLookup> = with_reader!(self, pool => sqlx::query_as(
             "SELECT a.id, a.user_id, a.tenant_id, a.scopes, a.expires_at, a.revoked_at, a.last_used_at,
-                    COALESCE(p.api_requests_per_minute, 60) AS requests_per_minute
+                    COALESCE(p.api_requests_per_minute, 60) AS requests_per_minute,
+                    u.email, u.name, u.personas, u.status,
+                    EXISTS (SELECT 1 FROM totp_credentials c
+                            WHERE c.user_id = a.user_id AND c.confirmed_at IS NOT NULL) AS has_two_factor
              FROM api_tokens a JOIN tenants t ON t.id = a.tenant_id
+             JOIN users u ON u.id = a.user_id
              LEFT JOIN plans p ON p.tier = t.plan_tier
              WHERE a.token_hash = $1",
         )
         .bind(hash)
         .fetch_optional(pool)
-        .await)?)
+        .await)?;
+        if let Some(token) = &found {
+            self.cache
+                .remember_token(hash.to_vec(), token.clone(), seen);
+        }
+        Ok(found)
     }
 
     /// Notes that a token was used (at most once a minute).
     #[instrument(skip_all)]
-    pub async fn touch_api_token(&self, token: &TokenLookup, at: DateTime<Utc>) -> Result<()> {
+    pub async fn touch_api_token(
+        &self,
+        hash: &[u8],
+        token: &TokenLookup,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         if token
             .last_used_at
             .is_some_and(|last| at - last < TOUCH_EVERY)
@@ -166,6 +197,9 @@ impl Store {
             .execute(pool)
             .await
             .map(|_| ()))?;
+        // The cached copy learns it too, or every later request would write again.
+        self.cache
+            .refresh_token(hash.to_vec(), |cached| cached.last_used_at = Some(at));
         Ok(())
     }
 }

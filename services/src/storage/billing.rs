@@ -126,6 +126,7 @@ impl Store {
         if let Some(plans) = self.cache.plans() {
             return Ok(plans);
         }
+        let seen = self.cache.generation();
         let sql = format!("SELECT {PLAN_COLUMNS} FROM plans");
         let rows: Vec<PlanRow> = with_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .fetch_all(pool)
@@ -133,7 +134,7 @@ impl Store {
         let mut plans: Vec<Plan> = rows.into_iter().map(plan_from).collect();
         plans.sort_by_key(|p| p.tier);
         let plans = Arc::new(plans);
-        self.cache.remember_plans(plans.clone());
+        self.cache.remember_plans(plans.clone(), seen);
         Ok(plans)
     }
 }
@@ -228,6 +229,8 @@ impl Tx {
             .execute(&mut **conn)
             .await
             .map(|_| ()))?;
+        // Its tokens' rate comes from the plan.
+        self.invalidates(super::access_cache::Invalidation::Tokens);
         Ok(())
     }
 }

@@ -60,6 +60,7 @@ impl Store {
         if let Some(hit) = self.cache.session(token_hash) {
             return Ok(Some(hit));
         }
+        let seen = self.cache.generation();
         let found: Option<SessionLookup> = with_reader!(self, pool => sqlx::query_as(
             "SELECT s.id AS session_id, s.user_id, s.last_seen_at, s.expires_at,
                     u.email, u.name, u.personas, u.status,
@@ -76,7 +77,7 @@ impl Store {
         .await)?;
         if let Some(session) = &found {
             self.cache
-                .remember_session(token_hash.to_vec(), session.clone());
+                .remember_session(token_hash.to_vec(), session.clone(), seen);
         }
         Ok(found)
     }
@@ -116,13 +117,8 @@ impl Store {
             .execute(pool)
             .await
             .map(|done| done.rows_affected()))?;
-        self.cache.remember_session(
-            token_hash.to_vec(),
-            SessionLookup {
-                last_seen_at: at,
-                ..session.clone()
-            },
-        );
+        self.cache
+            .refresh_session(token_hash.to_vec(), |cached| cached.last_seen_at = at);
         Ok(())
     }
 

@@ -73,6 +73,7 @@ impl Store {
         if let Some(hit) = self.cache.memberships(user) {
             return Ok(hit);
         }
+        let seen = self.cache.generation();
         let rows: Vec<MembershipLookup> = with_reader!(self, pool => sqlx::query_as(
             "SELECT t.id, t.slug, t.name, t.variant, t.status, m.role, t.created_at AS tenant_created_at,
                     t.require_two_factor_since, t.two_factor_grace_days
@@ -83,7 +84,7 @@ impl Store {
         .fetch_all(pool)
         .await)?;
         let rows = Arc::new(rows);
-        self.cache.remember_memberships(user, rows.clone());
+        self.cache.remember_memberships(user, rows.clone(), seen);
         Ok(rows)
     }
 
