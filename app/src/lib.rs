@@ -20,6 +20,7 @@ pub mod support;
 pub mod templates;
 pub mod theme;
 pub mod vault;
+pub mod widgets;
 pub mod workspaces;
 
 use leptos::prelude::*;
@@ -151,6 +152,8 @@ lazy_page!(
 );
 lazy_page!(ServicesRoute, view! { <ServicesCatalogPage /> });
 lazy_page!(VaultRoute, view! { <VaultPageView /> });
+lazy_page!(WidgetsRoute, view! { <crate::widgets::WidgetsPageView /> });
+lazy_page!(WidgetRoute, view! { <crate::widgets::WidgetPageView /> });
 
 /// Who is signed in, as the server loaded it with the session (the browser reads the same
 /// value back from the page while hydrating and never calls this).
@@ -196,6 +199,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/app/:slug/members") view={Lazy::<EndUserMembersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug") view={Lazy::<BuilderHomeRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/members") view={Lazy::<BuilderMembersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/widgets") view={Lazy::<WidgetsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/widgets/:widget") view={Lazy::<WidgetRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/command-center") view={Lazy::<CommandCenterRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/command-center/sessions/:session") view={Lazy::<SessionRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />

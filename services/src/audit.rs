@@ -69,6 +69,10 @@ pub mod actions {
     pub const TICKET_REPLIED: &str = "ticket.replied";
     pub const TICKET_UPDATED: &str = "ticket.updated";
     pub const TICKET_FILE_ADDED: &str = "ticket.file_added";
+    pub const WIDGET_CREATED: &str = "widget.created";
+    pub const WIDGET_DRAFT_SAVED: &str = "widget.draft_saved";
+    pub const WIDGET_PUBLISHED: &str = "widget.published";
+    pub const WIDGET_ROLLED_BACK: &str = "widget.rolled_back";
 }
 
 /// Builds an entry stamped now.

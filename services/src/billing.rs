@@ -9,13 +9,20 @@ pub mod plans;
 pub mod usage;
 
 use shared::billing::{LimitOverride, Limits, Metric, Plan, PlanTier, UsageMeter};
+use shared::personas::Persona;
 
 use crate::error::Result;
 use crate::storage::memberships::HomeCounts;
 use crate::storage::{Store, TenantData};
 
-/// The metrics that exist to be counted today (widgets arrive with the widget editor).
-const METERED: &[Metric] = &[Metric::ApiCalls, Metric::Tokens, Metric::Members];
+/// The metrics counted against the plan (widgets only where they are made: builder
+/// workspaces).
+const METERED: &[Metric] = &[
+    Metric::ApiCalls,
+    Metric::Tokens,
+    Metric::Members,
+    Metric::Widgets,
+];
 
 /// A workspace's plan and the limits enforced on it (the plan's, with its overrides).
 pub struct Entitlement {
@@ -32,14 +39,17 @@ impl Entitlement {
     }
 }
 
-/// This month's meters: each counted limit, used against what is enforced.
-pub(crate) fn meters(limits: &Limits, counts: &HomeCounts) -> Vec<UsageMeter> {
+/// This month's meters of a workspace whose dashboard is `persona`'s: each counted limit,
+/// used against what is enforced.
+pub(crate) fn meters(limits: &Limits, counts: &HomeCounts, persona: Persona) -> Vec<UsageMeter> {
     METERED
         .iter()
+        .filter(|metric| **metric != Metric::Widgets || persona == Persona::Builder)
         .map(|metric| UsageMeter {
             metric: *metric,
             used: match metric {
                 Metric::Members => counts.seats(),
+                Metric::Widgets => counts.widgets,
                 _ => counts
                     .used
                     .iter()

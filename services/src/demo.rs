@@ -205,7 +205,41 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
             support_ticket(svc, *cora, *olivia).await?;
         }
     }
+    if let Some((_, bea)) = ids
+        .iter()
+        .find(|(email, _)| *email == "bea@northwind.example")
+    {
+        widget(svc, *bea).await?;
+    }
     Ok(true)
+}
+
+/// Northwind's first widget: a lead form for Acme's site, published once.
+async fn widget(svc: &Services, builder: UserId) -> Result<()> {
+    use shared::widgets::{AllowedOrigin, WidgetKind, preset};
+    let client = ClientInfo {
+        ip: None,
+        user_agent: Some("atrium demo".into()),
+    };
+    let caller = crate::authz::acting_for(svc.store(), builder).await?;
+    let name = shared::names::WidgetName::parse("Acme contact form")?;
+    let id = crate::widgets::create(
+        svc,
+        &caller,
+        &client,
+        "northwind",
+        &name,
+        WidgetKind::LeadForm,
+        "clean",
+    )
+    .await?;
+    let mut config = preset(WidgetKind::LeadForm, "clean")
+        .ok_or_else(|| anyhow::anyhow!("the clean lead form preset is missing"))?
+        .config;
+    config.allowed_origins = vec![AllowedOrigin::parse("https://www.acme.example")?];
+    crate::widgets::save_draft(svc, &caller, &client, "northwind", id, &name, &config).await?;
+    crate::widgets::publish(svc, &caller, &client, "northwind", id).await?;
+    Ok(())
 }
 
 /// The platform's starting catalog, and Acme using two of its services: one approved

@@ -29,6 +29,7 @@ pub mod tenants;
 pub mod time;
 pub mod tokens;
 pub mod vault;
+pub mod widgets;
 
 pub use authz::{Caller, PlatformAccess, TenantAccess};
 pub use client::ClientInfo;

@@ -58,6 +58,7 @@ pub mod trusted_devices;
 pub mod two_factor;
 pub mod users;
 pub mod vault;
+pub mod widgets;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");

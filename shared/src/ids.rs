@@ -121,6 +121,10 @@ typed_id!(
     InvoiceId
 );
 typed_id!(
+    /// A widget a builder makes for a customer's site.
+    WidgetId
+);
+typed_id!(
     /// A support ticket.
     TicketId
 );

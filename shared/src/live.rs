@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::billing::{Metric, PlanTier};
 use crate::catalog::ActivationStatus;
 use crate::ids::{
-    ActivationId, JobId, ProcessSessionId, ServiceId, TemplateId, TenantId, TicketId,
+    ActivationId, JobId, ProcessSessionId, ServiceId, TemplateId, TenantId, TicketId, WidgetId,
 };
 use crate::permissions::Permission;
 use crate::process::{JobStatus, SessionStatus};
@@ -32,6 +32,8 @@ text_enum! {
         Services => "services",
         /// Support tickets and their threads.
         Support => "support",
+        /// Widgets: drafts saved, versions published or rolled back.
+        Widgets => "widgets",
     }
 }
 
@@ -43,6 +45,7 @@ impl Topic {
             Self::Usage => Permission::BillingView,
             Self::Services => Permission::ServicesView,
             Self::Support => Permission::TicketsView,
+            Self::Widgets => Permission::WidgetsView,
         }
     }
 
@@ -52,7 +55,7 @@ impl Topic {
         match self {
             Self::Services => Some(Permission::ServicesManage),
             Self::Support => Some(Permission::SupportManage),
-            Self::Sessions | Self::Jobs | Self::Usage => None,
+            Self::Sessions | Self::Jobs | Self::Usage | Self::Widgets => None,
         }
     }
 }
@@ -103,6 +106,11 @@ pub enum Change {
         ticket: TicketId,
         status: TicketStatus,
     },
+    /// A widget was created, its draft saved, or its live version changed.
+    Widget {
+        widget: WidgetId,
+        live_version: Option<i32>,
+    },
 }
 
 impl Change {
@@ -113,6 +121,7 @@ impl Change {
             Self::Usage { .. } | Self::Plan { .. } | Self::Credits { .. } => Topic::Usage,
             Self::Activation { .. } => Topic::Services,
             Self::Ticket { .. } => Topic::Support,
+            Self::Widget { .. } => Topic::Widgets,
         }
     }
 }

@@ -77,6 +77,10 @@ name_type!(
     KeyLabel, field = "label", label = "Key name", max = 80
 );
 name_type!(
+    /// What a builder calls a widget, e.g. "Acme contact form".
+    WidgetName, field = "name", label = "Widget name", max = 80
+);
+name_type!(
     /// A person's display name.
     PersonName, field = "name", label = "Name", max = 80
 );

@@ -59,6 +59,12 @@ text_enum! {
         TicketsOpen => "support.open",
         /// Answer, assign, close and reopen the organization's tickets.
         TicketsAnswer => "support.answer",
+        /// See the builder workspace's widgets, their drafts and versions.
+        WidgetsView => "widgets.view",
+        /// Create widgets and save their drafts.
+        WidgetsEdit => "widgets.edit",
+        /// Publish widgets and roll them back (what customers' sites get).
+        WidgetsPublish => "widgets.publish",
         /// Super admin: see every tenant and user.
         PlatformView => "platform.view",
         /// Super admin: suspend and reactivate tenants.
@@ -103,6 +109,9 @@ impl Permission {
             Self::TicketsView => "see support tickets",
             Self::TicketsOpen => "open or write in support tickets",
             Self::TicketsAnswer => "answer, assign or close support tickets",
+            Self::WidgetsView => "see the workspace's widgets",
+            Self::WidgetsEdit => "create widgets and edit their drafts",
+            Self::WidgetsPublish => "publish widgets or roll them back",
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
             Self::OutboxRead => "read the outbox of unsent emails",
@@ -137,6 +146,9 @@ const OWNER: &[Permission] = &[
     Permission::TicketsView,
     Permission::TicketsOpen,
     Permission::TicketsAnswer,
+    Permission::WidgetsView,
+    Permission::WidgetsEdit,
+    Permission::WidgetsPublish,
 ];
 const ADMIN: &[Permission] = &[
     Permission::TenantView,
@@ -156,6 +168,9 @@ const ADMIN: &[Permission] = &[
     Permission::TicketsView,
     Permission::TicketsOpen,
     Permission::TicketsAnswer,
+    Permission::WidgetsView,
+    Permission::WidgetsEdit,
+    Permission::WidgetsPublish,
 ];
 const CONSULTANT: &[Permission] = &[
     Permission::TenantView,
@@ -169,6 +184,8 @@ const CONSULTANT: &[Permission] = &[
     Permission::VaultUse,
     Permission::TicketsView,
     Permission::TicketsOpen,
+    Permission::WidgetsView,
+    Permission::WidgetsEdit,
 ];
 const VIEWER: &[Permission] = &[
     Permission::TenantView,
@@ -177,6 +194,7 @@ const VIEWER: &[Permission] = &[
     Permission::BillingView,
     Permission::ServicesView,
     Permission::TicketsView,
+    Permission::WidgetsView,
 ];
 
 /// What the Super Admin persona holds at platform scope.

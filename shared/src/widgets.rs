@@ -8,9 +8,12 @@
 //! the rules that span fields — lengths, counts, one email field, readable contrast — are in
 //! [`WidgetConfig::problems`], each naming the field path the editor marks.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::ServiceId;
+use crate::ids::{ServiceId, WidgetId};
+use crate::names::{PersonName, WidgetName};
+use crate::tenants::TenantSummary;
 use crate::validation::ValidationError;
 
 /// Largest configuration accepted, as JSON.
@@ -828,6 +831,66 @@ pub fn presets(kind: WidgetKind) -> Vec<Preset> {
             ),
         },
     ]
+}
+
+/// The preset `key` of `kind`, if there is one.
+pub fn preset(kind: WidgetKind, key: &str) -> Option<Preset> {
+    presets(kind).into_iter().find(|p| p.key == key)
+}
+
+/// A widget in its workspace's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct WidgetSummary {
+    pub id: WidgetId,
+    pub name: WidgetName,
+    pub kind: WidgetKind,
+    /// The published version embedded sites get; `None`: never published.
+    pub live_version: Option<i32>,
+    /// The draft differs from the live version (or nothing is live yet).
+    pub unpublished_changes: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl WidgetSummary {
+    /// "Live · version 3", "Live · version 3 · changes not published", "Draft".
+    pub fn status_label(&self) -> String {
+        match (self.live_version, self.unpublished_changes) {
+            (None, _) => "Draft".to_owned(),
+            (Some(v), false) => format!("Live · version {v}"),
+            (Some(v), true) => format!("Live · version {v} · changes not published"),
+        }
+    }
+}
+
+/// A published version: immutable once made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct WidgetVersion {
+    pub version: i32,
+    pub published_at: DateTime<Utc>,
+    pub published_by: Option<PersonName>,
+}
+
+/// The widgets page of a builder workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetsPage {
+    pub tenant: TenantSummary,
+    pub widgets: Vec<WidgetSummary>,
+    /// The caller may create widgets and edit drafts.
+    pub can_edit: bool,
+}
+
+/// One widget in the editor: its draft, its published versions and what the caller may do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WidgetDetail {
+    pub tenant: TenantSummary,
+    pub summary: WidgetSummary,
+    pub draft: WidgetConfig,
+    /// Newest first.
+    pub versions: Vec<WidgetVersion>,
+    pub can_edit: bool,
+    pub can_publish: bool,
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@ pub enum Section {
     Services,
     Vault,
     Support,
+    Widgets,
     Account,
     Security,
 }
@@ -116,6 +117,13 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 href: format!("{base}/members"),
                 section: Section::Members,
             });
+            if persona == Persona::Builder {
+                items.push(NavItem {
+                    label: "Widgets",
+                    href: format!("{base}/widgets"),
+                    section: Section::Widgets,
+                });
+            }
             items.push(NavItem {
                 label: "Command center",
                 href: format!("{base}/command-center"),

@@ -13,7 +13,7 @@ use shared::permissions::Role;
 
 use shared::security::TrustedDeviceView;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, code, enroll, spawn_app};
+use crate::helpers::{Browser, PASSWORD, TestApp, code, enroll, spawn_app, unique_email};
 use crate::members::{Org, org};
 
 /// Markers of tenant B's data that must never reach tenant A.
@@ -52,6 +52,12 @@ struct World {
     b_ticket: String,
     /// A file B's owner attached to it.
     b_file: String,
+    /// A builder workspace of A's (and its owner), and one of B's with a widget in it.
+    a_builder: Browser,
+    a_builder_slug: String,
+    b_builder: Browser,
+    b_builder_slug: String,
+    b_widget: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -243,7 +249,38 @@ async fn world() -> World {
         .json()
         .await
         .unwrap();
+    let (a_builder, a_home) = app
+        .sign_up(
+            "builder",
+            "Alpha Builds",
+            &unique_email("builder", "alpha.example"),
+        )
+        .await;
+    let (b_builder, b_home) = app
+        .sign_up(
+            "builder",
+            "Bravo Org Builds",
+            &unique_email("builder", B_DOMAIN),
+        )
+        .await;
+    let b_builder_slug = b_home.rsplit('/').next().unwrap().to_owned();
+    let b_widget: shared::ids::WidgetId = b_builder
+        .call_ok(
+            "create_widget",
+            &[
+                ("slug", &b_builder_slug),
+                ("name", "Bravo Org lead form"),
+                ("kind", "lead_form"),
+                ("preset", "night"),
+            ],
+        )
+        .await;
     World {
+        a_builder,
+        a_builder_slug: a_home.rsplit('/').next().unwrap().to_owned(),
+        b_builder,
+        b_builder_slug,
+        b_widget: b_widget.to_string(),
         b_ticket: b_ticket.to_string(),
         b_file: b_file.id.to_string(),
         b_invoice: b_billing.invoices[0].number.clone(),
@@ -291,6 +328,18 @@ fn owner(w: &World) -> &Browser {
 
 fn spare(w: &World) -> &Browser {
     &w.a_spare
+}
+
+fn a_builder(w: &World) -> &Browser {
+    &w.a_builder
+}
+
+/// A valid widget configuration (the lead form's first preset) for the save cases.
+fn widget_config() -> String {
+    shared::widgets::presets(shared::widgets::WidgetKind::LeadForm)
+        .remove(0)
+        .config
+        .to_json()
 }
 
 const FORGED_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAA";
@@ -888,6 +937,73 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "get_widgets",
+            expect: Refused,
+            args: |w| vec![("slug", w.b_builder_slug.clone())],
+            caller: a_builder,
+        },
+        Case {
+            function: "create_widget",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b_builder_slug.clone()),
+                    ("name", "into B".into()),
+                    ("kind", "feedback".into()),
+                    ("preset", "clean".into()),
+                ]
+            },
+            caller: a_builder,
+        },
+        // B's widget named from A's own builder workspace: not found there.
+        Case {
+            function: "get_widget",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("id", w.b_widget.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "save_widget",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("id", w.b_widget.clone()),
+                    ("name", "Taken over".into()),
+                    ("config", widget_config()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "publish_widget",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("id", w.b_widget.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "roll_back_widget",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("id", w.b_widget.clone()),
+                    ("version", "1".into()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
             function: "get_vault",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone())],
@@ -1115,9 +1231,15 @@ fn cases() -> Vec<Case> {
 
 /// Page routes with B's ids substituted, as axum spells them.
 fn page_path(route: &str, w: &World) -> String {
+    let slug = if route.contains("/widgets") {
+        &w.b_builder_slug
+    } else {
+        &w.b.slug
+    };
     route
         .replace("{area}", "app")
-        .replace("{slug}", &w.b.slug)
+        .replace("{slug}", slug)
+        .replace("{widget}", &w.b_widget)
         .replace("{token}", FORGED_TOKEN)
         .replace("{session}", &w.b_session)
         .replace("{template}", &w.b_template)
@@ -1192,6 +1314,8 @@ const PAGES: &[&str] = &[
     "/app/{slug}/members",
     "/builder/{slug}",
     "/builder/{slug}/members",
+    "/builder/{slug}/widgets",
+    "/builder/{slug}/widgets/{widget}",
     "/{area}/{slug}/command-center",
     "/{area}/{slug}/command-center/sessions/{session}",
     "/{area}/{slug}/templates",
@@ -1264,6 +1388,16 @@ async fn another_tenants_ids_never_reach_its_data() {
             )
             .await;
     assert!(b_invoice.payments.is_empty());
+    // B's widget kept its name and draft, and nothing of it was published.
+    let b_widget: shared::widgets::WidgetDetail = w
+        .b_builder
+        .call_ok(
+            "get_widget",
+            &[("slug", &w.b_builder_slug), ("id", &w.b_widget)],
+        )
+        .await;
+    assert_eq!(b_widget.summary.name.as_str(), "Bravo Org lead form");
+    assert!(b_widget.versions.is_empty());
     // B's key is still there, unrotated.
     let b_vault: shared::vault::VaultPage =
         w.b.owner.call_ok("get_vault", &[("slug", &w.b.slug)]).await;

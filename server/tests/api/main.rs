@@ -31,3 +31,4 @@ mod sign_up;
 mod support;
 mod two_factor;
 mod vault;
+mod widgets;

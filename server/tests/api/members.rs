@@ -44,8 +44,17 @@ pub async fn add_member(
 }
 
 pub async fn org(app: &TestApp, name: &str, domain: &str) -> Org {
+    org_of(app, "end_user", name, domain).await
+}
+
+/// A builder workspace with an owner and one member per other role.
+pub async fn builder_org(app: &TestApp, name: &str, domain: &str) -> Org {
+    org_of(app, "builder", name, domain).await
+}
+
+async fn org_of(app: &TestApp, kind: &str, name: &str, domain: &str) -> Org {
     let (owner, home) = app
-        .sign_up("end_user", name, &unique_email("owner", domain))
+        .sign_up(kind, name, &unique_email("owner", domain))
         .await;
     let slug = home.rsplit('/').next().unwrap().to_owned();
     let admin = add_member(

@@ -32,7 +32,7 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Billing
     let period = period_of(now);
     let (counts, plans) = tokio::try_join!(data.home_counts(now, &period), svc.store().plans())?;
     let ent = Entitlement::of(&plans, counts.plan, &counts.overrides);
-    let meters = super::meters(&ent.limits, &counts);
+    let meters = super::meters(&ent.limits, &counts, access.tenant().variant.persona());
     let today = now.date_naive();
     let since = today
         .checked_sub_days(Days::new(HISTORY_DAYS - 1))
@@ -101,10 +101,11 @@ async fn move_to(
     let mut tx = svc.store().begin().await?;
     data.lock_for_member_change(&mut tx).await?;
     let seats = data.seats_taken(&mut tx, crate::time::now()).await?;
+    let widgets = data.count_widgets(&mut tx).await?;
     check_fits(
         &target.limits.with_overrides(&overrides),
         tier,
-        &[(Metric::Members, seats)],
+        &[(Metric::Members, seats), (Metric::Widgets, widgets)],
     )?;
     tx.set_plan_tier(data.tenant, tier).await?;
     tx.audit(&audit::entry(

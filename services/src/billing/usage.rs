@@ -158,6 +158,24 @@ pub(crate) async fn check_seats(data: &TenantData<'_>, tx: &mut Tx, adding: u64)
     Ok(())
 }
 
+/// Refuses a new widget beyond the plan's widgets limit; call inside the transaction that
+/// adds it (concurrent creations on PostgreSQL wait for each other on the tenant's row).
+pub(crate) async fn check_widgets(data: &TenantData<'_>, tx: &mut Tx) -> Result<()> {
+    let Entitlement { plan, limits } = entitlement(data).await?;
+    let Some(limit) = limits.of(Metric::Widgets) else {
+        return Ok(());
+    };
+    data.lock_for_member_change(tx).await?;
+    if data.count_widgets(tx).await? >= limit {
+        metrics::counter!("atrium_quota_refused_total", "metric" => Metric::Widgets.as_str())
+            .increment(1);
+        return Err(
+            AppError::quota_exceeded(quota_message(Metric::Widgets, limit, plan.tier)).into(),
+        );
+    }
+    Ok(())
+}
+
 /// Tells the owners and admins the first time this month a meter reaches 80 % or 100 %.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn warn_once(

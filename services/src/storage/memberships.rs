@@ -34,6 +34,8 @@ pub struct HomeCounts {
     pub overrides: Vec<LimitOverride>,
     /// The services not cancelled, with their status, by name.
     pub services: Vec<HomeService>,
+    /// Widgets the workspace has (the widgets limit counts what exists).
+    pub widgets: u64,
 }
 
 impl HomeCounts {
@@ -81,7 +83,9 @@ impl TenantData<'_> {
              UNION ALL
              SELECT 'service:' || a.status || ':' || s.name, CAST(0 AS BIGINT)
              FROM service_activations a JOIN services s ON s.id = a.service_id
-             WHERE a.tenant_id = $1 AND a.status <> 'cancelled'",
+             WHERE a.tenant_id = $1 AND a.status <> 'cancelled'
+             UNION ALL
+             SELECT 'widgets', CAST(COUNT(*) AS BIGINT) FROM widgets WHERE tenant_id = $1",
         )
         .bind(self.tenant)
         .bind(now)
@@ -95,6 +99,7 @@ impl TenantData<'_> {
             plan: PlanTier::Free,
             overrides: Vec::new(),
             services: Vec::new(),
+            widgets: 0,
         };
         let unsigned = |n: i64| u64::try_from(n).ok();
         for (label, n) in rows {
@@ -122,6 +127,8 @@ impl TenantData<'_> {
                         status,
                     });
                 }
+            } else if label == "widgets" {
+                counts.widgets = unsigned(n).unwrap_or(0);
             } else if label == "invitations" {
                 counts.open_invitations = n;
             } else if let Ok(role) = label.parse::<Role>() {

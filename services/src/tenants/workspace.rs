@@ -25,7 +25,11 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
     let usage = role.can(Permission::BillingView).then(|| {
         let ent = crate::billing::Entitlement::of(&plans, home_counts.plan, &home_counts.overrides);
         HomeUsage {
-            meters: crate::billing::meters(&ent.limits, &home_counts),
+            meters: crate::billing::meters(
+                &ent.limits,
+                &home_counts,
+                access.tenant().variant.persona(),
+            ),
             next: shared::billing::Plan::upgrade_from(&plans, ent.plan.tier).cloned(),
             plan: ent.plan.tier,
         }

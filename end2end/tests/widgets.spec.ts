@@ -1,0 +1,104 @@
+import { test, expect, hydrated, signIn, signUp, uniqueEmail } from './fixtures';
+
+test('a builder makes a lead form, watches the preview follow the draft, saves, publishes and rolls back', async ({ page }) => {
+  const home = await signUp(page, { name: 'Wendy Widget', email: uniqueEmail('wendy'), organization: 'Wendy Widgets', builder: true });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Widgets' }).click();
+  await expect(page).toHaveURL(`${home}/widgets`);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'No widgets yet' })).toBeVisible();
+
+  // A new widget starts from a preset; the editor opens on it.
+  await page.getByLabel('Name').fill('Contact form');
+  await page.getByLabel(/Lead form/).check();
+  await page.getByLabel('Preset').selectOption({ label: 'Night' });
+  await page.getByRole('button', { name: 'Create and open the editor' }).click();
+  await expect(page).toHaveURL(new RegExp(`${home}/widgets/[0-9a-f-]{36}$`));
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Contact form', level: 1 })).toBeVisible();
+
+  // The preview is the runtime drawing the draft: behind its launcher, themed, live as one types.
+  const stage = page.getByTestId('widget-stage');
+  await stage.getByRole('button', { name: 'Contact us' }).click();
+  await expect(stage.getByRole('heading', { name: 'Talk to us' })).toBeVisible();
+  const card = stage.locator('.aw-card');
+  await expect(card).toHaveCSS('background-color', 'rgb(17, 24, 39)');
+  await page.getByLabel('Title').fill('Get a quote');
+  await expect(stage.getByRole('heading', { name: 'Get a quote' })).toBeVisible();
+  await page.locator('#w-theme-background').fill('#ffffff');
+  await page.locator('#w-theme-text').fill('#111827');
+  await expect(card).toHaveCSS('background-color', 'rgb(255, 255, 255)');
+  await page.getByRole('button', { name: 'Add a field' }).click();
+  await expect(stage.getByLabel('Field 4')).toBeVisible();
+
+  // Problems show at their field as one types, and saving waits for them.
+  await page.locator('#w-theme-text').fill('#eeeeee');
+  await expect(page.locator('#w-theme-text-message')).toContainText('contrast of');
+  await expect(page.getByRole('button', { name: 'Save the draft' })).toBeDisabled();
+  await expect(page.getByText('1 problem to fix before saving.')).toBeVisible();
+  await page.locator('#w-theme-text').fill('#11182');
+  await expect(page.locator('#w-theme-text-message')).toContainText('is not a color: use #rrggbb');
+  await page.locator('#w-theme-text').fill('#111827');
+  await expect(page.locator('#w-theme-text-message')).toHaveText('');
+  await page.getByLabel('Sites allowed to embed it (one per line)').fill('shop.example.com');
+  await expect(page.locator('#w-allowed_origins-message')).toContainText('Line 1: “shop.example.com” is not a site address: start it with https://');
+  await page.getByLabel('Sites allowed to embed it (one per line)').fill('https://shop.example.com');
+  await expect(page.locator('#w-allowed_origins-message')).toHaveText('');
+
+  // Publishing waits for the draft to be saved.
+  await expect(page.getByRole('button', { name: 'Publish the saved draft' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(page.getByText('Draft saved.')).toBeVisible();
+  await page.getByRole('button', { name: 'Publish the saved draft' }).click();
+  await expect(page.getByText('Published version 1.')).toBeVisible();
+  await expect(page.getByTestId('versions').locator('li[data-version="1"]')).toContainText('Live');
+
+  // Device widths: the phone stage is 375 px and the widget fits inside it.
+  await page.getByRole('button', { name: 'Phone' }).click();
+  await expect(stage).toHaveAttribute('data-device', 'phone');
+  const box = await stage.boundingBox();
+  expect(box!.width).toBeLessThanOrEqual(376);
+
+  // A second version, then back to the first: the draft becomes version 1 again.
+  await page.getByLabel('Title').fill('Ask us anything');
+  await page.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(page.getByText('Draft saved.')).toBeVisible();
+  await page.getByRole('button', { name: 'Publish the saved draft' }).click();
+  await expect(page.getByText('Published version 2.')).toBeVisible();
+  await page.getByRole('button', { name: 'Roll back to version 1' }).click();
+  await expect(page.getByTestId('versions').locator('li[data-version="1"]')).toContainText('Live');
+  await expect(page.getByLabel('Title')).toHaveValue('Get a quote');
+
+  // What was saved is what a reload shows; the list tells its status.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel('Title')).toHaveValue('Get a quote');
+  await expect(page.getByLabel('Sites allowed to embed it (one per line)')).toHaveValue('https://shop.example.com');
+  await page.screenshot({ path: 'test-results/widget-editor.png', fullPage: true });
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Widgets' }).click();
+  await expect(page.getByTestId('widgets').locator('tr', { hasText: 'Contact form' })).toContainText('Live · version 1');
+});
+
+test('a builder consultant edits drafts but cannot publish', async ({ page }) => {
+  await signIn(page, 'ben@northwind.example');
+  await page.goto('/builder/northwind/widgets');
+  await hydrated(page);
+  await page.getByLabel('Name').fill(`Ben's badge ${Date.now()}`);
+  await page.getByLabel(/Service status badge/).check();
+  await page.getByRole('button', { name: 'Create and open the editor' }).click();
+  await expect(page).toHaveURL(/\/builder\/northwind\/widgets\/[0-9a-f-]{36}$/);
+  await hydrated(page);
+  await expect(page.getByRole('button', { name: 'Save the draft' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Publish the saved draft' })).toHaveCount(0);
+  await expect(page.getByTestId('widget-stage').getByRole('button', { name: 'Status' })).toBeVisible();
+});
+
+test('end-user workspaces have no widgets', async ({ page, guard }) => {
+  guard.allow(/status of 403/);
+  await signIn(page, 'cora@acme.example');
+  await page.goto('/app/acme');
+  await hydrated(page);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Widgets' })).toHaveCount(0);
+  const refused = await page.goto('/builder/acme/widgets');
+  expect(refused!.status()).toBe(403);
+  await expect(page.getByRole('alert')).toContainText('Widgets are made in builder workspaces');
+});
