@@ -319,7 +319,7 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
                     <OriginsField draft initial=origins />
                 </fieldset>
                 <ActionError error=draft.server_error />
-                <p class="notice ok" role="status" hidden=move || !(actions.save.value().get().is_some_and(|r| r.is_ok()) && !dirty.get())>"Draft saved."</p>
+                <p class="notice ok" role="status" hidden=move || actions.save.value().get().is_none_or(|r| r.is_err()) || dirty.get()>"Draft saved."</p>
                 {can_edit.then(|| view! {
                     <div class="actions">
                         <button type="submit" class="button primary" disabled=move || actions.save.pending().get() || !dirty.get() || (problems.get() != 0)>"Save the draft"</button>

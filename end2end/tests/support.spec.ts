@@ -62,3 +62,78 @@ test('a viewer reads the workspace\'s tickets but cannot open or answer one', as
   await expect(page.getByRole('heading', { name: 'Tickets' })).toBeVisible();
   await expect(page.getByTestId('new-ticket')).toHaveCount(0);
 });
+
+// A 1×1 PNG, as a screenshot tool would save it.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+test('files on a ticket: checked by their bytes, listed live on both sides, a half-written reply kept', async ({ page, browser, guard }) => {
+  guard.allow(/status of 415/);
+  const cora = await anotherPerson(browser);
+  await signIn(cora.page, 'cora@acme.example');
+  await cora.page.goto('/app/acme/support');
+  await hydrated(cora.page);
+  const form = cora.page.getByTestId('new-ticket');
+  await form.getByLabel('Subject').fill('Call recordings are cut short');
+  await form.getByLabel('What happened?').fill('A screenshot of the player follows.');
+  await form.getByRole('button', { name: 'Open ticket' }).click();
+  await expect(cora.page).toHaveURL(/\/app\/acme\/support\/[0-9a-f-]{36}$/);
+  const ticket = new URL(cora.page.url()).pathname.split('/').pop()!;
+  await hydrated(cora.page);
+  await expect(cora.page.getByTestId('ticket-files-empty')).toHaveText('No files yet.');
+
+  // Support has the ticket open in the console.
+  await signInAsAdmin(browser, page);
+  await page.goto(`/admin/support/${ticket}`);
+  await hydrated(page);
+  await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
+
+  // A reply is half-written when the screenshot goes up; it survives the upload.
+  await cora.page.getByLabel('Reply').fill('Also, the volume');
+  const attach = cora.page.getByTestId('attach-form');
+  await attach.getByLabel('Attach a file').setInputFiles({ name: 'player.png', mimeType: 'image/png', buffer: PNG });
+  await attach.getByRole('button', { name: 'Upload file' }).click();
+  const mine = cora.page.getByTestId('ticket-files').locator('li', { hasText: 'player.png' });
+  await expect(mine).toContainText('PNG image · 70 bytes · Cora');
+  await expect(cora.page.getByLabel('Reply')).toHaveValue('Also, the volume');
+  await expect(attach.getByTestId('attach-error')).toBeHidden();
+
+  // The console lists it without a reload, and the download is the very bytes, as a PNG.
+  const theirs = page.getByTestId('ticket-files').locator('li', { hasText: 'player.png' });
+  await expect(theirs).toBeVisible({ timeout: 3000 });
+  const href = await theirs.getByRole('link').getAttribute('href');
+  expect(href).toMatch(new RegExp(`^/api/v1/platform/tickets/${ticket}/files/[0-9a-f-]{36}$`));
+  const download = await page.request.get(href!);
+  expect(download.status()).toBe(200);
+  expect(download.headers()['content-type']).toBe('image/png');
+  expect(download.headers()['content-security-policy']).toContain('sandbox');
+  expect(Buffer.from(await download.body()).equals(PNG)).toBe(true);
+
+  // Text named as a PNG is refused by the server by its bytes: 415, with the reason.
+  await attach.getByLabel('Attach a file').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just some notes\n') });
+  await attach.getByRole('button', { name: 'Upload file' }).click();
+  await expect(attach.getByTestId('attach-error')).toHaveText(
+    'Error 415 · “notes.png” is named as a PNG image but its content is a text file; rename it or attach the right file.',
+  );
+  // Too large is told in the browser by the same rule, before anything is sent.
+  await attach.getByLabel('Attach a file').setInputFiles({ name: 'huge.txt', mimeType: 'text/plain', buffer: Buffer.alloc(6 * 1024 * 1024, 'a') });
+  await attach.getByRole('button', { name: 'Upload file' }).click();
+  await expect(attach.getByTestId('attach-error')).toHaveText(/^Error 413 · “huge\.txt” is 6\.0 MB; a file can be at most 5\.0 MB\.$/);
+  await expect(cora.page.getByTestId('ticket-files').locator('li')).toHaveCount(1);
+
+  // Support attaches a log; it arrives live on the consultant's page, marked as support's,
+  // and her reply is still there to send.
+  const desk = page.getByTestId('attach-form');
+  await desk.getByLabel('Attach a file').setInputFiles({ name: 'player.log', mimeType: 'text/plain', buffer: Buffer.from('cut at 10:00\n') });
+  await desk.getByRole('button', { name: 'Upload file' }).click();
+  await expect(page.getByTestId('ticket-files').locator('li')).toHaveCount(2);
+  const log = cora.page.getByTestId('ticket-files').locator('li', { hasText: 'player.log' });
+  await expect(log).toContainText('text file · 13 bytes · Sam Superadmin (support)', { timeout: 3000 });
+  await expect(cora.page.getByLabel('Reply')).toHaveValue('Also, the volume');
+  await cora.page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(cora.page.getByTestId('ticket-thread').locator('li', { hasText: 'Also, the volume' })).toBeVisible();
+  await cora.page.screenshot({ path: 'test-results/ticket-files.png', fullPage: true });
+  await cora.context.close();
+});
