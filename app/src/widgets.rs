@@ -551,6 +551,7 @@ fn with_fields(draft: Draft, change: impl FnOnce(&mut Vec<FormField>)) {
 fn FormFields(draft: Draft) -> impl IntoView {
     let count = Memo::new(move |_| draft.config.with(|c| lead(c).map_or(0, |f| f.fields.len())));
     let message = draft.message("content.fields");
+    let full = Memo::new(move |_| count.get() >= shared::widgets::FORM_FIELDS_MAX);
     view! {
         <fieldset class="stack form-fields" class:invalid=move || message.get().is_some()>
             <legend>"Fields"</legend>
@@ -558,7 +559,7 @@ fn FormFields(draft: Draft) -> impl IntoView {
                 <FieldRow draft i />
             </For>
             <p class="field-message" aria-live="polite">{move || message.get()}</p>
-            <button type="button" class="button small" disabled=move || count.get() >= shared::widgets::FORM_FIELDS_MAX
+            <button type="button" class="button small" disabled=full
                 on:click=move |_| with_fields(draft, |fields| {
                     let n = fields.len() + 1;
                     if let Ok(key) = FieldKey::parse(&format!("field_{n}")) {
