@@ -216,6 +216,8 @@ struct Draft {
     config: RwSignal<WidgetConfig>,
     name: RwSignal<String>,
     unparsed: RwSignal<Vec<(String, String)>>,
+    /// The rules' verdict on the draft, computed once per change for every field to read.
+    problems: Memo<Vec<shared::ValidationError>>,
     server_error: Signal<Option<AppError>>,
 }
 
@@ -242,14 +244,8 @@ impl Draft {
             if let Some((_, m)) = draft.unparsed.read().iter().find(|(p, _)| *p == path) {
                 return Some(m.clone());
             }
-            if let Some(problem) = draft
-                .config
-                .read()
-                .problems()
-                .into_iter()
-                .find(|p| p.field == path)
-            {
-                return Some(problem.reason);
+            if let Some(problem) = draft.problems.read().iter().find(|p| p.field == path) {
+                return Some(problem.reason.clone());
             }
             draft.server_error.get().and_then(|e| match e {
                 AppError::Invalid { field, reason } if field == path => Some(reason),
@@ -259,7 +255,7 @@ impl Draft {
     }
 
     fn problem_count(&self) -> usize {
-        self.unparsed.read().len() + self.config.read().problems().len()
+        self.unparsed.read().len() + self.problems.read().len()
     }
 }
 
@@ -268,10 +264,12 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
     let slug = d.tenant.slug.to_string();
     let id = d.summary.id;
     let saved = RwSignal::new((d.summary.name.to_string(), d.draft.clone()));
+    let config = RwSignal::new(d.draft.clone());
     let draft = Draft {
-        config: RwSignal::new(d.draft.clone()),
+        config,
         name: RwSignal::new(d.summary.name.to_string()),
         unparsed: RwSignal::new(Vec::new()),
+        problems: Memo::new(move |_| config.read().problems()),
         server_error: Signal::derive(move || actions.save.value().get().and_then(Result::err)),
     };
     let dirty = Memo::new(move |_| {
