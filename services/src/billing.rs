@@ -13,7 +13,7 @@ use shared::personas::Persona;
 
 use crate::error::Result;
 use crate::storage::memberships::HomeCounts;
-use crate::storage::{Store, TenantData};
+use crate::storage::{Store, TenantData, Tx};
 
 /// The metrics counted against the plan (widgets only where they are made: builder
 /// workspaces).
@@ -74,6 +74,16 @@ fn pick(plans: &[Plan], tier: PlanTier) -> Plan {
 /// The stored plan of `tier`.
 pub(crate) async fn plan_of(store: &Store, tier: PlanTier) -> Result<Plan> {
     Ok(pick(&store.plans().await?, tier))
+}
+
+/// What `data`'s workspace is entitled to, read inside `tx`: call it after the tenant lock,
+/// so a plan change is wholly before or after the check. (A read from the pool there could
+/// wait for a connection that other transactions, queued on the same lock, hold.)
+pub(crate) async fn entitlement_in(data: &TenantData<'_>, tx: &mut Tx) -> Result<Entitlement> {
+    let tier = data.plan_tier_in(tx).await?;
+    let overrides = data.limit_overrides_in(tx).await?;
+    let plans = data.store.plans_in(tx).await?;
+    Ok(Entitlement::of(&plans, tier, &overrides))
 }
 
 /// What `data`'s workspace is entitled to now.

@@ -14,7 +14,7 @@ use shared::permissions::Permission;
 use shared::security::NotificationKind;
 use tracing::instrument;
 
-use super::{Entitlement, entitlement};
+use super::{Entitlement, entitlement, entitlement_in};
 use crate::authz::{self, Caller, TenantAccess};
 use crate::error::Result;
 use crate::state::Services;
@@ -141,12 +141,12 @@ pub async fn report(
 /// Refuses adding `adding` seats (members or pending invitations) beyond the plan's
 /// members limit; call inside the transaction that adds them.
 pub(crate) async fn check_seats(data: &TenantData<'_>, tx: &mut Tx, adding: u64) -> Result<()> {
-    let Entitlement { plan, limits } = entitlement(data).await?;
+    // Concurrent invitations on PostgreSQL wait for each other here.
+    data.lock_for_member_change(tx).await?;
+    let Entitlement { plan, limits } = entitlement_in(data, tx).await?;
     let Some(limit) = limits.of(Metric::Members) else {
         return Ok(());
     };
-    // Concurrent invitations on PostgreSQL wait for each other here.
-    data.lock_for_member_change(tx).await?;
     let taken = data.seats_taken(tx, crate::time::now()).await?;
     if taken + adding > limit {
         metrics::counter!("atrium_quota_refused_total", "metric" => Metric::Members.as_str())
@@ -161,11 +161,11 @@ pub(crate) async fn check_seats(data: &TenantData<'_>, tx: &mut Tx, adding: u64)
 /// Refuses a new widget beyond the plan's widgets limit; call inside the transaction that
 /// adds it (concurrent creations on PostgreSQL wait for each other on the tenant's row).
 pub(crate) async fn check_widgets(data: &TenantData<'_>, tx: &mut Tx) -> Result<()> {
-    let Entitlement { plan, limits } = entitlement(data).await?;
+    data.lock_for_member_change(tx).await?;
+    let Entitlement { plan, limits } = entitlement_in(data, tx).await?;
     let Some(limit) = limits.of(Metric::Widgets) else {
         return Ok(());
     };
-    data.lock_for_member_change(tx).await?;
     if data.count_widgets(tx).await? >= limit {
         metrics::counter!("atrium_quota_refused_total", "metric" => Metric::Widgets.as_str())
             .increment(1);

@@ -22,7 +22,16 @@ use super::{
 };
 use crate::error::Result;
 
-const PLAN_COLUMNS: &str = "tier, price_minor, currency, members_limit, widgets_limit, monthly_tokens_limit, monthly_api_calls_limit, api_requests_per_minute, features";
+macro_rules! plan_columns {
+    () => {
+        "tier, price_minor, currency, members_limit, widgets_limit, monthly_tokens_limit, monthly_api_calls_limit, api_requests_per_minute, features"
+    };
+}
+const PLAN_COLUMNS: &str = plan_columns!();
+const PLANS_SQL: &str = concat!("SELECT ", plan_columns!(), " FROM plans");
+const PLAN_TIER_SQL: &str = "SELECT plan_tier FROM tenants WHERE id = $1";
+const OVERRIDES_SQL: &str =
+    "SELECT metric, limit_value FROM tenant_limit_overrides WHERE tenant_id = $1 ORDER BY metric";
 
 type PlanRow = (
     PlanTier,
@@ -61,6 +70,15 @@ fn plan_from(row: PlanRow) -> Plan {
             .filter_map(|f| f.parse::<Feature>().ok())
             .collect(),
     }
+}
+
+fn overrides_from(rows: Vec<(Metric, Option<i64>)>) -> Vec<LimitOverride> {
+    rows.into_iter()
+        .map(|(metric, limit)| LimitOverride {
+            metric,
+            limit: to_u64(limit),
+        })
+        .collect()
 }
 
 fn features_text(plan: &Plan) -> String {
@@ -127,15 +145,36 @@ impl Store {
             return Ok(plans);
         }
         let seen = self.cache.generation();
-        let sql = format!("SELECT {PLAN_COLUMNS} FROM plans");
-        let rows: Vec<PlanRow> = with_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        let rows: Vec<PlanRow> = with_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(PLANS_SQL))
             .fetch_all(pool)
             .await)?;
+        Ok(self.remember_plans(rows, seen))
+    }
+
+    /// [`Store::plans`] read inside `tx`, for checks that run inside a transaction: a read
+    /// from the pool there could wait for a connection that other open transactions hold.
+    #[instrument(skip_all)]
+    pub async fn plans_in(&self, tx: &mut Tx) -> Result<Arc<Vec<Plan>>> {
+        if let Some(plans) = self.cache.plans() {
+            return Ok(plans);
+        }
+        let seen = self.cache.generation();
+        let rows: Vec<PlanRow> = on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(PLANS_SQL))
+            .fetch_all(&mut **conn)
+            .await)?;
+        Ok(self.remember_plans(rows, seen))
+    }
+
+    fn remember_plans(
+        &self,
+        rows: Vec<PlanRow>,
+        seen: super::access_cache::Generation,
+    ) -> Arc<Vec<Plan>> {
         let mut plans: Vec<Plan> = rows.into_iter().map(plan_from).collect();
         plans.sort_by_key(|p| p.tier);
         let plans = Arc::new(plans);
         self.cache.remember_plans(plans.clone(), seen);
-        Ok(plans)
+        plans
     }
 }
 
@@ -238,29 +277,42 @@ impl Tx {
 impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn plan_tier(&self) -> Result<PlanTier> {
-        Ok(with_tenant_reader!(self, pool => sqlx::query_scalar(
-            "SELECT plan_tier FROM tenants WHERE id = $1",
-        )
+        Ok(
+            with_tenant_reader!(self, pool => sqlx::query_scalar(PLAN_TIER_SQL)
         .bind(self.tenant)
         .fetch_one(pool)
-        .await)?)
+        .await)?,
+        )
+    }
+
+    /// The plan tier read inside `tx` (see [`Store::plans_in`]).
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn plan_tier_in(&self, tx: &mut Tx) -> Result<PlanTier> {
+        Ok(
+            on_tenant_tx!(self, tx, conn => sqlx::query_scalar(PLAN_TIER_SQL)
+        .bind(self.tenant)
+        .fetch_one(&mut **conn)
+        .await)?,
+        )
     }
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn limit_overrides(&self) -> Result<Vec<LimitOverride>> {
-        let rows: Vec<(Metric, Option<i64>)> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT metric, limit_value FROM tenant_limit_overrides WHERE tenant_id = $1 ORDER BY metric",
-        )
+        let rows: Vec<(Metric, Option<i64>)> = with_tenant_reader!(self, pool => sqlx::query_as(OVERRIDES_SQL)
         .bind(self.tenant)
         .fetch_all(pool)
         .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(metric, limit)| LimitOverride {
-                metric,
-                limit: to_u64(limit),
-            })
-            .collect())
+        Ok(overrides_from(rows))
+    }
+
+    /// The limit overrides read inside `tx` (see [`Store::plans_in`]).
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn limit_overrides_in(&self, tx: &mut Tx) -> Result<Vec<LimitOverride>> {
+        let rows: Vec<(Metric, Option<i64>)> = on_tenant_tx!(self, tx, conn => sqlx::query_as(OVERRIDES_SQL)
+        .bind(self.tenant)
+        .fetch_all(&mut **conn)
+        .await)?;
+        Ok(overrides_from(rows))
     }
 
     /// Adds `quantity` to this month's counter of `metric` if the total stays within
