@@ -162,15 +162,10 @@ pub async fn save_service(
         )
     };
     let now = crate::time::now();
-    let mut tx = svc.store().begin().await?;
-    let (id, action, before) = match id {
-        None => {
-            let id = ServiceId::from_uuid(uuid::Uuid::now_v7());
-            if !platform.insert_service(&mut tx, id, input, now).await? {
-                return Err(taken().into());
-            }
-            (id, actions::SERVICE_CREATED, None)
-        }
+    // An edit reads what it changes before the transaction (reads from the pool inside one
+    // could wait for connections other open transactions hold).
+    let before = match id {
+        None => None,
         Some(id) => {
             let before = svc
                 .store()
@@ -178,12 +173,26 @@ pub async fn save_service(
                 .await?
                 .ok_or_else(|| AppError::not_found("The service"))?;
             // Checked first for the usual case; the unique name settles a race.
-            if platform.service_name_taken(&input.name, id).await?
-                || !platform.update_service(&mut tx, id, input, now).await?
-            {
+            if platform.service_name_taken(&input.name, id).await? {
                 return Err(taken().into());
             }
-            (id, actions::SERVICE_EDITED, Some(before))
+            Some(before)
+        }
+    };
+    let mut tx = svc.store().begin().await?;
+    let (id, action) = match id {
+        None => {
+            let id = ServiceId::from_uuid(uuid::Uuid::now_v7());
+            if !platform.insert_service(&mut tx, id, input, now).await? {
+                return Err(taken().into());
+            }
+            (id, actions::SERVICE_CREATED)
+        }
+        Some(id) => {
+            if !platform.update_service(&mut tx, id, input, now).await? {
+                return Err(taken().into());
+            }
+            (id, actions::SERVICE_EDITED)
         }
     };
     tx.audit(&audit::entry(
@@ -261,7 +270,7 @@ async fn change_status(
     }
     let service = svc
         .store()
-        .service(activation.service)
+        .service_in(&mut tx, activation.service)
         .await?
         .ok_or_else(|| AppError::not_found("The service"))?;
     tx.audit(&audit::entry(

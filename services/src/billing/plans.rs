@@ -241,7 +241,7 @@ pub async fn set_override(
         .set_limit_override(&mut tx, data.tenant, metric, limit, crate::time::now())
         .await?;
     audit_override(&mut tx, caller, client, &data, metric, before, limit).await?;
-    let tier = data.plan_tier().await?;
+    let tier = data.plan_tier_in(&mut tx).await?;
     tx.publish(data.tenant, Change::Plan { tier }).await?;
     tx.commit().await
 }

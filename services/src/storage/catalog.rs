@@ -154,6 +154,18 @@ impl Store {
             .await)?;
         Ok(row.map(service_from))
     }
+
+    /// [`Store::service`] read inside `tx` (a read from the pool there could wait for a
+    /// connection that other open transactions hold).
+    #[instrument(skip_all, fields(%id))]
+    pub async fn service_in(&self, tx: &mut Tx, id: ServiceId) -> Result<Option<Service>> {
+        let sql = format!("SELECT {SERVICE_COLUMNS} FROM services WHERE id = $1");
+        let row: Option<ServiceRow> = on_tx!(tx, conn => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .fetch_optional(&mut **conn)
+            .await)?;
+        Ok(row.map(service_from))
+    }
 }
 
 impl PlatformData<'_> {
