@@ -154,6 +154,10 @@ lazy_page!(ServicesRoute, view! { <ServicesCatalogPage /> });
 lazy_page!(VaultRoute, view! { <VaultPageView /> });
 lazy_page!(WidgetsRoute, view! { <crate::widgets::WidgetsPageView /> });
 lazy_page!(WidgetRoute, view! { <crate::widgets::WidgetPageView /> });
+lazy_page!(
+    ContactsRoute,
+    view! { <crate::widgets::contacts::ContactsPageView /> }
+);
 
 /// Who is signed in, as the server loaded it with the session (the browser reads the same
 /// value back from the page while hydrating and never calls this).
@@ -201,6 +205,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/builder/:slug/members") view={Lazy::<BuilderMembersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/widgets") view={Lazy::<WidgetsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/widgets/:widget") view={Lazy::<WidgetRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/contacts") view={Lazy::<ContactsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/command-center") view={Lazy::<CommandCenterRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/command-center/sessions/:session") view={Lazy::<SessionRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />

@@ -134,12 +134,39 @@ pub fn theme() -> Option<&'static str> {
 /// The page's Content-Security-Policy, allowing exactly the nonce Leptos puts on the inline
 /// scripts it renders for this response.
 pub fn content_security_policy(nonce: &str) -> String {
+    content_security_policy_framed_by(nonce, "'none'")
+}
+
+/// The same policy, with the pages that may frame this one.
+fn content_security_policy_framed_by(nonce: &str, ancestors: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; font-src 'self'; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors 'none'"
+         frame-ancestors {ancestors}"
     )
+}
+
+/// Sets the embedded widget's CSP: a page's, framed only by the sites its live version
+/// allows. A widget that cannot be shown may be framed anywhere: its page says only that.
+pub fn set_embed_csp(widget: Option<&shared::widgets::embed::EmbeddedWidget>) {
+    let ancestors = widget.map_or_else(
+        || "*".to_owned(),
+        |w| {
+            w.config
+                .allowed_origins
+                .iter()
+                .map(|o| o.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+    );
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+        && let Ok(value) =
+            HeaderValue::from_str(&content_security_policy_framed_by(&nonce, &ancestors))
+    {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
 }
 
 /// Sets this page's CSP header from the nonce Leptos is rendering with.

@@ -3,12 +3,16 @@
 //! types. Each change is checked by `shared::widgets` in the browser, field by field, and
 //! again by the server on save.
 
+pub mod contacts;
 pub mod create_widget;
+pub mod embed;
+pub mod get_contacts;
 pub mod get_widget;
 pub mod get_widgets;
 pub mod publish_widget;
 pub mod roll_back_widget;
 pub mod save_widget;
+pub mod submit_widget;
 pub mod view;
 
 use leptos::prelude::*;
@@ -42,7 +46,7 @@ fn widget_path(slug: &str, id: WidgetId) -> String {
     format!("{}/{id}", widgets_path(slug))
 }
 
-fn slug_param() -> Memo<String> {
+pub(crate) fn slug_param() -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.read().get("slug").unwrap_or_default())
 }
@@ -342,7 +346,7 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
                 </div>
                 <p class="muted small">"Drawn by the same code that embeds it, from the draft as you type (nothing is sent from the preview)."</p>
                 <div class="widget-stage" data-device=device data-testid="widget-stage">
-                    <WidgetView config=draft.config preview=true />
+                    <WidgetView config=draft.config />
                 </div>
             </section>
         </div>
@@ -397,6 +401,45 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
             <ActionError error=roll_back_error />
             {d.can_publish.then(|| view! { <p class="hint">"Rolling back makes that version live again and replaces the draft with it."</p> })}
         </section>
+        {live.map(|_| view! { <EmbedCodes base=d.public_url.clone() id height=d.draft.frame_height_hint() name=d.summary.name.to_string() /> })}
+    }
+}
+
+/// The two ways to put the live version on a site, each with a copy button.
+#[component]
+fn EmbedCodes(base: String, id: WidgetId, height: u32, name: String) -> impl IntoView {
+    let script = format!(r#"<script src="{base}/embed.js" data-widget="{id}" async></script>"#);
+    let title = name.replace('"', "&quot;");
+    let frame = format!(
+        r#"<iframe src="{base}/embed/{id}" title="{title}" style="border:0;width:100%;height:{height}px" loading="lazy"></iframe>"#
+    );
+    view! {
+        <section class="panel stack" aria-labelledby="embed-title" data-testid="embed-codes">
+            <h2 id="embed-title">"Embed on a site"</h2>
+            <p class="muted">"The live version shows only on the sites it allows; publishing a new version changes it everywhere at once."</p>
+            <CodeToCopy id="embed-script" label="Script tag (sizes and places itself; corner widgets float)" code=script />
+            <CodeToCopy id="embed-iframe" label="Iframe (for sites that take no scripts; adjust its height to fit)" code=frame />
+        </section>
+    }
+}
+
+#[component]
+fn CodeToCopy(id: &'static str, label: &'static str, code: String) -> impl IntoView {
+    let (copied, set_copied) = signal(false);
+    let text = code.clone();
+    let copy = move |_| {
+        let _ = window().navigator().clipboard().write_text(&text);
+        set_copied.set(true);
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <textarea id=id class="code" rows="2" readonly>{code}</textarea>
+            <div class="actions">
+                <button type="button" class="button small" on:click=copy>"Copy"</button>
+                <span class="muted small" role="status">{move || copied.get().then_some("Copied.")}</span>
+            </div>
+        </div>
     }
 }
 

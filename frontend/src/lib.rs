@@ -7,10 +7,18 @@ use wasm_bindgen::UnwrapThrowExt as _;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     let body = leptos::prelude::document().body().unwrap_throw();
+    // An embedded widget's document (`/embed/{widget}`) is its own small app.
+    let embedded = body.has_attribute("data-embed");
     wasm_bindgen_futures::spawn_local(async move {
-        leptos::mount::hydrate_from_async(body.clone(), app::App)
-            .await
-            .forget();
+        if embedded {
+            leptos::mount::hydrate_from_async(body.clone(), app::widgets::embed::EmbedApp)
+                .await
+                .forget();
+        } else {
+            leptos::mount::hydrate_from_async(body.clone(), app::App)
+                .await
+                .forget();
+        }
         // Marks the page interactive once all of it (the lazily loaded part included) is
         // hydrated, for people's tools and for tests that must not click server HTML.
         let _ = body.set_attribute("data-hydrated", "true");

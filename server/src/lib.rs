@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod embed;
 pub mod http;
 pub mod live;
 pub mod observability;

@@ -137,6 +137,9 @@ pub fn router(state: AppState) -> Router {
         .route("/ws", get(crate::live::connect))
         .route("/pkg/{*file}", get(http::assets::serve))
         .route("/favicon.svg", get(http::assets::serve))
+        .route("/embed.js", get(http::assets::serve))
+        .route("/embed-frame.js", get(http::assets::serve))
+        .route("/embed/{widget}", get(crate::embed::show_widget))
         .merge(crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())

@@ -12,13 +12,15 @@ use chrono::{DateTime, Utc};
 use shared::AppError;
 use shared::api_tokens::ApiScope;
 use shared::email::Email;
+use shared::ids::WidgetId;
 use shared::ids::{ApiTokenId, SessionId, TenantId, UserId};
 use shared::names::PersonName;
-use shared::permissions::{Permission, Role, SUPER_ADMIN, SYSTEM};
+use shared::permissions::{Permission, Role, SUPER_ADMIN, SYSTEM, VISITOR};
 use shared::personas::{Persona, PersonaSet};
 use shared::platform::TenantStatus;
 use shared::slug::Slug;
 use shared::tenants::{TenantSummary, TwoFactorPolicy};
+use shared::widgets::{AllowedOrigin, WidgetConfig};
 use tracing::instrument;
 
 use crate::error::Result;
@@ -133,6 +135,99 @@ impl Grants for SystemAccess {
     fn holder(&self) -> String {
         format!("The platform's {} run", self.job)
     }
+}
+
+/// Proof that an anonymous visitor reaches a published widget: its workspace is running,
+/// and the site showing it — when the browser names one — is among the sites its live version
+/// allows. Holds [`VISITOR`]'s permissions in that workspace, for that widget, and nothing else.
+#[derive(Clone, Debug)]
+pub struct EmbedAccess {
+    tenant: TenantId,
+    widget: WidgetId,
+    version: i32,
+    config: WidgetConfig,
+    site: Option<AllowedOrigin>,
+}
+
+impl EmbedAccess {
+    pub fn tenant_id(&self) -> TenantId {
+        self.tenant
+    }
+
+    pub fn widget(&self) -> WidgetId {
+        self.widget
+    }
+
+    /// The live version the visitor gets.
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+
+    pub fn config(&self) -> &WidgetConfig {
+        &self.config
+    }
+
+    /// The site showing the widget, when the browser said which.
+    pub fn site(&self) -> Option<&AllowedOrigin> {
+        self.site.as_ref()
+    }
+}
+
+impl Grants for EmbedAccess {
+    fn holds(&self, permission: Permission) -> bool {
+        VISITOR.contains(&permission)
+    }
+
+    fn holder(&self) -> String {
+        "A visitor of an embedded widget".to_owned()
+    }
+}
+
+/// Admits a visitor to the published widget `widget` on the site `site` (the embedding
+/// page's origin as the browser gave it; `None` when it gave none — the widget's document is
+/// then still framed only by the sites its `frame-ancestors` names). A widget that does not
+/// exist and one never published are the same "not found"; a suspended workspace's widgets
+/// are "not available", saying nothing of why.
+#[instrument(skip_all, fields(%widget))]
+pub async fn enter_embed(
+    store: &Store,
+    widget: WidgetId,
+    site: Option<&str>,
+) -> Result<EmbedAccess> {
+    let live = store
+        .live_widget(widget)
+        .await?
+        .ok_or_else(|| AppError::not_found("This widget"))?;
+    if live.tenant_status == TenantStatus::Suspended {
+        return Err(AppError::forbidden("This widget is not available right now.").into());
+    }
+    let config = WidgetConfig::parse(&live.config)
+        .map_err(|e| anyhow::anyhow!("stored widget version {widget}/{}: {e:?}", live.version))?;
+    let site = match site {
+        None => None,
+        Some(site) => {
+            let allowed = config
+                .allowed_origins
+                .iter()
+                .find(|o| o.matches(site))
+                .cloned();
+            if allowed.is_none() {
+                metrics::counter!("atrium_widget_origin_refused_total").increment(1);
+                return Err(AppError::forbidden(format!(
+                    "This widget may not be shown on {site}: it is not one of the sites the widget allows."
+                ))
+                .into());
+            }
+            allowed
+        }
+    };
+    Ok(EmbedAccess {
+        tenant: live.tenant_id,
+        widget,
+        version: live.version,
+        config,
+        site,
+    })
 }
 
 /// A scope in which permissions are held: a tenant (through a role) or the platform.

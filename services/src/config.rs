@@ -20,6 +20,7 @@ pub struct Settings {
     pub secrets: SecretsSettings,
     pub jobs: JobSettings,
     pub billing: BillingSettings,
+    pub widgets: WidgetSettings,
     /// Load the demo tenants and people into an empty database at start-up.
     pub demo: bool,
     pub log: LogSettings,
@@ -122,6 +123,12 @@ pub struct BillingSettings {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+pub struct WidgetSettings {
+    /// Lead forms and feedback one address may send through embedded widgets per minute.
+    pub submissions_per_minute_per_ip: u32,
+}
+
+#[derive(Clone, Debug, Deserialize)]
 pub struct LogSettings {
     /// `pretty` for people, `json` for log collectors.
     pub format: String,
@@ -156,6 +163,7 @@ impl Settings {
             .set_default("jobs.backoff_base_ms", 2000)?
             .set_default("jobs.allow_private_webhooks", false)?
             .set_default("billing.tax_rate", "0")?
+            .set_default("widgets.submissions_per_minute_per_ip", 20)?
             .set_default("demo", false)?
             .set_default("log.format", "pretty")?
             .set_default("log.filter", "info,sqlx=warn,tower_http=warn")?;

@@ -27,6 +27,8 @@ struct Inner {
     mailer: Mailer,
     sign_in_limiter: AddressLimiter,
     second_factor_limiter: AddressLimiter,
+    /// Budget for what visitors send through embedded widgets, per client address.
+    submission_limiter: AddressLimiter,
     secrets: SecretBox,
     /// Wakes the orchestration worker when work was queued.
     worker_signal: tokio::sync::Notify,
@@ -75,6 +77,8 @@ impl Services {
         let sign_in_limiter = AddressLimiter::per_minute(settings.auth.attempts_per_minute_per_ip);
         let second_factor_limiter =
             AddressLimiter::per_minute(settings.auth.attempts_per_minute_per_ip);
+        let submission_limiter =
+            AddressLimiter::per_minute(settings.widgets.submissions_per_minute_per_ip);
         let secrets = settings.secret_box().context("loading the server key")?;
         let mut http = reqwest::Client::builder();
         if !settings.jobs.allow_private_webhooks {
@@ -96,6 +100,7 @@ impl Services {
                 mailer,
                 sign_in_limiter,
                 second_factor_limiter,
+                submission_limiter,
                 secrets,
                 worker_signal: tokio::sync::Notify::new(),
                 http,
@@ -151,6 +156,11 @@ impl Services {
     /// Budget for second-factor attempts (codes, backup codes), per client address.
     pub fn second_factor_limiter(&self) -> &AddressLimiter {
         &self.inner.second_factor_limiter
+    }
+
+    /// Budget for lead forms and feedback sent through embedded widgets, per client address.
+    pub fn submission_limiter(&self) -> &AddressLimiter {
+        &self.inner.submission_limiter
     }
 
     /// Sends an email by SMTP; without an SMTP server it is logged and kept in the outbox,
@@ -239,6 +249,7 @@ impl Services {
             inner.sign_in_limiter.forget_idle();
             inner.token_limiter.forget_idle();
             inner.second_factor_limiter.forget_idle();
+            inner.submission_limiter.forget_idle();
             let hour_ago = crate::time::now() - chrono::Duration::hours(1);
             if let Err(err) = inner.store.prune_live_events(hour_ago).await {
                 tracing::warn!(error = %err.into_app_error(), "pruning live events failed");

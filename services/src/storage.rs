@@ -27,7 +27,7 @@ use sqlx::sqlite::{
 };
 use tracing::instrument;
 
-use crate::authz::{PlatformAccess, SystemAccess, TenantAccess};
+use crate::authz::{EmbedAccess, PlatformAccess, SystemAccess, TenantAccess};
 use crate::events::EventBus;
 use access_cache::{AccessCache, Invalidation};
 use shared::ids::TenantId;
@@ -51,6 +51,7 @@ pub mod process;
 pub mod security_alerts;
 pub mod sessions;
 pub mod sign_ins;
+pub mod submissions;
 pub mod support;
 pub mod tenants;
 pub mod throttle;
@@ -512,6 +513,14 @@ impl Store {
         TenantData {
             store: self,
             tenant,
+        }
+    }
+
+    /// The data of the workspace whose published widget a visitor reaches.
+    pub fn tenant_for_visitor<'a>(&'a self, access: &EmbedAccess) -> TenantData<'a> {
+        TenantData {
+            store: self,
+            tenant: access.tenant_id(),
         }
     }
 

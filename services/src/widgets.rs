@@ -4,6 +4,8 @@
 //! `shared::widgets` (the editor runs the same code as the builder types), so nothing that
 //! fails its rules is ever stored.
 
+pub mod embed;
+
 use shared::AppError;
 use shared::ids::WidgetId;
 use shared::live::Change;
@@ -120,6 +122,7 @@ pub async fn detail(
         versions,
         can_edit: access.role().can(Permission::WidgetsEdit),
         can_publish: access.role().can(Permission::WidgetsPublish),
+        public_url: svc.settings().public_url(),
     })
 }
 

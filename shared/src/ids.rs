@@ -129,6 +129,14 @@ typed_id!(
     TicketId
 );
 typed_id!(
+    /// A person known to a workspace by their email, from a lead form sent on a site.
+    ContactId
+);
+typed_id!(
+    /// One lead form or feedback answer a visitor sent through an embedded widget.
+    SubmissionId
+);
+typed_id!(
     /// A file attached to a support ticket.
     TicketFileId
 );

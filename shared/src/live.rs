@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::billing::{Metric, PlanTier};
 use crate::catalog::ActivationStatus;
 use crate::ids::{
-    ActivationId, JobId, ProcessSessionId, ServiceId, TemplateId, TenantId, TicketId, WidgetId,
+    ActivationId, ContactId, JobId, ProcessSessionId, ServiceId, TemplateId, TenantId, TicketId,
+    WidgetId,
 };
 use crate::permissions::Permission;
 use crate::process::{JobStatus, SessionStatus};
@@ -34,6 +35,8 @@ text_enum! {
         Support => "support",
         /// Widgets: drafts saved, versions published or rolled back.
         Widgets => "widgets",
+        /// Contacts and feedback sent by visitors through embedded widgets.
+        Submissions => "submissions",
     }
 }
 
@@ -46,6 +49,7 @@ impl Topic {
             Self::Services => Permission::ServicesView,
             Self::Support => Permission::TicketsView,
             Self::Widgets => Permission::WidgetsView,
+            Self::Submissions => Permission::SubmissionsView,
         }
     }
 
@@ -55,7 +59,7 @@ impl Topic {
         match self {
             Self::Services => Some(Permission::ServicesManage),
             Self::Support => Some(Permission::SupportManage),
-            Self::Sessions | Self::Jobs | Self::Usage | Self::Widgets => None,
+            Self::Sessions | Self::Jobs | Self::Usage | Self::Widgets | Self::Submissions => None,
         }
     }
 }
@@ -111,6 +115,11 @@ pub enum Change {
         widget: WidgetId,
         live_version: Option<i32>,
     },
+    /// A visitor sent a lead form (`contact` is who it became) or feedback.
+    Submission {
+        widget: WidgetId,
+        contact: Option<ContactId>,
+    },
 }
 
 impl Change {
@@ -122,6 +131,7 @@ impl Change {
             Self::Activation { .. } => Topic::Services,
             Self::Ticket { .. } => Topic::Support,
             Self::Widget { .. } => Topic::Widgets,
+            Self::Submission { .. } => Topic::Submissions,
         }
     }
 }

@@ -65,6 +65,10 @@ text_enum! {
         WidgetsEdit => "widgets.edit",
         /// Publish widgets and roll them back (what customers' sites get).
         WidgetsPublish => "widgets.publish",
+        /// See the contacts and feedback that visitors sent through widgets.
+        SubmissionsView => "submissions.view",
+        /// A visitor on a site that embeds a widget: send its form or feedback.
+        WidgetSubmit => "widgets.submit",
         /// Super admin: see every tenant and user.
         PlatformView => "platform.view",
         /// Super admin: suspend and reactivate tenants.
@@ -112,6 +116,8 @@ impl Permission {
             Self::WidgetsView => "see the workspace's widgets",
             Self::WidgetsEdit => "create widgets and edit their drafts",
             Self::WidgetsPublish => "publish widgets or roll them back",
+            Self::SubmissionsView => "see the contacts and feedback sent through widgets",
+            Self::WidgetSubmit => "send a widget's form or feedback",
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
             Self::OutboxRead => "read the outbox of unsent emails",
@@ -149,6 +155,7 @@ const OWNER: &[Permission] = &[
     Permission::WidgetsView,
     Permission::WidgetsEdit,
     Permission::WidgetsPublish,
+    Permission::SubmissionsView,
 ];
 const ADMIN: &[Permission] = &[
     Permission::TenantView,
@@ -171,6 +178,7 @@ const ADMIN: &[Permission] = &[
     Permission::WidgetsView,
     Permission::WidgetsEdit,
     Permission::WidgetsPublish,
+    Permission::SubmissionsView,
 ];
 const CONSULTANT: &[Permission] = &[
     Permission::TenantView,
@@ -186,6 +194,7 @@ const CONSULTANT: &[Permission] = &[
     Permission::TicketsOpen,
     Permission::WidgetsView,
     Permission::WidgetsEdit,
+    Permission::SubmissionsView,
 ];
 const VIEWER: &[Permission] = &[
     Permission::TenantView,
@@ -195,6 +204,7 @@ const VIEWER: &[Permission] = &[
     Permission::ServicesView,
     Permission::TicketsView,
     Permission::WidgetsView,
+    Permission::SubmissionsView,
 ];
 
 /// What the Super Admin persona holds at platform scope.
@@ -208,6 +218,10 @@ pub const SUPER_ADMIN: &[Permission] = &[
     Permission::InvoicesIssue,
     Permission::SupportManage,
 ];
+
+/// What an anonymous visitor holds on a site that embeds a published widget (admitted by the
+/// widget's live version and its allowed sites, never by a session).
+pub const VISITOR: &[Permission] = &[Permission::WidgetSubmit];
 
 /// What the platform's own scheduled work holds (the monthly invoice run), acting for no one.
 pub const SYSTEM: &[Permission] = &[Permission::InvoicesIssue];

@@ -8,6 +8,9 @@
 //! the rules that span fields — lengths, counts, one email field, readable contrast — are in
 //! [`WidgetConfig::problems`], each naming the field path the editor marks.
 
+pub mod embed;
+pub mod submissions;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -891,6 +894,33 @@ pub struct WidgetDetail {
     pub versions: Vec<WidgetVersion>,
     pub can_edit: bool,
     pub can_publish: bool,
+    /// Where Atrium is served, for the embed codes (`https://atrium.example`).
+    pub public_url: String,
+}
+
+impl WidgetConfig {
+    /// A height the iframe embed code starts with, in CSS pixels (the script tag sizes its
+    /// frame itself; a bare iframe cannot ask).
+    pub fn frame_height_hint(&self) -> u32 {
+        let body = match &self.content {
+            Content::LeadForm(form) => {
+                140 + form
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        if f.kind == FieldKind::LongText {
+                            110
+                        } else {
+                            70
+                        }
+                    })
+                    .sum::<u32>()
+            }
+            Content::StatusBadge(badge) => 120 + 32 * badge.services.len().clamp(2, 8) as u32,
+            Content::Feedback(_) => 300,
+        };
+        body + 32
+    }
 }
 
 #[cfg(test)]

@@ -49,6 +49,7 @@ pub enum Section {
     Vault,
     Support,
     Widgets,
+    Contacts,
     Account,
     Security,
 }
@@ -122,6 +123,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                     label: "Widgets",
                     href: format!("{base}/widgets"),
                     section: Section::Widgets,
+                });
+                items.push(NavItem {
+                    label: "Contacts",
+                    href: format!("{base}/contacts"),
+                    section: Section::Contacts,
                 });
             }
             items.push(NavItem {

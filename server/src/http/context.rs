@@ -18,6 +18,7 @@ use super::errors::{respond, wants_html};
 /// Paths that never need to know who is asking.
 fn is_anonymous_path(path: &str) -> bool {
     path.starts_with("/pkg/")
+        || path.starts_with("/embed")
         || matches!(
             path,
             "/healthz" | "/metrics" | "/favicon.svg" | "/favicon.ico"

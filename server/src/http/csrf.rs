@@ -14,7 +14,7 @@ use shared::AppError;
 
 use super::errors::{respond, wants_html};
 
-fn origin_of(url: &str) -> Option<&str> {
+pub fn origin_of(url: &str) -> Option<&str> {
     let scheme_end = url.find("://")? + 3;
     let rest = &url[scheme_end..];
     let end = rest.find('/').map(|i| scheme_end + i).unwrap_or(url.len());
@@ -23,7 +23,7 @@ fn origin_of(url: &str) -> Option<&str> {
 
 /// Whether `origin` (`scheme://host[:port]`) is this server: the configured public URL, or
 /// the host the browser addressed.
-fn is_own_origin(origin: &str, public_url: &str, host: Option<&str>) -> bool {
+pub fn is_own_origin(origin: &str, public_url: &str, host: Option<&str>) -> bool {
     origin_of(public_url) == Some(origin)
         || host.is_some_and(|host| {
             origin

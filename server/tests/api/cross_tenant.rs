@@ -1004,6 +1004,29 @@ fn cases() -> Vec<Case> {
             caller: a_builder,
         },
         Case {
+            function: "get_contacts",
+            expect: Refused,
+            args: |w| vec![("slug", w.b_builder_slug.clone())],
+            caller: a_builder,
+        },
+        // A visitor's submission into B's widget with a visit the server never signed.
+        Case {
+            function: "submit_widget",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("widget", w.b_widget.clone()),
+                    ("site", "https://alpha.example".into()),
+                    ("visit", "4102444800.00".into()),
+                    (
+                        "submission",
+                        r#"{"kind": "lead_form", "answers": [{"key": "email", "value": "a@alpha.example"}]}"#.into(),
+                    ),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
             function: "get_vault",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone())],
@@ -1231,7 +1254,7 @@ fn cases() -> Vec<Case> {
 
 /// Page routes with B's ids substituted, as axum spells them.
 fn page_path(route: &str, w: &World) -> String {
-    let slug = if route.contains("/widgets") {
+    let slug = if route.contains("/widgets") || route.contains("/contacts") {
         &w.b_builder_slug
     } else {
         &w.b.slug
@@ -1316,6 +1339,7 @@ const PAGES: &[&str] = &[
     "/builder/{slug}/members",
     "/builder/{slug}/widgets",
     "/builder/{slug}/widgets/{widget}",
+    "/builder/{slug}/contacts",
     "/{area}/{slug}/command-center",
     "/{area}/{slug}/command-center/sessions/{session}",
     "/{area}/{slug}/templates",

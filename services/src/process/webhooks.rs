@@ -69,7 +69,7 @@ fn unreachable_hmac() -> HmacSha256 {
 }
 
 /// Checks a hex signature in constant time.
-fn verify(key: &[u8], message: &[u8], signature_hex: &str) -> bool {
+pub(crate) fn verify(key: &[u8], message: &[u8], signature_hex: &str) -> bool {
     let Ok(expected) = hex::decode(signature_hex) else {
         return false;
     };

@@ -2,12 +2,13 @@
 //! `shared::widgets` before it is written), and its published versions, which never change.
 
 use chrono::{DateTime, Utc};
-use shared::ids::{UserId, WidgetId};
+use shared::ids::{TenantId, UserId, WidgetId};
 use shared::names::WidgetName;
+use shared::platform::TenantStatus;
 use shared::widgets::{WidgetKind, WidgetSummary, WidgetVersion};
 use tracing::instrument;
 
-use super::{Dialect, TenantData, Tx, on_tenant_tx, with_tenant_reader};
+use super::{Dialect, Store, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader};
 use crate::error::Result;
 
 const SUMMARY: &str =
@@ -28,6 +29,34 @@ pub struct LockedWidget {
     pub kind: WidgetKind,
     pub live_version: Option<i32>,
     pub draft: String,
+}
+
+/// A widget's live version as visitors get it, with its workspace's standing.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LiveWidget {
+    pub tenant_id: TenantId,
+    pub tenant_status: TenantStatus,
+    pub version: i32,
+    pub config: String,
+}
+
+impl Store {
+    /// The live version of `widget`, in whichever workspace it is: the first step of
+    /// admitting a visitor (`authz::enter_embed`), who comes with nothing but the widget's id.
+    /// `None` when there is no such widget or it was never published.
+    #[instrument(skip_all, fields(%widget))]
+    pub async fn live_widget(&self, widget: WidgetId) -> Result<Option<LiveWidget>> {
+        Ok(with_reader!(self, pool => sqlx::query_as(
+            "SELECT w.tenant_id, t.status AS tenant_status, v.version, v.config
+             FROM widgets w
+             JOIN tenants t ON t.id = w.tenant_id
+             JOIN widget_versions v ON v.widget_id = w.id AND v.version = w.live_version
+             WHERE w.id = $1",
+        )
+        .bind(widget)
+        .fetch_optional(pool)
+        .await)?)
+    }
 }
 
 impl TenantData<'_> {

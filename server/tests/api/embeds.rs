@@ -1,0 +1,450 @@
+//! Widgets on customers' sites: the embedded document is framed only by the sites its live
+//! version allows and carries a signed visit; what visitors send becomes contacts and feedback
+//! of the widget's workspace — checked by the shared rules, refused without a visit the server
+//! signed for that widget and site, rate-limited per address, and announced live.
+
+use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERER, X_FRAME_OPTIONS};
+use shared::ids::WidgetId;
+use shared::live::{Change, ServerMessage};
+use shared::widgets::submissions::{ContactsPage, SubmissionReceipt};
+use shared::widgets::{AllowedOrigin, WidgetDetail};
+
+use crate::command_center::open_tab;
+use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_with};
+use crate::members::{Org, builder_org};
+
+const SHOP: &str = "https://shop.example.com";
+
+/// A widget of `kind` made from its first preset, allowed on [`SHOP`] and published.
+async fn published(team: &Org, name: &str, kind: &str) -> WidgetId {
+    let slug = team.slug.as_str();
+    let id: WidgetId = team
+        .owner
+        .call_ok(
+            "create_widget",
+            &[
+                ("slug", slug),
+                ("name", name),
+                ("kind", kind),
+                ("preset", "clean"),
+            ],
+        )
+        .await;
+    let detail: WidgetDetail = team
+        .owner
+        .call_ok("get_widget", &[("slug", slug), ("id", &id.to_string())])
+        .await;
+    let mut config = detail.draft;
+    config.allowed_origins = vec![AllowedOrigin::parse(SHOP).unwrap()];
+    let _: () = team
+        .owner
+        .call_ok(
+            "save_widget",
+            &[
+                ("slug", slug),
+                ("id", &id.to_string()),
+                ("name", name),
+                ("config", &config.to_json()),
+            ],
+        )
+        .await;
+    let _: i32 = team
+        .owner
+        .call_ok("publish_widget", &[("slug", slug), ("id", &id.to_string())])
+        .await;
+    id
+}
+
+/// The widget's document as a frame on `site` asks for it.
+async fn framed(app: &TestApp, id: &str, site: Option<&str>) -> reqwest::Response {
+    let mut request = app
+        .browser()
+        .client
+        .get(format!("{}/embed/{id}", app.address))
+        .header("sec-fetch-dest", "iframe");
+    if let Some(site) = site {
+        request = request.header(REFERER, format!("{site}/pricing?plan=pro"));
+    }
+    request.send().await.unwrap()
+}
+
+/// A visit signed for `widget` on `site`, as its document carries it.
+async fn visit(app: &TestApp, widget: WidgetId, site: Option<&str>) -> String {
+    services::widgets::embed::visit(&app.services, widget, site)
+        .await
+        .unwrap_or_else(|e| panic!("visit: {}", e.into_app_error()))
+        .visit
+}
+
+async fn submit(
+    visitor: &Browser,
+    widget: WidgetId,
+    site: Option<&str>,
+    visit: &str,
+    submission: &str,
+) -> reqwest::Response {
+    let widget = widget.to_string();
+    let mut form = vec![
+        ("widget", widget.as_str()),
+        ("visit", visit),
+        ("submission", submission),
+    ];
+    if let Some(site) = site {
+        form.push(("site", site));
+    }
+    visitor.call("submit_widget", &form).await
+}
+
+fn lead(name: &str, email: &str, message: &str) -> String {
+    serde_json::json!({
+        "kind": "lead_form",
+        "answers": [
+            {"key": "name", "value": name},
+            {"key": "email", "value": email},
+            {"key": "message", "value": message},
+        ]
+    })
+    .to_string()
+}
+
+async fn status_and_text(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_document_is_framed_only_by_the_sites_its_live_version_allows() {
+    let app = spawn_app().await;
+    let team = builder_org(&app, "Frame Works", "frame-works.example").await;
+    let draft: WidgetId = team
+        .owner
+        .call_ok(
+            "create_widget",
+            &[
+                ("slug", &team.slug),
+                ("name", "Unpublished"),
+                ("kind", "lead_form"),
+                ("preset", "clean"),
+            ],
+        )
+        .await;
+    // Never published, unknown, or not an id at all: the same "not found".
+    for id in [
+        draft.to_string(),
+        uuid::Uuid::now_v7().to_string(),
+        "nope".into(),
+    ] {
+        let (status, body) = status_and_text(framed(&app, &id, Some(SHOP)).await).await;
+        assert_eq!(status, 404, "{id}: {body}");
+        assert!(body.contains("This widget was not found"), "{body}");
+        assert!(!body.contains("Frame Works"), "{body}");
+    }
+
+    let id = published(&team, "Contact form", "lead_form").await;
+    let response = framed(&app, &id.to_string(), Some(SHOP)).await;
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    let csp = headers[CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.ends_with(&format!("frame-ancestors {SHOP}")),
+        "framed only by the allowed site: {csp}"
+    );
+    assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+    assert!(
+        headers.get(X_FRAME_OPTIONS).is_none(),
+        "X-Frame-Options would forbid every frame"
+    );
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Talk to us"), "the live version's title");
+    assert!(body.contains("/embed-frame.js"), "the sizing script");
+    assert!(body.contains("--aw-primary: #"), "themed before hydration");
+
+    // Pages elsewhere are refused, and so the document says, in case a browser shows it.
+    let (status, body) =
+        status_and_text(framed(&app, &id.to_string(), Some("https://evil.example")).await).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body.contains("may not be shown on https://evil.example"),
+        "{body}"
+    );
+    // Atrium's own pages keep refusing every frame.
+    let browser = app.browser();
+    let home = browser
+        .client
+        .get(browser.url("/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.headers()[X_FRAME_OPTIONS], "DENY");
+    assert!(
+        home.headers()[CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+
+    // A suspended workspace's widgets are "not available", saying nothing of why.
+    let _: () = app
+        .super_admin()
+        .await
+        .call_ok(
+            "set_tenant_status",
+            &[("slug", &team.slug), ("status", "suspended")],
+        )
+        .await;
+    let (status, body) = status_and_text(framed(&app, &id.to_string(), Some(SHOP)).await).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("not available right now"), "{body}");
+    assert!(
+        !body.contains("Frame Works") && !body.contains("suspended"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn what_visitors_send_becomes_contacts_and_feedback_live() {
+    let app = spawn_app().await;
+    let team = builder_org(&app, "Lead Works", "lead-works.example").await;
+    let slug = team.slug.as_str();
+    let form = published(&team, "Contact form", "lead_form").await;
+    let mut tab = open_tab(&app.address, &team.viewer, Some(&app.address))
+        .await
+        .unwrap();
+    tab.send(&format!(
+        r#"{{"type":"subscribe","slug":"{slug}","topics":["submissions"],"since":null}}"#
+    ))
+    .await;
+    assert!(matches!(
+        tab.next(5000).await,
+        Some(ServerMessage::Subscribed { .. })
+    ));
+
+    // A visitor has no session: the signed visit of the page admits what they send.
+    let visitor = app.browser();
+    let visit_shop = visit(&app, form, Some(SHOP)).await;
+    let receipt: SubmissionReceipt = serde_json::from_str(
+        &submit(
+            &visitor,
+            form,
+            Some(SHOP),
+            &visit_shop,
+            &lead("Ada Lovelace", "Ada@Example.com", "A quote, please"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap(),
+    )
+    .unwrap();
+    match tab.next(5000).await {
+        Some(ServerMessage::Event { event, .. }) => {
+            assert!(
+                matches!(event.change, Change::Submission { widget, contact: Some(_) } if widget == form)
+            );
+        }
+        other => panic!("expected the submission live: {other:?}"),
+    }
+    // The same person again updates their contact; they are one contact.
+    assert_eq!(
+        submit(
+            &visitor,
+            form,
+            Some(SHOP),
+            &visit_shop,
+            &lead("Ada L.", "ada@example.com", "")
+        )
+        .await
+        .status(),
+        200
+    );
+    let page: ContactsPage = team.viewer.call_ok("get_contacts", &[("slug", slug)]).await;
+    assert_eq!(page.contacts.len(), 1);
+    let ada = &page.contacts[0];
+    assert_eq!(
+        (ada.email.as_str(), ada.name.as_deref(), ada.submissions),
+        ("ada@example.com", Some("Ada L."), 2)
+    );
+    assert_eq!(ada.origin.as_deref(), Some(SHOP));
+    assert_eq!(
+        ada.widget.as_ref().map(ToString::to_string).as_deref(),
+        Some("Contact form")
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM widget_submissions WHERE id = '{}' OR kind = 'lead_form'",
+            receipt.id
+        ))
+        .await,
+        2
+    );
+
+    // Each refusal has its status and names what to fix; nothing is kept.
+    let refusals = [
+        (
+            submit(
+                &visitor,
+                form,
+                Some(SHOP),
+                &visit_shop,
+                &lead("Bob", "bob@", ""),
+            )
+            .await,
+            422,
+            "answers.email",
+        ),
+        (
+            submit(
+                &visitor,
+                form,
+                Some(SHOP),
+                &visit_shop,
+                &lead("", "bob@example.com", ""),
+            )
+            .await,
+            422,
+            "answers.name",
+        ),
+        (
+            submit(
+                &visitor,
+                form,
+                Some(SHOP),
+                &visit_shop,
+                "{\"kind\": \"lead_form\"",
+            )
+            .await,
+            422,
+            "submission",
+        ),
+        (
+            submit(
+                &visitor,
+                form,
+                Some(SHOP),
+                &visit_shop,
+                r#"{"kind": "feedback", "score": 9}"#,
+            )
+            .await,
+            422,
+            "kind",
+        ),
+        // A visit signed for no site, or another site, or forged, admits nothing here.
+        (
+            submit(
+                &visitor,
+                form,
+                Some(SHOP),
+                &visit(&app, form, None).await,
+                &lead("Eve", "eve@example.com", ""),
+            )
+            .await,
+            403,
+            "",
+        ),
+        (
+            submit(
+                &visitor,
+                form,
+                Some(SHOP),
+                "4102444800.deadbeef",
+                &lead("Eve", "eve@example.com", ""),
+            )
+            .await,
+            403,
+            "",
+        ),
+    ];
+    for (response, status, field) in refusals {
+        let (got, body) = status_and_text(response).await;
+        assert_eq!(got, status, "{body}");
+        if !field.is_empty() {
+            let error: shared::AppError = serde_json::from_str(&body).unwrap();
+            assert_eq!(error.field(), Some(field), "{body}");
+        }
+    }
+    // A visit for another widget does not carry over.
+    let prompt = published(&team, "How did we do", "feedback").await;
+    let (status, _) = status_and_text(
+        submit(
+            &visitor,
+            prompt,
+            Some(SHOP),
+            &visit_shop,
+            r#"{"kind": "feedback", "score": 9}"#,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM widget_submissions").await,
+        2
+    );
+
+    // Feedback is kept with its score, and a score off the scale is refused.
+    let visit_prompt = visit(&app, prompt, Some(SHOP)).await;
+    let (status, body) = status_and_text(
+        submit(
+            &visitor,
+            prompt,
+            Some(SHOP),
+            &visit_prompt,
+            r#"{"kind": "feedback", "score": 11}"#,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("from 0 to 10"), "{body}");
+    assert_eq!(
+        submit(
+            &visitor,
+            prompt,
+            Some(SHOP),
+            &visit_prompt,
+            r#"{"kind": "feedback", "score": 9, "comment": "Quick answers"}"#,
+        )
+        .await
+        .status(),
+        200
+    );
+    let page: ContactsPage = team.owner.call_ok("get_contacts", &[("slug", slug)]).await;
+    assert_eq!(page.feedback.len(), 1);
+    assert_eq!(
+        (page.feedback[0].score, page.feedback[0].comment.as_str()),
+        (9, "Quick answers")
+    );
+    assert_eq!(page.contacts.len(), 1, "feedback makes no contact");
+}
+
+#[tokio::test]
+async fn a_flood_from_one_address_is_slowed_down() {
+    let app = spawn_app_with(|s| s.widgets.submissions_per_minute_per_ip = 3).await;
+    let team = builder_org(&app, "Flood Works", "flood-works.example").await;
+    let form = published(&team, "Contact form", "lead_form").await;
+    let visit = visit(&app, form, Some(SHOP)).await;
+    let visitor = app.browser();
+    for n in 0..3 {
+        let email = format!("visitor{n}@example.com");
+        let response = submit(&visitor, form, Some(SHOP), &visit, &lead("V", &email, "")).await;
+        assert_eq!(response.status(), 200);
+    }
+    let response = submit(
+        &visitor,
+        form,
+        Some(SHOP),
+        &visit,
+        &lead("V", "more@example.com", ""),
+    )
+    .await;
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().get("retry-after").is_some());
+    assert_eq!(app.count("SELECT COUNT(*) FROM contacts").await, 3);
+    // The builder's own pages are not slowed by it.
+    let page: ContactsPage = team
+        .owner
+        .call_ok("get_contacts", &[("slug", &team.slug)])
+        .await;
+    assert_eq!(page.contacts.len(), 3);
+}
