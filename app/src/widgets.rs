@@ -3,11 +3,13 @@
 //! types. Each change is checked by `shared::widgets` in the browser, field by field, and
 //! again by the server on save.
 
+pub mod analytics;
 pub mod contacts;
 pub mod create_widget;
 pub mod embed;
 pub mod get_contacts;
 pub mod get_widget;
+pub mod get_widget_analytics;
 pub mod get_widgets;
 pub mod publish_widget;
 pub mod roll_back_widget;
@@ -266,6 +268,7 @@ impl Draft {
 #[component]
 fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
     let slug = d.tenant.slug.to_string();
+    let slug_signal = Signal::stored(slug.clone());
     let id = d.summary.id;
     let saved = RwSignal::new((d.summary.name.to_string(), d.draft.clone()));
     let config = RwSignal::new(d.draft.clone());
@@ -402,6 +405,7 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
             {d.can_publish.then(|| view! { <p class="hint">"Rolling back makes that version live again and replaces the draft with it."</p> })}
         </section>
         {live.map(|_| view! { <EmbedCodes base=d.public_url.clone() id height=d.draft.frame_height_hint() name=d.summary.name.to_string() /> })}
+        {live.map(|_| view! { <analytics::WidgetAnalyticsPanel slug=slug_signal id /> })}
     }
 }
 

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`. Same services, same permission check as the pages; the
-//! caller comes from the session cookie (API tokens arrive with the public REST API).
+//! caller comes from the session cookie or an API token — except the widget events route,
+//! where embedded widgets report with the visit their page was signed for.
 
 mod complete_job;
 mod get_workspace;
@@ -7,6 +8,7 @@ mod invoice_csv;
 mod list_members;
 pub mod ticket_files;
 mod usage;
+mod widget_events;
 
 use app::server::RequestContext;
 use axum::Router;
@@ -30,6 +32,7 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/tickets/{ticket}/files/{file}",
     "/api/v1/platform/tickets/{ticket}/files",
     "/api/v1/platform/tickets/{ticket}/files/{file}",
+    "/api/v1/widgets/{widget}/events",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -51,6 +54,12 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(ticket_files::BODY_LIMIT)),
         )
         .route(ROUTES[8], get(ticket_files::download_in_console))
+        .route(
+            ROUTES[9],
+            post(widget_events::report_events).layer(DefaultBodyLimit::max(
+                shared::widgets::events::BATCH_MAX_BYTES,
+            )),
+        )
 }
 
 /// Who is on the other end of the request (for audit entries).

@@ -126,6 +126,8 @@ pub struct BillingSettings {
 pub struct WidgetSettings {
     /// Lead forms and feedback one address may send through embedded widgets per minute.
     pub submissions_per_minute_per_ip: u32,
+    /// Event batches one address's embedded widgets may report per minute.
+    pub event_batches_per_minute_per_ip: u32,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -164,6 +166,7 @@ impl Settings {
             .set_default("jobs.allow_private_webhooks", false)?
             .set_default("billing.tax_rate", "0")?
             .set_default("widgets.submissions_per_minute_per_ip", 20)?
+            .set_default("widgets.event_batches_per_minute_per_ip", 120)?
             .set_default("demo", false)?
             .set_default("log.format", "pretty")?
             .set_default("log.filter", "info,sqlx=warn,tower_http=warn")?;

@@ -29,6 +29,11 @@ struct Inner {
     second_factor_limiter: AddressLimiter,
     /// Budget for what visitors send through embedded widgets, per client address.
     submission_limiter: AddressLimiter,
+    /// Budget for widget event batches, per client address.
+    event_limiter: AddressLimiter,
+    /// When each widget's last usage notice went out (they are sent at most once a second).
+    stats_notices:
+        std::sync::Mutex<std::collections::HashMap<shared::ids::WidgetId, std::time::Instant>>,
     secrets: SecretBox,
     /// Wakes the orchestration worker when work was queued.
     worker_signal: tokio::sync::Notify,
@@ -79,6 +84,8 @@ impl Services {
             AddressLimiter::per_minute(settings.auth.attempts_per_minute_per_ip);
         let submission_limiter =
             AddressLimiter::per_minute(settings.widgets.submissions_per_minute_per_ip);
+        let event_limiter =
+            AddressLimiter::per_minute(settings.widgets.event_batches_per_minute_per_ip);
         let secrets = settings.secret_box().context("loading the server key")?;
         let mut http = reqwest::Client::builder();
         if !settings.jobs.allow_private_webhooks {
@@ -101,6 +108,8 @@ impl Services {
                 sign_in_limiter,
                 second_factor_limiter,
                 submission_limiter,
+                event_limiter,
+                stats_notices: std::sync::Mutex::default(),
                 secrets,
                 worker_signal: tokio::sync::Notify::new(),
                 http,
@@ -161,6 +170,29 @@ impl Services {
     /// Budget for lead forms and feedback sent through embedded widgets, per client address.
     pub fn submission_limiter(&self) -> &AddressLimiter {
         &self.inner.submission_limiter
+    }
+
+    /// Budget for widget event batches, per client address.
+    pub fn event_limiter(&self) -> &AddressLimiter {
+        &self.inner.event_limiter
+    }
+
+    /// Whether a live notice that `widget`'s counters moved may go out now: at most one a
+    /// second per widget, however many pages report.
+    pub fn stats_notice_due(&self, widget: shared::ids::WidgetId) -> bool {
+        let now = std::time::Instant::now();
+        let mut sent = self
+            .inner
+            .stats_notices
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match sent.get(&widget) {
+            Some(last) if now.duration_since(*last) < Duration::from_secs(1) => false,
+            _ => {
+                sent.insert(widget, now);
+                true
+            }
+        }
     }
 
     /// Sends an email by SMTP; without an SMTP server it is logged and kept in the outbox,
@@ -250,6 +282,12 @@ impl Services {
             inner.token_limiter.forget_idle();
             inner.second_factor_limiter.forget_idle();
             inner.submission_limiter.forget_idle();
+            inner.event_limiter.forget_idle();
+            inner
+                .stats_notices
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .retain(|_, last| last.elapsed() < Duration::from_secs(60));
             let hour_ago = crate::time::now() - chrono::Duration::hours(1);
             if let Err(err) = inner.store.prune_live_events(hour_ago).await {
                 tracing::warn!(error = %err.into_app_error(), "pruning live events failed");

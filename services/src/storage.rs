@@ -59,6 +59,7 @@ pub mod trusted_devices;
 pub mod two_factor;
 pub mod users;
 pub mod vault;
+pub mod widget_stats;
 pub mod widgets;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");

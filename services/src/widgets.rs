@@ -4,6 +4,7 @@
 //! `shared::widgets` (the editor runs the same code as the builder types), so nothing that
 //! fails its rules is ever stored.
 
+pub mod analytics;
 pub mod embed;
 
 use shared::AppError;

@@ -37,6 +37,8 @@ text_enum! {
         Widgets => "widgets",
         /// Contacts and feedback sent by visitors through embedded widgets.
         Submissions => "submissions",
+        /// Widgets' usage counters moved (impressions, interactions, errors).
+        WidgetStats => "widget_stats",
     }
 }
 
@@ -50,6 +52,7 @@ impl Topic {
             Self::Support => Permission::TicketsView,
             Self::Widgets => Permission::WidgetsView,
             Self::Submissions => Permission::SubmissionsView,
+            Self::WidgetStats => Permission::WidgetsView,
         }
     }
 
@@ -59,7 +62,12 @@ impl Topic {
         match self {
             Self::Services => Some(Permission::ServicesManage),
             Self::Support => Some(Permission::SupportManage),
-            Self::Sessions | Self::Jobs | Self::Usage | Self::Widgets | Self::Submissions => None,
+            Self::Sessions
+            | Self::Jobs
+            | Self::Usage
+            | Self::Widgets
+            | Self::Submissions
+            | Self::WidgetStats => None,
         }
     }
 }
@@ -120,6 +128,10 @@ pub enum Change {
         widget: WidgetId,
         contact: Option<ContactId>,
     },
+    /// Visitors' pages reported what a widget did (at most one notice a second per widget).
+    WidgetStats {
+        widget: WidgetId,
+    },
 }
 
 impl Change {
@@ -132,6 +144,7 @@ impl Change {
             Self::Ticket { .. } => Topic::Support,
             Self::Widget { .. } => Topic::Widgets,
             Self::Submission { .. } => Topic::Submissions,
+            Self::WidgetStats { .. } => Topic::WidgetStats,
         }
     }
 }

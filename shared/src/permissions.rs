@@ -69,6 +69,9 @@ text_enum! {
         SubmissionsView => "submissions.view",
         /// A visitor on a site that embeds a widget: send its form or feedback.
         WidgetSubmit => "widgets.submit",
+        /// An embedded widget on a visitor's page: report its impressions, interactions,
+        /// errors and load times.
+        WidgetReport => "widgets.report",
         /// Super admin: see every tenant and user.
         PlatformView => "platform.view",
         /// Super admin: suspend and reactivate tenants.
@@ -118,6 +121,7 @@ impl Permission {
             Self::WidgetsPublish => "publish widgets or roll them back",
             Self::SubmissionsView => "see the contacts and feedback sent through widgets",
             Self::WidgetSubmit => "send a widget's form or feedback",
+            Self::WidgetReport => "report a widget's usage",
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
             Self::OutboxRead => "read the outbox of unsent emails",
@@ -221,7 +225,7 @@ pub const SUPER_ADMIN: &[Permission] = &[
 
 /// What an anonymous visitor holds on a site that embeds a published widget (admitted by the
 /// widget's live version and its allowed sites, never by a session).
-pub const VISITOR: &[Permission] = &[Permission::WidgetSubmit];
+pub const VISITOR: &[Permission] = &[Permission::WidgetSubmit, Permission::WidgetReport];
 
 /// What the platform's own scheduled work holds (the monthly invoice run), acting for no one.
 pub const SYSTEM: &[Permission] = &[Permission::InvoicesIssue];

@@ -9,6 +9,7 @@
 //! [`WidgetConfig::problems`], each naming the field path the editor marks.
 
 pub mod embed;
+pub mod events;
 pub mod submissions;
 
 use chrono::{DateTime, Utc};

@@ -2,7 +2,8 @@
 //! by the same [`WidgetView`] as the editor's preview, on a transparent page that holds
 //! nothing else. The server renders it (themed by a nonce'd stylesheet, so it shows before any
 //! WebAssembly runs) and the browser hydrates it from the same value; `/embed-frame.js` tells
-//! the host page's loader how large it is. Framing is limited to the widget's allowed sites
+//! the host page's loader how large it is and reports impressions, load times, interactions
+//! and errors (with the signed visit this page carries). Framing is limited to the widget's allowed sites
 //! by `frame-ancestors`, set by the server with the page's nonce.
 
 use leptos::prelude::*;
@@ -77,7 +78,8 @@ pub fn EmbedApp() -> impl IntoView {
             };
             view! {
                 <style nonce=nonce>{format!(".aw-widget {{ {properties} }}")}</style>
-                <main class="embed-frame" data-widget=widget.id.to_string() data-version=widget.version>
+                <main class="embed-frame" data-widget=widget.id.to_string() data-version=widget.version
+                    data-visit=widget.visit.clone() data-site=widget.site.clone()>
                     <WidgetView config=Signal::stored(widget.config) sending services=widget.services />
                 </main>
             }

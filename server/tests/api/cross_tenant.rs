@@ -1004,6 +1004,17 @@ fn cases() -> Vec<Case> {
             caller: a_builder,
         },
         Case {
+            function: "get_widget_analytics",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("id", w.b_widget.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
             function: "get_contacts",
             expect: Refused,
             args: |w| vec![("slug", w.b_builder_slug.clone())],
@@ -1282,7 +1293,7 @@ fn api_path(route: &str, w: &World) -> String {
 /// callback routes have cases of their own).
 fn plain_api_routes() -> impl Iterator<Item = &'static &'static str> {
     API.iter()
-        .filter(|r| !r.contains("callbacks") && !r.contains("/files"))
+        .filter(|r| !r.contains("callbacks") && !r.contains("/files") && !r.contains("/events"))
 }
 
 fn assert_no_leak(what: &str, body: &str) {
@@ -1362,6 +1373,7 @@ const API: &[&str] = &[
     "/api/v1/tenants/{slug}/tickets/{ticket}/files/{file}",
     "/api/v1/platform/tickets/{ticket}/files",
     "/api/v1/platform/tickets/{ticket}/files/{file}",
+    "/api/v1/widgets/{widget}/events",
 ];
 
 #[tokio::test]
@@ -1660,6 +1672,21 @@ async fn another_tenants_ids_never_reach_its_data() {
         2,
         "nobody but B touched B's session: {:?}",
         b_session.trail
+    );
+
+    // Events for B's widget with a visit the server never signed: refused, nothing counted.
+    let response =
+        w.a.owner
+            .api_post(
+                &format!("/api/v1/widgets/{}/events", w.b_widget),
+                r#"{"visit": "4102444800.00", "events": [{"kind": "impression"}]}"#,
+            )
+            .await;
+    assert_eq!(response.status(), 403);
+    assert_no_leak("the widget events", &response.text().await.unwrap());
+    assert_eq!(
+        w.app.count("SELECT COUNT(*) FROM widget_stats_daily").await,
+        0
     );
 
     // Nothing of B's changed, and B's owner is still signed in.

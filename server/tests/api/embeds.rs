@@ -448,3 +448,170 @@ async fn a_flood_from_one_address_is_slowed_down() {
         .await;
     assert_eq!(page.contacts.len(), 3);
 }
+
+async fn report(app: &TestApp, widget: WidgetId, body: &str) -> reqwest::Response {
+    app.browser()
+        .api_post(&format!("/api/v1/widgets/{widget}/events"), body)
+        .await
+}
+
+#[tokio::test]
+async fn widgets_report_usage_that_adds_up_to_their_analytics() {
+    let app = spawn_app().await;
+    let team = builder_org(&app, "Count Works", "count-works.example").await;
+    let slug = team.slug.as_str();
+    let form = published(&team, "Contact form", "lead_form").await;
+    let mut tab = open_tab(&app.address, &team.viewer, Some(&app.address))
+        .await
+        .unwrap();
+    tab.send(&format!(
+        r#"{{"type":"subscribe","slug":"{slug}","topics":["widget_stats"],"since":null}}"#
+    ))
+    .await;
+    assert!(matches!(
+        tab.next(5000).await,
+        Some(ServerMessage::Subscribed { .. })
+    ));
+
+    let visit_shop = visit(&app, form, Some(SHOP)).await;
+    let batch = |events: &str| {
+        format!(r#"{{"visit": "{visit_shop}", "site": "{SHOP}", "events": [{events}]}}"#)
+    };
+    let first = report(
+        &app,
+        form,
+        &batch(r#"{"kind": "impression"}, {"kind": "load", "ms": 180}, {"kind": "interaction"}"#),
+    )
+    .await;
+    assert_eq!(first.status(), 202);
+    assert_eq!(first.text().await.unwrap(), r#"{"accepted":3}"#);
+    match tab.next(5000).await {
+        Some(ServerMessage::Event { event, .. }) => {
+            assert_eq!(event.change, Change::WidgetStats { widget: form });
+        }
+        other => panic!("expected a stats notice: {other:?}"),
+    }
+    for ms in [40, 60, 2400] {
+        let events = format!(r#"{{"kind": "impression"}}, {{"kind": "load", "ms": {ms}}}"#);
+        assert_eq!(report(&app, form, &batch(&events)).await.status(), 202);
+    }
+    assert_eq!(
+        report(
+            &app,
+            form,
+            &batch(r#"{"kind": "error", "message": "TypeError: x is undefined"}"#)
+        )
+        .await
+        .status(),
+        202
+    );
+    // A lead form sent counts as a submission of the day.
+    assert_eq!(
+        submit(
+            &app.browser(),
+            form,
+            Some(SHOP),
+            &visit_shop,
+            &lead("Ada", "ada@example.com", "")
+        )
+        .await
+        .status(),
+        200
+    );
+
+    // Refused whole, with the reason; nothing of them is counted.
+    let refusals = [
+        (batch(""), 422),
+        (batch(r#"{"kind": "load", "ms": 999999}"#), 422),
+        (batch(r#"{"kind": "click"}"#), 422),
+        ("not json".to_owned(), 422),
+        (
+            format!(
+                r#"{{"visit": "{visit_shop}", "site": "https://evil.example", "events": [{{"kind": "impression"}}]}}"#
+            ),
+            403,
+        ),
+        (
+            r#"{"visit": "4102444800.beef", "events": [{"kind": "impression"}]}"#.to_owned(),
+            403,
+        ),
+        (
+            format!(
+                r#"{{"visit": "{visit_shop}", "site": "{SHOP}", "events": [{}]}}"#,
+                vec![r#"{"kind": "error", "message": "padding padding padding"}"#; 500].join(",")
+            ),
+            413,
+        ),
+    ];
+    for (body, status) in refusals {
+        let response = report(&app, form, &body).await;
+        assert_eq!(response.status(), status, "{body:.120}");
+    }
+    let unknown = app
+        .browser()
+        .api_post(
+            "/api/v1/widgets/not-a-widget/events",
+            &batch(r#"{"kind": "impression"}"#),
+        )
+        .await;
+    assert_eq!(unknown.status(), 404);
+
+    let analytics: shared::widgets::events::WidgetAnalytics = team
+        .viewer
+        .call_ok(
+            "get_widget_analytics",
+            &[("slug", slug), ("id", &form.to_string())],
+        )
+        .await;
+    assert_eq!(
+        (
+            analytics.impressions(),
+            analytics.interactions(),
+            analytics.submissions(),
+            analytics.errors()
+        ),
+        (4, 1, 1, 1)
+    );
+    assert_eq!(analytics.conversion().as_deref(), Some("25.0 %"));
+    assert_eq!(analytics.load_percentile(0.5), Some(100));
+    assert_eq!(analytics.load_percentile(0.95), Some(5000));
+    assert_eq!(
+        analytics.last_error.as_deref(),
+        Some("TypeError: x is undefined")
+    );
+    assert_eq!(analytics.by_site.len(), 1);
+    assert_eq!(analytics.by_site[0].site, SHOP);
+
+    // Another workspace's builder cannot read them.
+    let (outsider, outsider_home) = app
+        .sign_up(
+            "builder",
+            "Outside Counts",
+            "outsider@outside-counts.example",
+        )
+        .await;
+    let outsider_slug = outsider_home.rsplit('/').next().unwrap();
+    let response = outsider
+        .call(
+            "get_widget_analytics",
+            &[("slug", outsider_slug), ("id", &form.to_string())],
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+}
+
+#[tokio::test]
+async fn a_flood_of_event_batches_from_one_address_is_slowed_down() {
+    let app = spawn_app_with(|s| s.widgets.event_batches_per_minute_per_ip = 2).await;
+    let team = builder_org(&app, "Busy Works", "busy-works.example").await;
+    let form = published(&team, "Contact form", "lead_form").await;
+    let visit = visit(&app, form, Some(SHOP)).await;
+    let body = format!(
+        r#"{{"visit": "{visit}", "site": "{SHOP}", "events": [{{"kind": "impression"}}]}}"#
+    );
+    assert_eq!(report(&app, form, &body).await.status(), 202);
+    assert_eq!(report(&app, form, &body).await.status(), 202);
+    let slowed = report(&app, form, &body).await;
+    assert_eq!(slowed.status(), 429);
+    assert!(slowed.headers().get("retry-after").is_some());
+}

@@ -12,6 +12,7 @@ use shared::live::Change;
 use shared::permissions::Permission;
 use shared::widgets::Content;
 use shared::widgets::embed::{BadgeService, EmbeddedWidget};
+use shared::widgets::events::Tally;
 use shared::widgets::submissions::{Checked, ContactsPage, Submission, SubmissionReceipt};
 use tracing::instrument;
 
@@ -45,7 +46,12 @@ fn sign_visit(svc: &Services, widget: WidgetId, site: Option<&str>) -> String {
     format!("{expires}.{signature}")
 }
 
-fn check_visit(svc: &Services, widget: WidgetId, site: Option<&str>, visit: &str) -> Result<()> {
+pub(super) fn check_visit(
+    svc: &Services,
+    widget: WidgetId,
+    site: Option<&str>,
+    visit: &str,
+) -> Result<()> {
     let refused = || {
         AppError::forbidden(
             "This form was not sent from the widget's own page; reload the page and try again.",
@@ -170,6 +176,15 @@ pub async fn submit(
             origin: site,
             at: now,
         },
+    )
+    .await?;
+    data.add_widget_stats(
+        &mut tx,
+        widget,
+        now.date_naive(),
+        site.unwrap_or(""),
+        &Tally::default(),
+        1,
     )
     .await?;
     tx.publish(access.tenant_id(), Change::Submission { widget, contact })
