@@ -60,7 +60,12 @@ test('a lead form embedded on another site sends a contact that appears live; ot
     await expect(codes.getByText('Copied.')).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(snippet);
 
-    // The builder watches the Contacts page.
+    // The builder watches the widget's analytics in a second tab, and the Contacts page.
+    const editor = await context.newPage();
+    await editor.goto(page.url());
+    await hydrated(editor);
+    const stat = (key: string) => editor.getByTestId('widget-analytics').locator(`[data-stat="${key}"] dd`);
+    await expect(stat('impressions')).toHaveText('0');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
     await expect(page).toHaveURL(`${home}/contacts`);
     await hydrated(page);
@@ -101,6 +106,14 @@ test('a lead form embedded on another site sends a contact that appears live; ot
     await widget.getByRole('button', { name: 'Send' }).click();
     await expect(widget.getByText('Thanks! We will be in touch shortly.')).toBeVisible();
     await visitor.screenshot({ path: 'test-results/embed-host-page.png' });
+
+    // The counters moved live: one impression, one interaction, one sent.
+    await expect(stat('impressions')).toHaveText('1');
+    await expect(stat('interactions')).toHaveText('1');
+    await expect(stat('submissions')).toHaveText('1');
+    await expect(stat('conversion')).toHaveText('100.0 %');
+    await expect(stat('p50')).toHaveText(/^≤ \d+ ms$/);
+    await expect(editor.getByTestId('widget-sites')).toContainText(allowed.origin);
 
     // The builder sees the contact arrive without reloading.
     const row = page.getByTestId('contacts').locator('tr[data-contact="vera@visitor.example"]');

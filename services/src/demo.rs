@@ -214,7 +214,11 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
     Ok(true)
 }
 
-/// Northwind's first widget: a lead form for Acme's site, published once.
+/// A local page the demo widget may be embedded on, to try its script tag without a site
+/// (`python3 -m http.server 8080` in a folder with an HTML page holding the snippet).
+pub const DEMO_LOCAL_SITE: &str = "http://localhost:8080";
+
+/// Northwind's first widget: a lead form for Acme's site (and a local page), published once.
 async fn widget(svc: &Services, builder: UserId) -> Result<()> {
     use shared::widgets::{AllowedOrigin, WidgetKind, preset};
     let client = ClientInfo {
@@ -236,7 +240,10 @@ async fn widget(svc: &Services, builder: UserId) -> Result<()> {
     let mut config = preset(WidgetKind::LeadForm, "clean")
         .ok_or_else(|| anyhow::anyhow!("the clean lead form preset is missing"))?
         .config;
-    config.allowed_origins = vec![AllowedOrigin::parse("https://www.acme.example")?];
+    config.allowed_origins = vec![
+        AllowedOrigin::parse("https://www.acme.example")?,
+        AllowedOrigin::parse(DEMO_LOCAL_SITE)?,
+    ];
     crate::widgets::save_draft(svc, &caller, &client, "northwind", id, &name, &config).await?;
     crate::widgets::publish(svc, &caller, &client, "northwind", id).await?;
     Ok(())

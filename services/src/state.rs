@@ -32,8 +32,7 @@ struct Inner {
     /// Budget for widget event batches, per client address.
     event_limiter: AddressLimiter,
     /// When each widget's last usage notice went out (they are sent at most once a second).
-    stats_notices:
-        std::sync::Mutex<std::collections::HashMap<shared::ids::WidgetId, std::time::Instant>>,
+    stats_notices: crate::widgets::analytics::StatsNotices,
     secrets: SecretBox,
     /// Wakes the orchestration worker when work was queued.
     worker_signal: tokio::sync::Notify,
@@ -109,7 +108,7 @@ impl Services {
                 second_factor_limiter,
                 submission_limiter,
                 event_limiter,
-                stats_notices: std::sync::Mutex::default(),
+                stats_notices: Default::default(),
                 secrets,
                 worker_signal: tokio::sync::Notify::new(),
                 http,
@@ -177,22 +176,9 @@ impl Services {
         &self.inner.event_limiter
     }
 
-    /// Whether a live notice that `widget`'s counters moved may go out now: at most one a
-    /// second per widget, however many pages report.
-    pub fn stats_notice_due(&self, widget: shared::ids::WidgetId) -> bool {
-        let now = std::time::Instant::now();
-        let mut sent = self
-            .inner
-            .stats_notices
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match sent.get(&widget) {
-            Some(last) if now.duration_since(*last) < Duration::from_secs(1) => false,
-            _ => {
-                sent.insert(widget, now);
-                true
-            }
-        }
+    /// When widgets' last usage notices went out (see `widgets::analytics`).
+    pub fn stats_notices(&self) -> &crate::widgets::analytics::StatsNotices {
+        &self.inner.stats_notices
     }
 
     /// Sends an email by SMTP; without an SMTP server it is logged and kept in the outbox,
@@ -283,11 +269,7 @@ impl Services {
             inner.second_factor_limiter.forget_idle();
             inner.submission_limiter.forget_idle();
             inner.event_limiter.forget_idle();
-            inner
-                .stats_notices
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .retain(|_, last| last.elapsed() < Duration::from_secs(60));
+            inner.stats_notices.forget_idle();
             let hour_ago = crate::time::now() - chrono::Duration::hours(1);
             if let Err(err) = inner.store.prune_live_events(hour_ago).await {
                 tracing::warn!(error = %err.into_app_error(), "pruning live events failed");

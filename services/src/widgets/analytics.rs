@@ -4,8 +4,12 @@
 //! live version allowing the site, a budget per address), counted up, and added to the day's
 //! roll-up in one transaction: an accepted batch is stored.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
 use shared::AppError;
-use shared::ids::WidgetId;
+use shared::ids::{TenantId, WidgetId};
 use shared::live::Change;
 use shared::permissions::Permission;
 use shared::widgets::events::{EventBatch, WidgetAnalytics};
@@ -18,6 +22,95 @@ use crate::state::Services;
 
 /// How many days the analytics cover, today included.
 const DAYS: i64 = 30;
+/// Live notices that a widget's counters moved go out at most this often per widget.
+const NOTICE_EVERY: Duration = Duration::from_secs(1);
+
+/// Paces the live notices of widgets' counters: the first batch of a quiet widget is told at
+/// once; batches within the next second share one trailing notice at its end, so the last
+/// change is always told and a busy widget costs one notice a second.
+#[derive(Default)]
+pub struct StatsNotices {
+    widgets: Mutex<HashMap<WidgetId, Pacing>>,
+}
+
+struct Pacing {
+    /// When the latest notice went (or, with `trailing`, will go) out.
+    last: Instant,
+    trailing: bool,
+}
+
+/// What a batch's notice should do.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Notice {
+    Now,
+    /// Go out after this long (the trailing notice).
+    After(Duration),
+    /// A trailing notice is already on its way and will include this batch.
+    Pending,
+}
+
+impl StatsNotices {
+    pub fn claim(&self, widget: WidgetId, now: Instant) -> Notice {
+        let mut widgets = self.widgets.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(pacing) = widgets.get_mut(&widget) else {
+            widgets.insert(
+                widget,
+                Pacing {
+                    last: now,
+                    trailing: false,
+                },
+            );
+            return Notice::Now;
+        };
+        if pacing.trailing {
+            Notice::Pending
+        } else if now.saturating_duration_since(pacing.last) >= NOTICE_EVERY {
+            pacing.last = now;
+            Notice::Now
+        } else {
+            pacing.trailing = true;
+            pacing.last += NOTICE_EVERY;
+            Notice::After(pacing.last.saturating_duration_since(now))
+        }
+    }
+
+    fn trailing_sent(&self, widget: WidgetId) {
+        if let Some(pacing) = self
+            .widgets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(&widget)
+        {
+            pacing.trailing = false;
+        }
+    }
+
+    /// Forgets widgets quiet for a minute (housekeeping).
+    pub fn forget_idle(&self) {
+        self.widgets
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|_, p| p.trailing || p.last.elapsed() < Duration::from_secs(60));
+    }
+}
+
+/// Sends the trailing notice of `widget` after `wait`.
+fn notify_later(svc: &Services, tenant: TenantId, widget: WidgetId, wait: Duration) {
+    let svc = svc.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(wait).await;
+        let sent = async {
+            let mut tx = svc.store().begin().await?;
+            tx.publish(tenant, Change::WidgetStats { widget }).await?;
+            tx.commit().await
+        }
+        .await;
+        svc.stats_notices().trailing_sent(widget);
+        if let Err(err) = sent {
+            tracing::warn!(%widget, error = %err.into_app_error(), "a widget stats notice failed");
+        }
+    });
+}
 
 /// Stores a batch of events reported by `widget`'s frame; returns how many it held.
 #[instrument(skip_all, fields(%widget))]
@@ -46,11 +139,15 @@ pub async fn record_events(
         0,
     )
     .await?;
-    if svc.stats_notice_due(widget) {
+    let notice = svc.stats_notices().claim(widget, Instant::now());
+    if notice == Notice::Now {
         tx.publish(access.tenant_id(), Change::WidgetStats { widget })
             .await?;
     }
     tx.commit().await?;
+    if let Notice::After(wait) = notice {
+        notify_later(svc, access.tenant_id(), widget, wait);
+    }
     metrics::counter!("atrium_widget_events_total").increment(batch.events.len() as u64);
     Ok(batch.events.len())
 }
@@ -70,4 +167,43 @@ pub async fn analytics(
     }
     let since = crate::time::now().date_naive() - chrono::Duration::days(DAYS - 1);
     data.widget_analytics(widget, since).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_widget_gets_one_notice_now_and_one_trailing() {
+        let notices = StatsNotices::default();
+        let widget = WidgetId::from_uuid(uuid::Uuid::now_v7());
+        let other = WidgetId::from_uuid(uuid::Uuid::now_v7());
+        let start = Instant::now();
+        assert_eq!(notices.claim(widget, start), Notice::Now);
+        let soon = start + Duration::from_millis(200);
+        assert_eq!(
+            notices.claim(widget, soon),
+            Notice::After(Duration::from_millis(800))
+        );
+        assert_eq!(
+            notices.claim(widget, start + Duration::from_millis(500)),
+            Notice::Pending
+        );
+        assert_eq!(
+            notices.claim(other, soon),
+            Notice::Now,
+            "each widget its own pace"
+        );
+        notices.trailing_sent(widget);
+        assert_eq!(
+            notices.claim(widget, start + Duration::from_millis(1100)),
+            Notice::After(Duration::from_millis(900))
+        );
+        notices.trailing_sent(widget);
+        assert_eq!(
+            notices.claim(widget, start + Duration::from_millis(3100)),
+            Notice::Now,
+            "a second after the trailing notice"
+        );
+    }
 }
