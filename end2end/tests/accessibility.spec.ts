@@ -10,6 +10,8 @@ for (const [who, path] of [
   ['olivia@acme.example', '/app/acme/services'],
   ['olivia@acme.example', '/app/acme/api-keys'],
   ['olivia@acme.example', '/app/acme/support'],
+  ['bea@northwind.example', '/builder/northwind/widgets'],
+  ['bea@northwind.example', '/builder/northwind/contacts'],
   ['olivia@acme.example', '/account'],
   ['olivia@acme.example', '/account/security'],
   ['admin@atrium.example', '/admin'],

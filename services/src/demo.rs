@@ -246,6 +246,31 @@ async fn widget(svc: &Services, builder: UserId) -> Result<()> {
     ];
     crate::widgets::save_draft(svc, &caller, &client, "northwind", id, &name, &config).await?;
     crate::widgets::publish(svc, &caller, &client, "northwind", id).await?;
+    // A visitor of Acme's site sent it once, through the same path as every visitor.
+    let site = Some("https://www.acme.example");
+    let visit = crate::widgets::embed::visit(svc, id, site).await?.visit;
+    let answer = |key: &str, value: &str| shared::widgets::submissions::Answer {
+        key: key.to_owned(),
+        value: value.to_owned(),
+    };
+    crate::widgets::embed::submit(
+        svc,
+        &client,
+        id,
+        site,
+        &visit,
+        &shared::widgets::submissions::Submission::LeadForm {
+            answers: vec![
+                answer("name", "Dana Whitfield"),
+                answer("email", "dana@whitfield-logistics.example"),
+                answer(
+                    "message",
+                    "We route 400 calls a day; can the voice agent take the overflow?",
+                ),
+            ],
+        },
+    )
+    .await?;
     Ok(())
 }
 

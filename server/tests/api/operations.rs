@@ -144,6 +144,17 @@ async fn demo_data_gives_every_persona_a_working_home() {
             ),
         ]
     );
+    // Northwind's published lead form was sent once from Acme's site.
+    let contacts: shared::widgets::submissions::ContactsPage = app
+        .signed_in("bea@northwind.example", services::demo::PASSWORD)
+        .await
+        .call_ok("get_contacts", &[("slug", "northwind")])
+        .await;
+    assert_eq!(contacts.contacts.len(), 1);
+    assert_eq!(
+        contacts.contacts[0].origin.as_deref(),
+        Some("https://www.acme.example")
+    );
     let variants: std::collections::BTreeSet<_> =
         services::demo::TENANTS.iter().map(|t| t.variant).collect();
     assert!(variants.len() >= 3, "the demo spans the platform variants");
