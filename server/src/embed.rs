@@ -26,7 +26,7 @@ fn embedding_site(headers: &HeaderMap, public_url: &str) -> Option<String> {
     (!is_own_origin(origin, public_url, header("host"))).then(|| origin.to_owned())
 }
 
-#[tracing::instrument(skip_all, fields(widget))]
+#[tracing::instrument(skip_all, fields(widget = %widget))]
 pub async fn show_widget(
     State(state): State<AppState>,
     Path(widget): Path<String>,

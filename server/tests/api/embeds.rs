@@ -9,7 +9,7 @@ use shared::live::{Change, ServerMessage};
 use shared::widgets::submissions::{ContactsPage, SubmissionReceipt};
 use shared::widgets::{AllowedOrigin, WidgetDetail};
 
-use crate::command_center::open_tab;
+use crate::command_center::{Tab, open_tab};
 use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_with};
 use crate::members::{Org, builder_org};
 
@@ -105,6 +105,22 @@ fn lead(name: &str, email: &str, message: &str) -> String {
         ]
     })
     .to_string()
+}
+
+/// A live tab of `browser` subscribed to `topic` of the workspace `slug`.
+async fn watching(app: &TestApp, browser: &Browser, slug: &str, topic: &str) -> Tab {
+    let mut tab = open_tab(&app.address, browser, Some(&app.address))
+        .await
+        .unwrap();
+    tab.send(&format!(
+        r#"{{"type":"subscribe","slug":"{slug}","topics":["{topic}"],"since":null}}"#
+    ))
+    .await;
+    assert!(matches!(
+        tab.next(5000).await,
+        Some(ServerMessage::Subscribed { .. })
+    ));
+    tab
 }
 
 async fn status_and_text(response: reqwest::Response) -> (u16, String) {
@@ -208,17 +224,7 @@ async fn what_visitors_send_becomes_contacts_and_feedback_live() {
     let team = builder_org(&app, "Lead Works", "lead-works.example").await;
     let slug = team.slug.as_str();
     let form = published(&team, "Contact form", "lead_form").await;
-    let mut tab = open_tab(&app.address, &team.viewer, Some(&app.address))
-        .await
-        .unwrap();
-    tab.send(&format!(
-        r#"{{"type":"subscribe","slug":"{slug}","topics":["submissions"],"since":null}}"#
-    ))
-    .await;
-    assert!(matches!(
-        tab.next(5000).await,
-        Some(ServerMessage::Subscribed { .. })
-    ));
+    let mut tab = watching(&app, &team.viewer, slug, "submissions").await;
 
     // A visitor has no session: the signed visit of the page admits what they send.
     let visitor = app.browser();
@@ -461,17 +467,7 @@ async fn widgets_report_usage_that_adds_up_to_their_analytics() {
     let team = builder_org(&app, "Count Works", "count-works.example").await;
     let slug = team.slug.as_str();
     let form = published(&team, "Contact form", "lead_form").await;
-    let mut tab = open_tab(&app.address, &team.viewer, Some(&app.address))
-        .await
-        .unwrap();
-    tab.send(&format!(
-        r#"{{"type":"subscribe","slug":"{slug}","topics":["widget_stats"],"since":null}}"#
-    ))
-    .await;
-    assert!(matches!(
-        tab.next(5000).await,
-        Some(ServerMessage::Subscribed { .. })
-    ));
+    let mut tab = watching(&app, &team.viewer, slug, "widget_stats").await;
 
     let visit_shop = visit(&app, form, Some(SHOP)).await;
     let batch = |events: &str| {
