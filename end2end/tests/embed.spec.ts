@@ -28,7 +28,9 @@ test('a lead form embedded on another site sends a contact that appears live; ot
   let snippet = '';
   const allowed = await hostPage(() => `<!doctype html><html><head><title>Shop</title><style>${HOSTILE_CSS}</style></head>
     <body><h1>Our shop</h1><p>Prices and things.</p>${snippet}</body></html>`);
-  const elsewhere = await hostPage(() => `<!doctype html><html><head><title>Elsewhere</title></head>
+  let hideReferrer = false;
+  const elsewhere = await hostPage(() => `<!doctype html><html><head><title>Elsewhere</title>
+    ${hideReferrer ? '<meta name="referrer" content="no-referrer">' : ''}</head>
     <body><h1>Not allowed</h1>${snippet}</body></html>`);
   try {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -122,13 +124,21 @@ test('a lead form embedded on another site sends a contact that appears live; ot
     await expect(row).toContainText('A quote for 40 seats');
     await expect(row).toContainText(`Shop contact form on ${allowed.origin}`);
 
-    // A page on a site the widget does not allow: the browser refuses to frame it.
-    guard.allow(/Refused to frame|frame-ancestors/);
+    // A page on a site the widget does not allow gets no widget: the server says so in the
+    // frame when the browser names the page's site (a 403)…
+    guard.allow(/status of 403/);
     const stranger = await context.newPage();
-    const refused = stranger.waitForEvent('console', (msg) => /frame-ancestors/.test(msg.text()));
     await stranger.goto(elsewhere.origin);
-    await refused;
+    const refusal = stranger.frameLocator('iframe[data-atrium-widget]').getByRole('status');
+    await expect(refusal).toContainText(`This widget may not be shown on ${elsewhere.origin}`);
     await expect(stranger.frameLocator('iframe[data-atrium-widget]').locator('.aw-widget')).toHaveCount(0);
+    // …and when the page hides its address, the browser refuses the frame (frame-ancestors).
+    guard.allow(/Refused to frame|frame-ancestors/);
+    hideReferrer = true;
+    const hidden = await context.newPage();
+    await hidden.goto(elsewhere.origin);
+    await expect.poll(() => hidden.frames().some((f) => f.url().startsWith('chrome-error://'))).toBe(true);
+    expect(hidden.frames().some((f) => f.url().includes('/embed/'))).toBe(false);
 
     test.info().annotations.push({ type: 'widget visible after host page load (ms)', description: String(visibleAfter) });
   } finally {

@@ -74,7 +74,7 @@ test('a builder makes a lead form, watches the preview follow the draft, saves, 
   await expect(page.getByLabel('Title')).toHaveValue('Get a quote');
   await expect(page.getByLabel('Sites allowed to embed it (one per line)')).toHaveValue('https://shop.example.com');
   await page.screenshot({ path: 'test-results/widget-editor.png', fullPage: true });
-  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Widgets' }).click();
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Widgets', exact: true }).click();
   await expect(page.getByTestId('widgets').locator('tr', { hasText: 'Contact form' })).toContainText('Live · version 1');
 });
 
