@@ -1,6 +1,7 @@
 //! The browser half of Atrium: hydrates the server-rendered page into the live app.
 //! Built to WebAssembly by `cargo leptos build` (see the README).
 
+use leptos::web_sys::HtmlElement;
 use wasm_bindgen::UnwrapThrowExt as _;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -11,9 +12,7 @@ pub fn hydrate() {
     let embedded = body.has_attribute("data-embed");
     wasm_bindgen_futures::spawn_local(async move {
         if embedded {
-            leptos::mount::hydrate_from_async(body.clone(), app::widgets::embed::EmbedApp)
-                .await
-                .forget();
+            hydrate_embedded_widget(body.clone()).await;
         } else {
             leptos::mount::hydrate_from_async(body.clone(), app::App)
                 .await
@@ -23,4 +22,13 @@ pub fn hydrate() {
         // hydrated, for people's tools and for tests that must not click server HTML.
         let _ = body.set_attribute("data-hydrated", "true");
     });
+}
+
+/// Hydrates an embedded widget. Split out of the main WebAssembly file (`--split`): the
+/// widget runtime loads on customers' sites only, and the app's pages never load it.
+#[leptos::lazy]
+async fn hydrate_embedded_widget(body: HtmlElement) {
+    leptos::mount::hydrate_from_async(body, app::widgets::embed::EmbedApp)
+        .await
+        .forget();
 }
