@@ -62,8 +62,13 @@
   };
   document.addEventListener('pointerdown', engage, true);
   document.addEventListener('keydown', engage, true);
+  // At most ten errors a page: a broken widget should not flood the reports.
+  var errors = 0;
   var failed = function (message) {
-    var text = String(message || 'Unknown error').replace(/\s+/g, ' ').trim().slice(0, 300);
+    if (errors >= 10) return;
+    errors += 1;
+    var text = String(message || 'Unknown error')
+      .replace(/[\x00-\x1f\x7f-\x9f\s]+/g, ' ').trim().slice(0, 300);
     add({ kind: 'error', message: text || 'Unknown error' });
   };
   window.addEventListener('error', function (e) { failed(e.message); });

@@ -412,8 +412,15 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
 /// The two ways to put the live version on a site, each with a copy button.
 #[component]
 fn EmbedCodes(base: String, id: WidgetId, height: u32, name: String) -> impl IntoView {
-    let script = format!(r#"<script src="{base}/embed.js" data-widget="{id}" async></script>"#);
-    let title = name.replace('"', "&quot;");
+    // The name, as an HTML attribute value (it names the frame for screen readers).
+    let title = name
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let script = format!(
+        r#"<script src="{base}/embed.js" data-widget="{id}" data-title="{title}" async></script>"#
+    );
     let frame = format!(
         r#"<iframe src="{base}/embed/{id}" title="{title}" style="border:0;width:100%;height:{height}px" loading="lazy"></iframe>"#
     );

@@ -101,12 +101,7 @@ fn DaysChart(analytics: WidgetAnalytics) -> impl IntoView {
     const W: i64 = 300;
     const H: i64 = 80;
     const DAYS: i64 = 30;
-    let last = analytics
-        .days
-        .iter()
-        .map(|d| d.day)
-        .max()
-        .unwrap_or_default();
+    let last = analytics.today;
     let max = analytics
         .days
         .iter()
@@ -142,11 +137,10 @@ fn DaysChart(analytics: WidgetAnalytics) -> impl IntoView {
     );
     view! {
         <figure class="chart">
-            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=summary.clone() preserveAspectRatio="none">{bars}</svg>
-            <figcaption>
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=summary preserveAspectRatio="none">{bars}</svg>
+            <figcaption aria-hidden="true">
                 <span class="legend started">"Impressions"</span>
                 <span class="legend completed">"Sent"</span>
-                <span class="visually-hidden">{summary}</span>
             </figcaption>
         </figure>
     }

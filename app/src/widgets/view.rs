@@ -262,7 +262,11 @@ fn LeadFormView(config: WidgetConfig, form: LeadForm, sending: Option<Sending>) 
                 {form.fields.iter().map(|field| field_view(field, outcome)).collect_view()}
                 {
                     let paths = paths.clone();
-                    move || outcome.with(|o| o.general(&paths)).map(|message| view! {
+                    move || outcome.with(|o| {
+                        o.general(&paths).or_else(|| {
+                            (!o.problems.is_empty()).then(|| "Check the marked fields.".to_owned())
+                        })
+                    }).map(|message| view! {
                         <p class="aw-error" role="alert">{message}</p>
                     })
                 }
@@ -391,6 +395,7 @@ fn FeedbackView(
                             <div class="aw-field">
                                 <label for="aw-follow-up">{follow_up.clone()}</label>
                                 <textarea id="aw-follow-up" rows="2" aria-describedby="aw-follow-up-message"
+                                    aria-invalid=move || outcome.with(|o| o.at("comment").is_some()).then_some("true")
                                     on:input=move |ev| set_comment.set(event_target_value(&ev))></textarea>
                                 <p class="aw-field-message" id="aw-follow-up-message">{move || outcome.with(|o| o.at("comment"))}</p>
                             </div>

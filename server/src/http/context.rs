@@ -18,7 +18,9 @@ use super::errors::{respond, wants_html};
 /// Paths that never need to know who is asking.
 fn is_anonymous_path(path: &str) -> bool {
     path.starts_with("/pkg/")
-        || path.starts_with("/embed")
+        || path.starts_with("/embed/")
+        || path == "/embed.js"
+        || path == "/embed-frame.js"
         || matches!(
             path,
             "/healthz" | "/metrics" | "/favicon.svg" | "/favicon.ico"

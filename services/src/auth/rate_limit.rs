@@ -26,9 +26,27 @@ impl AddressLimiter {
         }
     }
 
-    /// Spends one request of the address's budget, or says how long to wait.
+    /// Spends one request of the address's budget, or says how long to wait. An IPv6
+    /// address counts by its /64 (one household or host holds a whole /64 and could rotate
+    /// through it).
     pub fn check(&self, ip: Option<IpAddr>) -> Result<()> {
-        let key = ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let key = match ip {
+            Some(IpAddr::V6(v6)) => {
+                let segments = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(
+                    segments[0],
+                    segments[1],
+                    segments[2],
+                    segments[3],
+                    0,
+                    0,
+                    0,
+                    0,
+                ))
+            }
+            Some(v4) => v4,
+            None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        };
         self.limiter.check_key(&key).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.clock.now());
             metrics::counter!("atrium_rate_limited_total").increment(1);
@@ -64,5 +82,14 @@ mod tests {
             limiter.check(b).is_ok(),
             "another address has its own budget"
         );
+        // Addresses of one IPv6 /64 share a budget.
+        let host = |last: u16| {
+            Some(IpAddr::V6(std::net::Ipv6Addr::new(
+                0x2001, 0xdb8, 1, 2, 0, 0, 0, last,
+            )))
+        };
+        assert!(limiter.check(host(1)).is_ok());
+        assert!(limiter.check(host(2)).is_ok());
+        assert!(limiter.check(host(3)).is_err());
     }
 }

@@ -94,7 +94,8 @@ impl StatsNotices {
     }
 }
 
-/// Sends the trailing notice of `widget` after `wait`.
+/// Sends a notice of `widget` after `wait` (at once for `Duration::ZERO`), in a task of its
+/// own so that a cancelled request cannot lose it.
 fn notify_later(svc: &Services, tenant: TenantId, widget: WidgetId, wait: Duration) {
     let svc = svc.clone();
     tokio::spawn(async move {
@@ -105,7 +106,9 @@ fn notify_later(svc: &Services, tenant: TenantId, widget: WidgetId, wait: Durati
             tx.commit().await
         }
         .await;
-        svc.stats_notices().trailing_sent(widget);
+        if !wait.is_zero() {
+            svc.stats_notices().trailing_sent(widget);
+        }
         if let Err(err) = sent {
             tracing::warn!(%widget, error = %err.into_app_error(), "a widget stats notice failed");
         }
@@ -139,14 +142,13 @@ pub async fn record_events(
         0,
     )
     .await?;
-    let notice = svc.stats_notices().claim(widget, Instant::now());
-    if notice == Notice::Now {
-        tx.publish(access.tenant_id(), Change::WidgetStats { widget })
-            .await?;
-    }
     tx.commit().await?;
-    if let Notice::After(wait) = notice {
-        notify_later(svc, access.tenant_id(), widget, wait);
+    // Claimed once the batch is stored, with nothing left to fail or be cancelled between
+    // the claim and the notice it promises.
+    match svc.stats_notices().claim(widget, Instant::now()) {
+        Notice::Now => notify_later(svc, access.tenant_id(), widget, Duration::ZERO),
+        Notice::After(wait) => notify_later(svc, access.tenant_id(), widget, wait),
+        Notice::Pending => {}
     }
     metrics::counter!("atrium_widget_events_total").increment(batch.events.len() as u64);
     Ok(batch.events.len())
@@ -165,8 +167,11 @@ pub async fn analytics(
     if data.widget(widget).await?.is_none() {
         return Err(AppError::not_found("The widget").into());
     }
-    let since = crate::time::now().date_naive() - chrono::Duration::days(DAYS - 1);
-    data.widget_analytics(widget, since).await
+    let today = crate::time::now().date_naive();
+    let since = today - chrono::Duration::days(DAYS - 1);
+    let mut analytics = data.widget_analytics(widget, since).await?;
+    analytics.today = today;
+    Ok(analytics)
 }
 
 #[cfg(test)]

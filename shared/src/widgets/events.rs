@@ -188,6 +188,8 @@ pub struct SiteTotals {
 /// A widget's analytics over the last 30 days.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetAnalytics {
+    /// The last day covered (today, on the server).
+    pub today: NaiveDate,
     /// Only days with something counted, oldest first.
     pub days: Vec<WidgetDay>,
     pub by_site: Vec<SiteTotals>,
