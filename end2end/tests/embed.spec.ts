@@ -56,7 +56,7 @@ test('a lead form embedded on another site sends a contact that appears live; ot
     await expect(codes).toBeVisible();
     const script = codes.getByLabel(/Script tag/);
     snippet = await script.inputValue();
-    expect(snippet).toMatch(/^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js" data-widget="[0-9a-f-]{36}" async><\/script>$/);
+    expect(snippet).toMatch(/^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js" data-widget="[0-9a-f-]{36}" data-title="Shop contact form" async><\/script>$/);
     await expect(codes.getByLabel(/Iframe/)).toHaveValue(/<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\/[0-9a-f-]{36}"/);
     await codes.getByRole('button', { name: 'Copy' }).first().click();
     await expect(codes.getByText('Copied.')).toBeVisible();
@@ -82,6 +82,7 @@ test('a lead form embedded on another site sends a contact that appears live; ot
     const launcher = widget.getByRole('button', { name: 'Contact us' });
     await expect(launcher).toBeVisible();
     const visibleAfter = Date.now() - started;
+    await expect(frameElement).toHaveAttribute('title', 'Shop contact form');
     await expect(frameElement).toHaveCSS('position', 'fixed');
     await expect(frameElement).toHaveCSS('border-top-width', '0px');
     // Host CSS does not reach inside: the launcher keeps the theme's colors and font.
