@@ -1,5 +1,6 @@
 /*! Atrium widget loader. Paste on any page of a site the widget allows:
  *    <script src="https://ATRIUM/embed.js" data-widget="WIDGET-ID" async></script>
+ * (with data-for="DEPLOYMENT-ID" when a builder deployed it for a customer).
  * It puts the widget's own document (/embed/WIDGET-ID) in an iframe beside the tag — the
  * page's CSS cannot reach the widget and the widget cannot reach the page — and sizes and
  * places that frame as the widget's document asks (corner widgets float, inline ones flow). */
@@ -11,7 +12,9 @@
   var id = script.getAttribute('data-widget');
   var frame = document.createElement('iframe');
   var set = function (name, value) { frame.style.setProperty(name, value, 'important'); };
-  frame.src = base + '/embed/' + encodeURIComponent(id);
+  var deployment = script.getAttribute('data-for');
+  frame.src = base + '/embed/' + encodeURIComponent(id) +
+    (deployment ? '?for=' + encodeURIComponent(deployment) : '');
   frame.title = script.getAttribute('data-title') || 'Widget';
   frame.setAttribute('data-atrium-widget', id);
   set('border', '0');

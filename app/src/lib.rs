@@ -11,6 +11,7 @@ pub mod billing;
 pub mod catalog;
 pub mod command_center;
 pub mod components;
+pub mod customers;
 pub mod invitations;
 pub mod live;
 pub mod members;
@@ -158,6 +159,14 @@ lazy_page!(
     ContactsRoute,
     view! { <crate::widgets::contacts::ContactsPageView /> }
 );
+lazy_page!(
+    CustomersRoute,
+    view! { <crate::customers::CustomersPageView /> }
+);
+lazy_page!(
+    BuildersRoute,
+    view! { <crate::customers::BuildersPageView /> }
+);
 
 /// Who is signed in, as the server loaded it with the session (the browser reads the same
 /// value back from the page while hydrating and never calls this).
@@ -205,7 +214,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/builder/:slug/members") view={Lazy::<BuilderMembersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/widgets") view={Lazy::<WidgetsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/widgets/:widget") view={Lazy::<WidgetRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/contacts") view={Lazy::<ContactsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug/builders") view={Lazy::<BuildersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/contacts") view={Lazy::<ContactsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/command-center") view={Lazy::<CommandCenterRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/command-center/sessions/:session") view={Lazy::<SessionRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />

@@ -404,38 +404,39 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
             <ActionError error=roll_back_error />
             {d.can_publish.then(|| view! { <p class="hint">"Rolling back makes that version live again and replaces the draft with it."</p> })}
         </section>
-        {live.map(|_| view! { <EmbedCodes base=d.public_url.clone() id height=d.draft.frame_height_hint() name=d.summary.name.to_string() /> })}
+        {live.map(|_| view! {
+            <section class="panel stack" aria-labelledby="embed-title" data-testid="embed-codes">
+                <h2 id="embed-title">"Embed on a site"</h2>
+                <p class="muted">"The live version shows only on the sites it allows; publishing a new version changes it everywhere at once. To keep a customer's contacts in their own workspace, deploy it for them under Customers and use that embed code."</p>
+                <EmbedCodes base=d.public_url.clone() id implementation=None height=d.draft.frame_height_hint() name=d.summary.name.to_string() />
+            </section>
+        })}
         {live.map(|_| view! { <analytics::WidgetAnalyticsPanel slug=slug_signal id /> })}
     }
 }
 
-/// The two ways to put the live version on a site, each with a copy button.
+/// The two ways to put the live version on a site (as deployed for a customer, with
+/// `implementation`), each with a copy button.
 #[component]
-fn EmbedCodes(base: String, id: WidgetId, height: u32, name: String) -> impl IntoView {
-    // The name, as an HTML attribute value (it names the frame for screen readers).
-    let title = name
-        .replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
-    let script = format!(
-        r#"<script src="{base}/embed.js" data-widget="{id}" data-title="{title}" async></script>"#
-    );
-    let frame = format!(
-        r#"<iframe src="{base}/embed/{id}" title="{title}" style="border:0;width:100%;height:{height}px" loading="lazy"></iframe>"#
-    );
+pub(crate) fn EmbedCodes(
+    base: String,
+    id: WidgetId,
+    implementation: Option<shared::ids::ImplementationId>,
+    height: u32,
+    name: String,
+) -> impl IntoView {
+    use shared::widgets::embed::{iframe_snippet, script_snippet};
+    let script = script_snippet(&base, id, implementation, &name);
+    let frame = iframe_snippet(&base, id, implementation, &name, height);
+    let suffix = implementation.map_or_else(String::new, |i| format!("-{i}"));
     view! {
-        <section class="panel stack" aria-labelledby="embed-title" data-testid="embed-codes">
-            <h2 id="embed-title">"Embed on a site"</h2>
-            <p class="muted">"The live version shows only on the sites it allows; publishing a new version changes it everywhere at once."</p>
-            <CodeToCopy id="embed-script" label="Script tag (sizes and places itself; corner widgets float)" code=script />
-            <CodeToCopy id="embed-iframe" label="Iframe (for sites that take no scripts; adjust its height to fit)" code=frame />
-        </section>
+        <CodeToCopy id=format!("embed-script{suffix}") label="Script tag (sizes and places itself; corner widgets float)" code=script />
+        <CodeToCopy id=format!("embed-iframe{suffix}") label="Iframe (for sites that take no scripts; adjust its height to fit)" code=frame />
     }
 }
 
 #[component]
-fn CodeToCopy(id: &'static str, label: &'static str, code: String) -> impl IntoView {
+fn CodeToCopy(id: String, label: &'static str, code: String) -> impl IntoView {
     let (copied, set_copied) = signal(false);
     let text = code.clone();
     let copy = move |_| {
@@ -444,7 +445,7 @@ fn CodeToCopy(id: &'static str, label: &'static str, code: String) -> impl IntoV
     };
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <textarea id=id class="code" rows="2" readonly>{code}</textarea>
             <div class="actions">
                 <button type="button" class="button small" on:click=copy>"Copy"</button>

@@ -8,7 +8,7 @@ use http::header::{CACHE_CONTROL, REFERER};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use leptos::prelude::provide_context;
 use shared::AppError;
-use shared::ids::WidgetId;
+use shared::ids::{ImplementationId, WidgetId};
 
 use crate::http::csrf::{is_own_origin, origin_of};
 use crate::startup::AppState;
@@ -34,11 +34,19 @@ pub async fn show_widget(
 ) -> Response {
     let services = state.services.clone();
     let site = embedding_site(req.headers(), &services.settings().public_url());
-    let found = match widget.parse::<WidgetId>() {
-        Ok(id) => services::widgets::embed::visit(&services, id, site.as_deref())
-            .await
-            .map_err(services::Error::into_app_error),
-        Err(_) => Err(AppError::not_found("This widget")),
+    // `?for=IMPLEMENTATION`: the embed code of a deployment for a customer.
+    let implementation = req.uri().query().and_then(|q| {
+        q.split('&')
+            .find_map(|pair| pair.strip_prefix("for="))
+            .map(|id| id.parse::<ImplementationId>())
+    });
+    let found = match (widget.parse::<WidgetId>(), implementation.transpose()) {
+        (Ok(id), Ok(implementation)) => {
+            services::widgets::embed::visit(&services, id, implementation, site.as_deref())
+                .await
+                .map_err(services::Error::into_app_error)
+        }
+        _ => Err(AppError::not_found("This widget")),
     };
     let status = found.as_ref().err().map_or(StatusCode::OK, |e| {
         StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)

@@ -73,6 +73,12 @@ pub mod actions {
     pub const WIDGET_DRAFT_SAVED: &str = "widget.draft_saved";
     pub const WIDGET_PUBLISHED: &str = "widget.published";
     pub const WIDGET_ROLLED_BACK: &str = "widget.rolled_back";
+    pub const CUSTOMER_LINK_REQUESTED: &str = "customer_link.requested";
+    pub const CUSTOMER_LINK_ACCEPTED: &str = "customer_link.accepted";
+    pub const CUSTOMER_LINK_DECLINED: &str = "customer_link.declined";
+    pub const CUSTOMER_LINK_ENDED: &str = "customer_link.ended";
+    pub const IMPLEMENTATION_CREATED: &str = "implementation.created";
+    pub const IMPLEMENTATION_STATUS_CHANGED: &str = "implementation.status_changed";
 }
 
 /// Builds an entry stamped now.

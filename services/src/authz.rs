@@ -11,9 +11,10 @@
 use chrono::{DateTime, Utc};
 use shared::AppError;
 use shared::api_tokens::ApiScope;
+use shared::customers::LinkStatus;
 use shared::email::Email;
-use shared::ids::WidgetId;
 use shared::ids::{ApiTokenId, SessionId, TenantId, UserId};
+use shared::ids::{ImplementationId, WidgetId};
 use shared::names::PersonName;
 use shared::permissions::{Permission, Role, SUPER_ADMIN, SYSTEM, VISITOR};
 use shared::personas::{Persona, PersonaSet};
@@ -143,6 +144,10 @@ impl Grants for SystemAccess {
 #[derive(Clone, Debug)]
 pub struct EmbedAccess {
     tenant: TenantId,
+    /// Where what visitors send is kept: the customer's workspace when they came through
+    /// an implementation, else the widget's own.
+    records: TenantId,
+    implementation: Option<ImplementationId>,
     widget: WidgetId,
     version: i32,
     config: WidgetConfig,
@@ -156,6 +161,17 @@ impl EmbedAccess {
 
     pub fn widget(&self) -> WidgetId {
         self.widget
+    }
+
+    /// The workspace that keeps what visitors send (contacts, feedback) and whose services a
+    /// status badge lists: the customer's, for a widget deployed for one.
+    pub fn records_tenant(&self) -> TenantId {
+        self.records
+    }
+
+    /// The deployment for a customer the visitor came through, if any.
+    pub fn implementation(&self) -> Option<ImplementationId> {
+        self.implementation
     }
 
     /// The live version the visitor gets.
@@ -185,22 +201,46 @@ impl Grants for EmbedAccess {
 
 /// Admits a visitor to the published widget `widget` on the site `site` (the embedding
 /// page's origin as the browser gave it; `None` when it gave none — the widget's document is
-/// then still framed only by the sites its `frame-ancestors` names). A widget that does not
-/// exist and one never published are the same "not found"; a suspended workspace's widgets
-/// are "not available", saying nothing of why.
+/// then still framed only by the sites its `frame-ancestors` names), through the customer
+/// deployment `implementation` when the embed code names one. A widget that does not exist,
+/// one never published, and a deployment of another widget are the same "not found"; a
+/// suspended workspace's widgets (the builder's or the customer's), a paused or retired
+/// deployment and one whose link ended are "not available", saying nothing of why.
 #[instrument(skip_all, fields(%widget))]
 pub async fn enter_embed(
     store: &Store,
     widget: WidgetId,
+    implementation: Option<ImplementationId>,
     site: Option<&str>,
 ) -> Result<EmbedAccess> {
-    let live = store
-        .live_widget(widget)
-        .await?
-        .ok_or_else(|| AppError::not_found("This widget"))?;
-    if live.tenant_status == TenantStatus::Suspended {
-        return Err(AppError::forbidden("This widget is not available right now.").into());
+    let unavailable = || AppError::forbidden("This widget is not available right now.");
+    let (live, serving) = match implementation {
+        None => (store.live_widget(widget).await?, None),
+        Some(id) => {
+            let (live, serving) =
+                tokio::try_join!(store.live_widget(widget), store.serving_implementation(id))?;
+            (live, serving.filter(|s| s.widget == widget))
+        }
+    };
+    let live = live.ok_or_else(|| AppError::not_found("This widget"))?;
+    if implementation.is_some() && serving.is_none() {
+        return Err(AppError::not_found("This widget").into());
     }
+    if live.tenant_status == TenantStatus::Suspended {
+        return Err(unavailable().into());
+    }
+    let records = match serving {
+        None => live.tenant_id,
+        Some(s) => {
+            if !s.status.serves_visitors()
+                || s.link_status != LinkStatus::Active
+                || s.customer_status == TenantStatus::Suspended
+            {
+                return Err(unavailable().into());
+            }
+            s.customer
+        }
+    };
     let config = WidgetConfig::parse(&live.config)
         .map_err(|e| anyhow::anyhow!("stored widget version {widget}/{}: {e:?}", live.version))?;
     let site = match site {
@@ -223,6 +263,8 @@ pub async fn enter_embed(
     };
     Ok(EmbedAccess {
         tenant: live.tenant_id,
+        records,
+        implementation,
         widget,
         version: live.version,
         config,

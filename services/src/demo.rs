@@ -205,11 +205,14 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
             support_ticket(svc, *cora, *olivia).await?;
         }
     }
-    if let Some((_, bea)) = ids
-        .iter()
-        .find(|(email, _)| *email == "bea@northwind.example")
+    let find = |wanted: &str| {
+        ids.iter()
+            .find(|(email, _)| *email == wanted)
+            .map(|(_, id)| *id)
+    };
+    if let (Some(bea), Some(olivia)) = (find("bea@northwind.example"), find("olivia@acme.example"))
     {
-        widget(svc, *bea).await?;
+        widget(svc, bea, olivia).await?;
     }
     Ok(true)
 }
@@ -218,14 +221,18 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
 /// (`python3 -m http.server 8080` in a folder with an HTML page holding the snippet).
 pub const DEMO_LOCAL_SITE: &str = "http://localhost:8080";
 
-/// Northwind's first widget: a lead form for Acme's site (and a local page), published once.
-async fn widget(svc: &Services, builder: UserId) -> Result<()> {
+/// Northwind's first widget: a lead form for Acme's site (and a local page), published once
+/// and deployed live for Acme, which accepted Northwind as its builder; Globex has not
+/// answered Northwind's request yet.
+async fn widget(svc: &Services, builder: UserId, acme_owner: UserId) -> Result<()> {
+    use shared::customers::{ImplementationAction, LinkAction, Side};
     use shared::widgets::{AllowedOrigin, WidgetKind, preset};
     let client = ClientInfo {
         ip: None,
         user_agent: Some("atrium demo".into()),
     };
     let caller = crate::authz::acting_for(svc.store(), builder).await?;
+    let olivia = crate::authz::acting_for(svc.store(), acme_owner).await?;
     let name = shared::names::WidgetName::parse("Acme contact form")?;
     let id = crate::widgets::create(
         svc,
@@ -246,9 +253,35 @@ async fn widget(svc: &Services, builder: UserId) -> Result<()> {
     ];
     crate::widgets::save_draft(svc, &caller, &client, "northwind", id, &name, &config).await?;
     crate::widgets::publish(svc, &caller, &client, "northwind", id).await?;
-    // A visitor of Acme's site sent it once, through the same path as every visitor.
+    let link = crate::customers::request_link(svc, &caller, &client, "northwind", "acme").await?;
+    crate::customers::change_link(
+        svc,
+        &olivia,
+        &client,
+        "acme",
+        Side::Customer,
+        link,
+        LinkAction::Accept,
+    )
+    .await?;
+    crate::customers::request_link(svc, &caller, &client, "northwind", "globex").await?;
+    let implementation =
+        crate::customers::deploy(svc, &caller, &client, "northwind", link, id).await?;
+    crate::customers::change_implementation(
+        svc,
+        &caller,
+        &client,
+        "northwind",
+        implementation,
+        ImplementationAction::GoLive,
+    )
+    .await?;
+    // A visitor of Acme's site sent it once, through the same path as every visitor: the
+    // contact is Acme's.
     let site = Some("https://www.acme.example");
-    let visit = crate::widgets::embed::visit(svc, id, site).await?.visit;
+    let visit = crate::widgets::embed::visit(svc, id, Some(implementation), site)
+        .await?
+        .visit;
     let answer = |key: &str, value: &str| shared::widgets::submissions::Answer {
         key: key.to_owned(),
         value: value.to_owned(),

@@ -39,6 +39,7 @@ pub mod audit;
 pub mod billing;
 pub mod catalog;
 pub mod credits;
+pub mod customers;
 pub mod invitations;
 pub mod invoices;
 pub mod jobs;
@@ -522,6 +523,15 @@ impl Store {
         TenantData {
             store: self,
             tenant: access.tenant_id(),
+        }
+    }
+
+    /// The workspace that keeps what a visitor sends: the customer's, when they came through
+    /// a deployment for one (see [`EmbedAccess::records_tenant`]).
+    pub fn records_for_visitor<'a>(&'a self, access: &EmbedAccess) -> TenantData<'a> {
+        TenantData {
+            store: self,
+            tenant: access.records_tenant(),
         }
     }
 

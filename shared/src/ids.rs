@@ -129,6 +129,14 @@ typed_id!(
     TicketId
 );
 typed_id!(
+    /// A builder's link with one customer organization.
+    CustomerLinkId
+);
+typed_id!(
+    /// One widget deployed by a builder for one customer.
+    ImplementationId
+);
+typed_id!(
     /// A person known to a workspace by their email, from a lead form sent on a site.
     ContactId
 );

@@ -13,6 +13,7 @@ pub mod api_tokens;
 pub mod billing;
 pub mod catalog;
 pub mod credits;
+pub mod customers;
 pub mod email;
 pub mod error;
 pub mod ids;

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::billing::{Metric, PlanTier};
 use crate::catalog::ActivationStatus;
+use crate::customers::{ImplementationStatus, LinkStatus};
 use crate::ids::{
-    ActivationId, ContactId, JobId, ProcessSessionId, ServiceId, TemplateId, TenantId, TicketId,
-    WidgetId,
+    ActivationId, ContactId, CustomerLinkId, ImplementationId, JobId, ProcessSessionId, ServiceId,
+    TemplateId, TenantId, TicketId, WidgetId,
 };
 use crate::permissions::Permission;
 use crate::process::{JobStatus, SessionStatus};
@@ -39,6 +40,8 @@ text_enum! {
         Submissions => "submissions",
         /// Widgets' usage counters moved (impressions, interactions, errors).
         WidgetStats => "widget_stats",
+        /// Links between builders and customers, and the widgets deployed over them.
+        Customers => "customers",
     }
 }
 
@@ -53,6 +56,7 @@ impl Topic {
             Self::Widgets => Permission::WidgetsView,
             Self::Submissions => Permission::SubmissionsView,
             Self::WidgetStats => Permission::WidgetsView,
+            Self::Customers => Permission::CustomersView,
         }
     }
 
@@ -67,7 +71,8 @@ impl Topic {
             | Self::Usage
             | Self::Widgets
             | Self::Submissions
-            | Self::WidgetStats => None,
+            | Self::WidgetStats
+            | Self::Customers => None,
         }
     }
 }
@@ -132,6 +137,17 @@ pub enum Change {
     WidgetStats {
         widget: WidgetId,
     },
+    /// A link between a builder and a customer was asked for, answered or ended (sent to
+    /// both organizations).
+    CustomerLink {
+        link: CustomerLinkId,
+        status: LinkStatus,
+    },
+    /// A widget deployed for a customer was created or changed status (sent to both).
+    Implementation {
+        implementation: ImplementationId,
+        status: ImplementationStatus,
+    },
 }
 
 impl Change {
@@ -145,6 +161,7 @@ impl Change {
             Self::Widget { .. } => Topic::Widgets,
             Self::Submission { .. } => Topic::Submissions,
             Self::WidgetStats { .. } => Topic::WidgetStats,
+            Self::CustomerLink { .. } | Self::Implementation { .. } => Topic::Customers,
         }
     }
 }

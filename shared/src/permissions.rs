@@ -67,6 +67,13 @@ text_enum! {
         WidgetsPublish => "widgets.publish",
         /// See the contacts and feedback that visitors sent through widgets.
         SubmissionsView => "submissions.view",
+        /// See the organization's customers (a builder) or builders (a customer), and the
+        /// widgets deployed between them.
+        CustomersView => "customers.view",
+        /// Ask organizations to become customers, end links, deploy widgets for customers.
+        CustomersManage => "customers.manage",
+        /// Accept, decline or end a builder's link with this organization.
+        BuildersApprove => "builders.approve",
         /// A visitor on a site that embeds a widget: send its form or feedback.
         WidgetSubmit => "widgets.submit",
         /// An embedded widget on a visitor's page: report its impressions, interactions,
@@ -120,6 +127,9 @@ impl Permission {
             Self::WidgetsEdit => "create widgets and edit their drafts",
             Self::WidgetsPublish => "publish widgets or roll them back",
             Self::SubmissionsView => "see the contacts and feedback sent through widgets",
+            Self::CustomersView => "see the organization's customers or builders",
+            Self::CustomersManage => "link customers and deploy widgets for them",
+            Self::BuildersApprove => "accept, decline or end builders' links",
             Self::WidgetSubmit => "send a widget's form or feedback",
             Self::WidgetReport => "report a widget's usage",
             Self::PlatformView => "see every tenant and user",
@@ -160,6 +170,9 @@ const OWNER: &[Permission] = &[
     Permission::WidgetsEdit,
     Permission::WidgetsPublish,
     Permission::SubmissionsView,
+    Permission::CustomersView,
+    Permission::CustomersManage,
+    Permission::BuildersApprove,
 ];
 const ADMIN: &[Permission] = &[
     Permission::TenantView,
@@ -183,6 +196,8 @@ const ADMIN: &[Permission] = &[
     Permission::WidgetsEdit,
     Permission::WidgetsPublish,
     Permission::SubmissionsView,
+    Permission::CustomersView,
+    Permission::CustomersManage,
 ];
 const CONSULTANT: &[Permission] = &[
     Permission::TenantView,
@@ -199,6 +214,7 @@ const CONSULTANT: &[Permission] = &[
     Permission::WidgetsView,
     Permission::WidgetsEdit,
     Permission::SubmissionsView,
+    Permission::CustomersView,
 ];
 const VIEWER: &[Permission] = &[
     Permission::TenantView,
@@ -209,6 +225,7 @@ const VIEWER: &[Permission] = &[
     Permission::TicketsView,
     Permission::WidgetsView,
     Permission::SubmissionsView,
+    Permission::CustomersView,
 ];
 
 /// What the Super Admin persona holds at platform scope.

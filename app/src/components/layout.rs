@@ -49,6 +49,8 @@ pub enum Section {
     Vault,
     Support,
     Widgets,
+    Customers,
+    Builders,
     Contacts,
     Account,
     Security,
@@ -125,11 +127,22 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                     section: Section::Widgets,
                 });
                 items.push(NavItem {
-                    label: "Contacts",
-                    href: format!("{base}/contacts"),
-                    section: Section::Contacts,
+                    label: "Customers",
+                    href: format!("{base}/customers"),
+                    section: Section::Customers,
+                });
+            } else {
+                items.push(NavItem {
+                    label: "Builders",
+                    href: format!("{base}/builders"),
+                    section: Section::Builders,
                 });
             }
+            items.push(NavItem {
+                label: "Contacts",
+                href: format!("{base}/contacts"),
+                section: Section::Contacts,
+            });
             items.push(NavItem {
                 label: "Command center",
                 href: format!("{base}/command-center"),

@@ -1,6 +1,7 @@
-//! The contacts page of a builder workspace: who sent its lead forms (one contact per email,
-//! with the latest answers) and the feedback its prompts received, updated live as visitors
-//! send them.
+//! The contacts page of a workspace: who sent its lead forms (one contact per email, with the
+//! latest answers) and the feedback its prompts received, updated live as visitors send them.
+//! A builder's own widgets fill its page; an end-user organization's is filled by the widgets
+//! its builders deployed for it.
 
 use leptos::prelude::*;
 use shared::live::Topic;
@@ -14,8 +15,14 @@ use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::format_time;
 use crate::live::watch;
 
+/// The contacts page under either prefix (`/app/…`, `/builder/…`).
 #[component]
 pub fn ContactsPageView() -> impl IntoView {
+    crate::workspaces::by_area(|persona| view! { <Contacts persona /> }.into_any())
+}
+
+#[component]
+fn Contacts(persona: Persona) -> impl IntoView {
     let slug = slug_param();
     let version = watch(slug.into(), &[Topic::Submissions]);
     let page = Resource::new(
@@ -23,13 +30,21 @@ pub fn ContactsPageView() -> impl IntoView {
         |(slug, _)| get_contacts(slug),
     );
     let place = Signal::derive(move || Place {
-        persona: Some(Persona::Builder),
+        persona: Some(persona),
         slug: Some(slug.get()),
         section: Section::Contacts,
     });
+    let subtitle = match persona {
+        Persona::Builder => {
+            "People who sent your widgets' lead forms, and the feedback your prompts received."
+        }
+        _ => {
+            "People who sent the lead forms on your sites, and the feedback visitors gave: from the widgets your builders deployed for you."
+        }
+    };
     view! {
         <AppShell place crumbs=vec![("Contacts".to_owned(), None)]>
-            <PageHeader title="Contacts" subtitle="People who sent your widgets' lead forms, and the feedback your prompts received." />
+            <PageHeader title="Contacts" subtitle=subtitle />
             <Transition fallback=|| view! { <p class="loading">"Loading the contacts…"</p> }>
                 {move || page.get().map(|result| match result {
                     Err(error) => view! { <ErrorView error /> }.into_any(),

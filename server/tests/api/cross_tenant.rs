@@ -58,6 +58,9 @@ struct World {
     b_builder: Browser,
     b_builder_slug: String,
     b_widget: String,
+    /// B's builder's accepted link with B, and the widget it deployed for B over it.
+    b_link: String,
+    b_implementation: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -275,7 +278,36 @@ async fn world() -> World {
             ],
         )
         .await;
+    let b_link: shared::ids::CustomerLinkId = b_builder
+        .call_ok(
+            "request_customer_link",
+            &[("slug", &b_builder_slug), ("customer", &b.slug)],
+        )
+        .await;
+    let _: shared::customers::LinkStatus = b
+        .owner
+        .call_ok(
+            "answer_builder_link",
+            &[
+                ("slug", &b.slug),
+                ("link", &b_link.to_string()),
+                ("action", "accept"),
+            ],
+        )
+        .await;
+    let b_implementation: shared::ids::ImplementationId = b_builder
+        .call_ok(
+            "deploy_widget",
+            &[
+                ("slug", &b_builder_slug),
+                ("link", &b_link.to_string()),
+                ("widget", &b_widget.to_string()),
+            ],
+        )
+        .await;
     World {
+        b_link: b_link.to_string(),
+        b_implementation: b_implementation.to_string(),
         a_builder,
         a_builder_slug: a_home.rsplit('/').next().unwrap().to_owned(),
         b_builder,
@@ -1038,6 +1070,77 @@ fn cases() -> Vec<Case> {
             caller: a_builder,
         },
         Case {
+            function: "get_customers",
+            expect: Refused,
+            args: |w| vec![("slug", w.b_builder_slug.clone())],
+            caller: a_builder,
+        },
+        Case {
+            function: "get_builders",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "request_customer_link",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b_builder_slug.clone()),
+                    ("customer", w.a.slug.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        // B's link and deployment named from A's own workspaces: not found there.
+        Case {
+            function: "end_customer_link",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("link", w.b_link.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "answer_builder_link",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a.slug.clone()),
+                    ("link", w.b_link.clone()),
+                    ("action", "end".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "deploy_widget",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("link", w.b_link.clone()),
+                    ("widget", w.b_widget.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "change_implementation",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("implementation", w.b_implementation.clone()),
+                    ("action", "retire".into()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
             function: "get_vault",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone())],
@@ -1265,7 +1368,10 @@ fn cases() -> Vec<Case> {
 
 /// Page routes with B's ids substituted, as axum spells them.
 fn page_path(route: &str, w: &World) -> String {
-    let slug = if route.contains("/widgets") || route.contains("/contacts") {
+    let slug = if route.contains("/widgets")
+        || route.contains("/contacts")
+        || route.contains("/customers")
+    {
         &w.b_builder_slug
     } else {
         &w.b.slug
@@ -1350,7 +1456,9 @@ const PAGES: &[&str] = &[
     "/builder/{slug}/members",
     "/builder/{slug}/widgets",
     "/builder/{slug}/widgets/{widget}",
-    "/builder/{slug}/contacts",
+    "/builder/{slug}/customers",
+    "/app/{slug}/builders",
+    "/{area}/{slug}/contacts",
     "/{area}/{slug}/command-center",
     "/{area}/{slug}/command-center/sessions/{session}",
     "/{area}/{slug}/templates",

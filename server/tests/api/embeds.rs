@@ -16,7 +16,7 @@ use crate::members::{Org, builder_org};
 const SHOP: &str = "https://shop.example.com";
 
 /// A widget of `kind` made from its first preset, allowed on [`SHOP`] and published.
-async fn published(team: &Org, name: &str, kind: &str) -> WidgetId {
+pub(crate) async fn published(team: &Org, name: &str, kind: &str) -> WidgetId {
     let slug = team.slug.as_str();
     let id: WidgetId = team
         .owner
@@ -56,7 +56,7 @@ async fn published(team: &Org, name: &str, kind: &str) -> WidgetId {
 }
 
 /// The widget's document as a frame on `site` asks for it.
-async fn framed(app: &TestApp, id: &str, site: Option<&str>) -> reqwest::Response {
+pub(crate) async fn framed(app: &TestApp, id: &str, site: Option<&str>) -> reqwest::Response {
     let mut request = app
         .browser()
         .client
@@ -70,13 +70,13 @@ async fn framed(app: &TestApp, id: &str, site: Option<&str>) -> reqwest::Respons
 
 /// A visit signed for `widget` on `site`, as its document carries it.
 async fn visit(app: &TestApp, widget: WidgetId, site: Option<&str>) -> String {
-    services::widgets::embed::visit(&app.services, widget, site)
+    services::widgets::embed::visit(&app.services, widget, None, site)
         .await
         .unwrap_or_else(|e| panic!("visit: {}", e.into_app_error()))
         .visit
 }
 
-async fn submit(
+pub(crate) async fn submit(
     visitor: &Browser,
     widget: WidgetId,
     site: Option<&str>,
@@ -95,7 +95,7 @@ async fn submit(
     visitor.call("submit_widget", &form).await
 }
 
-fn lead(name: &str, email: &str, message: &str) -> String {
+pub(crate) fn lead(name: &str, email: &str, message: &str) -> String {
     serde_json::json!({
         "kind": "lead_form",
         "answers": [
@@ -108,7 +108,7 @@ fn lead(name: &str, email: &str, message: &str) -> String {
 }
 
 /// A live tab of `browser` subscribed to `topic` of the workspace `slug`.
-async fn watching(app: &TestApp, browser: &Browser, slug: &str, topic: &str) -> Tab {
+pub(crate) async fn watching(app: &TestApp, browser: &Browser, slug: &str, topic: &str) -> Tab {
     let mut tab = open_tab(&app.address, browser, Some(&app.address))
         .await
         .unwrap();
@@ -123,7 +123,7 @@ async fn watching(app: &TestApp, browser: &Browser, slug: &str, topic: &str) -> 
     tab
 }
 
-async fn status_and_text(response: reqwest::Response) -> (u16, String) {
+pub(crate) async fn status_and_text(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     (status, response.text().await.unwrap())
 }

@@ -18,6 +18,7 @@ mod cli;
 mod command_center;
 mod credits;
 mod cross_tenant;
+mod customers;
 mod embeds;
 mod invitations;
 mod invoices;

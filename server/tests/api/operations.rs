@@ -144,16 +144,41 @@ async fn demo_data_gives_every_persona_a_working_home() {
             ),
         ]
     );
-    // Northwind's published lead form was sent once from Acme's site.
-    let contacts: shared::widgets::submissions::ContactsPage = app
-        .signed_in("bea@northwind.example", services::demo::PASSWORD)
-        .await
-        .call_ok("get_contacts", &[("slug", "northwind")])
+    // Northwind's lead form, deployed live for Acme (which accepted Northwind as its
+    // builder), was sent once from Acme's site: the contact is Acme's, not Northwind's.
+    let olivia = app
+        .signed_in("olivia@acme.example", services::demo::PASSWORD)
         .await;
+    let contacts: shared::widgets::submissions::ContactsPage =
+        olivia.call_ok("get_contacts", &[("slug", "acme")]).await;
     assert_eq!(contacts.contacts.len(), 1);
     assert_eq!(
         contacts.contacts[0].origin.as_deref(),
         Some("https://www.acme.example")
+    );
+    let bea = app
+        .signed_in("bea@northwind.example", services::demo::PASSWORD)
+        .await;
+    let own: shared::widgets::submissions::ContactsPage =
+        bea.call_ok("get_contacts", &[("slug", "northwind")]).await;
+    assert!(own.contacts.is_empty());
+    let customers: shared::customers::CustomersPage =
+        bea.call_ok("get_customers", &[("slug", "northwind")]).await;
+    let statuses: Vec<_> = customers
+        .links
+        .iter()
+        .map(|l| (l.other_slug.to_string(), l.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("globex".to_owned(), shared::customers::LinkStatus::Pending),
+            ("acme".to_owned(), shared::customers::LinkStatus::Active),
+        ]
+    );
+    assert_eq!(
+        customers.implementations[0].status,
+        shared::customers::ImplementationStatus::Live
     );
     let variants: std::collections::BTreeSet<_> =
         services::demo::TENANTS.iter().map(|t| t.variant).collect();

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use shared::email::Email;
-use shared::ids::{ContactId, SubmissionId, WidgetId};
+use shared::ids::{ContactId, ImplementationId, SubmissionId, WidgetId};
 use shared::names::WidgetName;
 use shared::widgets::WidgetKind;
 use shared::widgets::submissions::{Answer, Contact, FeedbackResponse};
@@ -16,6 +16,8 @@ use crate::error::Result;
 pub struct NewSubmission<'a> {
     pub id: SubmissionId,
     pub widget: WidgetId,
+    /// The customer deployment it came through, if any.
+    pub implementation: Option<ImplementationId>,
     pub version: i32,
     pub kind: WidgetKind,
     pub contact: Option<ContactId>,
@@ -62,17 +64,19 @@ impl TenantData<'_> {
         name: Option<&str>,
         answers: &str,
         widget: WidgetId,
+        implementation: Option<ImplementationId>,
         origin: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<ContactId> {
         let id = ContactId::from_uuid(uuid::Uuid::now_v7());
         Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
-            "INSERT INTO contacts (id, tenant_id, email, name, answers, widget_id, origin, submissions,
-                                   created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)
+            "INSERT INTO contacts (id, tenant_id, email, name, answers, widget_id, implementation_id,
+                                   origin, submissions, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)
              ON CONFLICT (tenant_id, email) DO UPDATE SET
                  name = COALESCE(excluded.name, contacts.name), answers = excluded.answers,
-                 widget_id = excluded.widget_id, origin = excluded.origin,
+                 widget_id = excluded.widget_id, implementation_id = excluded.implementation_id,
+                 origin = excluded.origin,
                  submissions = contacts.submissions + 1, updated_at = excluded.updated_at
              RETURNING id",
         )
@@ -82,6 +86,7 @@ impl TenantData<'_> {
         .bind(name)
         .bind(answers)
         .bind(widget)
+        .bind(implementation)
         .bind(origin)
         .bind(at)
         .fetch_one(&mut **conn)
@@ -95,13 +100,14 @@ impl TenantData<'_> {
         submission: &NewSubmission<'_>,
     ) -> Result<()> {
         on_tenant_tx!(self, tx, conn => sqlx::query(
-            "INSERT INTO widget_submissions (id, tenant_id, widget_id, version, kind, contact_id, score,
-                                             answers, origin, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO widget_submissions (id, tenant_id, widget_id, implementation_id, version, kind,
+                                             contact_id, score, answers, origin, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(submission.id)
         .bind(self.tenant)
         .bind(submission.widget)
+        .bind(submission.implementation)
         .bind(submission.version)
         .bind(submission.kind)
         .bind(submission.contact)
@@ -119,9 +125,11 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn contacts(&self, limit: u32) -> Result<Vec<Contact>> {
         let rows: Vec<ContactRow> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT c.id, c.email, c.name, c.answers, w.name AS widget, c.origin, c.submissions,
-                    c.created_at, c.updated_at
-             FROM contacts c LEFT JOIN widgets w ON w.id = c.widget_id AND w.tenant_id = c.tenant_id
+            "SELECT c.id, c.email, c.name, c.answers, COALESCE(i.name, w.name) AS widget, c.origin,
+                    c.submissions, c.created_at, c.updated_at
+             FROM contacts c
+             LEFT JOIN widgets w ON w.id = c.widget_id AND w.tenant_id = c.tenant_id
+             LEFT JOIN implementations i ON i.id = c.implementation_id AND i.customer_tenant_id = c.tenant_id
              WHERE c.tenant_id = $1 ORDER BY c.updated_at DESC, c.id LIMIT $2",
         )
         .bind(self.tenant)
@@ -148,9 +156,11 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn feedback_responses(&self, limit: u32) -> Result<Vec<FeedbackResponse>> {
         let rows: Vec<FeedbackRow> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT s.id, s.widget_id AS widget, w.name AS widget_name, s.score, s.answers, s.origin,
-                    s.created_at
-             FROM widget_submissions s JOIN widgets w ON w.id = s.widget_id AND w.tenant_id = s.tenant_id
+            "SELECT s.id, s.widget_id AS widget, COALESCE(i.name, w.name) AS widget_name, s.score,
+                    s.answers, s.origin, s.created_at
+             FROM widget_submissions s
+             LEFT JOIN widgets w ON w.id = s.widget_id AND w.tenant_id = s.tenant_id
+             LEFT JOIN implementations i ON i.id = s.implementation_id AND i.customer_tenant_id = s.tenant_id
              WHERE s.tenant_id = $1 AND s.kind = 'feedback' ORDER BY s.created_at DESC, s.id LIMIT $2",
         )
         .bind(self.tenant)

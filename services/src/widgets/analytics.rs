@@ -126,8 +126,8 @@ pub async fn record_events(
     svc.event_limiter().check(client.ip)?;
     let batch = EventBatch::parse(body)?;
     let site = batch.site.as_deref();
-    super::embed::check_visit(svc, widget, site, &batch.visit)?;
-    let access = authz::enter_embed(svc.store(), widget, site).await?;
+    let implementation = super::embed::check_visit(svc, widget, site, &batch.visit)?;
+    let access = authz::enter_embed(svc.store(), widget, implementation, site).await?;
     authz::require(&access, Permission::WidgetReport)?;
     let tally = batch.tally();
     let data = svc.store().tenant_for_visitor(&access);

@@ -7,7 +7,7 @@
 //! workspace.
 
 use shared::AppError;
-use shared::ids::{SubmissionId, WidgetId};
+use shared::ids::{ImplementationId, SubmissionId, WidgetId};
 use shared::live::Change;
 use shared::permissions::Permission;
 use shared::widgets::Content;
@@ -32,72 +32,104 @@ fn visit_key(svc: &Services) -> String {
     svc.secrets().derived_key("widget-visits")
 }
 
-fn visit_message(widget: WidgetId, site: Option<&str>, expires: i64) -> String {
-    format!("visit:{widget}:{}:{expires}", site.unwrap_or(""))
+fn visit_message(
+    widget: WidgetId,
+    implementation: &str,
+    site: Option<&str>,
+    expires: i64,
+) -> String {
+    format!(
+        "visit:{widget}:{implementation}:{}:{expires}",
+        site.unwrap_or("")
+    )
 }
 
-/// `expires.signature`, for a document shown on `site`.
-fn sign_visit(svc: &Services, widget: WidgetId, site: Option<&str>) -> String {
+/// `expires.implementation.signature` (the implementation `-` when the visitor came to the
+/// builder's own embed code), for a document shown on `site`.
+fn sign_visit(
+    svc: &Services,
+    widget: WidgetId,
+    implementation: Option<ImplementationId>,
+    site: Option<&str>,
+) -> String {
     let expires = (crate::time::now() + chrono::Duration::hours(VISIT_HOURS)).timestamp();
+    let implementation = implementation.map_or_else(|| "-".to_owned(), |i| i.to_string());
     let signature = sign_with(
         visit_key(svc).as_bytes(),
-        visit_message(widget, site, expires).as_bytes(),
+        visit_message(widget, &implementation, site, expires).as_bytes(),
     );
-    format!("{expires}.{signature}")
+    format!("{expires}.{implementation}.{signature}")
 }
 
+/// Checks a visit the server signed for `widget` on `site`; returns the customer deployment
+/// it was signed for, if any.
 pub(super) fn check_visit(
     svc: &Services,
     widget: WidgetId,
     site: Option<&str>,
     visit: &str,
-) -> Result<()> {
+) -> Result<Option<ImplementationId>> {
     let refused = || {
         AppError::forbidden(
             "This form was not sent from the widget's own page; reload the page and try again.",
         )
     };
-    let (expires, signature) = visit.split_once('.').ok_or_else(refused)?;
+    let mut parts = visit.splitn(3, '.');
+    let (Some(expires), Some(implementation), Some(signature)) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(refused().into());
+    };
     let expires: i64 = expires.parse().map_err(|_| refused())?;
     if !verify(
         visit_key(svc).as_bytes(),
-        visit_message(widget, site, expires).as_bytes(),
+        visit_message(widget, implementation, site, expires).as_bytes(),
         signature,
     ) {
         return Err(refused().into());
     }
+    let implementation = match implementation {
+        "-" => None,
+        id => Some(id.parse::<ImplementationId>().map_err(|_| refused())?),
+    };
     if expires < crate::time::now().timestamp() {
         return Err(AppError::forbidden(
             "This page has been open too long to send from; reload it and try again.",
         )
         .into());
     }
-    Ok(())
+    Ok(implementation)
 }
 
-/// The live version of `widget` for a page on `site`, ready to draw.
+/// The live version of `widget` for a page on `site`, ready to draw; `implementation` is the
+/// customer deployment the embed code names, if any.
 #[instrument(skip_all, fields(%widget))]
-pub async fn visit(svc: &Services, widget: WidgetId, site: Option<&str>) -> Result<EmbeddedWidget> {
-    let access = authz::enter_embed(svc.store(), widget, site).await?;
+pub async fn visit(
+    svc: &Services,
+    widget: WidgetId,
+    implementation: Option<ImplementationId>,
+    site: Option<&str>,
+) -> Result<EmbeddedWidget> {
+    let access = authz::enter_embed(svc.store(), widget, implementation, site).await?;
     let site = access.site().map(|s| s.as_str().to_owned());
     let services = badge_services(svc, &access).await?;
     Ok(EmbeddedWidget {
         id: widget,
         version: access.version(),
         config: access.config().clone(),
-        visit: sign_visit(svc, widget, site.as_deref()),
+        visit: sign_visit(svc, widget, implementation, site.as_deref()),
         site,
         services,
     })
 }
 
-/// What a status badge lists: the workspace's services (those the badge names, or all),
-/// with their status now.
+/// What a status badge lists: the services (those the badge names, or all) of the workspace
+/// it reports on — the customer's, for a deployment for one — with their status now.
 async fn badge_services(svc: &Services, access: &EmbedAccess) -> Result<Vec<BadgeService>> {
     let Content::StatusBadge(badge) = &access.config().content else {
         return Ok(Vec::new());
     };
-    let data = svc.store().tenant_for_visitor(access);
+    let data = svc.store().records_for_visitor(access);
     let (activations, catalog) = tokio::try_join!(data.activations(), svc.store().catalog())?;
     Ok(activations
         .into_iter()
@@ -125,8 +157,8 @@ pub async fn submit(
     submission: &Submission,
 ) -> Result<SubmissionReceipt> {
     svc.submission_limiter().check(client.ip)?;
-    check_visit(svc, widget, site, visit)?;
-    let access = authz::enter_embed(svc.store(), widget, site).await?;
+    let implementation = check_visit(svc, widget, site, visit)?;
+    let access = authz::enter_embed(svc.store(), widget, implementation, site).await?;
     authz::require(&access, Permission::WidgetSubmit)?;
     let checked = access
         .config()
@@ -137,6 +169,9 @@ pub async fn submit(
                 AppError::from,
             )
         })?;
+    // Contacts and answers go to the workspace that keeps them (the customer's, for a
+    // deployment for one); the usage counters stay with the widget's own.
+    let records = svc.store().records_for_visitor(&access);
     let data = svc.store().tenant_for_visitor(&access);
     let site = access.site().map(|s| s.as_str());
     let now = crate::time::now();
@@ -145,13 +180,14 @@ pub async fn submit(
     let (contact, score, answers) = match &checked {
         Checked::Lead(lead) => {
             let answers = serde_json::to_string(&lead.answers).map_err(anyhow::Error::from)?;
-            let contact = data
+            let contact = records
                 .upsert_contact(
                     &mut tx,
                     &lead.email,
                     lead.name.as_deref(),
                     &answers,
                     widget,
+                    access.implementation(),
                     site,
                     now,
                 )
@@ -163,21 +199,23 @@ pub async fn submit(
             (None, Some(*score), comment)
         }
     };
-    data.insert_submission(
-        &mut tx,
-        &NewSubmission {
-            id,
-            widget,
-            version: access.version(),
-            kind: access.config().kind(),
-            contact,
-            score,
-            answers: &answers,
-            origin: site,
-            at: now,
-        },
-    )
-    .await?;
+    records
+        .insert_submission(
+            &mut tx,
+            &NewSubmission {
+                id,
+                widget,
+                implementation: access.implementation(),
+                version: access.version(),
+                kind: access.config().kind(),
+                contact,
+                score,
+                answers: &answers,
+                origin: site,
+                at: now,
+            },
+        )
+        .await?;
     data.add_widget_stats(
         &mut tx,
         widget,
@@ -187,8 +225,11 @@ pub async fn submit(
         1,
     )
     .await?;
-    tx.publish(access.tenant_id(), Change::Submission { widget, contact })
-        .await?;
+    tx.publish(
+        access.records_tenant(),
+        Change::Submission { widget, contact },
+    )
+    .await?;
     tx.commit().await?;
     metrics::counter!("atrium_widget_submissions_total", "kind" => access.config().kind().as_str())
         .increment(1);

@@ -1,0 +1,410 @@
+//! Builders and their customers, from both sides: a builder workspace's Customers page (ask
+//! an organization to become a customer, deploy widgets for it, move each deployment
+//! draft → live ⇄ paused → retired, copy its embed code) and an end-user organization's
+//! Builders page (its owners accept, decline or end builders' links; everyone sees what was
+//! deployed for it). Both follow changes live.
+
+pub mod answer_builder_link;
+pub mod change_implementation;
+pub mod deploy_widget;
+pub mod end_customer_link;
+pub mod get_builders;
+pub mod get_customers;
+pub mod request_customer_link;
+
+use leptos::prelude::*;
+use shared::customers::{
+    BuildersPage, CustomersPage, Implementation, ImplementationAction, Link, LinkAction,
+    LinkStatus, Side,
+};
+use shared::live::Topic;
+use shared::personas::Persona;
+
+use crate::components::errors::{ActionError, ErrorView};
+use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::time::format_time;
+use crate::live::watch;
+use crate::widgets::{EmbedCodes, slug_param};
+use answer_builder_link::AnswerBuilderLink;
+use change_implementation::ChangeImplementation;
+use deploy_widget::DeployWidget;
+use end_customer_link::EndCustomerLink;
+use get_builders::get_builders;
+use get_customers::get_customers;
+use request_customer_link::RequestCustomerLink;
+
+fn link_badge(status: LinkStatus) -> impl IntoView {
+    view! { <span class="badge" class:ok=status == LinkStatus::Active class:warn=status == LinkStatus::Pending>{status.label()}</span> }
+}
+
+fn implementation_badge(status: shared::customers::ImplementationStatus) -> impl IntoView {
+    use shared::customers::ImplementationStatus::{Live, Paused};
+    view! { <span class="badge" class:ok=status == Live class:warn=status == Paused>{status.label()}</span> }
+}
+
+/// The name of the organization on the other side of `link`.
+fn other_side(links: &[Link], link: shared::ids::CustomerLinkId) -> String {
+    links
+        .iter()
+        .find(|l| l.id == link)
+        .map_or_else(|| "—".to_owned(), Link::title)
+}
+
+#[derive(Clone, Copy)]
+struct BuilderActions {
+    request: ServerAction<RequestCustomerLink>,
+    end: ServerAction<EndCustomerLink>,
+    deploy: ServerAction<DeployWidget>,
+    change: ServerAction<ChangeImplementation>,
+}
+
+/// A builder workspace's customers.
+#[component]
+pub fn CustomersPageView() -> impl IntoView {
+    let slug = slug_param();
+    let version = watch(slug.into(), &[Topic::Customers, Topic::Widgets]);
+    let actions = BuilderActions {
+        request: ServerAction::new(),
+        end: ServerAction::new(),
+        deploy: ServerAction::new(),
+        change: ServerAction::new(),
+    };
+    let page = Resource::new(
+        move || {
+            (
+                slug.get(),
+                version.get(),
+                actions.request.version().get(),
+                actions.end.version().get(),
+                actions.deploy.version().get(),
+                actions.change.version().get(),
+            )
+        },
+        |(slug, ..)| get_customers(slug),
+    );
+    let place = Signal::derive(move || Place {
+        persona: Some(Persona::Builder),
+        slug: Some(slug.get()),
+        section: Section::Customers,
+    });
+    view! {
+        <AppShell place crumbs=vec![("Customers".to_owned(), None)]>
+            <PageHeader title="Customers" subtitle="Organizations you build for, and the widgets you deployed on their sites." />
+            <Transition fallback=|| view! { <p class="loading">"Loading the customers…"</p> }>
+                {move || page.get().map(|result| match result {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(page) => view! { <CustomersBody page actions /> }.into_any(),
+                })}
+            </Transition>
+        </AppShell>
+    }
+}
+
+#[component]
+fn CustomersBody(page: CustomersPage, actions: BuilderActions) -> impl IntoView {
+    let slug = page.tenant.slug.to_string();
+    let request_error = Signal::derive(move || actions.request.value().get().and_then(Result::err));
+    let end_error = Signal::derive(move || actions.end.value().get().and_then(Result::err));
+    let deploy_error = Signal::derive(move || actions.deploy.value().get().and_then(Result::err));
+    let change_error = Signal::derive(move || actions.change.value().get().and_then(Result::err));
+    let active: Vec<Link> = page
+        .links
+        .iter()
+        .filter(|l| l.status == LinkStatus::Active)
+        .cloned()
+        .collect();
+    let published: Vec<_> = page
+        .widgets
+        .iter()
+        .filter(|w| w.published)
+        .cloned()
+        .collect();
+    let can_manage = page.can_manage;
+    let links_view = if page.links.is_empty() {
+        view! { <p class="muted">"No customers yet. Ask an organization below: its owner accepts or declines."</p> }.into_any()
+    } else {
+        let slug = slug.clone();
+        view! {
+            <div class="table-wrap">
+                <table data-testid="customer-links">
+                    <thead><tr><th scope="col">"Customer"</th><th scope="col">"Status"</th><th scope="col">"Asked"</th><th scope="col">"Answered"</th>{can_manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}</tr></thead>
+                    <tbody>
+                        {page.links.clone().into_iter().map(|l| {
+                            let open = LinkAction::End.applies(Side::Builder, l.status);
+                            let label = if l.status == LinkStatus::Pending { "Withdraw" } else { "End link" };
+                            let title = l.title();
+                            let aria = format!("{label}: {title}");
+                            let row_slug = slug.clone();
+                            let link = l.id.to_string();
+                            let end = (can_manage && open).then(move || view! {
+                                <ActionForm action=actions.end attr:class="inline-form">
+                                    <input type="hidden" name="slug" value=row_slug />
+                                    <input type="hidden" name="link" value=link />
+                                    <button type="submit" class="button small danger" aria-label=aria>{label}</button>
+                                </ActionForm>
+                            });
+                            view! {
+                                <tr data-customer=l.other_slug.to_string()>
+                                    <td>{title}</td>
+                                    <td>{link_badge(l.status)}</td>
+                                    <td>{format_time(l.requested_at)}</td>
+                                    <td>{l.decided_at.map(format_time).unwrap_or_default()}</td>
+                                    {can_manage.then(|| view! { <td>{end}</td> })}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p class="hint">"Ending a link retires every widget deployed for that customer: their sites stop showing it at once."</p>
+        }.into_any()
+    };
+    let implementations_view = if page.implementations.is_empty() {
+        view! { <p class="muted">"Nothing deployed yet."</p> }.into_any()
+    } else {
+        let slug = slug.clone();
+        let links = page.links.clone();
+        let base = page.public_url.clone();
+        view! {
+            <ul class="stack plain" data-testid="implementations">
+                {page.implementations.into_iter().map(|i| view! {
+                    <ImplementationItem i=i.clone() customer=other_side(&links, i.link) slug=slug.clone() base=base.clone() can_manage actions />
+                }).collect_view()}
+            </ul>
+        }.into_any()
+    };
+    let ask_slug = slug.clone();
+    let deploy_slug = slug;
+    view! {
+        <section class="panel" aria-labelledby="customers-title">
+            <h2 id="customers-title">"Customers"</h2>
+            {links_view}
+            <ActionError error=end_error />
+        </section>
+        <section class="panel stack" aria-labelledby="deployed-title">
+            <h2 id="deployed-title">"Deployed widgets"</h2>
+            {implementations_view}
+            <ActionError error=change_error />
+        </section>
+        {can_manage.then(move || view! {
+            <section class="panel" aria-labelledby="ask-title">
+                <h2 id="ask-title">"Add a customer"</h2>
+                <ActionForm action=actions.request attr:class="stack" attr:novalidate="true">
+                    <input type="hidden" name="slug" value=ask_slug />
+                    <div class="field">
+                        <label for="customer-address">"The organization's address"</label>
+                        <input id="customer-address" name="customer" required=true maxlength="40" placeholder="acme" autocomplete="off" aria-describedby="customer-address-hint" />
+                        <p class="hint" id="customer-address-hint">"What follows /app/ in their workspace's address. Their owner is asked to accept."</p>
+                    </div>
+                    <ActionError error=request_error />
+                    <p class="notice ok" role="status" hidden=move || actions.request.value().get().is_none_or(|r| r.is_err())>"Request sent: it shows as waiting until their owner answers."</p>
+                    <button type="submit" class="button primary" disabled=move || actions.request.pending().get()>"Send the request"</button>
+                </ActionForm>
+            </section>
+            <section class="panel" aria-labelledby="deploy-title">
+                <h2 id="deploy-title">"Deploy a widget"</h2>
+                {if active.is_empty() || published.is_empty() {
+                    view! { <p class="muted">{if active.is_empty() { "Widgets are deployed for customers who accepted your link." } else { "Publish a widget first: customers' sites get its live version." }}</p> }.into_any()
+                } else {
+                    view! {
+                        <ActionForm action=actions.deploy attr:class="stack">
+                            <input type="hidden" name="slug" value=deploy_slug />
+                            <div class="field-grid">
+                                <div class="field">
+                                    <label for="deploy-link">"Customer"</label>
+                                    <select id="deploy-link" name="link">
+                                        {active.iter().map(|l| view! { <option value=l.id.to_string()>{l.title()}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="deploy-widget">"Widget"</label>
+                                    <select id="deploy-widget" name="widget">
+                                        {published.iter().map(|w| view! { <option value=w.id.to_string()>{w.name.to_string()}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                            </div>
+                            <ActionError error=deploy_error />
+                            <button type="submit" class="button primary" disabled=move || actions.deploy.pending().get()>"Deploy as a draft"</button>
+                        </ActionForm>
+                    }.into_any()
+                }}
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn ImplementationItem(
+    i: Implementation,
+    customer: String,
+    slug: String,
+    base: String,
+    can_manage: bool,
+    actions: BuilderActions,
+) -> impl IntoView {
+    let name = i.name.to_string();
+    let buttons = ImplementationAction::ALL
+        .iter()
+        .copied()
+        .filter(|a| a.applies_to(i.status))
+        .map(|action| {
+            let danger = action == ImplementationAction::Retire;
+            let aria = format!("{}: {name} for {customer}", action.label());
+            let slug = slug.clone();
+            let id = i.id.to_string();
+            view! {
+                <ActionForm action=actions.change attr:class="inline-form">
+                    <input type="hidden" name="slug" value=slug />
+                    <input type="hidden" name="implementation" value=id />
+                    <input type="hidden" name="action" value=action.as_str() />
+                    <button type="submit" class="button small" class:danger=danger class:primary=action == ImplementationAction::GoLive
+                        aria-label=aria>{action.label()}</button>
+                </ActionForm>
+            }
+        })
+        .collect_view();
+    let serves = i.status != shared::customers::ImplementationStatus::Retired;
+    view! {
+        <li class="deployment stack" data-implementation=i.id.to_string() data-status=i.status.as_str()>
+            <div class="deployment-head">
+                <div>
+                    <strong>{i.name.to_string()}</strong>" for "<span>{customer.clone()}</span>
+                    <div class="muted small">"Updated "{format_time(i.updated_at)}</div>
+                </div>
+                <div class="deployment-actions">
+                    {implementation_badge(i.status)}
+                    {can_manage.then_some(buttons)}
+                </div>
+            </div>
+            {serves.then(|| view! {
+                <details>
+                    <summary>"Embed code for "{customer.clone()}</summary>
+                    <p class="muted small">"What visitors send through this code becomes the customer's contacts. It shows only while the deployment is live."</p>
+                    <EmbedCodes base id=i.widget implementation=Some(i.id) height=420 name=i.name.to_string() />
+                </details>
+            })}
+        </li>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct CustomerActions {
+    answer: ServerAction<AnswerBuilderLink>,
+}
+
+/// An end-user organization's builders.
+#[component]
+pub fn BuildersPageView() -> impl IntoView {
+    let slug = slug_param();
+    let version = watch(slug.into(), &[Topic::Customers]);
+    let actions = CustomerActions {
+        answer: ServerAction::new(),
+    };
+    let page = Resource::new(
+        move || (slug.get(), version.get(), actions.answer.version().get()),
+        |(slug, ..)| get_builders(slug),
+    );
+    let place = Signal::derive(move || Place {
+        persona: Some(Persona::EndUser),
+        slug: Some(slug.get()),
+        section: Section::Builders,
+    });
+    view! {
+        <AppShell place crumbs=vec![("Builders".to_owned(), None)]>
+            <PageHeader title="Builders" subtitle="Agencies and partners who build widgets for this organization's sites." />
+            <Transition fallback=|| view! { <p class="loading">"Loading the builders…"</p> }>
+                {move || page.get().map(|result| match result {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(page) => view! { <BuildersBody page actions /> }.into_any(),
+                })}
+            </Transition>
+        </AppShell>
+    }
+}
+
+#[component]
+fn BuildersBody(page: BuildersPage, actions: CustomerActions) -> impl IntoView {
+    let slug = page.tenant.slug.to_string();
+    let error = Signal::derive(move || actions.answer.value().get().and_then(Result::err));
+    let can_decide = page.can_decide;
+    let links_view = if page.links.is_empty() {
+        view! { <p class="muted">"No builder has asked to work for this organization."</p> }
+            .into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table data-testid="builder-links">
+                    <thead><tr><th scope="col">"Builder"</th><th scope="col">"Status"</th><th scope="col">"Asked"</th><th scope="col">"Answered"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <tbody>
+                        {page.links.clone().into_iter().map(|l| {
+                            let title = l.title();
+                            let buttons = LinkAction::ALL.iter().copied()
+                                .filter(|a| a.applies(Side::Customer, l.status))
+                                .map(|action| {
+                                    let aria = format!("{}: {title}", action.label());
+                                    let slug = slug.clone();
+                                    let link = l.id.to_string();
+                                    view! {
+                                        <ActionForm action=actions.answer attr:class="inline-form">
+                                            <input type="hidden" name="slug" value=slug />
+                                            <input type="hidden" name="link" value=link />
+                                            <input type="hidden" name="action" value=action.as_str() />
+                                            <button type="submit" class="button small" class:primary=action == LinkAction::Accept class:danger=action != LinkAction::Accept
+                                                aria-label=aria>{action.label()}</button>
+                                        </ActionForm>
+                                    }
+                                })
+                                .collect_view();
+                            let waiting = l.status == LinkStatus::Pending;
+                            view! {
+                                <tr data-builder=l.other_slug.to_string()>
+                                    <td>{title}</td>
+                                    <td>{link_badge(l.status)}</td>
+                                    <td>{format_time(l.requested_at)}</td>
+                                    <td>{l.decided_at.map(format_time).unwrap_or_default()}</td>
+                                    <td>{if can_decide { buttons.into_any() } else if waiting { view! { <span class="muted small">"An owner answers."</span> }.into_any() } else { ().into_any() }}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }.into_any()
+    };
+    let implementations_view = if page.implementations.is_empty() {
+        view! { <p class="muted">"No widgets deployed for this organization yet."</p> }.into_any()
+    } else {
+        let links = page.links.clone();
+        view! {
+            <div class="table-wrap">
+                <table data-testid="implementations">
+                    <thead><tr><th scope="col">"Widget"</th><th scope="col">"Builder"</th><th scope="col">"Status"</th><th scope="col">"Updated"</th></tr></thead>
+                    <tbody>
+                        {page.implementations.iter().map(|i| view! {
+                            <tr data-implementation=i.id.to_string()>
+                                <td>{i.name.to_string()}</td>
+                                <td>{other_side(&links, i.link)}</td>
+                                <td>{implementation_badge(i.status)}</td>
+                                <td>{format_time(i.updated_at)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }.into_any()
+    };
+    let contacts = format!("{}/{slug}/contacts", Persona::EndUser.url_prefix());
+    view! {
+        <section class="panel" aria-labelledby="builders-title">
+            <h2 id="builders-title">"Builders"</h2>
+            {links_view}
+            <ActionError error />
+            {can_decide.then(|| view! { <p class="hint">"Ending a link takes the builder's widgets off your sites at once."</p> })}
+        </section>
+        <section class="panel" aria-labelledby="deployed-title">
+            <h2 id="deployed-title">"Widgets on your sites"</h2>
+            {implementations_view}
+            <p class="hint">"What visitors send through them is yours: see "<a href=contacts>"Contacts"</a>"."</p>
+        </section>
+    }
+}

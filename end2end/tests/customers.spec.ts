@@ -1,0 +1,132 @@
+// Builders and customers: a builder asks an organization to become its customer, the
+// customer's owner accepts (the builder's page follows live), the builder deploys a published
+// lead form for the customer and makes it live, and the deployment's embed code on the
+// customer's site sends contacts to the customer's own Contacts page — not the builder's.
+// Pausing the deployment takes the widget off the site.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test, expect, hydrated, signUp, uniqueEmail } from './fixtures';
+
+async function hostPage(html: () => string): Promise<{ origin: string; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html());
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://localhost:${port}`, server };
+}
+
+test('a customer accepts a builder, whose live deployment sends contacts to the customer', async ({ page, browser, guard }) => {
+  let snippet = '';
+  const site = await hostPage(() => `<!doctype html><html><head><title>Customer site</title></head>
+    <body><h1>Customer site</h1>${snippet}</body></html>`);
+  const customerContext = await browser.newContext();
+  const customer = await customerContext.newPage();
+  try {
+    // The customer organization, signed up in its own browser.
+    const customerHome = await signUp(customer, { name: 'Cleo Customer', email: uniqueEmail('cleo'), organization: 'Cleo Shops' });
+    const customerSlug = customerHome.split('/').pop()!;
+
+    // The builder, with a published lead form allowed on the customer's site.
+    const home = await signUp(page, { name: 'Bruno Builder', email: uniqueEmail('bruno'), organization: 'Bruno Builds', builder: true });
+    await page.goto(`${home}/widgets`);
+    await hydrated(page);
+    await page.getByLabel('Name').fill('Cleo lead form');
+    await page.getByLabel(/Lead form/).check();
+    await page.getByRole('button', { name: 'Create and open the editor' }).click();
+    await expect(page).toHaveURL(new RegExp(`${home}/widgets/[0-9a-f-]{36}$`));
+    await hydrated(page);
+    await page.getByLabel('Sites allowed to embed it (one per line)').fill(site.origin);
+    await page.getByRole('button', { name: 'Save the draft' }).click();
+    await expect(page.getByText('Draft saved.')).toBeVisible();
+    await page.getByRole('button', { name: 'Publish the saved draft' }).click();
+    await expect(page.getByText('Published version 1.')).toBeVisible();
+
+    // Asking: an address that is no organization is refused with a clear message.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
+    await expect(page).toHaveURL(`${home}/customers`);
+    await hydrated(page);
+    await expect(page.getByText('No customers yet.')).toBeVisible();
+    guard.allow(/status of 422/);
+    await page.getByLabel("The organization's address").fill('no-such-organization');
+    await page.getByRole('button', { name: 'Send the request' }).click();
+    await expect(page.getByRole('alert')).toContainText('No end-user organization has the address “no-such-organization”.');
+    await page.getByLabel("The organization's address").fill(customerSlug);
+    await page.getByRole('button', { name: 'Send the request' }).click();
+    const row = page.getByTestId('customer-links').locator(`tr[data-customer="${customerSlug}"]`);
+    await expect(row).toContainText('Waiting for the customer');
+    // Until the customer accepts, the builder knows it only by the address it typed.
+    await expect(row.locator('td').first()).toHaveText(customerSlug);
+
+    // The customer's owner sees the request on the Builders page and accepts it.
+    await customer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Builders' }).click();
+    await expect(customer).toHaveURL(`${customerHome}/builders`);
+    await hydrated(customer);
+    const request = customer.getByTestId('builder-links').locator('tr').filter({ hasText: 'Bruno Builds' });
+    await expect(request).toContainText('Waiting for the customer');
+    await request.getByRole('button', { name: 'Accept: Bruno Builds' }).click();
+    await expect(request).toContainText('Active');
+
+    // The builder's page follows without a reload: the customer is now known by name.
+    await expect(row).toContainText('Active');
+    await expect(row.locator('td').first()).toHaveText('Cleo Shops');
+
+    // Deploy the lead form for the customer; it starts as a draft, then goes live.
+    await expect(page.getByLabel('Customer', { exact: true })).toHaveValue(/[0-9a-f-]{36}/);
+    await page.getByLabel('Widget', { exact: true }).selectOption({ label: 'Cleo lead form' });
+    await page.getByRole('button', { name: 'Deploy as a draft' }).click();
+    const deployment = page.getByTestId('implementations').locator('li').filter({ hasText: 'Cleo lead form' });
+    await expect(deployment).toHaveAttribute('data-status', 'draft');
+    await deployment.getByRole('button', { name: 'Go live: Cleo lead form for Cleo Shops' }).click();
+    await expect(deployment).toHaveAttribute('data-status', 'live');
+    // The customer sees it on its Builders page, live.
+    const onCustomerSide = customer.getByTestId('implementations').locator('tr').filter({ hasText: 'Cleo lead form' });
+    await expect(onCustomerSide).toContainText('Live');
+    await expect(onCustomerSide).toContainText('Bruno Builds');
+
+    // The deployment's embed code names it; pasted on the customer's site, it shows the form.
+    await deployment.getByText('Embed code for Cleo Shops').click();
+    snippet = await deployment.getByLabel(/Script tag/).inputValue();
+    expect(snippet).toMatch(/^<script src="http:\/\/127\.0\.0\.1:\d+\/embed\.js" data-widget="[0-9a-f-]{36}" data-for="[0-9a-f-]{36}" data-title="Cleo lead form" async><\/script>$/);
+
+    await customer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
+    await expect(customer).toHaveURL(`${customerHome}/contacts`);
+    await hydrated(customer);
+    await expect(customer.getByRole('heading', { name: 'No contacts yet' })).toBeVisible();
+
+    const visitor = await page.context().newPage();
+    await visitor.goto(site.origin);
+    const widget = visitor.frameLocator('iframe[data-atrium-widget]');
+    await widget.locator('body[data-hydrated="true"]').waitFor();
+    await widget.getByRole('button', { name: 'Contact us' }).click();
+    await widget.getByLabel('Your name *').fill('Vince Visitor');
+    await widget.getByLabel('Work email *').fill('vince@visitor.example');
+    await widget.getByRole('button', { name: 'Send' }).click();
+    await expect(widget.getByText('Thanks! We will be in touch shortly.')).toBeVisible();
+
+    // The contact is the customer's, and arrives live on its Contacts page.
+    const contact = customer.getByTestId('contacts').locator('tr[data-contact="vince@visitor.example"]');
+    await expect(contact).toBeVisible();
+    await expect(contact).toContainText('Vince Visitor');
+    await expect(contact).toContainText(`Cleo lead form on ${site.origin}`);
+    await customer.screenshot({ path: 'test-results/customer-contacts.png' });
+    // The builder's own Contacts page stays empty.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
+    await hydrated(page);
+    await expect(page.getByRole('heading', { name: 'No contacts yet' })).toBeVisible();
+
+    // Paused, the deployment shows nothing on the customer's site.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
+    await hydrated(page);
+    await deployment.getByRole('button', { name: 'Pause: Cleo lead form for Cleo Shops' }).click();
+    await expect(deployment).toHaveAttribute('data-status', 'paused');
+    await page.screenshot({ path: 'test-results/builder-customers.png', fullPage: true });
+    guard.allow(/status of 403/);
+    await visitor.reload();
+    await expect(visitor.frameLocator('iframe[data-atrium-widget]').getByRole('status')).toHaveText('This widget is not available right now.');
+  } finally {
+    site.server.close();
+    await customerContext.close();
+  }
+});

@@ -1,0 +1,565 @@
+//! Builders and their customers: a builder asks an end-user organization by its address, the
+//! customer's owner answers, and over an active link the builder deploys a widget for the
+//! customer. A live deployment's visitors become the customer's contacts — never the
+//! builder's — and pausing, retiring or ending the link takes the widget off the site.
+
+use shared::customers::{BuildersPage, CustomersPage, ImplementationStatus, LinkStatus};
+use shared::ids::{CustomerLinkId, ImplementationId, WidgetId};
+use shared::live::{Change, ServerMessage};
+use shared::widgets::submissions::ContactsPage;
+
+use crate::embeds::{framed, lead, published, status_and_text, submit, watching};
+use crate::helpers::{Browser, TestApp, spawn_app};
+use crate::members::{Org, builder_org, org};
+
+const SHOP: &str = "https://shop.example.com";
+
+async fn request(builder: &Browser, slug: &str, customer: &str) -> reqwest::Response {
+    builder
+        .call(
+            "request_customer_link",
+            &[("slug", slug), ("customer", customer)],
+        )
+        .await
+}
+
+async fn answer(
+    customer: &Browser,
+    slug: &str,
+    link: CustomerLinkId,
+    action: &str,
+) -> reqwest::Response {
+    customer
+        .call(
+            "answer_builder_link",
+            &[
+                ("slug", slug),
+                ("link", &link.to_string()),
+                ("action", action),
+            ],
+        )
+        .await
+}
+
+async fn change(
+    builder: &Browser,
+    slug: &str,
+    implementation: ImplementationId,
+    action: &str,
+) -> reqwest::Response {
+    builder
+        .call(
+            "change_implementation",
+            &[
+                ("slug", slug),
+                ("implementation", &implementation.to_string()),
+                ("action", action),
+            ],
+        )
+        .await
+}
+
+/// `team` linked with `customer` (asked and accepted), with a published lead form deployed
+/// and live for it.
+async fn live_deployment(
+    team: &Org,
+    customer: &Org,
+) -> (CustomerLinkId, WidgetId, ImplementationId) {
+    let link: CustomerLinkId = team
+        .owner
+        .call_ok(
+            "request_customer_link",
+            &[("slug", &team.slug), ("customer", &customer.slug)],
+        )
+        .await;
+    let _: LinkStatus = customer
+        .owner
+        .call_ok(
+            "answer_builder_link",
+            &[
+                ("slug", &customer.slug),
+                ("link", &link.to_string()),
+                ("action", "accept"),
+            ],
+        )
+        .await;
+    let widget = published(team, "Shop lead form", "lead_form").await;
+    let implementation: ImplementationId = team
+        .owner
+        .call_ok(
+            "deploy_widget",
+            &[
+                ("slug", &team.slug),
+                ("link", &link.to_string()),
+                ("widget", &widget.to_string()),
+            ],
+        )
+        .await;
+    let live: ImplementationStatus = team
+        .owner
+        .call_ok(
+            "change_implementation",
+            &[
+                ("slug", &team.slug),
+                ("implementation", &implementation.to_string()),
+                ("action", "go_live"),
+            ],
+        )
+        .await;
+    assert_eq!(live, ImplementationStatus::Live);
+    (link, widget, implementation)
+}
+
+/// The visit the deployment's document carries, as a frame on [`SHOP`] gets it.
+async fn deployed_visit(
+    app: &TestApp,
+    widget: WidgetId,
+    implementation: ImplementationId,
+) -> String {
+    let response = framed(app, &format!("{widget}?for={implementation}"), Some(SHOP)).await;
+    let (status, body) = status_and_text(response).await;
+    assert_eq!(status, 200, "{body}");
+    let start = body
+        .find("data-visit=\"")
+        .expect("the document carries a visit")
+        + 12;
+    let end = start + body[start..].find('"').unwrap();
+    body[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn a_customer_accepts_a_builder_and_the_deployments_contacts_are_the_customers() {
+    let app = spawn_app().await;
+    let team = builder_org(&app, "Link Builders", "link-builders.example").await;
+    let customer = org(&app, "Link Customer", "link-customer.example").await;
+
+    // Only those who manage customers ask, and only end-user organizations can be asked.
+    let response = request(&team.viewer, &team.slug, &customer.slug).await;
+    assert_eq!(response.status(), 403);
+    let response = request(&team.consultant, &team.slug, &customer.slug).await;
+    assert_eq!(response.status(), 403);
+    for address in ["no-such-org", &team.slug, "NOT A SLUG"] {
+        let (status, body) = status_and_text(request(&team.admin, &team.slug, address).await).await;
+        assert_eq!(status, 422, "{address}: {body}");
+        assert!(
+            body.contains("No end-user organization has the address"),
+            "{body}"
+        );
+    }
+    let link: CustomerLinkId = team
+        .admin
+        .call_ok(
+            "request_customer_link",
+            &[("slug", &team.slug), ("customer", &customer.slug)],
+        )
+        .await;
+    let (status, body) =
+        status_and_text(request(&team.owner, &team.slug, &customer.slug).await).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("already have a link"), "{body}");
+
+    // The builder sees only the address it typed until the customer accepts.
+    let page: CustomersPage = team
+        .viewer
+        .call_ok("get_customers", &[("slug", &team.slug)])
+        .await;
+    assert_eq!(page.links.len(), 1);
+    assert_eq!(page.links[0].status, LinkStatus::Pending);
+    assert_eq!(page.links[0].other_name, None);
+    assert!(!page.can_manage);
+    let page: BuildersPage = customer
+        .viewer
+        .call_ok("get_builders", &[("slug", &customer.slug)])
+        .await;
+    assert_eq!(page.links[0].title(), "Link Builders");
+    assert!(!page.can_decide);
+
+    // Only the customer's owners answer; the builder cannot accept for them.
+    let response = answer(&customer.admin, &customer.slug, link, "accept").await;
+    assert_eq!(response.status(), 403);
+    let response = team
+        .owner
+        .call(
+            "answer_builder_link",
+            &[
+                ("slug", &team.slug),
+                ("link", &link.to_string()),
+                ("action", "accept"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        403,
+        "a builder workspace has no builders"
+    );
+    let response = answer(&customer.owner, &customer.slug, link, "end").await;
+    let (status, body) = status_and_text(response).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("Accept or decline this request"), "{body}");
+    let accepted: LinkStatus = answer(&customer.owner, &customer.slug, link, "accept")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(accepted, LinkStatus::Active);
+    let page: CustomersPage = team
+        .owner
+        .call_ok("get_customers", &[("slug", &team.slug)])
+        .await;
+    assert_eq!(page.links[0].title(), "Link Customer");
+
+    // A deployment starts as a draft; a draft, an unpublished widget and a paused
+    // deployment show nothing on the customer's site.
+    let draft_widget: WidgetId = team
+        .owner
+        .call_ok(
+            "create_widget",
+            &[
+                ("slug", &team.slug),
+                ("name", "Not yet published"),
+                ("kind", "feedback"),
+                ("preset", "clean"),
+            ],
+        )
+        .await;
+    let unpublished: ImplementationId = team
+        .owner
+        .call_ok(
+            "deploy_widget",
+            &[
+                ("slug", &team.slug),
+                ("link", &link.to_string()),
+                ("widget", &draft_widget.to_string()),
+            ],
+        )
+        .await;
+    let (status, body) =
+        status_and_text(change(&team.owner, &team.slug, unpublished, "go_live").await).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("Publish the widget first"), "{body}");
+
+    let widget = published(&team, "Shop lead form", "lead_form").await;
+    let implementation: ImplementationId = team
+        .owner
+        .call_ok(
+            "deploy_widget",
+            &[
+                ("slug", &team.slug),
+                ("link", &link.to_string()),
+                ("widget", &widget.to_string()),
+            ],
+        )
+        .await;
+    let response = team
+        .owner
+        .call(
+            "deploy_widget",
+            &[
+                ("slug", &team.slug),
+                ("link", &link.to_string()),
+                ("widget", &widget.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        409,
+        "one open deployment per widget and customer"
+    );
+    let deployed = format!("{widget}?for={implementation}");
+    let (status, body) = status_and_text(framed(&app, &deployed, Some(SHOP)).await).await;
+    assert_eq!(status, 403, "a draft serves no one: {body}");
+    assert!(body.contains("not available right now"));
+    let (status, body) =
+        status_and_text(change(&team.owner, &team.slug, implementation, "pause").await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("only live implementations can"), "{body}");
+
+    // The customer's tab hears the deployment go live and its contact arrive.
+    let mut customers_tab = watching(&app, &customer.viewer, &customer.slug, "customers").await;
+    let live: ImplementationStatus = change(&team.admin, &team.slug, implementation, "go_live")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(live, ImplementationStatus::Live);
+    match customers_tab.next(5000).await {
+        Some(ServerMessage::Event { event, .. }) => assert_eq!(
+            event.change,
+            Change::Implementation {
+                implementation,
+                status: ImplementationStatus::Live
+            }
+        ),
+        other => panic!("expected the deployment's change, got {other:?}"),
+    }
+    let mut contacts_tab = watching(&app, &customer.viewer, &customer.slug, "submissions").await;
+    let visit = deployed_visit(&app, widget, implementation).await;
+    let response = submit(
+        &app.browser(),
+        widget,
+        Some(SHOP),
+        &visit,
+        &lead(
+            "Rita Visitor",
+            "rita@visitor.example",
+            "Through the deployment",
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    assert!(matches!(
+        contacts_tab.next(5000).await,
+        Some(ServerMessage::Event { event: e, .. }) if matches!(e.change, Change::Submission { widget: w, .. } if w == widget)
+    ));
+    let contacts: ContactsPage = customer
+        .viewer
+        .call_ok("get_contacts", &[("slug", &customer.slug)])
+        .await;
+    assert_eq!(contacts.contacts.len(), 1);
+    assert_eq!(contacts.contacts[0].email.as_str(), "rita@visitor.example");
+    assert_eq!(
+        contacts.contacts[0]
+            .widget
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("Shop lead form")
+    );
+    let builders_own: ContactsPage = team
+        .owner
+        .call_ok("get_contacts", &[("slug", &team.slug)])
+        .await;
+    assert!(
+        builders_own.contacts.is_empty(),
+        "the contact is the customer's"
+    );
+
+    // The builder's own embed code still keeps contacts in the builder's workspace.
+    let own_visit = services::widgets::embed::visit(&app.services, widget, None, Some(SHOP))
+        .await
+        .unwrap()
+        .visit;
+    let response = submit(
+        &app.browser(),
+        widget,
+        Some(SHOP),
+        &own_visit,
+        &lead("Otto Own", "otto@own.example", "Through the builder's code"),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let builders_own: ContactsPage = team
+        .owner
+        .call_ok("get_contacts", &[("slug", &team.slug)])
+        .await;
+    assert_eq!(builders_own.contacts.len(), 1);
+    assert_eq!(builders_own.contacts[0].email.as_str(), "otto@own.example");
+
+    // Paused: the site shows "not available" and sending is refused; resumed: back.
+    let _: ImplementationStatus = change(&team.owner, &team.slug, implementation, "pause")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (status, _) = status_and_text(framed(&app, &deployed, Some(SHOP)).await).await;
+    assert_eq!(status, 403);
+    let response = submit(
+        &app.browser(),
+        widget,
+        Some(SHOP),
+        &visit,
+        &lead("Paula Paused", "paula@visitor.example", "While paused"),
+    )
+    .await;
+    assert_eq!(response.status(), 403);
+    let _: ImplementationStatus = change(&team.owner, &team.slug, implementation, "resume")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (status, _) = status_and_text(framed(&app, &deployed, Some(SHOP)).await).await;
+    assert_eq!(status, 200);
+
+    // The customer ends the link: every deployment over it is retired at once.
+    let ended: LinkStatus = answer(&customer.owner, &customer.slug, link, "end")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ended, LinkStatus::Ended);
+    let (status, _) = status_and_text(framed(&app, &deployed, Some(SHOP)).await).await;
+    assert_eq!(status, 403);
+    let page: CustomersPage = team
+        .owner
+        .call_ok("get_customers", &[("slug", &team.slug)])
+        .await;
+    assert!(
+        page.implementations
+            .iter()
+            .all(|i| i.status == ImplementationStatus::Retired),
+        "{:?}",
+        page.implementations
+    );
+    assert_eq!(page.links[0].other_name, None, "no longer named once ended");
+    let (status, body) =
+        status_and_text(change(&team.owner, &team.slug, implementation, "resume").await).await;
+    assert_eq!(status, 422, "{body}");
+    let response = team
+        .owner
+        .call(
+            "deploy_widget",
+            &[
+                ("slug", &team.slug),
+                ("link", &link.to_string()),
+                ("widget", &widget.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 409, "no deployments over an ended link");
+
+    // The builder may ask again; the customer may decline.
+    let again: CustomerLinkId = team
+        .owner
+        .call_ok(
+            "request_customer_link",
+            &[("slug", &team.slug), ("customer", &customer.slug)],
+        )
+        .await;
+    assert_eq!(again, link, "the same link, pending again");
+    let declined: LinkStatus = answer(&customer.owner, &customer.slug, link, "decline")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(declined, LinkStatus::Declined);
+    // Nothing the customer had is lost.
+    let contacts: ContactsPage = customer
+        .owner
+        .call_ok("get_contacts", &[("slug", &customer.slug)])
+        .await;
+    assert_eq!(contacts.contacts.len(), 1);
+}
+
+#[tokio::test]
+async fn a_visit_is_good_only_for_the_deployment_it_was_signed_for() {
+    let app = spawn_app().await;
+    let team = builder_org(&app, "Visit Builders", "visit-builders.example").await;
+    let first = org(&app, "Visit First", "visit-first.example").await;
+    let second = org(&app, "Visit Second", "visit-second.example").await;
+    let (_, widget, first_deployment) = live_deployment(&team, &first).await;
+    let link: CustomerLinkId = team
+        .owner
+        .call_ok(
+            "request_customer_link",
+            &[("slug", &team.slug), ("customer", &second.slug)],
+        )
+        .await;
+    let _: LinkStatus = answer(&second.owner, &second.slug, link, "accept")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second_deployment: ImplementationId = team
+        .owner
+        .call_ok(
+            "deploy_widget",
+            &[
+                ("slug", &team.slug),
+                ("link", &link.to_string()),
+                ("widget", &widget.to_string()),
+            ],
+        )
+        .await;
+    let _: ImplementationStatus = change(&team.owner, &team.slug, second_deployment, "go_live")
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    // A visit signed for the first customer's page, edited to name the second: refused.
+    let visit = deployed_visit(&app, widget, first_deployment).await;
+    let forged = visit.replace(
+        &first_deployment.to_string(),
+        &second_deployment.to_string(),
+    );
+    assert_ne!(forged, visit);
+    let response = submit(
+        &app.browser(),
+        widget,
+        Some(SHOP),
+        &forged,
+        &lead(
+            "Fay Forger",
+            "fay@forger.example",
+            "Into the other customer",
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 403);
+    // A deployment of another widget, or none that exists, is not found.
+    let other_widget = published(&team, "Another form", "lead_form").await;
+    for id in [
+        format!("{other_widget}?for={first_deployment}"),
+        format!("{widget}?for={}", uuid::Uuid::now_v7()),
+        format!("{widget}?for=not-an-id"),
+    ] {
+        let (status, _) = status_and_text(framed(&app, &id, Some(SHOP)).await).await;
+        assert_eq!(status, 404, "{id}");
+    }
+    // The honest visit lands in the first customer's contacts only.
+    let response = submit(
+        &app.browser(),
+        widget,
+        Some(SHOP),
+        &visit,
+        &lead(
+            "Hal Honest",
+            "hal@honest.example",
+            "Into the first customer",
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let first_contacts: ContactsPage = first
+        .owner
+        .call_ok("get_contacts", &[("slug", &first.slug)])
+        .await;
+    let second_contacts: ContactsPage = second
+        .owner
+        .call_ok("get_contacts", &[("slug", &second.slug)])
+        .await;
+    assert_eq!(first_contacts.contacts.len(), 1);
+    assert!(second_contacts.contacts.is_empty());
+    // Neither customer sees the other's deployment.
+    let page: BuildersPage = second
+        .owner
+        .call_ok("get_builders", &[("slug", &second.slug)])
+        .await;
+    assert_eq!(page.implementations.len(), 1);
+    assert_eq!(page.implementations[0].id, second_deployment);
+}
+
+#[tokio::test]
+async fn a_suspended_customer_takes_no_submissions_and_no_new_builders() {
+    let app = spawn_app().await;
+    let team = builder_org(&app, "Pause Builders", "pause-builders.example").await;
+    let customer = org(&app, "Pause Customer", "pause-customer.example").await;
+    let (_, widget, implementation) = live_deployment(&team, &customer).await;
+    let admin = app.super_admin().await;
+    let _: () = admin
+        .call_ok(
+            "set_tenant_status",
+            &[("slug", &customer.slug), ("status", "suspended")],
+        )
+        .await;
+    let (status, body) =
+        status_and_text(framed(&app, &format!("{widget}?for={implementation}"), Some(SHOP)).await)
+            .await;
+    assert_eq!(status, 403);
+    assert!(body.contains("not available right now"), "{body}");
+    let other = builder_org(&app, "Other Builders", "other-builders.example").await;
+    let response = request(&other.owner, &other.slug, &customer.slug).await;
+    assert_eq!(response.status(), 409);
+}

@@ -1,0 +1,414 @@
+//! Builders and their customers. A builder workspace asks an end-user organization, by its
+//! address, to become its customer; the customer's owners accept or decline, and either side
+//! ends the link (which retires every widget deployed over it). Over an active link the
+//! builder deploys its published widgets for the customer as implementations, whose status
+//! follows `shared::customers`; a live implementation's visitors are admitted by
+//! `authz::enter_embed` and kept in the customer's workspace.
+
+use shared::AppError;
+use shared::customers::{
+    BuildersPage, CustomersPage, DeployableWidget, ImplementationAction, LinkAction, LinkStatus,
+    Side, implementation_transition, link_transition,
+};
+use shared::ids::{CustomerLinkId, ImplementationId, WidgetId};
+use shared::live::Change;
+use shared::permissions::Permission;
+use shared::personas::Persona;
+use shared::platform::TenantStatus;
+use shared::slug::Slug;
+use tracing::instrument;
+
+use crate::audit::{self, actions};
+use crate::authz::{self, Caller, TenantAccess};
+use crate::client::ClientInfo;
+use crate::error::Result;
+use crate::state::Services;
+use crate::storage::Tx;
+use crate::storage::customers::NewImplementation;
+
+/// Enters the workspace `slug` as `side` of its links, holding `permission`.
+async fn enter(
+    svc: &Services,
+    caller: &Caller,
+    slug: &str,
+    side: Side,
+    permission: Permission,
+) -> Result<TenantAccess> {
+    let access = authz::enter_tenant(svc.store(), caller, slug).await?;
+    authz::require(&access, Permission::CustomersView)?;
+    let persona = access.tenant().variant.persona();
+    match side {
+        Side::Builder if persona != Persona::Builder => {
+            return Err(AppError::forbidden(
+                "Customers are linked from builder workspaces; this organization is not one.",
+            )
+            .into());
+        }
+        Side::Customer if persona != Persona::EndUser => {
+            return Err(AppError::forbidden(
+                "Builders work for end-user organizations; this organization is a builder.",
+            )
+            .into());
+        }
+        _ => {}
+    }
+    authz::require(&access, permission)?;
+    Ok(access)
+}
+
+/// A builder workspace's customers, what it deployed for them, and what it can deploy.
+#[instrument(skip_all, fields(slug))]
+pub async fn customers_page(svc: &Services, caller: &Caller, slug: &str) -> Result<CustomersPage> {
+    let access = enter(svc, caller, slug, Side::Builder, Permission::CustomersView).await?;
+    let data = svc.store().tenant(&access);
+    let (links, implementations, widgets) = tokio::try_join!(
+        data.links(Side::Builder),
+        data.implementations(Side::Builder),
+        data.widgets()
+    )?;
+    Ok(CustomersPage {
+        tenant: access.tenant().clone(),
+        links,
+        implementations,
+        widgets: widgets
+            .into_iter()
+            .map(|w| DeployableWidget {
+                id: w.id,
+                name: w.name,
+                published: w.live_version.is_some(),
+            })
+            .collect(),
+        can_manage: access.role().can(Permission::CustomersManage),
+        public_url: svc.settings().public_url(),
+    })
+}
+
+/// An end-user organization's builders and the widgets they deployed for it.
+#[instrument(skip_all, fields(slug))]
+pub async fn builders_page(svc: &Services, caller: &Caller, slug: &str) -> Result<BuildersPage> {
+    let access = enter(svc, caller, slug, Side::Customer, Permission::CustomersView).await?;
+    let data = svc.store().tenant(&access);
+    let (links, implementations) = tokio::try_join!(
+        data.links(Side::Customer),
+        data.implementations(Side::Customer)
+    )?;
+    Ok(BuildersPage {
+        tenant: access.tenant().clone(),
+        links,
+        implementations,
+        can_decide: access.role().can(Permission::BuildersApprove),
+    })
+}
+
+/// Asks the end-user organization at `customer` to become a customer of the builder
+/// workspace `slug`.
+#[instrument(skip_all, fields(slug, customer))]
+pub async fn request_link(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    customer: &str,
+) -> Result<CustomerLinkId> {
+    let access = enter(
+        svc,
+        caller,
+        slug,
+        Side::Builder,
+        Permission::CustomersManage,
+    )
+    .await?;
+    let missing = || {
+        AppError::invalid(
+            "customer",
+            format!(
+                "No end-user organization has the address “{}”.",
+                customer.trim()
+            ),
+        )
+    };
+    let address = Slug::parse(customer.trim()).map_err(|_| missing())?;
+    let found = svc
+        .store()
+        .organization_by_slug(&address)
+        .await?
+        .filter(|t| t.variant.persona() == Persona::EndUser && t.id != access.tenant_id())
+        .ok_or_else(missing)?;
+    if found.status == TenantStatus::Suspended {
+        return Err(AppError::conflict(
+            "This organization cannot take new builders right now; try again later.",
+        )
+        .into());
+    }
+    let data = svc.store().tenant(&access);
+    let mut tx = svc.store().begin().await?;
+    let link = data
+        .request_customer_link(&mut tx, found.id, caller.user_id, crate::time::now())
+        .await?
+        .ok_or_else(|| {
+            AppError::conflict(format!(
+                "You already have a link with “{address}” (waiting for its owner or active)."
+            ))
+        })?;
+    tx.audit(&audit::entry(
+        actions::CUSTOMER_LINK_REQUESTED,
+        Some(caller.user_id),
+        Some(access.tenant_id()),
+        Some(link.to_string()),
+        client,
+        serde_json::json!({ "customer": found.id, "customer_slug": address.as_str() }),
+    ))
+    .await?;
+    // The customer's own audit trail shows who asked, too.
+    tx.audit(&audit::entry(
+        actions::CUSTOMER_LINK_REQUESTED,
+        Some(caller.user_id),
+        Some(found.id),
+        Some(link.to_string()),
+        client,
+        serde_json::json!({ "builder": access.tenant_id(), "builder_slug": access.tenant().slug.as_str() }),
+    ))
+    .await?;
+    let change = Change::CustomerLink {
+        link,
+        status: LinkStatus::Pending,
+    };
+    tx.publish(access.tenant_id(), change.clone()).await?;
+    tx.publish(found.id, change).await?;
+    tx.commit().await?;
+    Ok(link)
+}
+
+/// `action` on link `link` by the workspace `slug`, which is `side` of it: the customer's
+/// owners accept, decline or end; the builder's managers end (or withdraw a request).
+#[instrument(skip_all, fields(slug, %link, %action))]
+pub async fn change_link(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    side: Side,
+    link: CustomerLinkId,
+    action: LinkAction,
+) -> Result<LinkStatus> {
+    let permission = match side {
+        Side::Builder => Permission::CustomersManage,
+        Side::Customer => Permission::BuildersApprove,
+    };
+    let access = enter(svc, caller, slug, side, permission).await?;
+    let data = svc.store().tenant(&access);
+    let now = crate::time::now();
+    let mut tx = svc.store().begin().await?;
+    let locked = data
+        .lock_link(&mut tx, link, side)
+        .await?
+        .ok_or_else(|| AppError::not_found("This link"))?;
+    let to = link_transition(side, locked.status, action)?;
+    data.set_link_status(&mut tx, link, to, caller.user_id, now)
+        .await?;
+    let retired = if to == LinkStatus::Ended {
+        data.retire_link_implementations(&mut tx, link, now).await?
+    } else {
+        Vec::new()
+    };
+    let audit_action = match to {
+        LinkStatus::Active => actions::CUSTOMER_LINK_ACCEPTED,
+        LinkStatus::Declined => actions::CUSTOMER_LINK_DECLINED,
+        LinkStatus::Ended | LinkStatus::Pending => actions::CUSTOMER_LINK_ENDED,
+    };
+    for tenant in [locked.builder, locked.customer] {
+        tx.audit(&audit::entry(
+            audit_action,
+            Some(caller.user_id),
+            Some(tenant),
+            Some(link.to_string()),
+            client,
+            serde_json::json!({ "from": locked.status, "to": to, "by": access.tenant_id(), "retired": retired }),
+        ))
+        .await?;
+        tx.publish(tenant, Change::CustomerLink { link, status: to })
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// Deploys the builder's widget `widget` for the customer of link `link`, as a draft.
+#[instrument(skip_all, fields(slug, %link, %widget))]
+pub async fn deploy(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    link: CustomerLinkId,
+    widget: WidgetId,
+) -> Result<ImplementationId> {
+    let access = enter(
+        svc,
+        caller,
+        slug,
+        Side::Builder,
+        Permission::CustomersManage,
+    )
+    .await?;
+    let data = svc.store().tenant(&access);
+    let Some((summary, _)) = data.widget(widget).await? else {
+        return Err(AppError::not_found("The widget").into());
+    };
+    let now = crate::time::now();
+    let mut tx = svc.store().begin().await?;
+    let locked = data
+        .lock_link(&mut tx, link, Side::Builder)
+        .await?
+        .ok_or_else(|| AppError::not_found("This customer"))?;
+    if locked.status != LinkStatus::Active {
+        return Err(AppError::conflict(format!(
+            "This customer's link is {}: widgets are deployed for active customers only.",
+            locked.status.as_str()
+        ))
+        .into());
+    }
+    if data
+        .open_implementation_exists(&mut tx, widget, locked.customer)
+        .await?
+    {
+        return Err(AppError::conflict(format!(
+            "“{}” is already deployed for this customer; retire that deployment first.",
+            summary.name
+        ))
+        .into());
+    }
+    let id = ImplementationId::from_uuid(uuid::Uuid::now_v7());
+    data.insert_implementation(
+        &mut tx,
+        &NewImplementation {
+            id,
+            link,
+            customer: locked.customer,
+            widget,
+            name: &summary.name,
+            by: caller.user_id,
+            at: now,
+        },
+    )
+    .await?;
+    let details =
+        serde_json::json!({ "widget": widget, "customer": locked.customer, "link": link });
+    finish_implementation(
+        &mut tx,
+        &access,
+        client,
+        actions::IMPLEMENTATION_CREATED,
+        id,
+        locked.customer,
+        shared::customers::ImplementationStatus::Draft,
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// `action` on the builder's implementation `implementation`; going live needs the widget
+/// published and the link active.
+#[instrument(skip_all, fields(slug, %implementation, %action))]
+pub async fn change_implementation(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    implementation: ImplementationId,
+    action: ImplementationAction,
+) -> Result<shared::customers::ImplementationStatus> {
+    let access = enter(
+        svc,
+        caller,
+        slug,
+        Side::Builder,
+        Permission::CustomersManage,
+    )
+    .await?;
+    let data = svc.store().tenant(&access);
+    let mut tx = svc.store().begin().await?;
+    let missing = || AppError::not_found("This implementation");
+    // The link first, then the implementation: the order ending a link takes too.
+    let link_id = data
+        .implementation_link(&mut tx, implementation)
+        .await?
+        .ok_or_else(missing)?;
+    let link = data.lock_link(&mut tx, link_id, Side::Builder).await?;
+    let locked = data
+        .lock_implementation(&mut tx, implementation)
+        .await?
+        .ok_or_else(missing)?;
+    let to = implementation_transition(locked.status, action)?;
+    if to.serves_visitors() {
+        if link.is_none_or(|l| l.status != LinkStatus::Active) {
+            return Err(AppError::conflict(
+                "This customer's link is no longer active: the widget cannot go live for them.",
+            )
+            .into());
+        }
+        let published = data
+            .lock_widget(&mut tx, locked.widget)
+            .await?
+            .is_some_and(|w| w.live_version.is_some());
+        if !published {
+            return Err(AppError::conflict(
+                "Publish the widget first: a customer's site gets its live version.",
+            )
+            .into());
+        }
+    }
+    data.set_implementation_status(&mut tx, implementation, to, crate::time::now())
+        .await?;
+    let details = serde_json::json!({ "from": locked.status, "to": to });
+    finish_implementation(
+        &mut tx,
+        &access,
+        client,
+        actions::IMPLEMENTATION_STATUS_CHANGED,
+        implementation,
+        locked.customer,
+        to,
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// The audit entries and live events an implementation's change ends with, in both
+/// organizations.
+#[allow(clippy::too_many_arguments)]
+async fn finish_implementation(
+    tx: &mut Tx,
+    access: &TenantAccess,
+    client: &ClientInfo,
+    action: &'static str,
+    implementation: ImplementationId,
+    customer: shared::ids::TenantId,
+    status: shared::customers::ImplementationStatus,
+    details: serde_json::Value,
+) -> Result<()> {
+    for tenant in [access.tenant_id(), customer] {
+        tx.audit(&audit::entry(
+            action,
+            Some(access.caller().user_id),
+            Some(tenant),
+            Some(implementation.to_string()),
+            client,
+            details.clone(),
+        ))
+        .await?;
+        tx.publish(
+            tenant,
+            Change::Implementation {
+                implementation,
+                status,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,372 @@
+//! Links between builders and customers, and the widgets deployed over them. A link belongs
+//! to both of its organizations: the builder reads and writes it through its own
+//! [`TenantData`] (`builder_tenant_id`), the customer through its own (`customer_tenant_id`),
+//! and row-level security on PostgreSQL lets each side see exactly those rows.
+
+use chrono::{DateTime, Utc};
+use shared::customers::{Implementation, ImplementationStatus, Link, LinkStatus, Side};
+use shared::ids::{CustomerLinkId, ImplementationId, TenantId, UserId, WidgetId};
+use shared::names::{TenantName, WidgetName};
+use shared::platform::TenantStatus;
+use shared::slug::Slug;
+use shared::tenants::TenantSummary;
+use tracing::instrument;
+
+use super::{Dialect, Store, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader};
+use crate::error::Result;
+
+/// A link as one side locked it for a change.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct LockedLink {
+    pub builder: TenantId,
+    pub customer: TenantId,
+    pub status: LinkStatus,
+}
+
+/// An implementation as its builder locked it for a change.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct LockedImplementation {
+    pub link: CustomerLinkId,
+    pub customer: TenantId,
+    pub widget: WidgetId,
+    pub status: ImplementationStatus,
+}
+
+/// One new implementation for [`TenantData::insert_implementation`].
+pub struct NewImplementation<'a> {
+    pub id: ImplementationId,
+    pub link: CustomerLinkId,
+    pub customer: TenantId,
+    pub widget: WidgetId,
+    pub name: &'a WidgetName,
+    pub by: UserId,
+    pub at: DateTime<Utc>,
+}
+
+/// An implementation as a visitor reaches it: whose it is and whether it serves now.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct ServingImplementation {
+    pub widget: WidgetId,
+    pub customer: TenantId,
+    pub customer_status: TenantStatus,
+    pub status: ImplementationStatus,
+    pub link_status: LinkStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    id: CustomerLinkId,
+    other_slug: Slug,
+    other_name: TenantName,
+    status: LinkStatus,
+    requested_at: DateTime<Utc>,
+    decided_at: Option<DateTime<Utc>>,
+}
+
+impl LinkRow {
+    /// A builder knows its customer by name while the customer has it as a builder (before
+    /// the customer accepts, and after a refusal or an end, only by the address it typed).
+    fn into_link(self, side: Side) -> Link {
+        let named = side == Side::Customer || self.status == LinkStatus::Active;
+        Link {
+            id: self.id,
+            other_slug: self.other_slug,
+            other_name: named.then_some(self.other_name),
+            status: self.status,
+            requested_at: self.requested_at,
+            decided_at: self.decided_at,
+        }
+    }
+}
+
+const IMPLEMENTATION: &str =
+    "SELECT id, link_id AS link, widget_id AS widget, name, status, created_at, updated_at
+     FROM implementations";
+
+impl Store {
+    /// The organization at `slug`, as a builder asking it to become a customer names it
+    /// (`services::customers::request_link`, behind the builder's permission check).
+    #[instrument(skip_all, fields(%slug))]
+    pub async fn organization_by_slug(&self, slug: &Slug) -> Result<Option<TenantSummary>> {
+        Ok(with_reader!(self, pool => sqlx::query_as(
+            "SELECT id, slug, name, variant, status FROM tenants WHERE slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    /// The implementation `implementation` as a visitor of its customer's site reaches it
+    /// (`authz::enter_embed`): visitors come with no workspace.
+    #[instrument(skip_all, fields(%implementation))]
+    pub async fn serving_implementation(
+        &self,
+        implementation: ImplementationId,
+    ) -> Result<Option<ServingImplementation>> {
+        Ok(with_reader!(self, pool => sqlx::query_as(
+            "SELECT i.widget_id AS widget, i.customer_tenant_id AS customer, t.status AS customer_status,
+                    i.status, l.status AS link_status
+             FROM implementations i
+             JOIN customer_links l ON l.id = i.link_id
+             JOIN tenants t ON t.id = i.customer_tenant_id
+             WHERE i.id = $1",
+        )
+        .bind(implementation)
+        .fetch_optional(pool)
+        .await)?)
+    }
+}
+
+impl TenantData<'_> {
+    /// Asks `customer` to become this builder's customer: a new pending link, or a declined
+    /// or ended one made pending again. `None` when a link is already pending or active.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %customer))]
+    pub async fn request_customer_link(
+        &self,
+        tx: &mut Tx,
+        customer: TenantId,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<CustomerLinkId>> {
+        let id = CustomerLinkId::from_uuid(uuid::Uuid::now_v7());
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
+            "INSERT INTO customer_links (id, builder_tenant_id, customer_tenant_id, status,
+                                         requested_by, requested_at)
+             VALUES ($1, $2, $3, 'pending', $4, $5)
+             ON CONFLICT (builder_tenant_id, customer_tenant_id) DO UPDATE SET
+                 status = 'pending', requested_by = excluded.requested_by,
+                 requested_at = excluded.requested_at, decided_by = NULL, decided_at = NULL
+             WHERE customer_links.status IN ('declined', 'ended')
+             RETURNING id",
+        )
+        .bind(id)
+        .bind(self.tenant)
+        .bind(customer)
+        .bind(by)
+        .bind(at)
+        .fetch_optional(&mut **conn)
+        .await)?)
+    }
+
+    /// This organization's links on `side`: its customers (a builder) or its builders.
+    #[instrument(skip_all, fields(tenant = %self.tenant, ?side))]
+    pub async fn links(&self, side: Side) -> Result<Vec<Link>> {
+        let (ours, theirs) = match side {
+            Side::Builder => ("builder_tenant_id", "customer_tenant_id"),
+            Side::Customer => ("customer_tenant_id", "builder_tenant_id"),
+        };
+        let rows: Vec<LinkRow> = with_tenant_reader!(self, pool => sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT l.id, t.slug AS other_slug, t.name AS other_name, l.status, l.requested_at,
+                        l.decided_at
+                 FROM customer_links l JOIN tenants t ON t.id = l.{theirs}
+                 WHERE l.{ours} = $1
+                 ORDER BY CASE l.status WHEN 'pending' THEN 0 WHEN 'active' THEN 1 ELSE 2 END,
+                          l.requested_at DESC, l.id"
+            )),
+        )
+        .bind(self.tenant)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows.into_iter().map(|r| r.into_link(side)).collect())
+    }
+
+    /// Locks link `link` for a change by `side`; `None` when it is not this organization's.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %link, ?side))]
+    pub async fn lock_link(
+        &self,
+        tx: &mut Tx,
+        link: CustomerLinkId,
+        side: Side,
+    ) -> Result<Option<LockedLink>> {
+        let ours = match side {
+            Side::Builder => "builder_tenant_id",
+            Side::Customer => "customer_tenant_id",
+        };
+        let lock = match tx.dialect() {
+            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Sqlite => "",
+        };
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT builder_tenant_id AS builder, customer_tenant_id AS customer, status
+                 FROM customer_links WHERE id = $1 AND {ours} = $2{lock}"
+            )),
+        )
+        .bind(link)
+        .bind(self.tenant)
+        .fetch_optional(&mut **conn)
+        .await)?)
+    }
+
+    /// Moves link `link` (locked by [`Self::lock_link`]) to `status`, decided by `by`.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %link, %status))]
+    pub async fn set_link_status(
+        &self,
+        tx: &mut Tx,
+        link: CustomerLinkId,
+        status: LinkStatus,
+        by: UserId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tenant_tx!(self, tx, conn => sqlx::query(
+            "UPDATE customer_links SET status = $1, decided_by = $2, decided_at = $3
+             WHERE id = $4 AND (builder_tenant_id = $5 OR customer_tenant_id = $5)",
+        )
+        .bind(status)
+        .bind(by)
+        .bind(at)
+        .bind(link)
+        .bind(self.tenant)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Retires every open implementation over link `link` (it ended); returns them.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %link))]
+    pub async fn retire_link_implementations(
+        &self,
+        tx: &mut Tx,
+        link: CustomerLinkId,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<ImplementationId>> {
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
+            "UPDATE implementations SET status = 'retired', updated_at = $1
+             WHERE link_id = $2 AND status <> 'retired'
+               AND (tenant_id = $3 OR customer_tenant_id = $3)
+             RETURNING id",
+        )
+        .bind(at)
+        .bind(link)
+        .bind(self.tenant)
+        .fetch_all(&mut **conn)
+        .await)?)
+    }
+
+    /// Whether `widget` is already deployed (not retired) for `customer`.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %widget, %customer))]
+    pub async fn open_implementation_exists(
+        &self,
+        tx: &mut Tx,
+        widget: WidgetId,
+        customer: TenantId,
+    ) -> Result<bool> {
+        let found: Option<ImplementationId> = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
+            "SELECT id FROM implementations
+             WHERE tenant_id = $1 AND widget_id = $2 AND customer_tenant_id = $3 AND status <> 'retired'",
+        )
+        .bind(self.tenant)
+        .bind(widget)
+        .bind(customer)
+        .fetch_optional(&mut **conn)
+        .await)?;
+        Ok(found.is_some())
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant, id = %new.id))]
+    pub async fn insert_implementation(
+        &self,
+        tx: &mut Tx,
+        new: &NewImplementation<'_>,
+    ) -> Result<()> {
+        on_tenant_tx!(self, tx, conn => sqlx::query(
+            "INSERT INTO implementations (id, tenant_id, link_id, customer_tenant_id, widget_id, name,
+                                          status, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8, $8)",
+        )
+        .bind(new.id)
+        .bind(self.tenant)
+        .bind(new.link)
+        .bind(new.customer)
+        .bind(new.widget)
+        .bind(new.name)
+        .bind(new.by)
+        .bind(new.at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The link of this builder's implementation `implementation` (read without a lock: a
+    /// change locks the link first, then the implementation, in the order every path takes).
+    #[instrument(skip_all, fields(tenant = %self.tenant, %implementation))]
+    pub async fn implementation_link(
+        &self,
+        tx: &mut Tx,
+        implementation: ImplementationId,
+    ) -> Result<Option<CustomerLinkId>> {
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
+            "SELECT link_id FROM implementations WHERE id = $1 AND tenant_id = $2",
+        )
+        .bind(implementation)
+        .bind(self.tenant)
+        .fetch_optional(&mut **conn)
+        .await)?)
+    }
+
+    /// Locks this builder's implementation `implementation` for a change.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %implementation))]
+    pub async fn lock_implementation(
+        &self,
+        tx: &mut Tx,
+        implementation: ImplementationId,
+    ) -> Result<Option<LockedImplementation>> {
+        let lock = match tx.dialect() {
+            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Sqlite => "",
+        };
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT link_id AS link, customer_tenant_id AS customer, widget_id AS widget, status
+                 FROM implementations WHERE id = $1 AND tenant_id = $2{lock}"
+            )),
+        )
+        .bind(implementation)
+        .bind(self.tenant)
+        .fetch_optional(&mut **conn)
+        .await)?)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant, %implementation, %status))]
+    pub async fn set_implementation_status(
+        &self,
+        tx: &mut Tx,
+        implementation: ImplementationId,
+        status: ImplementationStatus,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tenant_tx!(self, tx, conn => sqlx::query(
+            "UPDATE implementations SET status = $1, updated_at = $2 WHERE id = $3 AND tenant_id = $4",
+        )
+        .bind(status)
+        .bind(at)
+        .bind(implementation)
+        .bind(self.tenant)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The implementations this organization made (a builder) or received (a customer),
+    /// open ones first, the latest change first.
+    #[instrument(skip_all, fields(tenant = %self.tenant, ?side))]
+    pub async fn implementations(&self, side: Side) -> Result<Vec<Implementation>> {
+        let ours = match side {
+            Side::Builder => "tenant_id",
+            Side::Customer => "customer_tenant_id",
+        };
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
+            sqlx::AssertSqlSafe(format!(
+                "{IMPLEMENTATION} WHERE {ours} = $1
+                 ORDER BY CASE status WHEN 'retired' THEN 1 ELSE 0 END, updated_at DESC, id"
+            )),
+        )
+        .bind(self.tenant)
+        .fetch_all(pool)
+        .await)?)
+    }
+}
