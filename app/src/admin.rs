@@ -10,6 +10,7 @@ pub mod get_services_admin;
 pub mod plans;
 pub mod save_service;
 pub mod services;
+pub mod set_commission_rate;
 pub mod set_limit_override;
 pub mod set_tenant_plan;
 pub mod set_tenant_status;
@@ -25,13 +26,15 @@ use crate::components::time::format_date;
 use crate::components::time::{format_time, machine_time};
 use get_outbox::get_outbox;
 use get_platform_overview::get_platform_overview;
+use set_commission_rate::SetCommissionRate;
 use set_tenant_status::SetTenantStatus;
 
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
     let set_status = ServerAction::<SetTenantStatus>::new();
+    let set_rate = ServerAction::<SetCommissionRate>::new();
     let overview = Resource::new(
-        move || set_status.version().get(),
+        move || (set_status.version().get(), set_rate.version().get()),
         |_| get_platform_overview(),
     );
     let place = Place {
@@ -48,7 +51,7 @@ pub fn AdminHomePage() -> impl IntoView {
                         .get()
                         .map(|result| match result {
                             Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(overview) => view! { <Overview overview set_status /> }.into_any(),
+                            Ok(overview) => view! { <Overview overview set_status set_rate /> }.into_any(),
                         })
                 }}
             </Transition>
@@ -60,7 +63,9 @@ pub fn AdminHomePage() -> impl IntoView {
 fn Overview(
     overview: PlatformOverview,
     set_status: ServerAction<SetTenantStatus>,
+    set_rate: ServerAction<SetCommissionRate>,
 ) -> impl IntoView {
+    let rate_error = Signal::derive(move || set_rate.value().get().and_then(Result::err));
     let active = overview
         .tenants
         .iter()
@@ -112,6 +117,7 @@ fn Overview(
         <section class="panel" aria-labelledby="tenant-table">
             <h2 id="tenant-table">"All tenants"</h2>
             <ActionError error />
+            <ActionError error=rate_error />
             <div class="table-wrap">
                 <table data-testid="tenants">
                     <thead>
@@ -121,6 +127,7 @@ fn Overview(
                             <th scope="col">"Variant"</th>
                             <th scope="col">"Status"</th>
                             <th scope="col">"Members"</th>
+                            <th scope="col">"Commission"</th>
                             <th scope="col">"Created"</th>
                             <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                         </tr>
@@ -135,6 +142,20 @@ fn Overview(
                                 let slug = row.tenant.slug.to_string();
                                 let form_slug = slug.clone();
                                 let row_slug = slug.clone();
+                                let rate_slug = slug.clone();
+                                let name = row.tenant.name.to_string();
+                                let commission = row.commission.map(|rate| {
+                                    let value = rate.text().trim_end_matches(" %").to_owned();
+                                    view! {
+                                        <ActionForm action=set_rate attr:class="inline-form rate-form">
+                                            <input type="hidden" name="slug" value=rate_slug />
+                                            <label class="visually-hidden" for=format!("rate-{}", row.tenant.slug)>{format!("Commission of {name} (%)")}</label>
+                                            <input id=format!("rate-{}", row.tenant.slug) name="rate" inputmode="decimal" size="5" value=value />
+                                            <span aria-hidden="true">"%"</span>
+                                            <button type="submit" class="button small" aria-label=format!("Save the commission of {name}")>"Save"</button>
+                                        </ActionForm>
+                                    }
+                                });
                                 view! {
                                     <tr data-slug=row_slug>
                                         <td>{row.tenant.name.to_string()}</td>
@@ -144,6 +165,7 @@ fn Overview(
                                             <span class="badge" class:ok=!suspended class:warn=suspended>{row.tenant.status.as_str()}</span>
                                         </td>
                                         <td>{row.member_count}</td>
+                                        <td>{commission}</td>
                                         <td>{format_date(row.created_at)}</td>
                                         <td class="actions">
                                             <ActionForm action=set_status>

@@ -8,6 +8,7 @@ pub mod answer_builder_link;
 pub mod change_implementation;
 pub mod deploy_widget;
 pub mod end_customer_link;
+pub mod get_builder_overview;
 pub mod get_builders;
 pub mod get_customers;
 pub mod request_customer_link;
@@ -405,6 +406,112 @@ fn BuildersBody(page: BuildersPage, actions: CustomerActions) -> impl IntoView {
             <h2 id="deployed-title">"Widgets on your sites"</h2>
             {implementations_view}
             <p class="hint">"What visitors send through them is yours: see "<a href=contacts>"Contacts"</a>"."</p>
+        </section>
+    }
+}
+
+/// The builder's dashboard figures, on its home: customers, deployments, and what the
+/// customers' invoices brought (revenue and commissions over the last twelve months, per
+/// month and per customer). Follows link and deployment changes live.
+#[component]
+pub fn BuilderOverviewPanel(slug: String) -> impl IntoView {
+    let slug = Signal::stored(slug);
+    let version = watch(slug, &[Topic::Customers]);
+    let overview = Resource::new(
+        move || (slug.get(), version.get()),
+        |(slug, _)| get_builder_overview::get_builder_overview(slug),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading the customers' figures…"</p> }>
+            {move || overview.get().map(|result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(o) => view! { <OverviewBody o slug=slug.get_untracked() /> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OverviewBody(o: shared::customers::BuilderOverview, slug: String) -> impl IntoView {
+    let customers_href = format!("{}/{slug}/customers", Persona::Builder.url_prefix());
+    let totals = o.totals();
+    let money =
+        |pick: fn(&(shared::billing::Money, shared::billing::Money)) -> shared::billing::Money| {
+            if totals.is_empty() {
+                "—".to_owned()
+            } else {
+                totals
+                    .iter()
+                    .map(|t| pick(t).format())
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            }
+        };
+    let revenue = money(|t| t.0);
+    let commission = money(|t| t.1);
+    let max = o
+        .months
+        .iter()
+        .map(|m| m.revenue.minor)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    view! {
+        <div class="cards" data-testid="builder-overview">
+            <section class="panel card" aria-labelledby="customers-card">
+                <h2 id="customers-card">"Customers"</h2>
+                <p class="figure" data-testid="active-customers">{o.active_customers}</p>
+                <p class="muted">{format!("{} waiting for an answer", o.waiting_customers)}</p>
+                <p><a href=customers_href.clone()>"Customers and deployments"</a></p>
+            </section>
+            <section class="panel card" aria-labelledby="deployments-card">
+                <h2 id="deployments-card">"Deployed widgets"</h2>
+                <p class="figure" data-testid="live-deployments">{o.live_deployments}</p>
+                <p class="muted">{format!("live · {} paused · {} drafts", o.paused_deployments, o.draft_deployments)}</p>
+            </section>
+            <section class="panel card" aria-labelledby="revenue-card">
+                <h2 id="revenue-card">"Revenue from customers"</h2>
+                <p class="figure" data-testid="revenue">{revenue}</p>
+                <p class="muted">"Their invoices before tax, last 12 months"</p>
+            </section>
+            <section class="panel card" aria-labelledby="commission-card">
+                <h2 id="commission-card">"Commissions earned"</h2>
+                <p class="figure" data-testid="commissions">{commission}</p>
+                <p class="muted">{format!("Your rate: {} of each customer invoice", o.rate.text())}</p>
+            </section>
+        </div>
+        <section class="panel" aria-labelledby="trend-title">
+            <h2 id="trend-title">"Revenue by month"</h2>
+            {o.months.is_empty().then(|| view! { <p class="muted">"No customer invoices yet: they are issued when a month closes, and each one earns you your rate."</p> })}
+            {(!o.months.is_empty()).then(|| view! {
+                <ul class="bars" aria-label="Revenue from customers by month" data-testid="revenue-months">
+                    {o.months.iter().map(|m| view! {
+                        <li>
+                            <span class="bar-label">{m.period.label()}</span>
+                            <meter min="0" max=max.to_string() value=m.revenue.minor.to_string()
+                                aria-label=format!("{}: {} revenue, {} commission", m.period.label(), m.revenue.format(), m.commission.format())></meter>
+                            <span class="bar-value">{format!("{} · {} earned", m.revenue.format(), m.commission.format())}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!o.by_customer.is_empty()).then(|| view! {
+                <div class="table-wrap">
+                    <table data-testid="revenue-by-customer">
+                        <thead><tr><th scope="col">"Customer"</th><th scope="col">"Invoices"</th><th scope="col">"Revenue"</th><th scope="col">"Commission"</th></tr></thead>
+                        <tbody>
+                            {o.by_customer.iter().map(|c| view! {
+                                <tr>
+                                    <td>{c.name.to_string()}</td>
+                                    <td>{c.invoices}</td>
+                                    <td>{c.revenue.format()}</td>
+                                    <td>{c.commission.format()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
         </section>
     }
 }

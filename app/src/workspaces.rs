@@ -130,6 +130,7 @@ fn HomeBody(home: WorkspaceHome, persona: Persona) -> impl IntoView {
             <a class="button" href=members_href.clone()>"Members"</a>
         </PageHeader>
         {(services.is_some() || usage.is_some()).then(|| view! { <div class="cards">{services}{usage}</div> })}
+        {(persona == Persona::Builder).then(|| view! { <crate::customers::BuilderOverviewPanel slug=slug.clone() /> })}
         <div class="cards">
             <section class="panel card" aria-labelledby="members-card">
                 <h2 id="members-card">"Members"</h2>

@@ -79,6 +79,7 @@ pub mod actions {
     pub const CUSTOMER_LINK_ENDED: &str = "customer_link.ended";
     pub const IMPLEMENTATION_CREATED: &str = "implementation.created";
     pub const IMPLEMENTATION_STATUS_CHANGED: &str = "implementation.status_changed";
+    pub const COMMISSION_RATE_CHANGED: &str = "tenant.commission_rate_changed";
 }
 
 /// Builds an entry stamped now.

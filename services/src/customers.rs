@@ -5,12 +5,16 @@
 //! follows `shared::customers`; a live implementation's visitors are admitted by
 //! `authz::enter_embed` and kept in the customer's workspace.
 
+use chrono::{DateTime, Utc};
 use shared::AppError;
+use shared::billing::Money;
+use shared::billing::invoice::Period;
 use shared::customers::{
-    BuildersPage, CustomersPage, DeployableWidget, ImplementationAction, LinkAction, LinkStatus,
-    Side, implementation_transition, link_transition,
+    BuilderOverview, BuildersPage, CustomersPage, DeployableWidget, ImplementationAction,
+    ImplementationStatus, LinkAction, LinkStatus, Side, commission_on, implementation_transition,
+    link_transition,
 };
-use shared::ids::{CustomerLinkId, ImplementationId, WidgetId};
+use shared::ids::{CustomerLinkId, ImplementationId, InvoiceId, WidgetId};
 use shared::live::Change;
 use shared::permissions::Permission;
 use shared::personas::Persona;
@@ -23,8 +27,8 @@ use crate::authz::{self, Caller, TenantAccess};
 use crate::client::ClientInfo;
 use crate::error::Result;
 use crate::state::Services;
-use crate::storage::Tx;
-use crate::storage::customers::NewImplementation;
+use crate::storage::customers::{NewCommission, NewImplementation};
+use crate::storage::{TenantData, Tx};
 
 /// Enters the workspace `slug` as `side` of its links, holding `permission`.
 async fn enter(
@@ -301,7 +305,7 @@ pub async fn deploy(
         actions::IMPLEMENTATION_CREATED,
         id,
         locked.customer,
-        shared::customers::ImplementationStatus::Draft,
+        ImplementationStatus::Draft,
         details,
     )
     .await?;
@@ -319,7 +323,7 @@ pub async fn change_implementation(
     slug: &str,
     implementation: ImplementationId,
     action: ImplementationAction,
-) -> Result<shared::customers::ImplementationStatus> {
+) -> Result<ImplementationStatus> {
     let access = enter(
         svc,
         caller,
@@ -378,6 +382,74 @@ pub async fn change_implementation(
     Ok(to)
 }
 
+/// Credits each builder `data`'s organization has an active link with its commission on
+/// the invoice `invoice` just issued (inside the issuing transaction): the builder's rate of
+/// that day, of the invoice's subtotal.
+pub(crate) async fn attribute_commissions(
+    data: &TenantData<'_>,
+    tx: &mut Tx,
+    invoice: InvoiceId,
+    period: Period,
+    subtotal: Money,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    for (builder, rate) in data.active_builders(tx).await? {
+        data.insert_commission(
+            tx,
+            &NewCommission {
+                invoice,
+                builder,
+                period,
+                revenue: subtotal,
+                rate,
+                amount: commission_on(subtotal, rate),
+                at,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A builder workspace's dashboard figures: its customers and deployments, and what the
+/// customers' invoices brought it over the last twelve months.
+#[instrument(skip_all, fields(slug))]
+pub async fn overview(svc: &Services, caller: &Caller, slug: &str) -> Result<BuilderOverview> {
+    let access = enter(svc, caller, slug, Side::Builder, Permission::CustomersView).await?;
+    let data = svc.store().tenant(&access);
+    let mut since = Period::of(crate::time::now());
+    for _ in 0..11 {
+        since = since.previous();
+    }
+    let (links, implementations, rate, (months, by_customer)) = tokio::try_join!(
+        data.links(Side::Builder),
+        data.implementations(Side::Builder),
+        data.commission_rate(),
+        data.commissions(since)
+    )?;
+    let count_links =
+        |status| u32::try_from(links.iter().filter(|l| l.status == status).count()).unwrap_or(0);
+    let count_deployments = |status| {
+        u32::try_from(
+            implementations
+                .iter()
+                .filter(|i| i.status == status)
+                .count(),
+        )
+        .unwrap_or(0)
+    };
+    Ok(BuilderOverview {
+        rate,
+        months,
+        by_customer,
+        active_customers: count_links(LinkStatus::Active),
+        waiting_customers: count_links(LinkStatus::Pending),
+        live_deployments: count_deployments(ImplementationStatus::Live),
+        paused_deployments: count_deployments(ImplementationStatus::Paused),
+        draft_deployments: count_deployments(ImplementationStatus::Draft),
+    })
+}
+
 /// The audit entries and live events an implementation's change ends with, in both
 /// organizations.
 #[allow(clippy::too_many_arguments)]
@@ -388,7 +460,7 @@ async fn finish_implementation(
     action: &'static str,
     implementation: ImplementationId,
     customer: shared::ids::TenantId,
-    status: shared::customers::ImplementationStatus,
+    status: ImplementationStatus,
     details: serde_json::Value,
 ) -> Result<()> {
     for tenant in [access.tenant_id(), customer] {

@@ -193,26 +193,24 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
         }
     }
     tx.commit().await?;
-    if let Some((_, olivia)) = ids
-        .iter()
-        .find(|(email, _)| *email == "olivia@acme.example")
-    {
-        process_sessions(svc, *olivia).await?;
-        usage_history(svc, *olivia).await?;
-        catalog(svc, *olivia).await?;
-        crate::billing::invoices::issue_for_demo(svc, crate::time::now()).await?;
-        if let Some((_, cora)) = ids.iter().find(|(email, _)| *email == "cora@acme.example") {
-            support_ticket(svc, *cora, *olivia).await?;
-        }
-    }
     let find = |wanted: &str| {
         ids.iter()
             .find(|(email, _)| *email == wanted)
             .map(|(_, id)| *id)
     };
-    if let (Some(bea), Some(olivia)) = (find("bea@northwind.example"), find("olivia@acme.example"))
-    {
-        widget(svc, bea, olivia).await?;
+    if let Some(olivia) = find("olivia@acme.example") {
+        process_sessions(svc, olivia).await?;
+        usage_history(svc, olivia).await?;
+        catalog(svc, olivia).await?;
+        // Northwind builds for Acme before last month's invoices are issued, so Acme's
+        // invoice earns Northwind its commission.
+        if let Some(bea) = find("bea@northwind.example") {
+            widget(svc, bea, olivia).await?;
+        }
+        crate::billing::invoices::issue_for_demo(svc, crate::time::now()).await?;
+        if let Some(cora) = find("cora@acme.example") {
+            support_ticket(svc, cora, olivia).await?;
+        }
     }
     Ok(true)
 }

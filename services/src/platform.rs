@@ -84,6 +84,46 @@ pub async fn set_tenant_status(
     tx.commit().await
 }
 
+/// Sets what the builder workspace `slug` earns of its customers' invoices from now on
+/// (commissions already attributed keep the rate of their day).
+#[instrument(skip_all, fields(slug))]
+pub async fn set_commission_rate(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    rate: shared::customers::CommissionRate,
+) -> Result<()> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::PlansManage)?;
+    let data = svc.store().platform(&access);
+    let missing = || AppError::not_found(format!("The tenant “{slug}”"));
+    let slug = Slug::parse(slug).map_err(|_| missing())?;
+    let tenant = data.tenant_by_slug(&slug).await?.ok_or_else(missing)?;
+    if tenant.variant.persona() != Persona::Builder {
+        return Err(AppError::invalid(
+            "rate",
+            format!(
+                "{} is not a builder workspace: only builders earn commissions.",
+                tenant.name
+            ),
+        )
+        .into());
+    }
+    let mut tx = svc.store().begin().await?;
+    data.set_commission_rate(&mut tx, tenant.id, rate).await?;
+    tx.audit(&audit::entry(
+        actions::COMMISSION_RATE_CHANGED,
+        Some(caller.user_id),
+        Some(tenant.id),
+        Some(slug.to_string()),
+        client,
+        serde_json::json!({ "rate_bp": rate.basis_points() }),
+    ))
+    .await?;
+    tx.commit().await
+}
+
 /// The emails kept while no SMTP server is configured, newest first.
 #[instrument(skip_all)]
 pub async fn outbox(svc: &Services, caller: &Caller) -> Result<Vec<OutboxView>> {

@@ -8,6 +8,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::billing::invoice::{Period, Rate};
+use crate::billing::{Currency, Money};
 use crate::ids::{CustomerLinkId, ImplementationId, WidgetId};
 use crate::names::{TenantName, WidgetName};
 use crate::slug::Slug;
@@ -273,6 +275,84 @@ pub struct BuildersPage {
     pub can_decide: bool,
 }
 
+/// What a builder earns of its customers' invoices, set per builder by super admins.
+pub type CommissionRate = Rate;
+
+/// Reads a commission rate typed as a percentage ("10", "12.5 %").
+pub fn parse_commission_rate(input: &str) -> Result<CommissionRate, ValidationError> {
+    Rate::parse_as(input, "rate", "a commission rate")
+}
+
+/// The commission on one customer invoice: the builder's rate of the invoice's subtotal
+/// (before tax), rounded half up to the minor unit; nothing on an invoice that credits.
+pub fn commission_on(subtotal: Money, rate: CommissionRate) -> Money {
+    Money::new(rate.of(subtotal.minor), subtotal.currency)
+}
+
+/// One month of a builder's customers' invoices, in one currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevenueMonth {
+    pub period: Period,
+    /// The customers' invoices' subtotals (before tax).
+    pub revenue: Money,
+    pub commission: Money,
+    pub invoices: u32,
+}
+
+/// What one customer's invoices brought a builder, in one currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerRevenue {
+    pub name: TenantName,
+    pub revenue: Money,
+    pub commission: Money,
+    pub invoices: u32,
+}
+
+/// A builder workspace's dashboard: customers, deployments, and what the customers'
+/// invoices brought it (commissions are attributed as each invoice is issued, at the rate
+/// of that day).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuilderOverview {
+    pub rate: CommissionRate,
+    /// Months with invoices, oldest first (the last twelve).
+    pub months: Vec<RevenueMonth>,
+    /// Every customer that brought revenue, most first.
+    pub by_customer: Vec<CustomerRevenue>,
+    pub active_customers: u32,
+    pub waiting_customers: u32,
+    pub live_deployments: u32,
+    pub paused_deployments: u32,
+    pub draft_deployments: u32,
+}
+
+impl BuilderOverview {
+    /// Revenue and commission over the months shown, per currency.
+    pub fn totals(&self) -> Vec<(Money, Money)> {
+        let mut totals: Vec<(Money, Money)> = Vec::new();
+        for month in &self.months {
+            match totals
+                .iter_mut()
+                .find(|(r, _)| r.currency == month.revenue.currency)
+            {
+                Some((revenue, commission)) => {
+                    revenue.minor = revenue.minor.saturating_add(month.revenue.minor);
+                    commission.minor = commission.minor.saturating_add(month.commission.minor);
+                }
+                None => totals.push((month.revenue, month.commission)),
+            }
+        }
+        totals
+    }
+
+    /// The latest month's figures in `currency`, if it had invoices.
+    pub fn latest(&self, currency: Currency) -> Option<&RevenueMonth> {
+        self.months
+            .iter()
+            .rev()
+            .find(|m| m.revenue.currency == currency)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +420,65 @@ mod tests {
         );
         assert!(Live.serves_visitors());
         assert!(!Paused.serves_visitors() && !Draft.serves_visitors());
+    }
+
+    #[test]
+    fn commissions_are_the_rate_of_the_subtotal_rounded_half_up() {
+        let rate = parse_commission_rate("12.5 %").unwrap();
+        assert_eq!(rate.basis_points(), 1_250);
+        let usd = |minor| Money::new(minor, Currency::Usd);
+        assert_eq!(commission_on(usd(4_900), rate), usd(613)); // 612.5 → 613
+        assert_eq!(commission_on(usd(4_899), rate), usd(612)); // 612.375
+        assert_eq!(commission_on(usd(-500), rate), usd(0));
+        assert_eq!(commission_on(usd(10_000), CommissionRate::ZERO), usd(0));
+        let err = parse_commission_rate("101").unwrap_err();
+        assert_eq!(err.field, "rate");
+        assert!(
+            err.reason.contains("is not a commission rate"),
+            "{}",
+            err.reason
+        );
+    }
+
+    #[test]
+    fn totals_add_up_per_currency() {
+        let month = |period: &str, currency, revenue, commission| RevenueMonth {
+            period: Period::parse(period).unwrap(),
+            revenue: Money::new(revenue, currency),
+            commission: Money::new(commission, currency),
+            invoices: 1,
+        };
+        let overview = BuilderOverview {
+            rate: CommissionRate::ZERO,
+            months: vec![
+                month("2026-10", Currency::Usd, 1_000, 100),
+                month("2026-11", Currency::Eur, 500, 50),
+                month("2026-11", Currency::Usd, 2_000, 200),
+            ],
+            by_customer: Vec::new(),
+            active_customers: 0,
+            waiting_customers: 0,
+            live_deployments: 0,
+            paused_deployments: 0,
+            draft_deployments: 0,
+        };
+        assert_eq!(
+            overview.totals(),
+            [
+                (
+                    Money::new(3_000, Currency::Usd),
+                    Money::new(300, Currency::Usd)
+                ),
+                (
+                    Money::new(500, Currency::Eur),
+                    Money::new(50, Currency::Eur)
+                ),
+            ]
+        );
+        assert_eq!(
+            overview.latest(Currency::Usd).map(|m| m.revenue.minor),
+            Some(2_000)
+        );
     }
 
     proptest! {

@@ -88,6 +88,8 @@ pub struct TenantRow {
     pub tenant: TenantSummary,
     pub member_count: u64,
     pub created_at: DateTime<Utc>,
+    /// A builder workspace's commission on its customers' invoices (`None` for others).
+    pub commission: Option<crate::billing::invoice::Rate>,
 }
 
 /// The super admin's home: the platform at a glance.

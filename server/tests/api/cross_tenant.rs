@@ -1076,6 +1076,18 @@ fn cases() -> Vec<Case> {
             caller: a_builder,
         },
         Case {
+            function: "get_builder_overview",
+            expect: Refused,
+            args: |w| vec![("slug", w.b_builder_slug.clone())],
+            caller: a_builder,
+        },
+        Case {
+            function: "set_commission_rate",
+            expect: Refused,
+            args: |w| vec![("slug", w.b_builder_slug.clone()), ("rate", "99".into())],
+            caller: a_builder,
+        },
+        Case {
             function: "get_builders",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone())],

@@ -3,7 +3,11 @@
 //! customer. A live deployment's visitors become the customer's contacts — never the
 //! builder's — and pausing, retiring or ending the link takes the widget off the site.
 
-use shared::customers::{BuildersPage, CustomersPage, ImplementationStatus, LinkStatus};
+use shared::billing::invoice::Period;
+use shared::billing::{Currency, Money};
+use shared::customers::{
+    BuilderOverview, BuildersPage, CustomersPage, ImplementationStatus, LinkStatus,
+};
 use shared::ids::{CustomerLinkId, ImplementationId, WidgetId};
 use shared::live::{Change, ServerMessage};
 use shared::widgets::submissions::ContactsPage;
@@ -562,4 +566,98 @@ async fn a_suspended_customer_takes_no_submissions_and_no_new_builders() {
     let other = builder_org(&app, "Other Builders", "other-builders.example").await;
     let response = request(&other.owner, &other.slug, &customer.slug).await;
     assert_eq!(response.status(), 409);
+}
+
+#[tokio::test]
+async fn each_customer_invoice_earns_its_active_builders_their_rate_of_that_day() {
+    let app = spawn_app().await;
+    let admin = app.super_admin().await;
+    let team = builder_org(&app, "Rate Builders", "rate-builders.example").await;
+    let waiting = builder_org(&app, "Waiting Builders", "waiting-builders.example").await;
+    let customer = org(&app, "Rate Customer", "rate-customer.example").await;
+    let _: () = customer
+        .owner
+        .call_ok("change_plan", &[("slug", &customer.slug), ("tier", "pro")])
+        .await;
+    let link: CustomerLinkId = team
+        .owner
+        .call_ok(
+            "request_customer_link",
+            &[("slug", &team.slug), ("customer", &customer.slug)],
+        )
+        .await;
+    let _: LinkStatus = answer(&customer.owner, &customer.slug, link, "accept")
+        .await
+        .json()
+        .await
+        .unwrap();
+    // A builder whose request is not answered earns nothing.
+    let _: CustomerLinkId = waiting
+        .owner
+        .call_ok(
+            "request_customer_link",
+            &[("slug", &waiting.slug), ("customer", &customer.slug)],
+        )
+        .await;
+
+    // Only super admins set a rate, only for builders, as a percentage of 0–100.
+    let rate = |browser: &Browser, slug: &str, rate: &str| {
+        let (browser, slug, rate) = (browser.clone(), slug.to_owned(), rate.to_owned());
+        async move {
+            browser
+                .call("set_commission_rate", &[("slug", &slug), ("rate", &rate)])
+                .await
+        }
+    };
+    assert_eq!(rate(&team.owner, &team.slug, "50").await.status(), 403);
+    let (status, body) = status_and_text(rate(&admin, &customer.slug, "5").await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("is not a builder workspace"), "{body}");
+    let (status, body) = status_and_text(rate(&admin, &team.slug, "150").await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("is not a commission rate"), "{body}");
+    assert_eq!(rate(&admin, &team.slug, "12.5").await.status(), 200);
+    let before: BuilderOverview = team
+        .viewer
+        .call_ok("get_builder_overview", &[("slug", &team.slug)])
+        .await;
+    assert_eq!(before.rate.basis_points(), 1_250);
+    assert!(before.months.is_empty());
+    assert_eq!(before.active_customers, 1);
+
+    // The month closes: the Pro plan's $49.00 (before tax) earns 12.5 %, $6.125 → $6.13.
+    let next_month = Period::of(chrono::Utc::now()).next().start() + chrono::TimeDelta::hours(1);
+    services::billing::invoices::issue_due(&app.services, next_month)
+        .await
+        .unwrap();
+    let after: BuilderOverview = team
+        .viewer
+        .call_ok("get_builder_overview", &[("slug", &team.slug)])
+        .await;
+    assert_eq!(after.months.len(), 1);
+    assert_eq!(after.months[0].period, Period::of(chrono::Utc::now()));
+    assert_eq!(after.months[0].revenue, Money::new(4_900, Currency::Usd));
+    assert_eq!(after.months[0].commission, Money::new(613, Currency::Usd));
+    assert_eq!(after.by_customer.len(), 1);
+    assert_eq!(after.by_customer[0].name.as_str(), "Rate Customer");
+    let none: BuilderOverview = waiting
+        .owner
+        .call_ok("get_builder_overview", &[("slug", &waiting.slug)])
+        .await;
+    assert!(none.months.is_empty() && none.by_customer.is_empty());
+
+    // A new rate applies from now on; what was attributed keeps its day's rate.
+    assert_eq!(rate(&admin, &team.slug, "20").await.status(), 200);
+    let later: BuilderOverview = team
+        .owner
+        .call_ok("get_builder_overview", &[("slug", &team.slug)])
+        .await;
+    assert_eq!(later.rate.basis_points(), 2_000);
+    assert_eq!(later.months[0].commission, Money::new(613, Currency::Usd));
+    // The figures are the builder's: the customer has no builder dashboard.
+    let response = customer
+        .owner
+        .call("get_builder_overview", &[("slug", &customer.slug)])
+        .await;
+    assert_eq!(response.status(), 403);
 }

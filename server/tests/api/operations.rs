@@ -180,6 +180,13 @@ async fn demo_data_gives_every_persona_a_working_home() {
         customers.implementations[0].status,
         shared::customers::ImplementationStatus::Live
     );
+    // Acme's invoice for last month earned Northwind its commission.
+    let overview: shared::customers::BuilderOverview = bea
+        .call_ok("get_builder_overview", &[("slug", "northwind")])
+        .await;
+    assert_eq!(overview.by_customer.len(), 1);
+    assert_eq!(overview.by_customer[0].name.as_str(), "Acme Corp");
+    assert_eq!(overview.months.len(), 1);
     let variants: std::collections::BTreeSet<_> =
         services::demo::TENANTS.iter().map(|t| t.variant).collect();
     assert!(variants.len() >= 3, "the demo spans the platform variants");

@@ -109,12 +109,14 @@ async fn issue(
     })
     .map_err(AppError::from)?;
     let number = invoice_number(slug, period);
-    if !data
+    let Some(invoice) = data
         .insert_invoice(&mut tx, &number, period, &draft, now)
         .await?
-    {
+    else {
         return Ok(false);
-    }
+    };
+    crate::customers::attribute_commissions(data, &mut tx, invoice, period, draft.subtotal, now)
+        .await?;
     tx.audit(&audit::entry(
         actions::INVOICE_ISSUED,
         None,

@@ -1,11 +1,16 @@
 //! Links between builders and customers, and the widgets deployed over them. A link belongs
 //! to both of its organizations: the builder reads and writes it through its own
 //! [`TenantData`] (`builder_tenant_id`), the customer through its own (`customer_tenant_id`),
-//! and row-level security on PostgreSQL lets each side see exactly those rows.
+//! and row-level security on PostgreSQL lets each side see exactly those rows. Commissions
+//! are written by the customer's invoice run and read by the builder.
 
 use chrono::{DateTime, Utc};
-use shared::customers::{Implementation, ImplementationStatus, Link, LinkStatus, Side};
-use shared::ids::{CustomerLinkId, ImplementationId, TenantId, UserId, WidgetId};
+use shared::billing::invoice::{Period, Rate};
+use shared::billing::{Currency, Money};
+use shared::customers::{
+    CustomerRevenue, Implementation, ImplementationStatus, Link, LinkStatus, RevenueMonth, Side,
+};
+use shared::ids::{CustomerLinkId, ImplementationId, InvoiceId, TenantId, UserId, WidgetId};
 use shared::names::{TenantName, WidgetName};
 use shared::platform::TenantStatus;
 use shared::slug::Slug;
@@ -368,5 +373,151 @@ impl TenantData<'_> {
         .bind(self.tenant)
         .fetch_all(pool)
         .await)?)
+    }
+}
+
+/// One commission for [`TenantData::insert_commission`].
+pub struct NewCommission {
+    pub invoice: InvoiceId,
+    pub builder: TenantId,
+    pub period: Period,
+    pub revenue: Money,
+    pub rate: Rate,
+    pub amount: Money,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MonthRow {
+    period: String,
+    currency: Currency,
+    revenue: i64,
+    commission: i64,
+    invoices: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct CustomerRow {
+    name: TenantName,
+    currency: Currency,
+    revenue: i64,
+    commission: i64,
+    invoices: i64,
+}
+
+impl TenantData<'_> {
+    /// The builders this organization has an active link with, and their commission rates,
+    /// read inside the transaction that issues its invoice.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn active_builders(&self, tx: &mut Tx) -> Result<Vec<(TenantId, Rate)>> {
+        let rows: Vec<(TenantId, i32)> = on_tenant_tx!(self, tx, conn => sqlx::query_as(
+            "SELECT l.builder_tenant_id, t.commission_bp
+             FROM customer_links l JOIN tenants t ON t.id = l.builder_tenant_id
+             WHERE l.customer_tenant_id = $1 AND l.status = 'active'
+             ORDER BY l.builder_tenant_id",
+        )
+        .bind(self.tenant)
+        .fetch_all(&mut **conn)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(builder, bp)| {
+                let rate = Rate::from_basis_points(u32::try_from(bp).ok()?).ok()?;
+                Some((builder, rate))
+            })
+            .collect())
+    }
+
+    /// Attributes one of this organization's invoices to a builder.
+    #[instrument(skip_all, fields(tenant = %self.tenant, builder = %new.builder))]
+    pub async fn insert_commission(&self, tx: &mut Tx, new: &NewCommission) -> Result<()> {
+        on_tenant_tx!(self, tx, conn => sqlx::query(
+            "INSERT INTO commissions (invoice_id, builder_tenant_id, customer_tenant_id, period, currency,
+                                      revenue_minor, rate_bp, amount_minor, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(new.invoice)
+        .bind(new.builder)
+        .bind(self.tenant)
+        .bind(new.period.to_string())
+        .bind(new.revenue.currency)
+        .bind(new.revenue.minor)
+        .bind(i32::try_from(new.rate.basis_points()).unwrap_or(0))
+        .bind(new.amount.minor)
+        .bind(new.at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// This builder's commission rate now.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn commission_rate(&self) -> Result<Rate> {
+        let bp: i32 = with_tenant_reader!(self, pool => sqlx::query_scalar(
+            "SELECT commission_bp FROM tenants WHERE id = $1",
+        )
+        .bind(self.tenant)
+        .fetch_one(pool)
+        .await)?;
+        Ok(Rate::from_basis_points(u32::try_from(bp).unwrap_or(0)).unwrap_or(Rate::ZERO))
+    }
+
+    /// What this builder's customers' invoices brought it: per month (from `since` on, oldest
+    /// first) and per customer (all time, most first), each per currency.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn commissions(
+        &self,
+        since: Period,
+    ) -> Result<(Vec<RevenueMonth>, Vec<CustomerRevenue>)> {
+        let (months, customers): (Vec<MonthRow>, Vec<CustomerRow>) = with_tenant_reader!(self, conn => {
+            let months = sqlx::query_as(
+                "SELECT period, currency, CAST(SUM(revenue_minor) AS BIGINT) AS revenue,
+                            CAST(SUM(amount_minor) AS BIGINT) AS commission, COUNT(*) AS invoices
+                     FROM commissions WHERE builder_tenant_id = $1 AND period >= $2
+                     GROUP BY period, currency ORDER BY period, currency",
+            )
+            .bind(self.tenant)
+            .bind(since.to_string())
+            .fetch_all(&mut *conn)
+            .await;
+            match months {
+                Err(e) => Err(e),
+                Ok(months) => sqlx::query_as(
+                    "SELECT t.name, c.currency, CAST(SUM(c.revenue_minor) AS BIGINT) AS revenue,
+                                CAST(SUM(c.amount_minor) AS BIGINT) AS commission, COUNT(*) AS invoices
+                         FROM commissions c JOIN tenants t ON t.id = c.customer_tenant_id
+                         WHERE c.builder_tenant_id = $1
+                         GROUP BY t.name, c.currency ORDER BY revenue DESC, t.name",
+                )
+                .bind(self.tenant)
+                .fetch_all(&mut *conn)
+                .await
+                .map(|customers| (months, customers)),
+            }
+        })?;
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok((
+            months
+                .into_iter()
+                .filter_map(|m| {
+                    Some(RevenueMonth {
+                        period: Period::parse(&m.period).ok()?,
+                        revenue: Money::new(m.revenue, m.currency),
+                        commission: Money::new(m.commission, m.currency),
+                        invoices: count(m.invoices),
+                    })
+                })
+                .collect(),
+            customers
+                .into_iter()
+                .map(|c| CustomerRevenue {
+                    name: c.name,
+                    revenue: Money::new(c.revenue, c.currency),
+                    commission: Money::new(c.commission, c.currency),
+                    invoices: count(c.invoices),
+                })
+                .collect(),
+        ))
     }
 }

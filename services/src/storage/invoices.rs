@@ -93,7 +93,7 @@ impl TenantData<'_> {
         })
     }
 
-    /// Stores an issued invoice; `false` when the month already has one.
+    /// Stores an issued invoice; returns its id, or `None` when the month already has one.
     #[instrument(skip_all, fields(tenant = %self.tenant, %number))]
     pub async fn insert_invoice(
         &self,
@@ -102,7 +102,7 @@ impl TenantData<'_> {
         period: Period,
         draft: &InvoiceDraft,
         issued_at: DateTime<Utc>,
-    ) -> Result<bool> {
+    ) -> Result<Option<InvoiceId>> {
         // Nothing to pay: settled as it is issued.
         let (status, paid_at) = if draft.total.minor == 0 {
             (InvoiceStatus::Paid, Some(issued_at))
@@ -111,13 +111,14 @@ impl TenantData<'_> {
         };
         let lines = serde_json::to_string(&draft.lines)
             .map_err(|e| Error::Internal(anyhow::anyhow!("invoice lines: {e}")))?;
+        let id = InvoiceId::from_uuid(uuid::Uuid::now_v7());
         let done = on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO invoices (id, tenant_id, number, period, currency, lines, subtotal_minor, tax_rate_bp,
                                    tax_minor, total_minor, status, issued_at, paid_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              ON CONFLICT (tenant_id, period) DO NOTHING",
         )
-        .bind(InvoiceId::from_uuid(uuid::Uuid::now_v7()))
+        .bind(id)
         .bind(self.tenant)
         .bind(number)
         .bind(period.to_string())
@@ -133,7 +134,7 @@ impl TenantData<'_> {
         .execute(&mut **conn)
         .await
         .map(|done| done.rows_affected()))?;
-        Ok(done == 1)
+        Ok((done == 1).then_some(id))
     }
 
     /// Every invoice, the newest month first.

@@ -25,13 +25,14 @@ struct TenantCountRow {
     tenant: TenantSummary,
     member_count: i64,
     created_at: DateTime<Utc>,
+    commission_bp: i32,
 }
 
 impl PlatformData<'_> {
     #[instrument(skip_all)]
     pub async fn tenants(&self) -> Result<Vec<TenantRow>> {
         let rows: Vec<TenantCountRow> = with_reader!(self.store, pool => sqlx::query_as(
-            "SELECT t.id, t.slug, t.name, t.variant, t.status, t.created_at,
+            "SELECT t.id, t.slug, t.name, t.variant, t.status, t.created_at, t.commission_bp,
                     (SELECT COUNT(*) FROM memberships m WHERE m.tenant_id = t.id) AS member_count
              FROM tenants t ORDER BY t.name",
         )
@@ -40,11 +41,33 @@ impl PlatformData<'_> {
         Ok(rows
             .into_iter()
             .map(|r| TenantRow {
+                commission: (r.tenant.variant.persona() == shared::personas::Persona::Builder)
+                    .then(|| u32::try_from(r.commission_bp).ok())
+                    .flatten()
+                    .and_then(|bp| shared::billing::invoice::Rate::from_basis_points(bp).ok()),
                 tenant: r.tenant,
                 member_count: u64::try_from(r.member_count).unwrap_or(0),
                 created_at: r.created_at,
             })
             .collect())
+    }
+
+    /// Sets a builder workspace's commission rate (what it earns of its customers' invoices
+    /// from now on; commissions already attributed keep their rate).
+    #[instrument(skip_all, fields(%tenant))]
+    pub async fn set_commission_rate(
+        &self,
+        tx: &mut Tx,
+        tenant: TenantId,
+        rate: shared::billing::invoice::Rate,
+    ) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query("UPDATE tenants SET commission_bp = $1 WHERE id = $2")
+            .bind(i32::try_from(rate.basis_points()).unwrap_or(0))
+            .bind(tenant)
+            .execute(&mut **conn)
+            .await
+            .map(|_| ()))?;
+        Ok(())
     }
 
     #[instrument(skip_all)]

@@ -12,12 +12,16 @@ use crate::ids::InvoiceId;
 use crate::tenants::TenantSummary;
 use crate::validation::ValidationError;
 
-/// A tax rate in basis points: 825 is 8.25 %.
+/// A percentage in basis points, 0–100 %: 825 is 8.25 %. Invoices' tax and builders'
+/// commissions are rates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TaxRate(u32);
+pub struct Rate(u32);
 
-impl TaxRate {
-    pub const ZERO: TaxRate = TaxRate(0);
+/// What invoices charge in tax.
+pub type TaxRate = Rate;
+
+impl Rate {
+    pub const ZERO: Rate = Rate(0);
 
     pub const fn basis_points(self) -> u32 {
         self.0
@@ -33,13 +37,20 @@ impl TaxRate {
         Ok(Self(bp))
     }
 
-    /// Reads "8.25", "8.25%" or "20 %": a percentage with at most two decimals, 0–100.
+    /// Reads a tax rate: "8.25", "8.25%" or "20 %", a percentage with at most two decimals,
+    /// 0–100.
     pub fn parse(input: &str) -> Result<Self, ValidationError> {
+        Self::parse_as(input, "tax_rate", "a tax rate")
+    }
+
+    /// Reads a percentage as [`Self::parse`] does; a refusal names `field` and calls the
+    /// rate `what` ("a commission rate").
+    pub fn parse_as(input: &str, field: &str, what: &str) -> Result<Self, ValidationError> {
         let refuse = || {
             ValidationError::new(
-                "tax_rate",
+                field,
                 format!(
-                    "“{input}” is not a tax rate: write a percentage such as 8.25 (0–100, two decimals at most)."
+                    "“{input}” is not {what}: write a percentage such as 8.25 (0–100, two decimals at most)."
                 ),
             )
         };
@@ -70,7 +81,8 @@ impl TaxRate {
         }
     }
 
-    /// The tax on `amount` minor units, rounded half up to the minor unit (none on a credit).
+    /// The rate's share of `amount` minor units (the tax on it, the commission on it), rounded
+    /// half up to the minor unit; none of a credit.
     pub fn of(self, amount: i64) -> i64 {
         if amount <= 0 {
             return 0;
