@@ -5,7 +5,7 @@
 // Pausing the deployment takes the widget off the site.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect, hydrated, signUp, uniqueEmail } from './fixtures';
+import { test, expect, hydrated, signIn, signInAsAdmin, signUp, uniqueEmail } from './fixtures';
 
 async function hostPage(html: () => string): Promise<{ origin: string; server: Server }> {
   const server = createServer((_req, res) => {
@@ -129,4 +129,47 @@ test('a customer accepts a builder, whose live deployment sends contacts to the 
     site.server.close();
     await customerContext.close();
   }
+});
+
+test("a builder's home shows its customers, deployments and what their invoices earned", async ({ page }) => {
+  await signIn(page, 'bea@northwind.example');
+  await expect(page).toHaveURL(/\/builder\/northwind$/);
+  const overview = page.getByTestId('builder-overview');
+  await expect(overview.getByTestId('active-customers')).toHaveText('1');
+  await expect(overview).toContainText('1 waiting for an answer');
+  await expect(overview.getByTestId('live-deployments')).toHaveText('1');
+  await expect(overview.getByTestId('revenue')).toHaveText(/^\$\d/);
+  await expect(overview.getByTestId('commissions')).toHaveText(/^\$\d/);
+  await expect(page.getByTestId('revenue-by-customer')).toContainText('Acme Corp');
+  await expect(page.getByTestId('revenue-months').locator('li')).toHaveCount(1);
+});
+
+test('a super admin sets a builder’s commission rate; the builder sees it', async ({ page, browser, guard }) => {
+  const home = await signUp(page, { name: 'Rhea Rate', email: uniqueEmail('rhea'), organization: 'Rhea Rates', builder: true });
+  await expect(page.getByTestId('builder-overview')).toContainText('Your rate: 10 % of each customer invoice');
+  const slug = home.split('/').pop()!;
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  try {
+    await signInAsAdmin(browser, admin);
+    const row = admin.getByTestId('tenants').locator(`tr[data-slug="${slug}"]`);
+    const field = row.getByLabel('Commission of Rhea Rates (%)');
+    await expect(field).toHaveValue('10');
+    // End-user organizations have no rate to set.
+    await expect(admin.getByTestId('tenants').locator('tr[data-slug="acme"]').getByRole('textbox')).toHaveCount(0);
+    guard.allow(/status of 422/);
+    await field.fill('150');
+    await row.getByRole('button', { name: 'Save the commission of Rhea Rates' }).click();
+    await expect(admin.getByRole('alert').filter({ hasText: 'is not a commission rate' })).toBeVisible();
+    await field.fill('12.5');
+    await row.getByRole('button', { name: 'Save the commission of Rhea Rates' }).click();
+    await expect(admin.getByRole('alert').filter({ hasText: 'is not a commission rate' })).toBeHidden();
+    await expect(row.getByLabel('Commission of Rhea Rates (%)')).toHaveValue('12.5');
+  } finally {
+    await adminContext.close();
+  }
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('builder-overview')).toContainText('Your rate: 12.5 % of each customer invoice');
 });
