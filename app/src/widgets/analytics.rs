@@ -76,6 +76,22 @@ fn AnalyticsBody(analytics: WidgetAnalytics) -> impl IntoView {
         {empty.then(|| view! { <p class="muted">"Nothing reported yet: numbers appear as soon as the widget is shown on an allowed site."</p> })}
         {(!empty).then(|| view! { <DaysChart analytics=analytics.clone() /> })}
         {analytics.last_error.clone().map(|message| view! { <p class="notice warn">"Latest error: " {message}</p> })}
+        {analytics.by_customer.iter().any(|c| c.customer.is_some()).then(|| view! {
+            <div class="table-wrap">
+                <table data-testid="widget-customers">
+                    <caption class="visually-hidden">"By customer"</caption>
+                    <thead><tr><th scope="col">"Customer"</th><th scope="col">"Impressions"</th><th scope="col">"Interactions"</th><th scope="col">"Sent"</th><th scope="col">"Errors"</th></tr></thead>
+                    <tbody>
+                        {analytics.by_customer.iter().map(|c| view! {
+                            <tr>
+                                <td>{c.customer.clone().unwrap_or_else(|| "Your own embed code".to_owned())}</td>
+                                <td>{c.impressions}</td><td>{c.interactions}</td><td>{c.submissions}</td><td>{c.errors}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })}
         {(!analytics.by_site.is_empty()).then(|| view! {
             <div class="table-wrap">
                 <table data-testid="widget-sites">

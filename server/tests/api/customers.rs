@@ -10,6 +10,7 @@ use shared::customers::{
 };
 use shared::ids::{CustomerLinkId, ImplementationId, WidgetId};
 use shared::live::{Change, ServerMessage};
+use shared::widgets::events::WidgetAnalytics;
 use shared::widgets::submissions::ContactsPage;
 
 use crate::embeds::{framed, lead, published, status_and_text, submit, watching};
@@ -360,6 +361,28 @@ async fn a_customer_accepts_a_builder_and_the_deployments_contacts_are_the_custo
         .await;
     assert_eq!(builders_own.contacts.len(), 1);
     assert_eq!(builders_own.contacts[0].email.as_str(), "otto@own.example");
+    // The builder's analytics count each customer apart from its own code.
+    let analytics: WidgetAnalytics = team
+        .viewer
+        .call_ok(
+            "get_widget_analytics",
+            &[("slug", &team.slug), ("id", &widget.to_string())],
+        )
+        .await;
+    let sent = |customer: Option<&str>| {
+        analytics
+            .by_customer
+            .iter()
+            .find(|c| c.customer.as_deref() == customer)
+            .map(|c| c.submissions)
+    };
+    assert_eq!(
+        sent(Some("Link Customer")),
+        Some(1),
+        "{:?}",
+        analytics.by_customer
+    );
+    assert_eq!(sent(None), Some(1), "{:?}", analytics.by_customer);
 
     // Paused: the site shows "not available" and sending is refused; resumed: back.
     let _: ImplementationStatus = change(&team.owner, &team.slug, implementation, "pause")

@@ -3,8 +3,11 @@
 //! upsert; the analytics read the last 30 days' rows, never raw events.
 
 use chrono::NaiveDate;
-use shared::ids::WidgetId;
-use shared::widgets::events::{LOAD_BUCKETS, SiteTotals, Tally, WidgetAnalytics, WidgetDay};
+use shared::ids::{ImplementationId, WidgetId};
+use shared::names::TenantName;
+use shared::widgets::events::{
+    CustomerTotals, LOAD_BUCKETS, SiteTotals, Tally, WidgetAnalytics, WidgetDay,
+};
 use tracing::instrument;
 
 use super::{TenantData, Tx, on_tenant_tx, with_tenant_reader};
@@ -19,23 +22,26 @@ fn unsigned(n: i64) -> u64 {
 }
 
 impl TenantData<'_> {
-    /// Adds a batch's tally and `submissions` to `widget`'s counters of `day` on `site`.
+    /// Adds a batch's tally and `submissions` to `widget`'s counters of `day` on `site`,
+    /// through the customer deployment `deployment` (or the builder's own code).
     #[allow(clippy::too_many_arguments)]
     #[instrument(skip_all, fields(tenant = %self.tenant, %widget))]
     pub async fn add_widget_stats(
         &self,
         tx: &mut Tx,
         widget: WidgetId,
+        deployment: Option<ImplementationId>,
         day: NaiveDate,
         site: &str,
         tally: &Tally,
         submissions: u64,
     ) -> Result<()> {
+        let deployment = deployment.map_or_else(String::new, |d| d.to_string());
         on_tenant_tx!(self, tx, conn => sqlx::query(
-            "INSERT INTO widget_stats_daily (tenant_id, widget_id, day, site, impressions, interactions,
-                                             submissions, errors, last_error)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-             ON CONFLICT (widget_id, day, site) DO UPDATE SET
+            "INSERT INTO widget_stats_daily (tenant_id, widget_id, day, site, deployment, impressions,
+                                             interactions, submissions, errors, last_error)
+             VALUES ($1, $2, $3, $4, $10, $5, $6, $7, $8, $9)
+             ON CONFLICT (widget_id, day, site, deployment) DO UPDATE SET
                impressions = widget_stats_daily.impressions + excluded.impressions,
                interactions = widget_stats_daily.interactions + excluded.interactions,
                submissions = widget_stats_daily.submissions + excluded.submissions,
@@ -51,6 +57,7 @@ impl TenantData<'_> {
         .bind(count(submissions))
         .bind(count(tally.errors))
         .bind(tally.last_error.as_deref())
+        .bind(&deployment)
         .execute(&mut **conn)
         .await
         .map(|_| ()))?;
@@ -80,11 +87,20 @@ impl TenantData<'_> {
         widget: WidgetId,
         since: NaiveDate,
     ) -> Result<WidgetAnalytics> {
-        type Row = (NaiveDate, String, i64, i64, i64, i64, Option<String>);
+        type Row = (
+            NaiveDate,
+            String,
+            String,
+            i64,
+            i64,
+            i64,
+            i64,
+            Option<String>,
+        );
         let rows: Vec<Row> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT day, site, impressions, interactions, submissions, errors, last_error
+            "SELECT day, site, deployment, impressions, interactions, submissions, errors, last_error
              FROM widget_stats_daily WHERE tenant_id = $1 AND widget_id = $2 AND day >= $3
-             ORDER BY day, site",
+             ORDER BY day, site, deployment",
         )
         .bind(self.tenant)
         .bind(widget)
@@ -100,6 +116,21 @@ impl TenantData<'_> {
         .bind(since)
         .fetch_all(pool)
         .await)?;
+        // The customers this widget is deployed for, by deployment.
+        let customers: Vec<(ImplementationId, TenantName)> = with_tenant_reader!(self, pool => sqlx::query_as(
+            "SELECT i.id, t.name FROM implementations i JOIN tenants t ON t.id = i.customer_tenant_id
+             WHERE i.tenant_id = $1 AND i.widget_id = $2",
+        )
+        .bind(self.tenant)
+        .bind(widget)
+        .fetch_all(pool)
+        .await)?;
+        let customer_of = |deployment: &str| {
+            customers
+                .iter()
+                .find(|(id, _)| id.to_string() == deployment)
+                .map(|(_, name)| name.to_string())
+        };
         let mut analytics = WidgetAnalytics {
             load_buckets: vec![0; LOAD_BUCKETS.len()],
             ..WidgetAnalytics::default()
@@ -112,7 +143,29 @@ impl TenantData<'_> {
                 *slot = unsigned(n);
             }
         }
-        for (day, site, impressions, interactions, submissions, errors, last_error) in rows {
+        for (day, site, deployment, impressions, interactions, submissions, errors, last_error) in
+            rows
+        {
+            let customer = customer_of(&deployment);
+            match analytics
+                .by_customer
+                .iter_mut()
+                .find(|c| c.customer == customer)
+            {
+                Some(totals) => {
+                    totals.impressions += unsigned(impressions);
+                    totals.interactions += unsigned(interactions);
+                    totals.submissions += unsigned(submissions);
+                    totals.errors += unsigned(errors);
+                }
+                None => analytics.by_customer.push(CustomerTotals {
+                    customer,
+                    impressions: unsigned(impressions),
+                    interactions: unsigned(interactions),
+                    submissions: unsigned(submissions),
+                    errors: unsigned(errors),
+                }),
+            }
             if analytics.days.last().is_none_or(|d| d.day != day) {
                 analytics.days.push(WidgetDay {
                     day,
@@ -145,6 +198,11 @@ impl TenantData<'_> {
         analytics
             .by_site
             .sort_by(|a, b| b.impressions.cmp(&a.impressions).then(a.site.cmp(&b.site)));
+        analytics.by_customer.sort_by(|a, b| {
+            b.impressions
+                .cmp(&a.impressions)
+                .then(a.customer.cmp(&b.customer))
+        });
         Ok(analytics)
     }
 }

@@ -136,6 +136,7 @@ pub async fn record_events(
     data.add_widget_stats(
         &mut tx,
         widget,
+        access.implementation(),
         crate::time::now().date_naive(),
         site,
         &tally,

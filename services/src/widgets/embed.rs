@@ -219,6 +219,7 @@ pub async fn submit(
     data.add_widget_stats(
         &mut tx,
         widget,
+        access.implementation(),
         now.date_naive(),
         site.unwrap_or(""),
         &Tally::default(),
@@ -230,6 +231,11 @@ pub async fn submit(
         Change::Submission { widget, contact },
     )
     .await?;
+    // Through a deployment, the contact is the customer's; the builder's counters moved.
+    if access.records_tenant() != access.tenant_id() {
+        tx.publish(access.tenant_id(), Change::WidgetStats { widget })
+            .await?;
+    }
     tx.commit().await?;
     metrics::counter!("atrium_widget_submissions_total", "kind" => access.config().kind().as_str())
         .increment(1);

@@ -185,6 +185,17 @@ pub struct SiteTotals {
     pub errors: u64,
 }
 
+/// What a widget's visitors did on one customer's sites (a deployment for that customer), or
+/// through the builder's own embed code (`customer` is `None`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerTotals {
+    pub customer: Option<String>,
+    pub impressions: u64,
+    pub interactions: u64,
+    pub submissions: u64,
+    pub errors: u64,
+}
+
 /// A widget's analytics over the last 30 days.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WidgetAnalytics {
@@ -193,6 +204,8 @@ pub struct WidgetAnalytics {
     /// Only days with something counted, oldest first.
     pub days: Vec<WidgetDay>,
     pub by_site: Vec<SiteTotals>,
+    /// Per customer it is deployed for (and the builder's own code), most impressions first.
+    pub by_customer: Vec<CustomerTotals>,
     /// Load-time counts per bucket of [`LOAD_BUCKETS`].
     pub load_buckets: Vec<u64>,
     pub last_error: Option<String>,
