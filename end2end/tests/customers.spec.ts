@@ -111,6 +111,13 @@ test('a customer accepts a builder, whose live deployment sends contacts to the 
     await expect(contact).toContainText('Vince Visitor');
     await expect(contact).toContainText(`Cleo lead form on ${site.origin}`);
     await customer.screenshot({ path: 'test-results/customer-contacts.png' });
+    // The builder's analytics count the customer's site apart.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Widgets' }).click();
+    await hydrated(page);
+    await page.getByRole('link', { name: 'Cleo lead form' }).click();
+    await hydrated(page);
+    const byCustomer = page.getByTestId('widget-customers').locator('tr').filter({ hasText: 'Cleo Shops' });
+    await expect(byCustomer.locator('td').nth(3)).toHaveText('1');
     // The builder's own Contacts page stays empty.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
     await hydrated(page);
