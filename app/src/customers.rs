@@ -400,7 +400,7 @@ fn BuildersBody(page: BuildersPage, actions: CustomerActions) -> impl IntoView {
             <h2 id="builders-title">"Builders"</h2>
             {links_view}
             <ActionError error />
-            {can_decide.then(|| view! { <p class="hint">"Ending a link takes the builder's widgets off your sites at once."</p> })}
+            {can_decide.then(|| view! { <p class="hint">"Accepting lets the builder deploy its widgets on your sites: what visitors send through them becomes your contacts, and its status badges show your services' status to your visitors. Ending a link takes the builder's widgets off your sites at once."</p> })}
         </section>
         <section class="panel" aria-labelledby="deployed-title">
             <h2 id="deployed-title">"Widgets on your sites"</h2>

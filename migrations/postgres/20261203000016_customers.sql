@@ -8,6 +8,8 @@ CREATE TABLE customer_links (
     builder_tenant_id   UUID NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     customer_tenant_id  UUID NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     status              TEXT NOT NULL CHECK (status IN ('pending', 'active', 'declined', 'ended')),
+    -- The address the builder asked for: all it knows of the customer until it accepts.
+    customer_address    TEXT NOT NULL,
     requested_by        UUID REFERENCES users (id) ON DELETE SET NULL,
     requested_at        TIMESTAMPTZ NOT NULL,
     decided_by          UUID REFERENCES users (id) ON DELETE SET NULL,
@@ -38,19 +40,27 @@ CREATE UNIQUE INDEX implementations_open ON implementations (widget_id, customer
 ALTER TABLE contacts ADD COLUMN implementation_id UUID REFERENCES implementations (id) ON DELETE SET NULL;
 ALTER TABLE widget_submissions ADD COLUMN implementation_id UUID REFERENCES implementations (id) ON DELETE SET NULL;
 
--- Both sides of a link see it, and the implementations over it.
+-- Both sides of a link see it and answer or end it.
 ALTER TABLE customer_links ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_rows ON customer_links
     USING (atrium_tenant() IS NULL OR builder_tenant_id = atrium_tenant()
            OR customer_tenant_id = atrium_tenant());
 
+-- A builder's deployments are its own; the customer sees those made for it and may only
+-- retire them (ending a link retires every deployment over it).
 ALTER TABLE implementations ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_rows ON implementations
-    USING (atrium_tenant() IS NULL OR tenant_id = atrium_tenant()
-           OR customer_tenant_id = atrium_tenant());
+    USING (atrium_tenant() IS NULL OR tenant_id = atrium_tenant());
+CREATE POLICY customer_reads ON implementations FOR SELECT
+    USING (customer_tenant_id = atrium_tenant());
+CREATE POLICY customer_retires ON implementations FOR UPDATE
+    USING (customer_tenant_id = atrium_tenant())
+    WITH CHECK (customer_tenant_id = atrium_tenant() AND status = 'retired');
 
--- A workspace sees the name and address of the organizations it is linked with.
+-- A customer sees the builders that asked for it; a builder sees its customers while they
+-- have it as their builder (before, it knows only the address it typed).
 CREATE POLICY linked_tenants ON tenants FOR SELECT
     USING (EXISTS (SELECT 1 FROM customer_links l
-                   WHERE (l.builder_tenant_id = atrium_tenant() AND l.customer_tenant_id = tenants.id)
+                   WHERE (l.builder_tenant_id = atrium_tenant() AND l.customer_tenant_id = tenants.id
+                          AND l.status = 'active')
                       OR (l.customer_tenant_id = atrium_tenant() AND l.builder_tenant_id = tenants.id)));

@@ -10,6 +10,8 @@ CREATE TABLE commissions (
     invoice_id          UUID NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
     builder_tenant_id   UUID NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     customer_tenant_id  UUID NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    -- The customer's name when the invoice was issued (its builder may not read it later).
+    customer_name       TEXT NOT NULL,
     period              TEXT NOT NULL,
     currency            TEXT NOT NULL CHECK (currency IN ('usd', 'eur', 'gbp')),
     revenue_minor       BIGINT NOT NULL,
@@ -25,8 +27,10 @@ BEGIN RAISE EXCEPTION 'commissions never change once attributed'; END $$;
 CREATE TRIGGER commissions_no_update BEFORE UPDATE ON commissions
     FOR EACH ROW EXECUTE FUNCTION commissions_fixed();
 
--- The builder reads its commissions; the customer's invoice run writes them.
+-- The builder reads its commissions; the customer's invoice run writes them (and reads
+-- nothing of them).
 ALTER TABLE commissions ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tenant_rows ON commissions
-    USING (atrium_tenant() IS NULL OR builder_tenant_id = atrium_tenant()
-           OR customer_tenant_id = atrium_tenant());
+CREATE POLICY tenant_rows ON commissions FOR SELECT
+    USING (atrium_tenant() IS NULL OR builder_tenant_id = atrium_tenant());
+CREATE POLICY invoice_run_writes ON commissions FOR INSERT
+    WITH CHECK (atrium_tenant() IS NULL OR customer_tenant_id = atrium_tenant());

@@ -8,6 +8,8 @@ CREATE TABLE customer_links (
     builder_tenant_id   BLOB NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     customer_tenant_id  BLOB NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     status              TEXT NOT NULL CHECK (status IN ('pending', 'active', 'declined', 'ended')),
+    -- The address the builder asked for: all it knows of the customer until it accepts.
+    customer_address    TEXT NOT NULL,
     requested_by        BLOB REFERENCES users (id) ON DELETE SET NULL,
     requested_at        TEXT NOT NULL,
     decided_by          BLOB REFERENCES users (id) ON DELETE SET NULL,

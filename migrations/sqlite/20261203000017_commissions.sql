@@ -10,6 +10,8 @@ CREATE TABLE commissions (
     invoice_id          BLOB NOT NULL REFERENCES invoices (id) ON DELETE CASCADE,
     builder_tenant_id   BLOB NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
     customer_tenant_id  BLOB NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    -- The customer's name when the invoice was issued (its builder may not read it later).
+    customer_name       TEXT NOT NULL,
     period              TEXT NOT NULL,
     currency            TEXT NOT NULL CHECK (currency IN ('usd', 'eur', 'gbp')),
     revenue_minor       INTEGER NOT NULL,

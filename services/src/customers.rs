@@ -132,22 +132,28 @@ pub async fn request_link(
         )
     };
     let address = Slug::parse(customer.trim()).map_err(|_| missing())?;
+    // Unknown, a builder, this workspace itself, or suspended: the same answer, so asking
+    // tells nothing more than whether an organization takes builders at that address.
     let found = svc
         .store()
         .organization_by_slug(&address)
         .await?
-        .filter(|t| t.variant.persona() == Persona::EndUser && t.id != access.tenant_id())
+        .filter(|t| {
+            t.variant.persona() == Persona::EndUser
+                && t.id != access.tenant_id()
+                && t.status != TenantStatus::Suspended
+        })
         .ok_or_else(missing)?;
-    if found.status == TenantStatus::Suspended {
-        return Err(AppError::conflict(
-            "This organization cannot take new builders right now; try again later.",
-        )
-        .into());
-    }
     let data = svc.store().tenant(&access);
     let mut tx = svc.store().begin().await?;
     let link = data
-        .request_customer_link(&mut tx, found.id, caller.user_id, crate::time::now())
+        .request_customer_link(
+            &mut tx,
+            found.id,
+            &address,
+            caller.user_id,
+            crate::time::now(),
+        )
         .await?
         .ok_or_else(|| {
             AppError::conflict(format!(
@@ -393,16 +399,17 @@ pub(crate) async fn attribute_commissions(
     subtotal: Money,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    for (builder, rate) in data.active_builders(tx).await? {
+    for active in data.active_builders(tx).await? {
         data.insert_commission(
             tx,
             &NewCommission {
                 invoice,
-                builder,
+                builder: active.builder,
+                customer_name: &active.customer_name,
                 period,
                 revenue: subtotal,
-                rate,
-                amount: commission_on(subtotal, rate),
+                rate: active.rate,
+                amount: commission_on(subtotal, active.rate),
                 at,
             },
         )

@@ -76,7 +76,7 @@ fn AnalyticsBody(analytics: WidgetAnalytics) -> impl IntoView {
         {empty.then(|| view! { <p class="muted">"Nothing reported yet: numbers appear as soon as the widget is shown on an allowed site."</p> })}
         {(!empty).then(|| view! { <DaysChart analytics=analytics.clone() /> })}
         {analytics.last_error.clone().map(|message| view! { <p class="notice warn">"Latest error: " {message}</p> })}
-        {analytics.by_customer.iter().any(|c| c.customer.is_some()).then(|| view! {
+        {analytics.by_customer.iter().any(|c| c.customer_id.is_some()).then(|| view! {
             <div class="table-wrap">
                 <table data-testid="widget-customers">
                     <caption class="visually-hidden">"By customer"</caption>
@@ -84,7 +84,11 @@ fn AnalyticsBody(analytics: WidgetAnalytics) -> impl IntoView {
                     <tbody>
                         {analytics.by_customer.iter().map(|c| view! {
                             <tr>
-                                <td>{c.customer.clone().unwrap_or_else(|| "Your own embed code".to_owned())}</td>
+                                <td>{match (&c.customer_id, &c.customer) {
+                                    (None, _) => "Your own embed code".to_owned(),
+                                    (Some(_), Some(name)) => name.clone(),
+                                    (Some(_), None) => "A former customer".to_owned(),
+                                }}</td>
                                 <td>{c.impressions}</td><td>{c.interactions}</td><td>{c.submissions}</td><td>{c.errors}</td>
                             </tr>
                         }).collect_view()}

@@ -587,8 +587,14 @@ async fn a_suspended_customer_takes_no_submissions_and_no_new_builders() {
     assert_eq!(status, 403);
     assert!(body.contains("not available right now"), "{body}");
     let other = builder_org(&app, "Other Builders", "other-builders.example").await;
-    let response = request(&other.owner, &other.slug, &customer.slug).await;
-    assert_eq!(response.status(), 409);
+    // Asked for, a suspended organization answers as an unknown one does.
+    let (status, body) =
+        status_and_text(request(&other.owner, &other.slug, &customer.slug).await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("No end-user organization has the address"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

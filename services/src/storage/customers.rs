@@ -62,7 +62,7 @@ pub struct ServingImplementation {
 struct LinkRow {
     id: CustomerLinkId,
     other_slug: Slug,
-    other_name: TenantName,
+    other_name: Option<TenantName>,
     status: LinkStatus,
     requested_at: DateTime<Utc>,
     decided_at: Option<DateTime<Utc>>,
@@ -76,7 +76,7 @@ impl LinkRow {
         Link {
             id: self.id,
             other_slug: self.other_slug,
-            other_name: named.then_some(self.other_name),
+            other_name: self.other_name.filter(|_| named),
             status: self.status,
             requested_at: self.requested_at,
             decided_at: self.decided_at,
@@ -130,17 +130,19 @@ impl TenantData<'_> {
         &self,
         tx: &mut Tx,
         customer: TenantId,
+        address: &Slug,
         by: UserId,
         at: DateTime<Utc>,
     ) -> Result<Option<CustomerLinkId>> {
         let id = CustomerLinkId::from_uuid(uuid::Uuid::now_v7());
         Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
             "INSERT INTO customer_links (id, builder_tenant_id, customer_tenant_id, status,
-                                         requested_by, requested_at)
-             VALUES ($1, $2, $3, 'pending', $4, $5)
+                                         customer_address, requested_by, requested_at)
+             VALUES ($1, $2, $3, 'pending', $6, $4, $5)
              ON CONFLICT (builder_tenant_id, customer_tenant_id) DO UPDATE SET
-                 status = 'pending', requested_by = excluded.requested_by,
-                 requested_at = excluded.requested_at, decided_by = NULL, decided_at = NULL
+                 status = 'pending', customer_address = excluded.customer_address,
+                 requested_by = excluded.requested_by, requested_at = excluded.requested_at,
+                 decided_by = NULL, decided_at = NULL
              WHERE customer_links.status IN ('declined', 'ended')
              RETURNING id",
         )
@@ -149,6 +151,7 @@ impl TenantData<'_> {
         .bind(customer)
         .bind(by)
         .bind(at)
+        .bind(address)
         .fetch_optional(&mut **conn)
         .await)?)
     }
@@ -156,15 +159,21 @@ impl TenantData<'_> {
     /// This organization's links on `side`: its customers (a builder) or its builders.
     #[instrument(skip_all, fields(tenant = %self.tenant, ?side))]
     pub async fn links(&self, side: Side) -> Result<Vec<Link>> {
-        let (ours, theirs) = match side {
-            Side::Builder => ("builder_tenant_id", "customer_tenant_id"),
-            Side::Customer => ("customer_tenant_id", "builder_tenant_id"),
+        // A builder knows its customer by the address it asked for; the customer's own row
+        // is visible to it only while the link is active (row-level security on PostgreSQL).
+        let (ours, theirs, address) = match side {
+            Side::Builder => (
+                "builder_tenant_id",
+                "customer_tenant_id",
+                "l.customer_address",
+            ),
+            Side::Customer => ("customer_tenant_id", "builder_tenant_id", "t.slug"),
         };
         let rows: Vec<LinkRow> = with_tenant_reader!(self, pool => sqlx::query_as(
             sqlx::AssertSqlSafe(format!(
-                "SELECT l.id, t.slug AS other_slug, t.name AS other_name, l.status, l.requested_at,
-                        l.decided_at
-                 FROM customer_links l JOIN tenants t ON t.id = l.{theirs}
+                "SELECT l.id, {address} AS other_slug, t.name AS other_name, l.status,
+                        l.requested_at, l.decided_at
+                 FROM customer_links l LEFT JOIN tenants t ON t.id = l.{theirs}
                  WHERE l.{ours} = $1
                  ORDER BY CASE l.status WHEN 'pending' THEN 0 WHEN 'active' THEN 1 ELSE 2 END,
                           l.requested_at DESC, l.id"
@@ -189,7 +198,7 @@ impl TenantData<'_> {
             Side::Customer => "customer_tenant_id",
         };
         let lock = match tx.dialect() {
-            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Postgres => " FOR NO KEY UPDATE",
             Dialect::Sqlite => "",
         };
         Ok(on_tenant_tx!(self, tx, conn => sqlx::query_as(
@@ -320,7 +329,7 @@ impl TenantData<'_> {
         implementation: ImplementationId,
     ) -> Result<Option<LockedImplementation>> {
         let lock = match tx.dialect() {
-            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Postgres => " FOR NO KEY UPDATE",
             Dialect::Sqlite => "",
         };
         Ok(on_tenant_tx!(self, tx, conn => sqlx::query_as(
@@ -376,10 +385,20 @@ impl TenantData<'_> {
     }
 }
 
+/// A builder an organization has an active link with, as its invoice run reads it.
+pub struct ActiveBuilder {
+    pub builder: TenantId,
+    pub rate: Rate,
+    /// The organization's own name now.
+    pub customer_name: TenantName,
+}
+
 /// One commission for [`TenantData::insert_commission`].
-pub struct NewCommission {
+pub struct NewCommission<'a> {
     pub invoice: InvoiceId,
     pub builder: TenantId,
+    /// The customer's name as the invoice is issued.
+    pub customer_name: &'a TenantName,
     pub period: Period,
     pub revenue: Money,
     pub rate: Rate,
@@ -409,10 +428,12 @@ impl TenantData<'_> {
     /// The builders this organization has an active link with, and their commission rates,
     /// read inside the transaction that issues its invoice.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn active_builders(&self, tx: &mut Tx) -> Result<Vec<(TenantId, Rate)>> {
-        let rows: Vec<(TenantId, i32)> = on_tenant_tx!(self, tx, conn => sqlx::query_as(
-            "SELECT l.builder_tenant_id, t.commission_bp
-             FROM customer_links l JOIN tenants t ON t.id = l.builder_tenant_id
+    pub async fn active_builders(&self, tx: &mut Tx) -> Result<Vec<ActiveBuilder>> {
+        let rows: Vec<(TenantId, i32, TenantName)> = on_tenant_tx!(self, tx, conn => sqlx::query_as(
+            "SELECT l.builder_tenant_id, b.commission_bp, c.name
+             FROM customer_links l
+             JOIN tenants b ON b.id = l.builder_tenant_id
+             JOIN tenants c ON c.id = l.customer_tenant_id
              WHERE l.customer_tenant_id = $1 AND l.status = 'active'
              ORDER BY l.builder_tenant_id",
         )
@@ -421,20 +442,24 @@ impl TenantData<'_> {
         .await)?;
         Ok(rows
             .into_iter()
-            .filter_map(|(builder, bp)| {
+            .filter_map(|(builder, bp, customer_name)| {
                 let rate = Rate::from_basis_points(u32::try_from(bp).ok()?).ok()?;
-                Some((builder, rate))
+                Some(ActiveBuilder {
+                    builder,
+                    rate,
+                    customer_name,
+                })
             })
             .collect())
     }
 
     /// Attributes one of this organization's invoices to a builder.
     #[instrument(skip_all, fields(tenant = %self.tenant, builder = %new.builder))]
-    pub async fn insert_commission(&self, tx: &mut Tx, new: &NewCommission) -> Result<()> {
+    pub async fn insert_commission(&self, tx: &mut Tx, new: &NewCommission<'_>) -> Result<()> {
         on_tenant_tx!(self, tx, conn => sqlx::query(
-            "INSERT INTO commissions (invoice_id, builder_tenant_id, customer_tenant_id, period, currency,
-                                      revenue_minor, rate_bp, amount_minor, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO commissions (invoice_id, builder_tenant_id, customer_tenant_id, customer_name,
+                                      period, currency, revenue_minor, rate_bp, amount_minor, created_at)
+             VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9)",
         )
         .bind(new.invoice)
         .bind(new.builder)
@@ -445,6 +470,7 @@ impl TenantData<'_> {
         .bind(i32::try_from(new.rate.basis_points()).unwrap_or(0))
         .bind(new.amount.minor)
         .bind(new.at)
+        .bind(new.customer_name)
         .execute(&mut **conn)
         .await
         .map(|_| ()))?;
@@ -484,11 +510,11 @@ impl TenantData<'_> {
             match months {
                 Err(e) => Err(e),
                 Ok(months) => sqlx::query_as(
-                    "SELECT t.name, c.currency, CAST(SUM(c.revenue_minor) AS BIGINT) AS revenue,
-                                CAST(SUM(c.amount_minor) AS BIGINT) AS commission, COUNT(*) AS invoices
-                         FROM commissions c JOIN tenants t ON t.id = c.customer_tenant_id
-                         WHERE c.builder_tenant_id = $1
-                         GROUP BY t.name, c.currency ORDER BY revenue DESC, t.name",
+                    "SELECT MAX(customer_name) AS name, currency,
+                            CAST(SUM(revenue_minor) AS BIGINT) AS revenue,
+                            CAST(SUM(amount_minor) AS BIGINT) AS commission, COUNT(*) AS invoices
+                     FROM commissions WHERE builder_tenant_id = $1
+                     GROUP BY customer_tenant_id, currency ORDER BY revenue DESC, name",
                 )
                 .bind(self.tenant)
                 .fetch_all(&mut *conn)

@@ -3,7 +3,7 @@
 //! upsert; the analytics read the last 30 days' rows, never raw events.
 
 use chrono::NaiveDate;
-use shared::ids::{ImplementationId, WidgetId};
+use shared::ids::{ImplementationId, TenantId, WidgetId};
 use shared::names::TenantName;
 use shared::widgets::events::{
     CustomerTotals, LOAD_BUCKETS, SiteTotals, Tally, WidgetAnalytics, WidgetDay,
@@ -117,8 +117,12 @@ impl TenantData<'_> {
         .fetch_all(pool)
         .await)?;
         // The customers this widget is deployed for, by deployment.
-        let customers: Vec<(ImplementationId, TenantName)> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT i.id, t.name FROM implementations i JOIN tenants t ON t.id = i.customer_tenant_id
+        // (Row-level security shows a customer's name only while its link is active.)
+        let customers: Vec<(ImplementationId, TenantId, Option<TenantName>)> = with_tenant_reader!(self, pool => sqlx::query_as(
+            "SELECT i.id, i.customer_tenant_id, t.name
+             FROM implementations i
+             LEFT JOIN customer_links l ON l.id = i.link_id AND l.status = 'active'
+             LEFT JOIN tenants t ON t.id = l.customer_tenant_id
              WHERE i.tenant_id = $1 AND i.widget_id = $2",
         )
         .bind(self.tenant)
@@ -128,8 +132,8 @@ impl TenantData<'_> {
         let customer_of = |deployment: &str| {
             customers
                 .iter()
-                .find(|(id, _)| id.to_string() == deployment)
-                .map(|(_, name)| name.to_string())
+                .find(|(id, ..)| id.to_string() == deployment)
+                .map(|(_, customer, name)| (*customer, name.as_ref().map(ToString::to_string)))
         };
         let mut analytics = WidgetAnalytics {
             load_buckets: vec![0; LOAD_BUCKETS.len()],
@@ -146,11 +150,13 @@ impl TenantData<'_> {
         for (day, site, deployment, impressions, interactions, submissions, errors, last_error) in
             rows
         {
-            let customer = customer_of(&deployment);
+            // A deployment no longer on record counts as the builder's own code.
+            let (customer_id, customer) = customer_of(&deployment).unzip();
+            let customer = customer.flatten();
             match analytics
                 .by_customer
                 .iter_mut()
-                .find(|c| c.customer == customer)
+                .find(|c| c.customer_id == customer_id)
             {
                 Some(totals) => {
                     totals.impressions += unsigned(impressions);
@@ -159,6 +165,7 @@ impl TenantData<'_> {
                     totals.errors += unsigned(errors);
                 }
                 None => analytics.by_customer.push(CustomerTotals {
+                    customer_id,
                     customer,
                     impressions: unsigned(impressions),
                     interactions: unsigned(interactions),

@@ -142,7 +142,7 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant, %widget))]
     pub async fn lock_widget(&self, tx: &mut Tx, widget: WidgetId) -> Result<Option<LockedWidget>> {
         let lock = match tx.dialect() {
-            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Postgres => " FOR NO KEY UPDATE",
             Dialect::Sqlite => "",
         };
         let row: Option<(WidgetKind, Option<i32>, String)> = on_tenant_tx!(self, tx, conn => sqlx::query_as(

@@ -189,6 +189,9 @@ pub struct SiteTotals {
 /// through the builder's own embed code (`customer` is `None`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerTotals {
+    /// The customer organization (`None`: the builder's own code).
+    pub customer_id: Option<crate::ids::TenantId>,
+    /// Its name, when the builder may still see it (while the link is active).
     pub customer: Option<String>,
     pub impressions: u64,
     pub interactions: u64,
