@@ -34,6 +34,9 @@ use get_builders::get_builders;
 use get_customers::get_customers;
 use request_customer_link::RequestCustomerLink;
 
+use crate::projects::place_customer::PlaceCustomer;
+use crate::projects::{project_badge, project_path};
+
 fn link_badge(status: LinkStatus) -> impl IntoView {
     view! { <span class="badge" class:ok=status == LinkStatus::Active class:warn=status == LinkStatus::Pending>{status.label()}</span> }
 }
@@ -57,6 +60,7 @@ struct BuilderActions {
     end: ServerAction<EndCustomerLink>,
     deploy: ServerAction<DeployWidget>,
     change: ServerAction<ChangeImplementation>,
+    place: ServerAction<PlaceCustomer>,
 }
 
 /// A builder workspace's customers.
@@ -69,6 +73,7 @@ pub fn CustomersPageView() -> impl IntoView {
         end: ServerAction::new(),
         deploy: ServerAction::new(),
         change: ServerAction::new(),
+        place: ServerAction::new(),
     };
     let page = Resource::new(
         move || {
@@ -79,6 +84,7 @@ pub fn CustomersPageView() -> impl IntoView {
                 actions.end.version().get(),
                 actions.deploy.version().get(),
                 actions.change.version().get(),
+                actions.place.version().get(),
             )
         },
         |(slug, ..)| get_customers(slug),
@@ -108,6 +114,7 @@ fn CustomersBody(page: CustomersPage, actions: BuilderActions) -> impl IntoView 
     let end_error = Signal::derive(move || actions.end.value().get().and_then(Result::err));
     let deploy_error = Signal::derive(move || actions.deploy.value().get().and_then(Result::err));
     let change_error = Signal::derive(move || actions.change.value().get().and_then(Result::err));
+    let place_error = Signal::derive(move || actions.place.value().get().and_then(Result::err));
     let active: Vec<Link> = page
         .links
         .iter()
@@ -125,10 +132,11 @@ fn CustomersBody(page: CustomersPage, actions: BuilderActions) -> impl IntoView 
         view! { <p class="muted">"No customers yet. Ask an organization below: its owner accepts or declines."</p> }.into_any()
     } else {
         let slug = slug.clone();
+        let projects = page.projects.clone();
         view! {
             <div class="table-wrap">
                 <table data-testid="customer-links">
-                    <thead><tr><th scope="col">"Customer"</th><th scope="col">"Status"</th><th scope="col">"Asked"</th><th scope="col">"Answered"</th>{can_manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}</tr></thead>
+                    <thead><tr><th scope="col">"Customer"</th><th scope="col">"Status"</th><th scope="col">"Project"</th><th scope="col">"Asked"</th><th scope="col">"Answered"</th>{can_manage.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}</tr></thead>
                     <tbody>
                         {page.links.clone().into_iter().map(|l| {
                             let open = LinkAction::End.applies(Side::Builder, l.status);
@@ -148,6 +156,7 @@ fn CustomersBody(page: CustomersPage, actions: BuilderActions) -> impl IntoView 
                                 <tr data-customer=l.other_slug.to_string()>
                                     <td>{title}</td>
                                     <td>{link_badge(l.status)}</td>
+                                    <td><ProjectCell link=l.clone() projects=projects.clone() slug=slug.clone() can_manage place=actions.place /></td>
                                     <td>{format_time(l.requested_at)}</td>
                                     <td>{l.decided_at.map(format_time).unwrap_or_default()}</td>
                                     {can_manage.then(|| view! { <td>{end}</td> })}
@@ -181,6 +190,7 @@ fn CustomersBody(page: CustomersPage, actions: BuilderActions) -> impl IntoView 
             <h2 id="customers-title">"Customers"</h2>
             {links_view}
             <ActionError error=end_error />
+            <ActionError error=place_error />
         </section>
         <section class="panel stack" aria-labelledby="deployed-title">
             <h2 id="deployed-title">"Deployed widgets"</h2>
@@ -232,6 +242,55 @@ fn CustomersBody(page: CustomersPage, actions: BuilderActions) -> impl IntoView 
             </section>
         })}
     }
+}
+
+/// The project a customer is in: a form to move it for those who manage customers (current
+/// links only), its name otherwise.
+#[component]
+fn ProjectCell(
+    link: Link,
+    projects: Vec<shared::projects::ProjectSummary>,
+    slug: String,
+    can_manage: bool,
+    place: ServerAction<PlaceCustomer>,
+) -> impl IntoView {
+    let current = projects
+        .iter()
+        .find(|p| Some(p.id) == link.project)
+        .cloned();
+    let movable = can_manage && matches!(link.status, LinkStatus::Pending | LinkStatus::Active);
+    if !movable {
+        return match current {
+            Some(p) => {
+                view! { <a href=project_path(&slug, p.id)>{p.name.to_string()}</a> }.into_any()
+            }
+            None => view! { <span class="muted">"—"</span> }.into_any(),
+        };
+    }
+    let field = format!("project-of-{}", link.id);
+    let label = format!("Project of {}", link.title());
+    let options = projects
+        .into_iter()
+        .filter(|p| p.status.takes_customers() || Some(p.id) == link.project)
+        .map(|p| {
+            let selected = Some(p.id) == link.project;
+            view! { <option value=p.id.to_string() selected=selected>{p.name.to_string()}</option> }
+        })
+        .collect_view();
+    view! {
+        <ActionForm action=place attr:class="inline-form">
+            <input type="hidden" name="slug" value=slug.clone() />
+            <input type="hidden" name="link" value=link.id.to_string() />
+            <label class="visually-hidden" for=field.clone()>{label.clone()}</label>
+            <select id=field name="project">
+                <option value="" selected=link.project.is_none()>"No project"</option>
+                {options}
+            </select>
+            <button type="submit" class="button small" aria-label=format!("Move: {}", link.title())>"Move"</button>
+            {current.map(|p| view! { <a class="small" href=project_path(&slug, p.id) aria-label=format!("Open {}", p.name)>{project_badge(p.status)}</a> })}
+        </ActionForm>
+    }
+    .into_any()
 }
 
 #[component]
@@ -431,6 +490,52 @@ pub fn BuilderOverviewPanel(slug: String) -> impl IntoView {
     }
 }
 
+/// The builder's open projects and the revenue by project, on its home.
+#[component]
+fn ProjectsPanel(o: shared::customers::BuilderOverview, slug: String) -> impl IntoView {
+    let all = crate::projects::projects_path(&slug);
+    let portfolio = if o.projects.is_empty() {
+        view! { <p class="muted">"No open projects. "<a href=all.clone()>"Start one"</a>" to group customers and see what each body of work brings."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="stack plain project-list" data-testid="portfolio">
+                {o.projects.iter().take(6).map(|p| view! {
+                    <li data-project=p.id.to_string()>
+                        <a href=project_path(&slug, p.id)><strong>{p.name.to_string()}</strong></a>" "
+                        {project_badge(p.status)}
+                        <span class="muted small">{format!(" · {} customers · {} live widgets · {}", p.customers, p.live_deployments, crate::projects::amounts(&p.revenue))}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p><a href=all.clone()>"All projects"</a></p>
+        }.into_any()
+    };
+    view! {
+        <section class="panel stack" aria-labelledby="projects-card">
+            <h2 id="projects-card">"Projects"</h2>
+            {portfolio}
+            {(!o.by_project.is_empty()).then(|| view! {
+                <div class="table-wrap">
+                    <table data-testid="revenue-by-project">
+                        <caption class="muted small">"Revenue by project: each invoice counts for the project its customer was in that day"</caption>
+                        <thead><tr><th scope="col">"Project"</th><th scope="col">"Invoices"</th><th scope="col">"Revenue"</th><th scope="col">"Commission"</th></tr></thead>
+                        <tbody>
+                            {o.by_project.iter().map(|p| view! {
+                                <tr>
+                                    <td>{p.title()}</td>
+                                    <td>{p.invoices}</td>
+                                    <td>{p.revenue.format()}</td>
+                                    <td>{p.commission.format()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+        </section>
+    }
+}
+
 #[component]
 fn OverviewBody(o: shared::customers::BuilderOverview, slug: String) -> impl IntoView {
     let customers_href = format!("{}/{slug}/customers", Persona::Builder.url_prefix());
@@ -480,6 +585,7 @@ fn OverviewBody(o: shared::customers::BuilderOverview, slug: String) -> impl Int
                 <p class="muted">{format!("Your rate: {} of each customer invoice", o.rate.text())}</p>
             </section>
         </div>
+        <ProjectsPanel o=o.clone() slug=slug.clone() />
         <section class="panel" aria-labelledby="trend-title">
             <h2 id="trend-title">"Revenue by month"</h2>
             {o.months.is_empty().then(|| view! { <p class="muted">"No customer invoices yet: they are issued when a month closes, and each one earns you your rate."</p> })}

@@ -15,6 +15,7 @@ pub mod customers;
 pub mod invitations;
 pub mod live;
 pub mod members;
+pub mod projects;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod support;
@@ -164,6 +165,11 @@ lazy_page!(
     view! { <crate::customers::CustomersPageView /> }
 );
 lazy_page!(
+    ProjectsRoute,
+    view! { <crate::projects::ProjectsPageView /> }
+);
+lazy_page!(ProjectRoute, view! { <crate::projects::ProjectPageView /> });
+lazy_page!(
     BuildersRoute,
     view! { <crate::customers::BuildersPageView /> }
 );
@@ -215,6 +221,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/builder/:slug/widgets") view={Lazy::<WidgetsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/widgets/:widget") view={Lazy::<WidgetRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/projects") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/projects/:project") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug/builders") view={Lazy::<BuildersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/contacts") view={Lazy::<ContactsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/command-center") view={Lazy::<CommandCenterRoute>::new()} ssr=SsrMode::Async />

@@ -13,6 +13,7 @@ for (const [who, path] of [
   ['bea@northwind.example', '/builder/northwind/widgets'],
   ['bea@northwind.example', '/builder/northwind/contacts'],
   ['bea@northwind.example', '/builder/northwind/customers'],
+  ['bea@northwind.example', '/builder/northwind/projects'],
   ['olivia@acme.example', '/app/acme/builders'],
   ['olivia@acme.example', '/app/acme/contacts'],
   ['olivia@acme.example', '/account'],

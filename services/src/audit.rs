@@ -79,6 +79,10 @@ pub mod actions {
     pub const CUSTOMER_LINK_ENDED: &str = "customer_link.ended";
     pub const IMPLEMENTATION_CREATED: &str = "implementation.created";
     pub const IMPLEMENTATION_STATUS_CHANGED: &str = "implementation.status_changed";
+    pub const PROJECT_CREATED: &str = "project.created";
+    pub const PROJECT_UPDATED: &str = "project.updated";
+    pub const PROJECT_STATUS_CHANGED: &str = "project.status_changed";
+    pub const CUSTOMER_LINK_PROJECT_SET: &str = "customer_link.project_set";
     pub const COMMISSION_RATE_CHANGED: &str = "tenant.commission_rate_changed";
 }
 

@@ -31,7 +31,7 @@ use crate::storage::customers::{NewCommission, NewImplementation};
 use crate::storage::{TenantData, Tx};
 
 /// Enters the workspace `slug` as `side` of its links, holding `permission`.
-async fn enter(
+pub(crate) async fn enter(
     svc: &Services,
     caller: &Caller,
     slug: &str,
@@ -65,10 +65,11 @@ async fn enter(
 pub async fn customers_page(svc: &Services, caller: &Caller, slug: &str) -> Result<CustomersPage> {
     let access = enter(svc, caller, slug, Side::Builder, Permission::CustomersView).await?;
     let data = svc.store().tenant(&access);
-    let (links, implementations, widgets) = tokio::try_join!(
+    let (links, implementations, widgets, (projects, _)) = tokio::try_join!(
         data.links(Side::Builder),
         data.implementations(Side::Builder),
-        data.widgets()
+        data.widgets(),
+        crate::projects::portfolio(&data),
     )?;
     Ok(CustomersPage {
         tenant: access.tenant().clone(),
@@ -82,6 +83,7 @@ pub async fn customers_page(svc: &Services, caller: &Caller, slug: &str) -> Resu
                 published: w.live_version.is_some(),
             })
             .collect(),
+        projects,
         can_manage: access.role().can(Permission::CustomersManage),
         public_url: svc.settings().public_url(),
     })
@@ -406,6 +408,7 @@ pub(crate) async fn attribute_commissions(
                 invoice,
                 builder: active.builder,
                 customer_name: &active.customer_name,
+                project: active.project,
                 period,
                 revenue: subtotal,
                 rate: active.rate,
@@ -428,11 +431,12 @@ pub async fn overview(svc: &Services, caller: &Caller, slug: &str) -> Result<Bui
     for _ in 0..11 {
         since = since.previous();
     }
-    let (links, implementations, rate, (months, by_customer)) = tokio::try_join!(
+    let (links, implementations, rate, (months, by_customer), (projects, by_project)) = tokio::try_join!(
         data.links(Side::Builder),
         data.implementations(Side::Builder),
         data.commission_rate(),
-        data.commissions(since)
+        data.commissions(since),
+        crate::projects::portfolio(&data),
     )?;
     let count_links =
         |status| u32::try_from(links.iter().filter(|l| l.status == status).count()).unwrap_or(0);
@@ -449,6 +453,11 @@ pub async fn overview(svc: &Services, caller: &Caller, slug: &str) -> Result<Bui
         rate,
         months,
         by_customer,
+        by_project,
+        projects: projects
+            .into_iter()
+            .filter(|p| p.status.in_portfolio())
+            .collect(),
         active_customers: count_links(LinkStatus::Active),
         waiting_customers: count_links(LinkStatus::Pending),
         live_deployments: count_deployments(ImplementationStatus::Live),

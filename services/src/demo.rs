@@ -221,7 +221,7 @@ pub const DEMO_LOCAL_SITE: &str = "http://localhost:8080";
 
 /// Northwind's first widget: a lead form for Acme's site (and a local page), published once
 /// and deployed live for Acme, which accepted Northwind as its builder; Globex has not
-/// answered Northwind's request yet.
+/// answered Northwind's request yet. Each customer is in a project of Northwind's.
 async fn widget(svc: &Services, builder: UserId, acme_owner: UserId) -> Result<()> {
     use shared::customers::{ImplementationAction, LinkAction, Side};
     use shared::widgets::{AllowedOrigin, WidgetKind, preset};
@@ -262,7 +262,32 @@ async fn widget(svc: &Services, builder: UserId, acme_owner: UserId) -> Result<(
         LinkAction::Accept,
     )
     .await?;
-    crate::customers::request_link(svc, &caller, &client, "northwind", "globex").await?;
+    let globex =
+        crate::customers::request_link(svc, &caller, &client, "northwind", "globex").await?;
+    // Two projects: Acme's relaunch (its invoice is attributed there) and a pilot waiting
+    // for Globex's answer.
+    let relaunch = crate::projects::create(
+        svc,
+        &caller,
+        &client,
+        "northwind",
+        "Acme website relaunch",
+        "New site with a contact form that feeds Acme's contacts; NPS prompt to follow.",
+    )
+    .await?;
+    crate::projects::place_customer(svc, &caller, &client, "northwind", link, Some(relaunch))
+        .await?;
+    let pilot = crate::projects::create(
+        svc,
+        &caller,
+        &client,
+        "northwind",
+        "Globex support pilot",
+        "Service status badge on Globex's help center, once Globex accepts.",
+    )
+    .await?;
+    crate::projects::place_customer(svc, &caller, &client, "northwind", globex, Some(pilot))
+        .await?;
     let implementation =
         crate::customers::deploy(svc, &caller, &client, "northwind", link, id).await?;
     crate::customers::change_implementation(

@@ -23,6 +23,7 @@ pub mod mail;
 pub mod notifications;
 pub mod platform;
 pub mod process;
+pub mod projects;
 pub mod state;
 pub mod storage;
 pub mod support;

@@ -49,6 +49,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod platform;
 pub mod process;
+pub mod projects;
 pub mod security_alerts;
 pub mod sessions;
 pub mod sign_ins;

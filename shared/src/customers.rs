@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::billing::invoice::{Period, Rate};
 use crate::billing::{Currency, Money};
-use crate::ids::{CustomerLinkId, ImplementationId, WidgetId};
+use crate::ids::{CustomerLinkId, ImplementationId, ProjectId, WidgetId};
 use crate::names::{TenantName, WidgetName};
+use crate::projects::{ProjectRevenue, ProjectSummary};
 use crate::slug::Slug;
 use crate::tenants::TenantSummary;
 use crate::validation::ValidationError;
@@ -220,6 +221,8 @@ pub struct Link {
     pub status: LinkStatus,
     pub requested_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// The builder's project the customer is in (known to the builder only).
+    pub project: Option<ProjectId>,
 }
 
 impl Link {
@@ -260,6 +263,8 @@ pub struct CustomersPage {
     pub links: Vec<Link>,
     pub implementations: Vec<Implementation>,
     pub widgets: Vec<DeployableWidget>,
+    /// The builder's projects (customers are placed in those that take them).
+    pub projects: Vec<ProjectSummary>,
     pub can_manage: bool,
     /// Where embed codes point (the server's public address).
     pub public_url: String,
@@ -318,6 +323,10 @@ pub struct BuilderOverview {
     pub months: Vec<RevenueMonth>,
     /// Every customer that brought revenue, most first.
     pub by_customer: Vec<CustomerRevenue>,
+    /// Revenue by the project each invoice's customer was in, most first.
+    pub by_project: Vec<ProjectRevenue>,
+    /// The open projects (not archived), the latest change first.
+    pub projects: Vec<ProjectSummary>,
     pub active_customers: u32,
     pub waiting_customers: u32,
     pub live_deployments: u32,
@@ -456,6 +465,8 @@ mod tests {
                 month("2026-11", Currency::Usd, 2_000, 200),
             ],
             by_customer: Vec::new(),
+            by_project: Vec::new(),
+            projects: Vec::new(),
             active_customers: 0,
             waiting_customers: 0,
             live_deployments: 0,

@@ -148,6 +148,14 @@ typed_id!(
     /// A file attached to a support ticket.
     TicketFileId
 );
+typed_id!(
+    /// A builder's project: a body of work for some of its customers.
+    ProjectId
+);
+typed_id!(
+    /// A widget a builder listed on the marketplace.
+    ListingId
+);
 
 #[cfg(test)]
 mod tests {

@@ -25,6 +25,7 @@ pub mod permissions;
 pub mod personas;
 pub mod platform;
 pub mod process;
+pub mod projects;
 pub mod security;
 pub mod slug;
 pub mod support;

@@ -11,11 +11,12 @@ use crate::billing::{Metric, PlanTier};
 use crate::catalog::ActivationStatus;
 use crate::customers::{ImplementationStatus, LinkStatus};
 use crate::ids::{
-    ActivationId, ContactId, CustomerLinkId, ImplementationId, JobId, ProcessSessionId, ServiceId,
-    TemplateId, TenantId, TicketId, WidgetId,
+    ActivationId, ContactId, CustomerLinkId, ImplementationId, JobId, ProcessSessionId, ProjectId,
+    ServiceId, TemplateId, TenantId, TicketId, WidgetId,
 };
 use crate::permissions::Permission;
 use crate::process::{JobStatus, SessionStatus};
+use crate::projects::ProjectStatus;
 use crate::support::TicketStatus;
 
 /// The name a super admin's tab subscribes under to watch every workspace at once (no
@@ -148,6 +149,12 @@ pub enum Change {
         implementation: ImplementationId,
         status: ImplementationStatus,
     },
+    /// A builder's project was created, changed, or a customer joined or left it (sent to
+    /// the builder only).
+    Project {
+        project: ProjectId,
+        status: ProjectStatus,
+    },
 }
 
 impl Change {
@@ -161,7 +168,9 @@ impl Change {
             Self::Widget { .. } => Topic::Widgets,
             Self::Submission { .. } => Topic::Submissions,
             Self::WidgetStats { .. } => Topic::WidgetStats,
-            Self::CustomerLink { .. } | Self::Implementation { .. } => Topic::Customers,
+            Self::CustomerLink { .. } | Self::Implementation { .. } | Self::Project { .. } => {
+                Topic::Customers
+            }
         }
     }
 }

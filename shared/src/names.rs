@@ -81,6 +81,14 @@ name_type!(
     WidgetName, field = "name", label = "Widget name", max = 80
 );
 name_type!(
+    /// What a marketplace listing is called, e.g. "Clean lead form".
+    ListingTitle, field = "title", label = "Title", max = 80
+);
+name_type!(
+    /// What a builder calls a project, e.g. "Acme website relaunch".
+    ProjectName, field = "name", label = "Project name", max = 80
+);
+name_type!(
     /// A person's display name.
     PersonName, field = "name", label = "Name", max = 80
 );

@@ -50,6 +50,7 @@ pub enum Section {
     Support,
     Widgets,
     Customers,
+    Projects,
     Builders,
     Contacts,
     Account,
@@ -130,6 +131,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                     label: "Customers",
                     href: format!("{base}/customers"),
                     section: Section::Customers,
+                });
+                items.push(NavItem {
+                    label: "Projects",
+                    href: format!("{base}/projects"),
+                    section: Section::Projects,
                 });
             } else {
                 items.push(NavItem {

@@ -61,6 +61,8 @@ struct World {
     /// B's builder's accepted link with B, and the widget it deployed for B over it.
     b_link: String,
     b_implementation: String,
+    /// B's builder's project, with B in it.
+    b_project: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -305,7 +307,28 @@ async fn world() -> World {
             ],
         )
         .await;
+    let b_project: shared::ids::ProjectId = b_builder
+        .call_ok(
+            "create_project",
+            &[
+                ("slug", &b_builder_slug),
+                ("name", "Bravo Org rollout"),
+                ("description", "Bravo Org's sites, bravo.example"),
+            ],
+        )
+        .await;
+    let _: () = b_builder
+        .call_ok(
+            "place_customer",
+            &[
+                ("slug", &b_builder_slug),
+                ("link", &b_link.to_string()),
+                ("project", &b_project.to_string()),
+            ],
+        )
+        .await;
     World {
+        b_project: b_project.to_string(),
         b_link: b_link.to_string(),
         b_implementation: b_implementation.to_string(),
         a_builder,
@@ -1088,6 +1111,73 @@ fn cases() -> Vec<Case> {
             caller: a_builder,
         },
         Case {
+            function: "get_projects",
+            expect: Refused,
+            args: |w| vec![("slug", w.b_builder_slug.clone())],
+            caller: a_builder,
+        },
+        Case {
+            function: "create_project",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b_builder_slug.clone()),
+                    ("name", "Alpha intrusion".into()),
+                    ("description", String::new()),
+                ]
+            },
+            caller: a_builder,
+        },
+        // B's project and link named from A's own builder workspace: not found there.
+        Case {
+            function: "get_project",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("project", w.b_project.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "update_project",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("project", w.b_project.clone()),
+                    ("name", "Renamed by Alpha".into()),
+                    ("description", String::new()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "change_project",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("project", w.b_project.clone()),
+                    ("action", "archive".into()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "place_customer",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("link", w.b_link.clone()),
+                    ("project", String::new()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
             function: "get_builders",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone())],
@@ -1383,6 +1473,7 @@ fn page_path(route: &str, w: &World) -> String {
     let slug = if route.contains("/widgets")
         || route.contains("/contacts")
         || route.contains("/customers")
+        || route.contains("/projects")
     {
         &w.b_builder_slug
     } else {
@@ -1392,6 +1483,7 @@ fn page_path(route: &str, w: &World) -> String {
         .replace("{area}", "app")
         .replace("{slug}", slug)
         .replace("{widget}", &w.b_widget)
+        .replace("{project}", &w.b_project)
         .replace("{token}", FORGED_TOKEN)
         .replace("{session}", &w.b_session)
         .replace("{template}", &w.b_template)
@@ -1469,6 +1561,8 @@ const PAGES: &[&str] = &[
     "/builder/{slug}/widgets",
     "/builder/{slug}/widgets/{widget}",
     "/builder/{slug}/customers",
+    "/builder/{slug}/projects",
+    "/builder/{slug}/projects/{project}",
     "/app/{slug}/builders",
     "/{area}/{slug}/contacts",
     "/{area}/{slug}/command-center",
@@ -1554,6 +1648,20 @@ async fn another_tenants_ids_never_reach_its_data() {
         .await;
     assert_eq!(b_widget.summary.name.as_str(), "Bravo Org lead form");
     assert!(b_widget.versions.is_empty());
+    // B's project kept its name, status and customer.
+    let b_project: shared::projects::ProjectPage = w
+        .b_builder
+        .call_ok(
+            "get_project",
+            &[("slug", &w.b_builder_slug), ("project", &w.b_project)],
+        )
+        .await;
+    assert_eq!(b_project.project.name.as_str(), "Bravo Org rollout");
+    assert_eq!(
+        b_project.project.status,
+        shared::projects::ProjectStatus::Active
+    );
+    assert_eq!(b_project.customers.len(), 1);
     // B's key is still there, unrotated.
     let b_vault: shared::vault::VaultPage =
         w.b.owner.call_ok("get_vault", &[("slug", &w.b.slug)]).await;

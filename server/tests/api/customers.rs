@@ -66,7 +66,7 @@ async fn change(
 
 /// `team` linked with `customer` (asked and accepted), with a published lead form deployed
 /// and live for it.
-async fn live_deployment(
+pub(crate) async fn live_deployment(
     team: &Org,
     customer: &Org,
 ) -> (CustomerLinkId, WidgetId, ImplementationId) {

@@ -25,6 +25,7 @@ mod invoices;
 mod members;
 mod operations;
 mod platform;
+mod projects;
 mod restart;
 mod row_security;
 mod security;

@@ -10,7 +10,9 @@ use shared::billing::{Currency, Money};
 use shared::customers::{
     CustomerRevenue, Implementation, ImplementationStatus, Link, LinkStatus, RevenueMonth, Side,
 };
-use shared::ids::{CustomerLinkId, ImplementationId, InvoiceId, TenantId, UserId, WidgetId};
+use shared::ids::{
+    CustomerLinkId, ImplementationId, InvoiceId, ProjectId, TenantId, UserId, WidgetId,
+};
 use shared::names::{TenantName, WidgetName};
 use shared::platform::TenantStatus;
 use shared::slug::Slug;
@@ -66,6 +68,7 @@ struct LinkRow {
     status: LinkStatus,
     requested_at: DateTime<Utc>,
     decided_at: Option<DateTime<Utc>>,
+    project: Option<ProjectId>,
 }
 
 impl LinkRow {
@@ -80,6 +83,8 @@ impl LinkRow {
             status: self.status,
             requested_at: self.requested_at,
             decided_at: self.decided_at,
+            // The project is the builder's business.
+            project: self.project.filter(|_| side == Side::Builder),
         }
     }
 }
@@ -172,7 +177,7 @@ impl TenantData<'_> {
         let rows: Vec<LinkRow> = with_tenant_reader!(self, pool => sqlx::query_as(
             sqlx::AssertSqlSafe(format!(
                 "SELECT l.id, {address} AS other_slug, t.name AS other_name, l.status,
-                        l.requested_at, l.decided_at
+                        l.requested_at, l.decided_at, l.project_id AS project
                  FROM customer_links l LEFT JOIN tenants t ON t.id = l.{theirs}
                  WHERE l.{ours} = $1
                  ORDER BY CASE l.status WHEN 'pending' THEN 0 WHEN 'active' THEN 1 ELSE 2 END,
@@ -391,6 +396,8 @@ pub struct ActiveBuilder {
     pub rate: Rate,
     /// The organization's own name now.
     pub customer_name: TenantName,
+    /// The builder's project the organization is in now.
+    pub project: Option<ProjectId>,
 }
 
 /// One commission for [`TenantData::insert_commission`].
@@ -399,6 +406,7 @@ pub struct NewCommission<'a> {
     pub builder: TenantId,
     /// The customer's name as the invoice is issued.
     pub customer_name: &'a TenantName,
+    pub project: Option<ProjectId>,
     pub period: Period,
     pub revenue: Money,
     pub rate: Rate,
@@ -429,8 +437,8 @@ impl TenantData<'_> {
     /// read inside the transaction that issues its invoice.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn active_builders(&self, tx: &mut Tx) -> Result<Vec<ActiveBuilder>> {
-        let rows: Vec<(TenantId, i32, TenantName)> = on_tenant_tx!(self, tx, conn => sqlx::query_as(
-            "SELECT l.builder_tenant_id, b.commission_bp, c.name
+        let rows: Vec<(TenantId, i32, TenantName, Option<ProjectId>)> = on_tenant_tx!(self, tx, conn => sqlx::query_as(
+            "SELECT l.builder_tenant_id, b.commission_bp, c.name, l.project_id
              FROM customer_links l
              JOIN tenants b ON b.id = l.builder_tenant_id
              JOIN tenants c ON c.id = l.customer_tenant_id
@@ -442,12 +450,13 @@ impl TenantData<'_> {
         .await)?;
         Ok(rows
             .into_iter()
-            .filter_map(|(builder, bp, customer_name)| {
+            .filter_map(|(builder, bp, customer_name, project)| {
                 let rate = Rate::from_basis_points(u32::try_from(bp).ok()?).ok()?;
                 Some(ActiveBuilder {
                     builder,
                     rate,
                     customer_name,
+                    project,
                 })
             })
             .collect())
@@ -458,8 +467,9 @@ impl TenantData<'_> {
     pub async fn insert_commission(&self, tx: &mut Tx, new: &NewCommission<'_>) -> Result<()> {
         on_tenant_tx!(self, tx, conn => sqlx::query(
             "INSERT INTO commissions (invoice_id, builder_tenant_id, customer_tenant_id, customer_name,
-                                      period, currency, revenue_minor, rate_bp, amount_minor, created_at)
-             VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9)",
+                                      period, currency, revenue_minor, rate_bp, amount_minor, created_at,
+                                      project_id)
+             VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9, $11)",
         )
         .bind(new.invoice)
         .bind(new.builder)
@@ -471,6 +481,7 @@ impl TenantData<'_> {
         .bind(new.amount.minor)
         .bind(new.at)
         .bind(new.customer_name)
+        .bind(new.project)
         .execute(&mut **conn)
         .await
         .map(|_| ()))?;
