@@ -14,6 +14,7 @@ pub mod components;
 pub mod customers;
 pub mod invitations;
 pub mod live;
+pub mod marketplace;
 pub mod members;
 pub mod projects;
 #[cfg(feature = "ssr")]
@@ -170,6 +171,14 @@ lazy_page!(
 );
 lazy_page!(ProjectRoute, view! { <crate::projects::ProjectPageView /> });
 lazy_page!(
+    MarketplaceRoute,
+    view! { <crate::marketplace::MarketplacePageView /> }
+);
+lazy_page!(
+    ListingRoute,
+    view! { <crate::marketplace::ListingPageView /> }
+);
+lazy_page!(
     BuildersRoute,
     view! { <crate::customers::BuildersPageView /> }
 );
@@ -223,6 +232,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/builder/:slug/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/projects") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/builder/:slug/projects/:project") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/marketplace") view={Lazy::<MarketplaceRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/marketplace/:listing") view={Lazy::<ListingRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/app/:slug/builders") view={Lazy::<BuildersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/contacts") view={Lazy::<ContactsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/command-center") view={Lazy::<CommandCenterRoute>::new()} ssr=SsrMode::Async />

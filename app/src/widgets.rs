@@ -412,6 +412,7 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
             </section>
         })}
         {live.map(|_| view! { <analytics::WidgetAnalyticsPanel slug=slug_signal id /> })}
+        {live.map(|_| view! { <crate::marketplace::ListOnMarketplace d=d.clone() /> })}
     }
 }
 

@@ -83,6 +83,10 @@ pub mod actions {
     pub const PROJECT_UPDATED: &str = "project.updated";
     pub const PROJECT_STATUS_CHANGED: &str = "project.status_changed";
     pub const CUSTOMER_LINK_PROJECT_SET: &str = "customer_link.project_set";
+    pub const MARKETPLACE_LISTED: &str = "marketplace.listed";
+    pub const MARKETPLACE_WITHDRAWN: &str = "marketplace.withdrawn";
+    pub const MARKETPLACE_RATED: &str = "marketplace.rated";
+    pub const MARKETPLACE_INSTALLED: &str = "marketplace.installed";
     pub const COMMISSION_RATE_CHANGED: &str = "tenant.commission_rate_changed";
 }
 

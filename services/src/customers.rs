@@ -469,7 +469,7 @@ pub async fn overview(svc: &Services, caller: &Caller, slug: &str) -> Result<Bui
 /// The audit entries and live events an implementation's change ends with, in both
 /// organizations.
 #[allow(clippy::too_many_arguments)]
-async fn finish_implementation(
+pub(crate) async fn finish_implementation(
     tx: &mut Tx,
     access: &TenantAccess,
     client: &ClientInfo,

@@ -20,6 +20,7 @@ pub mod error;
 pub mod events;
 pub mod key_rotation;
 pub mod mail;
+pub mod marketplace;
 pub mod notifications;
 pub mod platform;
 pub mod process;

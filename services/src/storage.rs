@@ -44,6 +44,7 @@ pub mod invitations;
 pub mod invoices;
 pub mod jobs;
 pub mod live_events;
+pub mod marketplace;
 pub mod memberships;
 pub mod notifications;
 pub mod outbox;

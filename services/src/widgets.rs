@@ -26,7 +26,7 @@ use crate::storage::widgets::{LockedWidget, NewWidget};
 use crate::storage::{TenantData, Tx};
 
 /// Enters a builder workspace with `permission`; widgets exist nowhere else.
-async fn enter(
+pub(crate) async fn enter(
     svc: &Services,
     caller: &Caller,
     slug: &str,
@@ -110,7 +110,11 @@ pub async fn detail(
 ) -> Result<WidgetDetail> {
     let access = enter(svc, caller, slug, Permission::WidgetsView).await?;
     let data = svc.store().tenant(&access);
-    let (found, versions) = tokio::try_join!(data.widget(id), data.widget_versions(id))?;
+    let (found, versions, listing) = tokio::try_join!(
+        data.widget(id),
+        data.widget_versions(id),
+        data.listing_of(id)
+    )?;
     let Some((summary, draft)) = found else {
         return Err(AppError::not_found("The widget").into());
     };
@@ -124,6 +128,7 @@ pub async fn detail(
         can_edit: access.role().can(Permission::WidgetsEdit),
         can_publish: access.role().can(Permission::WidgetsPublish),
         public_url: svc.settings().public_url(),
+        listing,
     })
 }
 

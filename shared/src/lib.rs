@@ -18,6 +18,7 @@ pub mod email;
 pub mod error;
 pub mod ids;
 pub mod live;
+pub mod marketplace;
 pub mod members;
 pub mod names;
 pub mod password;

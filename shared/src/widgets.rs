@@ -897,6 +897,8 @@ pub struct WidgetDetail {
     pub can_publish: bool,
     /// Where Atrium is served, for the embed codes (`https://atrium.example`).
     pub public_url: String,
+    /// Its listing on the marketplace, if it was ever listed.
+    pub listing: Option<crate::marketplace::OwnListing>,
 }
 
 impl WidgetConfig {

@@ -51,6 +51,7 @@ pub enum Section {
     Widgets,
     Customers,
     Projects,
+    Marketplace,
     Builders,
     Contacts,
     Account,
@@ -136,6 +137,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                     label: "Projects",
                     href: format!("{base}/projects"),
                     section: Section::Projects,
+                });
+                items.push(NavItem {
+                    label: "Marketplace",
+                    href: format!("{base}/marketplace"),
+                    section: Section::Marketplace,
                 });
             } else {
                 items.push(NavItem {

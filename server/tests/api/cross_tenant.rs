@@ -63,6 +63,8 @@ struct World {
     b_implementation: String,
     /// B's builder's project, with B in it.
     b_project: String,
+    /// B's builder's marketplace listing, withdrawn (so no other workspace finds it).
+    b_listing: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -327,7 +329,9 @@ async fn world() -> World {
             ],
         )
         .await;
+    let b_listing = b_withdrawn_listing(&b_builder, &b_builder_slug).await;
     World {
+        b_listing,
         b_project: b_project.to_string(),
         b_link: b_link.to_string(),
         b_implementation: b_implementation.to_string(),
@@ -357,6 +361,61 @@ async fn world() -> World {
         b_token: b_made.view.id.to_string(),
         b_token_secret: b_made.token,
     }
+}
+
+/// A widget B's builder published, listed on the marketplace and withdrew again.
+async fn b_withdrawn_listing(b_builder: &Browser, slug: &str) -> String {
+    let widget: shared::ids::WidgetId = b_builder
+        .call_ok(
+            "create_widget",
+            &[
+                ("slug", slug),
+                ("name", "Bravo Org listed form"),
+                ("kind", "lead_form"),
+                ("preset", "clean"),
+            ],
+        )
+        .await;
+    let id = widget.to_string();
+    let detail: shared::widgets::WidgetDetail = b_builder
+        .call_ok("get_widget", &[("slug", slug), ("id", &id)])
+        .await;
+    let mut config = detail.draft;
+    config.allowed_origins =
+        vec![shared::widgets::AllowedOrigin::parse("https://bravo.example").unwrap()];
+    let _: () = b_builder
+        .call_ok(
+            "save_widget",
+            &[
+                ("slug", slug),
+                ("id", &id),
+                ("name", "Bravo Org listed form"),
+                ("config", &config.to_json()),
+            ],
+        )
+        .await;
+    let _: i32 = b_builder
+        .call_ok("publish_widget", &[("slug", slug), ("id", &id)])
+        .await;
+    let listing: shared::ids::ListingId = b_builder
+        .call_ok(
+            "list_widget",
+            &[
+                ("slug", slug),
+                ("widget", &id),
+                ("title", "Bravo Org form"),
+                ("summary", "By Bravo Org, bravo.example"),
+                ("description", ""),
+            ],
+        )
+        .await;
+    let _: () = b_builder
+        .call_ok(
+            "withdraw_listing",
+            &[("slug", slug), ("listing", &listing.to_string())],
+        )
+        .await;
+    listing.to_string()
 }
 
 /// What a server function may answer a member of another tenant.
@@ -1178,6 +1237,83 @@ fn cases() -> Vec<Case> {
             caller: a_builder,
         },
         Case {
+            function: "get_marketplace",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b_builder_slug.clone()),
+                    ("q", String::new()),
+                    ("kind", String::new()),
+                    ("sort", String::new()),
+                ]
+            },
+            caller: a_builder,
+        },
+        // B's widget and withdrawn listing named from A's own builder workspace: not found.
+        Case {
+            function: "get_listing",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("listing", w.b_listing.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "list_widget",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("widget", w.b_widget.clone()),
+                    ("title", "Taken over".into()),
+                    ("summary", "By Alpha".into()),
+                    ("description", String::new()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "withdraw_listing",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("listing", w.b_listing.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "rate_listing",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("listing", w.b_listing.clone()),
+                    ("stars", "1".into()),
+                    ("review", String::new()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "install_listing",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("listing", w.b_listing.clone()),
+                    ("name", "Copied".into()),
+                    ("site", "https://alpha.example".into()),
+                    ("customer", String::new()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
             function: "get_builders",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone())],
@@ -1474,6 +1610,7 @@ fn page_path(route: &str, w: &World) -> String {
         || route.contains("/contacts")
         || route.contains("/customers")
         || route.contains("/projects")
+        || route.contains("/marketplace")
     {
         &w.b_builder_slug
     } else {
@@ -1484,6 +1621,7 @@ fn page_path(route: &str, w: &World) -> String {
         .replace("{slug}", slug)
         .replace("{widget}", &w.b_widget)
         .replace("{project}", &w.b_project)
+        .replace("{listing}", &w.b_listing)
         .replace("{token}", FORGED_TOKEN)
         .replace("{session}", &w.b_session)
         .replace("{template}", &w.b_template)
@@ -1563,6 +1701,8 @@ const PAGES: &[&str] = &[
     "/builder/{slug}/customers",
     "/builder/{slug}/projects",
     "/builder/{slug}/projects/{project}",
+    "/builder/{slug}/marketplace",
+    "/builder/{slug}/marketplace/{listing}",
     "/app/{slug}/builders",
     "/{area}/{slug}/contacts",
     "/{area}/{slug}/command-center",

@@ -22,6 +22,7 @@ mod customers;
 mod embeds;
 mod invitations;
 mod invoices;
+mod marketplace;
 mod members;
 mod operations;
 mod platform;

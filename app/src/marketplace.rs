@@ -1,0 +1,410 @@
+//! The widget marketplace in a builder workspace: search the listings (words, kind, order —
+//! a plain GET form, so the results have an address), open one to see it drawn by the widget
+//! runtime itself, rate it, and install it — for a site of the workspace's own or straight
+//! into a customer's deployment. A builder lists its own published widgets from the editor.
+
+pub mod get_listing;
+pub mod get_marketplace;
+pub mod install_listing;
+pub mod list_widget;
+pub mod rate_listing;
+pub mod withdraw_listing;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use shared::AppError;
+use shared::ids::ListingId;
+use shared::marketplace::{
+    DESCRIPTION_MAX, ListingPage, ListingSort, ListingSummary, MarketplacePage, REVIEW_MAX,
+    SEARCH_MAX, SUMMARY_MAX,
+};
+use shared::personas::Persona;
+use shared::widgets::{WidgetDetail, WidgetKind};
+
+use crate::components::errors::{ActionError, ErrorView};
+use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::time::format_time;
+use crate::widgets::slug_param;
+use crate::widgets::view::WidgetView;
+use get_listing::get_listing;
+use get_marketplace::get_marketplace;
+use install_listing::InstallListing;
+use list_widget::ListWidget;
+use rate_listing::RateListing;
+use withdraw_listing::WithdrawListing;
+
+pub(crate) fn marketplace_path(slug: &str) -> String {
+    format!("{}/{slug}/marketplace", Persona::Builder.url_prefix())
+}
+
+pub(crate) fn listing_path(slug: &str, listing: ListingId) -> String {
+    format!("{}/{listing}", marketplace_path(slug))
+}
+
+fn place(slug: Memo<String>) -> Signal<Place> {
+    Signal::derive(move || Place {
+        persona: Some(Persona::Builder),
+        slug: Some(slug.get()),
+        section: Section::Marketplace,
+    })
+}
+
+/// The marketplace's search and results.
+#[component]
+pub fn MarketplacePageView() -> impl IntoView {
+    let slug = slug_param();
+    let query = use_query_map();
+    let field =
+        move |name: &'static str| Memo::new(move |_| query.read().get(name).unwrap_or_default());
+    let (q, kind, sort) = (field("q"), field("kind"), field("sort"));
+    let page = Resource::new(
+        move || (slug.get(), q.get(), kind.get(), sort.get()),
+        |(slug, q, kind, sort)| get_marketplace(slug, q, kind, sort),
+    );
+    view! {
+        <AppShell place=place(slug) crumbs=vec![("Marketplace".to_owned(), None)]>
+            <PageHeader title="Marketplace" subtitle="Widgets other builders made: see each one working, rate it, and install it for your customers." />
+            <SearchForm slug q kind sort />
+            <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
+                {move || page.get().map(|result| match result {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(page) => view! { <Results page /> }.into_any(),
+                })}
+            </Transition>
+        </AppShell>
+    }
+}
+
+#[component]
+fn SearchForm(
+    slug: Memo<String>,
+    q: Memo<String>,
+    kind: Memo<String>,
+    sort: Memo<String>,
+) -> impl IntoView {
+    view! {
+        <form class="panel search-form" method="get" action=move || marketplace_path(&slug.get()) role="search">
+            <div class="field">
+                <label for="market-q">"Search"</label>
+                <input id="market-q" type="search" name="q" maxlength=SEARCH_MAX.to_string() prop:value=move || q.get() placeholder="lead form, NPS…" />
+            </div>
+            <div class="field">
+                <label for="market-kind">"Kind"</label>
+                <select id="market-kind" name="kind" prop:value=move || kind.get()>
+                    <option value="">"Any kind"</option>
+                    {WidgetKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="market-sort">"Order"</label>
+                <select id="market-sort" name="sort" prop:value=move || sort.get()>
+                    {ListingSort::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button primary">"Search"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Results(page: MarketplacePage) -> impl IntoView {
+    let slug = page.tenant.slug.to_string();
+    if page.listings.is_empty() {
+        let message = if page.query == shared::marketplace::MarketplaceQuery::default() {
+            "Nothing is listed yet. List one of your published widgets from its editor."
+        } else {
+            "No listing matches this search."
+        };
+        return view! { <p class="panel muted" data-testid="no-listings">{message}</p> }.into_any();
+    }
+    view! {
+        <ul class="listing-grid plain" data-testid="listings">
+            {page.listings.into_iter().map(|l| view! { <ListingCard l slug=slug.clone() /> }).collect_view()}
+        </ul>
+        {page.more.then(|| view! { <p class="muted">"More listings match: add words to narrow the search."</p> })}
+    }
+    .into_any()
+}
+
+#[component]
+fn ListingCard(l: ListingSummary, slug: String) -> impl IntoView {
+    view! {
+        <li class="panel listing-card" data-listing=l.id.to_string()>
+            <h2 class="listing-title"><a href=listing_path(&slug, l.id)>{l.title.to_string()}</a></h2>
+            <p class="muted small">{format!("{} · by {}", l.kind.label(), l.publisher)}{l.own.then_some(" (yours)")}</p>
+            <p>{l.summary.clone()}</p>
+            <p class="small listing-figures">
+                <span data-testid="rating">{l.rating.label()}</span>" · "
+                <span data-testid="installs">{format!("{} install{}", l.installs, if l.installs == 1 { "" } else { "s" })}</span>
+            </p>
+        </li>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ListingActions {
+    rate: ServerAction<RateListing>,
+    install: ServerAction<InstallListing>,
+    withdraw: ServerAction<WithdrawListing>,
+}
+
+/// One listing: the widget drawn by the runtime, its description and reviews, and the rate
+/// and install forms.
+#[component]
+pub fn ListingPageView() -> impl IntoView {
+    let slug = slug_param();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("listing")
+            .and_then(|s| s.parse::<ListingId>().ok())
+    });
+    let actions = ListingActions {
+        rate: ServerAction::new(),
+        install: ServerAction::new(),
+        withdraw: ServerAction::new(),
+    };
+    // Reloaded after a rating or a withdrawal that took (a refused one keeps what was typed);
+    // an install opens the new widget.
+    let done = Memo::new(move |before: Option<&u32>| {
+        let before = before.copied().unwrap_or(0);
+        let rated = matches!(actions.rate.value().get(), Some(Ok(())));
+        let withdrawn = matches!(actions.withdraw.value().get(), Some(Ok(())));
+        before + u32::from(rated) + u32::from(withdrawn)
+    });
+    let page = Resource::new(
+        move || (slug.get(), id.get(), done.get()),
+        |(slug, id, _)| async move {
+            match id {
+                Some(id) => get_listing(slug, id).await,
+                None => Err(AppError::not_found("This listing")),
+            }
+        },
+    );
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(installed)) = actions.install.value().get() {
+            navigate(
+                &format!(
+                    "{}/{}",
+                    crate::widgets::widgets_path(&slug.get_untracked()),
+                    installed.widget
+                ),
+                Default::default(),
+            );
+        }
+    });
+    let crumbs = vec![
+        (
+            "Marketplace".to_owned(),
+            Some(marketplace_path(&slug.get_untracked())),
+        ),
+        ("Listing".to_owned(), None),
+    ];
+    view! {
+        <AppShell place=place(slug) crumbs>
+            <Transition fallback=|| view! { <p class="loading">"Loading the listing…"</p> }>
+                {move || page.get().map(|result| match result {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(page) => view! { <ListingBody page actions /> }.into_any(),
+                })}
+            </Transition>
+        </AppShell>
+    }
+}
+
+#[component]
+fn ListingBody(page: ListingPage, actions: ListingActions) -> impl IntoView {
+    let slug = page.tenant.slug.to_string();
+    let l = page.listing.clone();
+    let (device, set_device) = signal("desktop");
+    let template = Signal::stored(page.template.clone());
+    let subtitle = format!(
+        "{} by {} · version {} · listed {}",
+        l.kind.label(),
+        l.publisher,
+        l.version,
+        format_time(l.updated_at)
+    );
+    let withdraw_error =
+        Signal::derive(move || actions.withdraw.value().get().and_then(Result::err));
+    view! {
+        <PageHeader title=l.title.to_string() subtitle />
+        <p class="listing-figures" data-testid="listing-figures">
+            <span data-testid="rating">{l.rating.label()}</span>" · "
+            <span data-testid="installs">{format!("{} install{}", l.installs, if l.installs == 1 { "" } else { "s" })}</span>
+        </p>
+        <div class="editor-grid">
+            <section class="panel stack" aria-labelledby="about-title">
+                <h2 id="about-title">"About"</h2>
+                <p><strong>{l.summary.clone()}</strong></p>
+                {(!page.description.is_empty()).then(|| view! { <p class="listing-description">{page.description.clone()}</p> })}
+                {page.can_withdraw.then(|| {
+                    let slug = slug.clone();
+                    view! {
+                        <ActionForm action=actions.withdraw attr:class="inline-form">
+                            <input type="hidden" name="slug" value=slug />
+                            <input type="hidden" name="listing" value=l.id.to_string() />
+                            <button type="submit" class="button small danger">"Withdraw from the marketplace"</button>
+                        </ActionForm>
+                        <p class="hint">"Withdrawing hides it from other builders; what they installed stays theirs."</p>
+                    }
+                })}
+                {(l.own && !page.can_install && !page.can_withdraw).then(|| view! { <p class="notice">"Withdrawn: other builders no longer find it. List it again from the widget's editor."</p> })}
+                <ActionError error=withdraw_error />
+            </section>
+            <section class="panel widget-preview" aria-labelledby="listing-preview-title">
+                <div class="preview-head">
+                    <h2 id="listing-preview-title">"Try it"</h2>
+                    <div class="segmented" role="group" aria-label="Device width">
+                        {[("phone", "Phone"), ("tablet", "Tablet"), ("desktop", "Desktop")].into_iter().map(|(key, label)| view! {
+                            <button type="button" class="button small" aria-pressed=move || (device.get() == key).to_string()
+                                on:click=move |_| set_device.set(key)>{label}</button>
+                        }).collect_view()}
+                    </div>
+                </div>
+                <p class="muted small">"Drawn by the same code that embeds it, from what installing gives you (nothing is sent from here)."</p>
+                <div class="widget-stage" data-device=device data-testid="listing-stage">
+                    <WidgetView config=template />
+                </div>
+            </section>
+        </div>
+        {page.can_install.then(|| view! { <InstallForm page=page.clone() actions /> })}
+        <Reviews page=page.clone() actions />
+    }
+}
+
+#[component]
+fn InstallForm(page: ListingPage, actions: ListingActions) -> impl IntoView {
+    let slug = page.tenant.slug.to_string();
+    let error = Signal::derive(move || actions.install.value().get().and_then(Result::err));
+    view! {
+        <section class="panel" aria-labelledby="install-title">
+            <h2 id="install-title">"Install"</h2>
+            <p class="muted">"Makes it a widget of this workspace, published for the site you name; for a customer it is also deployed on their site as a draft, ready to go live."</p>
+            <ActionForm action=actions.install attr:class="stack" attr:novalidate="true">
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="listing" value=page.listing.id.to_string() />
+                <div class="field-grid">
+                    <div class="field">
+                        <label for="install-name">"Name in your workspace"</label>
+                        <input id="install-name" name="name" required=true maxlength="80" value=page.listing.title.to_string() autocomplete="off" />
+                    </div>
+                    <div class="field">
+                        <label for="install-site">"Site that will show it"</label>
+                        <input id="install-site" name="site" required=true placeholder="https://shop.example.com" autocomplete="off" inputmode="url" />
+                    </div>
+                    <div class="field">
+                        <label for="install-customer">"For"</label>
+                        <select id="install-customer" name="customer">
+                            <option value="">"This workspace only"</option>
+                            {page.customers.iter().map(|c| view! { <option value=c.id.to_string()>{format!("Customer: {}", c.title())}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <ActionError error />
+                <button type="submit" class="button primary" disabled=move || actions.install.pending().get()>"Install"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Reviews(page: ListingPage, actions: ListingActions) -> impl IntoView {
+    let slug = page.tenant.slug.to_string();
+    let error = Signal::derive(move || actions.rate.value().get().and_then(Result::err));
+    let (stars, review) = page
+        .mine
+        .as_ref()
+        .map_or((5, String::new()), |m| (m.stars.get(), m.review.clone()));
+    let rate = page.can_rate.then(|| {
+        view! {
+            <ActionForm action=actions.rate attr:class="stack" attr:novalidate="true">
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="listing" value=page.listing.id.to_string() />
+                <div class="field">
+                    <label for="rate-stars">{if page.mine.is_some() { "Your workspace's rating" } else { "Rate it" }}</label>
+                    <select id="rate-stars" name="stars">
+                        {(1..=5u8).rev().map(|n| view! { <option value=n.to_string() selected=n == stars>{format!("{} {}", "★".repeat(usize::from(n)), if n == 1 { "star".to_owned() } else { format!("{n} stars") })}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="rate-review">"Review"<span class="muted">" (optional)"</span></label>
+                    <textarea id="rate-review" name="review" rows="3" maxlength=REVIEW_MAX.to_string()>{review}</textarea>
+                </div>
+                <ActionError error />
+                <button type="submit" class="button" disabled=move || actions.rate.pending().get()>{if page.mine.is_some() { "Change the rating" } else { "Send the rating" }}</button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <section class="panel stack" aria-labelledby="reviews-title">
+            <h2 id="reviews-title">"Ratings"</h2>
+            {page.reviews.is_empty().then(|| view! { <p class="muted">"No ratings yet."</p> })}
+            <ul class="stack plain" data-testid="reviews">
+                {page.reviews.iter().map(|r| view! {
+                    <li class="review">
+                        <p><strong aria-label=format!("{} of 5 stars", r.stars.get())>{"★".repeat(usize::from(r.stars.get()))}</strong>
+                           " "<span class="muted small">{format!("{} · {}", r.by, format_time(r.at))}</span></p>
+                        {(!r.review.is_empty()).then(|| view! { <p>{r.review.clone()}</p> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {rate}
+        </section>
+    }
+}
+
+/// The editor's marketplace section for a published widget: list it (or again, with its
+/// live version), or see that it is listed.
+#[component]
+pub fn ListOnMarketplace(d: WidgetDetail) -> impl IntoView {
+    let action = ServerAction::<ListWidget>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let slug = d.tenant.slug.to_string();
+    let listed = d.listing.clone().filter(|l| l.listed);
+    let status = match (&listed, d.summary.live_version) {
+        (Some(l), Some(live)) if l.version == live => format!("Listed with version {}.", l.version),
+        (Some(l), _) => format!("Listed with version {}: list again to offer the live version.", l.version),
+        (None, _) => "Not listed. Other builders find listed widgets in the marketplace and install them for their own customers (without your sites).".to_owned(),
+    };
+    let link = listed.map(|l| listing_path(&slug, l.id));
+    let (title, summary, description) = d.listing.as_ref().map_or_else(
+        || (d.summary.name.to_string(), String::new(), String::new()),
+        |l| {
+            (
+                l.title.to_string(),
+                l.summary.clone(),
+                l.description.clone(),
+            )
+        },
+    );
+    view! {
+        <section class="panel" aria-labelledby="market-title" data-testid="list-on-marketplace">
+            <h2 id="market-title">"Marketplace"</h2>
+            <p class="muted">{status}" "{link.map(|href| view! { <a href=href>"See the listing"</a> })}</p>
+            <p class="notice ok" role="status" hidden=move || action.value().get().is_none_or(|r| r.is_err())>"Listed on the marketplace."</p>
+            {d.can_publish.then(|| view! {
+                <ActionForm action attr:class="stack" attr:novalidate="true">
+                    <input type="hidden" name="slug" value=slug.clone() />
+                    <input type="hidden" name="widget" value=d.summary.id.to_string() />
+                    <div class="field">
+                        <label for="listing-title">"Title"</label>
+                        <input id="listing-title" name="title" required=true maxlength="80" value=title autocomplete="off" />
+                    </div>
+                    <div class="field">
+                        <label for="listing-summary">"Summary (one line)"</label>
+                        <input id="listing-summary" name="summary" required=true maxlength=SUMMARY_MAX.to_string() value=summary autocomplete="off" />
+                    </div>
+                    <div class="field">
+                        <label for="listing-description">"Description"<span class="muted">" (optional)"</span></label>
+                        <textarea id="listing-description" name="description" rows="4" maxlength=DESCRIPTION_MAX.to_string()>{description}</textarea>
+                    </div>
+                    <ActionError error />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{if d.listing.as_ref().is_some_and(|l| l.listed) { "List the live version again" } else { "List on the marketplace" }}</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,442 @@
+//! The widget marketplace: a builder lists a published widget (its sites stay its own),
+//! other builders find it by words and kind, rate it once per workspace (never their own),
+//! and install it — a published widget of their own, and for a customer a draft deployment —
+//! in one step that makes all of it or nothing. A withdrawn listing is found by nobody but
+//! its publisher, and what was installed from it stays.
+
+use shared::customers::{BuildersPage, CustomersPage, ImplementationStatus};
+use shared::ids::{CustomerLinkId, ListingId, WidgetId};
+use shared::marketplace::{Installed, ListingPage, MarketplacePage};
+use shared::widgets::{WidgetDetail, WidgetsPage};
+
+use crate::embeds::{published, status_and_text};
+use crate::helpers::{Browser, spawn_app};
+use crate::members::{Org, builder_org, org};
+
+const SITE: &str = "https://store.example.org";
+
+async fn search(browser: &Browser, slug: &str, q: &str, kind: &str, sort: &str) -> MarketplacePage {
+    browser
+        .call_ok(
+            "get_marketplace",
+            &[("slug", slug), ("q", q), ("kind", kind), ("sort", sort)],
+        )
+        .await
+}
+
+async fn list(
+    browser: &Browser,
+    slug: &str,
+    widget: WidgetId,
+    title: &str,
+    summary: &str,
+) -> reqwest::Response {
+    browser
+        .call(
+            "list_widget",
+            &[
+                ("slug", slug),
+                ("widget", &widget.to_string()),
+                ("title", title),
+                ("summary", summary),
+                (
+                    "description",
+                    "Asks for a name and an email.\nNothing else.",
+                ),
+            ],
+        )
+        .await
+}
+
+async fn rate(browser: &Browser, slug: &str, listing: ListingId, stars: &str) -> (u16, String) {
+    status_and_text(
+        browser
+            .call(
+                "rate_listing",
+                &[
+                    ("slug", slug),
+                    ("listing", &listing.to_string()),
+                    ("stars", stars),
+                    ("review", "Works on our shop."),
+                ],
+            )
+            .await,
+    )
+    .await
+}
+
+async fn install(
+    browser: &Browser,
+    slug: &str,
+    listing: ListingId,
+    site: &str,
+    customer: &str,
+) -> reqwest::Response {
+    browser
+        .call(
+            "install_listing",
+            &[
+                ("slug", slug),
+                ("listing", &listing.to_string()),
+                ("name", "Store contact form"),
+                ("site", site),
+                ("customer", customer),
+            ],
+        )
+        .await
+}
+
+async fn listing(browser: &Browser, slug: &str, listing: ListingId) -> reqwest::Response {
+    browser
+        .call(
+            "get_listing",
+            &[("slug", slug), ("listing", &listing.to_string())],
+        )
+        .await
+}
+
+/// `team`'s accepted link with a new end-user organization.
+async fn customer_of(app: &crate::helpers::TestApp, team: &Org) -> (Org, CustomerLinkId) {
+    let customer = org(app, "Store Customer", "store-customer.example").await;
+    let link: CustomerLinkId = team
+        .owner
+        .call_ok(
+            "request_customer_link",
+            &[("slug", &team.slug), ("customer", &customer.slug)],
+        )
+        .await;
+    let _: shared::customers::LinkStatus = customer
+        .owner
+        .call_ok(
+            "answer_builder_link",
+            &[
+                ("slug", &customer.slug),
+                ("link", &link.to_string()),
+                ("action", "accept"),
+            ],
+        )
+        .await;
+    (customer, link)
+}
+
+#[tokio::test]
+async fn a_listed_widget_is_found_rated_and_installed_by_other_builders() {
+    let app = spawn_app().await;
+    let maker = builder_org(&app, "Maker Builders", "maker-builders.example").await;
+    let user = builder_org(&app, "User Builders", "user-builders.example").await;
+    let critic = builder_org(&app, "Critic Builders", "critic-builders.example").await;
+    let (customer, link) = customer_of(&app, &user).await;
+
+    // Only published widgets are listed, by those who may publish, with a one-line summary.
+    let widget = published(&maker, "Maker lead form", "lead_form").await;
+    assert_eq!(
+        list(
+            &maker.viewer,
+            &maker.slug,
+            widget,
+            "Clean form",
+            "Two fields"
+        )
+        .await
+        .status(),
+        403
+    );
+    let (status, body) =
+        status_and_text(list(&maker.owner, &maker.slug, widget, "Clean form", " ").await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("The summary is required."), "{body}");
+    let draft: WidgetId = maker
+        .owner
+        .call_ok(
+            "create_widget",
+            &[
+                ("slug", &maker.slug),
+                ("name", "Unpublished"),
+                ("kind", "feedback"),
+                ("preset", "clean"),
+            ],
+        )
+        .await;
+    let (status, body) =
+        status_and_text(list(&maker.owner, &maker.slug, draft, "Draft", "Not yet").await).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("Publish the widget first"), "{body}");
+    let id: ListingId = list(
+        &maker.admin,
+        &maker.slug,
+        widget,
+        "Clean lead form",
+        "Two fields, one button",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let detail: WidgetDetail = maker
+        .owner
+        .call_ok(
+            "get_widget",
+            &[("slug", &maker.slug), ("id", &widget.to_string())],
+        )
+        .await;
+    let own = detail.listing.expect("the editor knows its listing");
+    assert!(own.listed && own.id == id && own.version == 1);
+
+    // Others find it by words and kind; the template carries none of the maker's sites.
+    let found = search(&user.viewer, &user.slug, "  LEAD   form ", "lead_form", "").await;
+    assert_eq!(found.listings.len(), 1);
+    let card = &found.listings[0];
+    assert_eq!(
+        (card.id, card.publisher.as_str(), card.own),
+        (id, "Maker Builders", false)
+    );
+    assert!(
+        search(&user.viewer, &user.slug, "chatbot", "", "")
+            .await
+            .listings
+            .is_empty()
+    );
+    assert!(
+        search(&user.viewer, &user.slug, "", "feedback", "")
+            .await
+            .listings
+            .is_empty()
+    );
+    let (status, body) = status_and_text(
+        user.viewer
+            .call(
+                "get_marketplace",
+                &[
+                    ("slug", &user.slug),
+                    ("q", ""),
+                    ("kind", "chat"),
+                    ("sort", ""),
+                ],
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let page: ListingPage = listing(&user.viewer, &user.slug, id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(page.template.allowed_origins.is_empty());
+    assert!(!page.can_rate && !page.can_install && !page.can_withdraw);
+    assert!(page.customers.is_empty(), "a viewer deploys for nobody");
+
+    // One rating per workspace, from 1 to 5, never on one's own listing.
+    assert_eq!(rate(&user.viewer, &user.slug, id, "4").await.0, 403);
+    let (status, body) = rate(&user.owner, &user.slug, id, "6").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("Choose from 1 to 5 stars."), "{body}");
+    assert_eq!(rate(&user.owner, &user.slug, id, "4").await.0, 200);
+    assert_eq!(rate(&user.consultant, &user.slug, id, "2").await.0, 200);
+    let (status, body) = rate(&maker.owner, &maker.slug, id, "5").await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("this one is your own"), "{body}");
+    assert_eq!(rate(&critic.owner, &critic.slug, id, "5").await.0, 200);
+    let page: ListingPage = listing(&user.owner, &user.slug, id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (page.listing.rating.count, page.listing.rating.stars),
+        (2, 7)
+    );
+    assert_eq!(page.listing.rating.label(), "3.5 ★ (2 ratings)");
+    assert_eq!(page.mine.as_ref().map(|m| m.stars.get()), Some(2));
+    assert_eq!(page.reviews.len(), 2);
+    assert!(page.can_rate && page.can_install);
+    assert_eq!(page.customers.len(), 1);
+
+    // Installing: those who may publish; a site is required; all or nothing.
+    assert_eq!(
+        install(&user.consultant, &user.slug, id, SITE, "")
+            .await
+            .status(),
+        403
+    );
+    let (status, body) =
+        status_and_text(install(&user.owner, &user.slug, id, "store", "").await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("is not a site address"), "{body}");
+    let other_link = CustomerLinkId::from_uuid(uuid::Uuid::now_v7());
+    let (status, body) =
+        status_and_text(install(&user.owner, &user.slug, id, SITE, &other_link.to_string()).await)
+            .await;
+    assert_eq!(status, 404, "{body}");
+    let before: WidgetsPage = user
+        .owner
+        .call_ok("get_widgets", &[("slug", &user.slug)])
+        .await;
+    assert!(
+        before.widgets.is_empty(),
+        "a refused install leaves nothing behind"
+    );
+
+    let installed: Installed = install(&user.admin, &user.slug, id, SITE, &link.to_string())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let copy: WidgetDetail = user
+        .owner
+        .call_ok(
+            "get_widget",
+            &[("slug", &user.slug), ("id", &installed.widget.to_string())],
+        )
+        .await;
+    assert_eq!(copy.summary.live_version, Some(1));
+    assert_eq!(copy.draft.allowed_origins.len(), 1);
+    assert_eq!(copy.draft.allowed_origins[0].as_str(), SITE);
+    assert_eq!(copy.draft.content, page.template.content);
+    let deployment = installed.implementation.expect("deployed for the customer");
+    let customers: CustomersPage = user
+        .owner
+        .call_ok("get_customers", &[("slug", &user.slug)])
+        .await;
+    let deployed = customers
+        .implementations
+        .iter()
+        .find(|i| i.id == deployment)
+        .unwrap();
+    assert_eq!(
+        (deployed.widget, deployed.status),
+        (installed.widget, ImplementationStatus::Draft)
+    );
+    let builders: BuildersPage = customer
+        .owner
+        .call_ok("get_builders", &[("slug", &customer.slug)])
+        .await;
+    assert!(builders.implementations.iter().any(|i| i.id == deployment));
+    let plain: Installed = install(&user.owner, &user.slug, id, SITE, "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(plain.implementation.is_none());
+    let found = search(&critic.owner, &critic.slug, "", "", "installs").await;
+    assert_eq!(found.listings[0].installs, 2);
+
+    // Withdrawn: only its publisher finds it; what was installed stays.
+    let withdraw = |browser: &Browser, slug: &str| {
+        let (browser, slug) = (browser.clone(), slug.to_owned());
+        async move {
+            browser
+                .call(
+                    "withdraw_listing",
+                    &[("slug", &slug), ("listing", &id.to_string())],
+                )
+                .await
+                .status()
+        }
+    };
+    assert_eq!(withdraw(&user.owner, &user.slug).await, 404);
+    assert_eq!(withdraw(&maker.viewer, &maker.slug).await, 403);
+    assert_eq!(withdraw(&maker.owner, &maker.slug).await, 200);
+    assert!(
+        search(&user.owner, &user.slug, "", "", "")
+            .await
+            .listings
+            .is_empty()
+    );
+    assert_eq!(listing(&user.owner, &user.slug, id).await.status(), 404);
+    assert_eq!(rate(&critic.owner, &critic.slug, id, "1").await.0, 404);
+    assert_eq!(
+        install(&user.owner, &user.slug, id, SITE, "")
+            .await
+            .status(),
+        404
+    );
+    let mine: ListingPage = listing(&maker.owner, &maker.slug, id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(mine.listing.own && !mine.can_withdraw && !mine.can_install);
+    let after: WidgetsPage = user
+        .owner
+        .call_ok("get_widgets", &[("slug", &user.slug)])
+        .await;
+    assert_eq!(after.widgets.len(), 2);
+
+    // Listed again: the same listing, found again, its ratings kept.
+    let again: ListingId = list(
+        &maker.owner,
+        &maker.slug,
+        widget,
+        "Clean lead form",
+        "Two fields, one button",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(again, id);
+    let found = search(&user.owner, &user.slug, "", "", "").await;
+    assert_eq!(found.listings[0].rating.count, 2);
+
+    // Every change is audited in the workspace that made it.
+    let audited = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'marketplace.%'")
+        .await;
+    assert_eq!(
+        audited,
+        2 + 3 + 2 + 1,
+        "listed twice, rated three times, installed twice, withdrawn once"
+    );
+
+    // End-user organizations have no marketplace.
+    let response = customer
+        .owner
+        .call(
+            "get_marketplace",
+            &[
+                ("slug", &customer.slug),
+                ("q", ""),
+                ("kind", ""),
+                ("sort", ""),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 403);
+}
+
+#[tokio::test]
+async fn concurrent_ratings_and_installs_are_all_counted() {
+    let app = spawn_app().await;
+    let maker = builder_org(&app, "Busy Maker", "busy-maker.example").await;
+    let widget = published(&maker, "Busy form", "lead_form").await;
+    let id: ListingId = list(&maker.owner, &maker.slug, widget, "Busy form", "Popular")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut raters = Vec::new();
+    for n in 0..4 {
+        raters.push(builder_org(&app, &format!("Rater {n}"), &format!("rater-{n}.example")).await);
+    }
+    let results =
+        futures_util::future::join_all(raters.iter().enumerate().map(|(n, r)| async move {
+            let stars = (n % 5 + 1).to_string();
+            let rated = rate(&r.owner, &r.slug, id, &stars).await.0;
+            let installed = install(&r.owner, &r.slug, id, SITE, "")
+                .await
+                .status()
+                .as_u16();
+            (rated, installed)
+        }))
+        .await;
+    assert!(results.iter().all(|r| *r == (200, 200)), "{results:?}");
+    let page: ListingPage = listing(&maker.owner, &maker.slug, id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.listing.rating.count, 4);
+    assert_eq!(page.listing.rating.stars, 1 + 2 + 3 + 4);
+    assert_eq!(page.listing.installs, 4);
+}
