@@ -490,6 +490,33 @@ pub fn BuilderOverviewPanel(slug: String) -> impl IntoView {
     }
 }
 
+/// Revenue and commission per month as bars (a builder's, or one project's).
+#[component]
+pub(crate) fn RevenueBars(
+    months: Vec<shared::customers::RevenueMonth>,
+    label: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    let max = months
+        .iter()
+        .map(|m| m.revenue.minor)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    view! {
+        <ul class="bars" aria-label=label data-testid=testid>
+            {months.iter().map(|m| view! {
+                <li>
+                    <span class="bar-label">{m.period.label()}</span>
+                    <meter min="0" max=max.to_string() value=m.revenue.minor.to_string()
+                        aria-label=format!("{}: {} revenue, {} commission", m.period.label(), m.revenue.format(), m.commission.format())></meter>
+                    <span class="bar-value">{format!("{} · {} earned", m.revenue.format(), m.commission.format())}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
 /// The builder's open projects and the revenue by project, on its home.
 #[component]
 fn ProjectsPanel(o: shared::customers::BuilderOverview, slug: String) -> impl IntoView {
@@ -554,13 +581,6 @@ fn OverviewBody(o: shared::customers::BuilderOverview, slug: String) -> impl Int
         };
     let revenue = money(|t| t.0);
     let commission = money(|t| t.1);
-    let max = o
-        .months
-        .iter()
-        .map(|m| m.revenue.minor)
-        .max()
-        .unwrap_or(0)
-        .max(1);
     view! {
         <div class="cards" data-testid="builder-overview">
             <section class="panel card" aria-labelledby="customers-card">
@@ -590,16 +610,7 @@ fn OverviewBody(o: shared::customers::BuilderOverview, slug: String) -> impl Int
             <h2 id="trend-title">"Revenue by month"</h2>
             {o.months.is_empty().then(|| view! { <p class="muted">"No customer invoices yet: they are issued when a month closes, and each one earns you your rate."</p> })}
             {(!o.months.is_empty()).then(|| view! {
-                <ul class="bars" aria-label="Revenue from customers by month" data-testid="revenue-months">
-                    {o.months.iter().map(|m| view! {
-                        <li>
-                            <span class="bar-label">{m.period.label()}</span>
-                            <meter min="0" max=max.to_string() value=m.revenue.minor.to_string()
-                                aria-label=format!("{}: {} revenue, {} commission", m.period.label(), m.revenue.format(), m.commission.format())></meter>
-                            <span class="bar-value">{format!("{} · {} earned", m.revenue.format(), m.commission.format())}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <RevenueBars months=o.months.clone() label="Revenue from customers by month" testid="revenue-months" />
             })}
             {(!o.by_customer.is_empty()).then(|| view! {
                 <div class="table-wrap">

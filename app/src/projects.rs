@@ -444,28 +444,12 @@ fn DeploymentsInProject(page: ProjectPage) -> impl IntoView {
 
 #[component]
 fn RevenueMonths(page: ProjectPage) -> impl IntoView {
-    let max = page
-        .months
-        .iter()
-        .map(|m| m.revenue.minor)
-        .max()
-        .unwrap_or(0)
-        .max(1);
     view! {
         <section class="panel" aria-labelledby="project-trend-title">
             <h2 id="project-trend-title">"Revenue by month"</h2>
             {page.months.is_empty().then(|| view! { <p class="muted">"No invoices attributed yet: each invoice a customer of this project is issued counts here, with what it earned you."</p> })}
             {(!page.months.is_empty()).then(|| view! {
-                <ul class="bars" aria-label="Revenue of this project by month" data-testid="project-months">
-                    {page.months.iter().map(|m| view! {
-                        <li>
-                            <span class="bar-label">{m.period.label()}</span>
-                            <meter min="0" max=max.to_string() value=m.revenue.minor.to_string()
-                                aria-label=format!("{}: {} revenue, {} commission", m.period.label(), m.revenue.format(), m.commission.format())></meter>
-                            <span class="bar-value">{format!("{} · {} earned", m.revenue.format(), m.commission.format())}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <crate::customers::RevenueBars months=page.months.clone() label="Revenue of this project by month" testid="project-months" />
             })}
         </section>
     }

@@ -421,16 +421,22 @@ pub(crate) async fn attribute_commissions(
     Ok(())
 }
 
+/// The first month of the twelve that builders' revenue figures cover (this one included).
+pub(crate) fn revenue_window_start() -> Period {
+    let mut since = Period::of(crate::time::now());
+    for _ in 0..11 {
+        since = since.previous();
+    }
+    since
+}
+
 /// A builder workspace's dashboard figures: its customers and deployments, and what the
 /// customers' invoices brought it over the last twelve months.
 #[instrument(skip_all, fields(slug))]
 pub async fn overview(svc: &Services, caller: &Caller, slug: &str) -> Result<BuilderOverview> {
     let access = enter(svc, caller, slug, Side::Builder, Permission::CustomersView).await?;
     let data = svc.store().tenant(&access);
-    let mut since = Period::of(crate::time::now());
-    for _ in 0..11 {
-        since = since.previous();
-    }
+    let since = revenue_window_start();
     let (links, implementations, rate, (months, by_customer), (projects, by_project)) = tokio::try_join!(
         data.links(Side::Builder),
         data.implementations(Side::Builder),

@@ -5,7 +5,6 @@
 
 use shared::AppError;
 use shared::billing::Money;
-use shared::billing::invoice::Period;
 use shared::customers::{LinkStatus, Side};
 use shared::ids::{CustomerLinkId, ProjectId};
 use shared::live::Change;
@@ -77,10 +76,7 @@ pub async fn project_page(
 ) -> Result<ProjectPage> {
     let access = enter(svc, caller, slug, Side::Builder, Permission::CustomersView).await?;
     let data = svc.store().tenant(&access);
-    let mut since = Period::of(crate::time::now());
-    for _ in 0..11 {
-        since = since.previous();
-    }
+    let since = crate::customers::revenue_window_start();
     let activity_since = crate::time::now().date_naive()
         - chrono::Days::new(u64::from(ACTIVITY_DAYS.saturating_sub(1)));
     let (row, revenue, links, implementations, months, activity) = tokio::try_join!(
