@@ -39,7 +39,7 @@ test('a builder starts a project, puts a customer in it and moves it through its
     await expect(page).toHaveURL(new RegExp(`${home}/projects/[0-9a-f-]{36}$`));
     await hydrated(page);
     await expect(page.getByRole('heading', { level: 1, name: 'Pia store relaunch' })).toBeVisible();
-    await expect(page.getByText('Lead form on the new store pages.')).toBeVisible();
+    await expect(page.getByTestId('project-head')).toContainText('Lead form on the new store pages.');
     await expect(page.getByText('No customers in this project yet.')).toBeVisible();
 
     // Put the customer in it.
@@ -52,7 +52,9 @@ test('a builder starts a project, puts a customer in it and moves it through its
     const portfolio = await page.context().newPage();
     await portfolio.goto(`${home}/projects`);
     await hydrated(portfolio);
-    const listed = portfolio.getByTestId('projects').locator('tr').filter({ hasText: 'Pia store relaunch' });
+    const projectId = page.url().split('/').pop()!;
+    const listed = portfolio.getByTestId('projects').locator(`tr[data-project="${projectId}"]`);
+    await expect(listed).toContainText('Pia store relaunch');
     await expect(listed).toContainText('Active');
     await expect(listed.locator('td').nth(2)).toHaveText('1');
     await page.getByRole('button', { name: 'Put on hold' }).click();
@@ -90,7 +92,7 @@ test('a builder starts a project, puts a customer in it and moves it through its
     await expect(portfolio.getByTestId('project-head')).toContainText('Archived');
     await portfolio.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
     await hydrated(portfolio);
-    const archived = portfolio.getByTestId('projects').locator('tr').filter({ hasText: 'Pia stores, phase two' });
+    const archived = portfolio.getByTestId('projects').locator(`tr[data-project="${projectId}"]`);
     await expect(archived).toBeHidden();
     await portfolio.getByLabel('Show archived projects (1)').check();
     await expect(archived).toBeVisible();
