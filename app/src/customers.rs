@@ -287,7 +287,11 @@ fn ProjectCell(
                 {options}
             </select>
             <button type="submit" class="button small" aria-label=format!("Move: {}", link.title())>"Move"</button>
-            {current.map(|p| view! { <a class="small" href=project_path(&slug, p.id) aria-label=format!("Open {}", p.name)>{project_badge(p.status)}</a> })}
+            {current.map(|p| view! {
+                <a class="small" href=project_path(&slug, p.id)>
+                    {project_badge(p.status)}<span class="visually-hidden">{format!(": open {}", p.name)}</span>
+                </a>
+            })}
         </ActionForm>
     }
     .into_any()

@@ -390,7 +390,7 @@ pub fn ListOnMarketplace(d: WidgetDetail) -> impl IntoView {
                     <input type="hidden" name="slug" value=slug.clone() />
                     <input type="hidden" name="widget" value=d.summary.id.to_string() />
                     <div class="field">
-                        <label for="listing-title">"Title"</label>
+                        <label for="listing-title">"Listing title"</label>
                         <input id="listing-title" name="title" required=true maxlength="80" value=title autocomplete="off" />
                     </div>
                     <div class="field">

@@ -14,6 +14,7 @@ for (const [who, path] of [
   ['bea@northwind.example', '/builder/northwind/contacts'],
   ['bea@northwind.example', '/builder/northwind/customers'],
   ['bea@northwind.example', '/builder/northwind/projects'],
+  ['bea@northwind.example', '/builder/northwind/marketplace'],
   ['olivia@acme.example', '/app/acme/builders'],
   ['olivia@acme.example', '/app/acme/contacts'],
   ['olivia@acme.example', '/account'],

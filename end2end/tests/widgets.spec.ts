@@ -22,7 +22,7 @@ test('a builder makes a lead form, watches the preview follow the draft, saves, 
   await expect(stage.getByRole('heading', { name: 'Talk to us' })).toBeVisible();
   const card = stage.locator('.aw-card');
   await expect(card).toHaveCSS('background-color', 'rgb(17, 24, 39)');
-  await page.getByLabel('Title').fill('Get a quote');
+  await page.getByLabel('Title', { exact: true }).fill('Get a quote');
   await expect(stage.getByRole('heading', { name: 'Get a quote' })).toBeVisible();
   await page.locator('#w-theme-background').fill('#ffffff');
   await page.locator('#w-theme-text').fill('#111827');
@@ -59,19 +59,19 @@ test('a builder makes a lead form, watches the preview follow the draft, saves, 
   expect(box!.width).toBeLessThanOrEqual(376);
 
   // A second version, then back to the first: the draft becomes version 1 again.
-  await page.getByLabel('Title').fill('Ask us anything');
+  await page.getByLabel('Title', { exact: true }).fill('Ask us anything');
   await page.getByRole('button', { name: 'Save the draft' }).click();
   await expect(page.getByText('Draft saved.')).toBeVisible();
   await page.getByRole('button', { name: 'Publish the saved draft' }).click();
   await expect(page.getByText('Published version 2.')).toBeVisible();
   await page.getByRole('button', { name: 'Roll back to version 1' }).click();
   await expect(page.getByTestId('versions').locator('li[data-version="1"]')).toContainText('Live');
-  await expect(page.getByLabel('Title')).toHaveValue('Get a quote');
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Get a quote');
 
   // What was saved is what a reload shows; the list tells its status.
   await page.reload();
   await hydrated(page);
-  await expect(page.getByLabel('Title')).toHaveValue('Get a quote');
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Get a quote');
   await expect(page.getByLabel('Sites allowed to embed it (one per line)')).toHaveValue('https://shop.example.com');
   await page.screenshot({ path: 'test-results/widget-editor.png', fullPage: true });
   await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Widgets', exact: true }).click();

@@ -219,9 +219,10 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
 /// (`python3 -m http.server 8080` in a folder with an HTML page holding the snippet).
 pub const DEMO_LOCAL_SITE: &str = "http://localhost:8080";
 
-/// Northwind's first widget: a lead form for Acme's site (and a local page), published once
-/// and deployed live for Acme, which accepted Northwind as its builder; Globex has not
-/// answered Northwind's request yet. Each customer is in a project of Northwind's.
+/// Northwind's first widget: a lead form for Acme's site (and a local page), published once,
+/// listed on the marketplace and deployed live for Acme, which accepted Northwind as its
+/// builder; Globex has not answered Northwind's request yet. Each customer is in a project of
+/// Northwind's.
 async fn widget(svc: &Services, builder: UserId, acme_owner: UserId) -> Result<()> {
     use shared::customers::{ImplementationAction, LinkAction, Side};
     use shared::widgets::{AllowedOrigin, WidgetKind, preset};
@@ -251,6 +252,14 @@ async fn widget(svc: &Services, builder: UserId, acme_owner: UserId) -> Result<(
     ];
     crate::widgets::save_draft(svc, &caller, &client, "northwind", id, &name, &config).await?;
     crate::widgets::publish(svc, &caller, &client, "northwind", id).await?;
+    // Listed on the marketplace, so other builders can install it for their customers.
+    let listing = shared::marketplace::ListingDraft::parse(
+        "Calm contact form",
+        "Name, email and message on a light card; each answer is a contact of the customer's.",
+        "The lead form Northwind built for Acme's relaunch, without Acme's sites. Installing it \
+         gives you the same fields, texts and colors to adjust in your own editor.",
+    )?;
+    crate::marketplace::list_widget(svc, &caller, &client, "northwind", id, &listing).await?;
     let link = crate::customers::request_link(svc, &caller, &client, "northwind", "acme").await?;
     crate::customers::change_link(
         svc,

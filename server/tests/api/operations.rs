@@ -187,6 +187,19 @@ async fn demo_data_gives_every_persona_a_working_home() {
     assert_eq!(overview.by_customer.len(), 1);
     assert_eq!(overview.by_customer[0].name.as_str(), "Acme Corp");
     assert_eq!(overview.months.len(), 1);
+    // Its contact form is listed on the marketplace, as its own.
+    let market: shared::marketplace::MarketplacePage = bea
+        .call_ok(
+            "get_marketplace",
+            &[("slug", "northwind"), ("q", ""), ("kind", ""), ("sort", "")],
+        )
+        .await;
+    let listed: Vec<_> = market
+        .listings
+        .iter()
+        .map(|l| (l.title.to_string(), l.own))
+        .collect();
+    assert_eq!(listed, [("Calm contact form".to_owned(), true)]);
     let variants: std::collections::BTreeSet<_> =
         services::demo::TENANTS.iter().map(|t| t.variant).collect();
     assert!(variants.len() >= 3, "the demo spans the platform variants");
