@@ -4,3 +4,4 @@ pub mod errors;
 pub mod forms;
 pub mod layout;
 pub mod time;
+pub mod upload;

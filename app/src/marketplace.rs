@@ -8,6 +8,7 @@ pub mod get_marketplace;
 pub mod install_listing;
 pub mod list_widget;
 pub mod rate_listing;
+pub mod remove_screenshot;
 pub mod withdraw_listing;
 
 use leptos::prelude::*;
@@ -16,9 +17,11 @@ use shared::AppError;
 use shared::ids::ListingId;
 use shared::marketplace::{
     DESCRIPTION_MAX, ListingPage, ListingSort, ListingSummary, MarketplacePage, REVIEW_MAX,
-    SEARCH_MAX, SUMMARY_MAX,
+    SCREENSHOT_MAX_BYTES, SCREENSHOTS_PER_LISTING, SEARCH_MAX, SUMMARY_MAX, Screenshot,
+    screenshot_accept,
 };
 use shared::personas::Persona;
+use shared::support::files::size_text;
 use shared::widgets::{WidgetDetail, WidgetKind};
 
 use crate::components::errors::{ActionError, ErrorView};
@@ -31,14 +34,20 @@ use get_marketplace::get_marketplace;
 use install_listing::InstallListing;
 use list_widget::ListWidget;
 use rate_listing::RateListing;
+use remove_screenshot::RemoveScreenshot;
 use withdraw_listing::WithdrawListing;
 
 pub(crate) fn marketplace_path(slug: &str) -> String {
     format!("{}/{slug}/marketplace", Persona::Builder.url_prefix())
 }
 
-pub(crate) fn listing_path(slug: &str, listing: ListingId) -> String {
+pub fn listing_path(slug: &str, listing: ListingId) -> String {
     format!("{}/{listing}", marketplace_path(slug))
+}
+
+/// Where a listing's screenshots are uploaded to and loaded from (`/{screenshot}` after it).
+pub fn screenshots_path(slug: &str, listing: ListingId) -> String {
+    format!("/api/v1/tenants/{slug}/marketplace/{listing}/screenshots")
 }
 
 fn place(slug: Memo<String>) -> Signal<Place> {
@@ -130,6 +139,9 @@ fn Results(page: MarketplacePage) -> impl IntoView {
 fn ListingCard(l: ListingSummary, slug: String) -> impl IntoView {
     view! {
         <li class="panel listing-card" data-listing=l.id.to_string()>
+            {l.cover.map(|shot| view! {
+                <img class="listing-cover" src=format!("{}/{shot}", screenshots_path(&slug, l.id)) alt="" loading="lazy" />
+            })}
             <h2 class="listing-title"><a href=listing_path(&slug, l.id)>{l.title.to_string()}</a></h2>
             <p class="muted small">{format!("{} · by {}", l.kind.label(), l.publisher)}{l.own.then_some(" (yours)")}</p>
             <p>{l.summary.clone()}</p>
@@ -146,6 +158,9 @@ struct ListingActions {
     rate: ServerAction<RateListing>,
     install: ServerAction<InstallListing>,
     withdraw: ServerAction<WithdrawListing>,
+    remove_screenshot: ServerAction<RemoveScreenshot>,
+    /// Counts the screenshots sent from this page.
+    uploads: RwSignal<u64>,
 }
 
 /// One listing: the widget drawn by the runtime, its description and reviews, and the rate
@@ -164,18 +179,21 @@ pub fn ListingPageView() -> impl IntoView {
         rate: ServerAction::new(),
         install: ServerAction::new(),
         withdraw: ServerAction::new(),
+        remove_screenshot: ServerAction::new(),
+        uploads: RwSignal::new(0),
     };
-    // Reloaded after a rating or a withdrawal that took (a refused one keeps what was typed);
-    // an install opens the new widget.
-    let done = Memo::new(move |before: Option<&u32>| {
+    // Reloaded after a rating, a withdrawal, a screenshot sent or removed (a refused one
+    // keeps what was typed); an install opens the new widget.
+    let done = Memo::new(move |before: Option<&u64>| {
         let before = before.copied().unwrap_or(0);
         let rated = matches!(actions.rate.value().get(), Some(Ok(())));
         let withdrawn = matches!(actions.withdraw.value().get(), Some(Ok(())));
-        before + u32::from(rated) + u32::from(withdrawn)
+        let removed = matches!(actions.remove_screenshot.value().get(), Some(Ok(())));
+        before + u64::from(rated) + u64::from(withdrawn) + u64::from(removed)
     });
     let page = Resource::new(
-        move || (slug.get(), id.get(), done.get()),
-        |(slug, id, _)| async move {
+        move || (slug.get(), id.get(), done.get(), actions.uploads.get()),
+        |(slug, id, _, _)| async move {
             match id {
                 Some(id) => get_listing(slug, id).await,
                 None => Err(AppError::not_found("This listing")),
@@ -270,8 +288,141 @@ fn ListingBody(page: ListingPage, actions: ListingActions) -> impl IntoView {
                 </div>
             </section>
         </div>
+        <Screenshots page=page.clone() actions />
         {page.can_install.then(|| view! { <InstallForm page=page.clone() actions /> })}
         <Reviews page=page.clone() actions />
+    }
+}
+
+/// The listing's screenshots, and for its publisher the forms to add and remove them.
+#[component]
+fn Screenshots(page: ListingPage, actions: ListingActions) -> impl IntoView {
+    if page.screenshots.is_empty() && !page.can_edit_screenshots {
+        return ().into_any();
+    }
+    let slug = page.tenant.slug.to_string();
+    let listing = page.listing.id;
+    let base = screenshots_path(&slug, listing);
+    let title = page.listing.title.to_string();
+    let can_edit = page.can_edit_screenshots;
+    let full = page.screenshots.len() >= SCREENSHOTS_PER_LISTING;
+    let remove_error = Signal::derive(move || {
+        actions
+            .remove_screenshot
+            .value()
+            .get()
+            .and_then(Result::err)
+    });
+    let shots = page
+        .screenshots
+        .iter()
+        .enumerate()
+        .map(|(i, shot)| {
+            view! { <ScreenshotItem shot=shot.clone() n=i + 1 base=base.clone() title=title.clone() slug=slug.clone() listing can_edit actions /> }
+        })
+        .collect_view();
+    view! {
+        <section class="panel stack" aria-labelledby="screenshots-title">
+            <h2 id="screenshots-title">"Screenshots"</h2>
+            {page.screenshots.is_empty().then(|| view! { <p class="muted">"No screenshots yet: add one to show it working on a real site."</p> })}
+            <ul class="screenshot-grid plain" data-testid="screenshots">{shots}</ul>
+            <ActionError error=remove_error />
+            {(can_edit && !full).then(|| view! { <ScreenshotUpload url=base.clone() actions /> })}
+            {(can_edit && full).then(|| view! {
+                <p class="muted small">{format!("This listing shows {SCREENSHOTS_PER_LISTING} screenshots, the most it takes.")}</p>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ScreenshotItem(
+    shot: Screenshot,
+    n: usize,
+    base: String,
+    title: String,
+    slug: String,
+    listing: ListingId,
+    can_edit: bool,
+    actions: ListingActions,
+) -> impl IntoView {
+    let src = format!("{base}/{}", shot.id);
+    let href = src.clone();
+    view! {
+        <li class="screenshot" data-screenshot=shot.id.to_string()>
+            <a href=href target="_blank" rel="noopener">
+                <img src=src alt=format!("Screenshot {n} of {title}") loading="lazy" />
+            </a>
+            {can_edit.then(|| view! {
+                <ActionForm action=actions.remove_screenshot attr:class="inline-form">
+                    <input type="hidden" name="slug" value=slug />
+                    <input type="hidden" name="listing" value=listing.to_string() />
+                    <input type="hidden" name="screenshot" value=shot.id.to_string() />
+                    <button type="submit" class="button small danger" aria-label=format!("Remove screenshot {n}")>"Remove"</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
+
+/// Sends a screenshot, checked in the browser by the server's rules first; without
+/// JavaScript the form posts itself and the server redirects back to the listing.
+#[component]
+fn ScreenshotUpload(url: String, actions: ListingActions) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let pending = RwSignal::new(false);
+    let target = url.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            ev.prevent_default();
+            let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            let url = target.clone();
+            pending.set(true);
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                let check = |name: &str, size: u64| {
+                    shared::marketplace::check_screenshot_before_upload(name, size)
+                        .map(|_| ())
+                        .map_err(AppError::from)
+                };
+                match crate::components::upload::send::<Screenshot>(&form, &url, check).await {
+                    Ok(_) => {
+                        form.reset();
+                        actions.uploads.update(|n| *n += 1);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                pending.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, &target, actions);
+    };
+    view! {
+        <form method="post" enctype="multipart/form-data" action=url class="stack" data-testid="screenshot-form" on:submit=on_submit>
+            <label for="screenshot-file">"Add a screenshot"</label>
+            <input type="file" id="screenshot-file" name="file" required accept=screenshot_accept() aria-describedby="screenshot-file-help" />
+            <p id="screenshot-file-help" class="muted small">
+                {format!(
+                    "PNG, JPEG, GIF or WebP, up to {} each and {SCREENSHOTS_PER_LISTING} per listing; the first one shows on the listing's card.",
+                    size_text(SCREENSHOT_MAX_BYTES as u64)
+                )}
+            </p>
+            <p class="form-error" role="alert" aria-live="assertive" data-testid="screenshot-error" hidden=move || error.read().is_none()>
+                {move || error.get().map(|e| format!("Error {} · {e}", e.status()))}
+            </p>
+            <button type="submit" class="button" disabled=move || pending.get()>
+                {move || if pending.get() { "Uploading…" } else { "Add the screenshot" }}
+            </button>
+        </form>
     }
 }
 

@@ -474,7 +474,12 @@ fn TicketFiles(
                 pending.set(true);
                 error.set(None);
                 leptos::task::spawn_local(async move {
-                    match upload::send(&form, &url).await {
+                    let check = |name: &str, size: u64| {
+                        shared::support::files::check_before_upload(name, size)
+                            .map(|_| ())
+                            .map_err(shared::AppError::from)
+                    };
+                    match crate::components::upload::send::<TicketFile>(&form, &url, check).await {
                         Ok(_) => {
                             form.reset();
                             uploads.update(|n| *n += 1);

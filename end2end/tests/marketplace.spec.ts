@@ -15,7 +15,6 @@ test('a listed widget is found, tried, rated and installed for a customer; withd
   await page.getByRole('button', { name: 'Create and open the editor' }).click();
   await expect(page).toHaveURL(new RegExp(`${home}/widgets/[0-9a-f-]{36}$`));
   await hydrated(page);
-  const editor = page.url();
   await page.getByLabel('Sites allowed to embed it (one per line)').fill('https://mara.example');
   await page.getByRole('button', { name: 'Save the draft' }).click();
   await expect(page.getByText('Draft saved.')).toBeVisible();
@@ -32,6 +31,27 @@ test('a listed widget is found, tried, rated and installed for a customer; withd
   await market.getByLabel(/Description/).fill('Asks how likely visitors are to recommend you, then why.');
   await market.getByRole('button', { name: 'List on the marketplace' }).click();
   await expect(market.getByRole('status')).toHaveText('Listed on the marketplace.');
+
+  // On the listing's page, the publisher adds screenshots: an SVG is refused before it is
+  // sent, a real PNG (of the widget itself) is shown at once.
+  await page.reload();
+  await hydrated(page);
+  await page.getByTestId('list-on-marketplace').getByRole('link', { name: 'See the listing' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await hydrated(page);
+  const listingUrl = page.url();
+  const upload = page.getByTestId('screenshot-form');
+  await upload.getByLabel('Add a screenshot').setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') });
+  await upload.getByRole('button', { name: 'Add the screenshot' }).click();
+  await expect(page.getByTestId('screenshot-error')).toHaveText('Error 415 · “logo.svg” is not an image a listing shows: choose a PNG, JPEG, GIF or WebP screenshot.');
+  await page.getByTestId('listing-stage').getByRole('button', { name: 'Feedback' }).click();
+  const picture = await page.getByTestId('listing-stage').screenshot();
+  await upload.getByLabel('Add a screenshot').setInputFiles({ name: 'on-the-shop.png', mimeType: 'image/png', buffer: picture });
+  await upload.getByRole('button', { name: 'Add the screenshot' }).click();
+  const shown = page.getByTestId('screenshots').getByRole('img', { name: `Screenshot 1 of ${title}` });
+  await expect(shown).toBeVisible();
+  await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
+  await expect(page.getByTestId('screenshot-error')).toBeHidden();
 
   // Another builder finds it by its words and kind, not by another kind.
   const other = await anotherPerson(browser);
@@ -52,9 +72,12 @@ test('a listed widget is found, tried, rated and installed for a customer; withd
   await expect(cards).toHaveCount(1);
   await expect(cards.first()).toContainText('Feedback (NPS) · by Mara Makes');
   await expect(cards.first().getByTestId('rating')).toHaveText('No ratings yet');
+  await expect.poll(() => cards.first().locator('img.listing-cover').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
   await cards.first().getByRole('link', { name: title }).click();
   await hydrated(bea);
   await expect(bea.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(bea.getByTestId('screenshots').getByRole('img', { name: `Screenshot 1 of ${title}` })).toBeVisible();
+  await expect(bea.getByTestId('screenshot-form')).toHaveCount(0);
 
   // Trying it: the runtime draws the listed version, behind its launcher, at each width.
   const stage = bea.getByTestId('listing-stage');
@@ -95,9 +118,7 @@ test('a listed widget is found, tried, rated and installed for a customer; withd
   await expect(deployment.getByRole('button', { name: /^Go live: / })).toBeVisible();
 
   // The publisher sees the install and the rating, cannot rate its own, and withdraws it.
-  await page.goto(editor);
-  await hydrated(page);
-  await page.getByTestId('list-on-marketplace').getByRole('link', { name: 'See the listing' }).click();
+  await page.goto(listingUrl);
   await hydrated(page);
   await expect(page.getByTestId('listing-figures')).toHaveText('4.0 ★ (1 rating) · 1 install');
   await expect(page.getByLabel('Rate it')).toHaveCount(0);

@@ -3,9 +3,11 @@
 //! where embedded widgets report with the visit their page was signed for.
 
 mod complete_job;
+mod files;
 mod get_workspace;
 mod invoice_csv;
 mod list_members;
+mod listing_screenshots;
 pub mod ticket_files;
 mod usage;
 mod widget_events;
@@ -33,6 +35,8 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/platform/tickets/{ticket}/files",
     "/api/v1/platform/tickets/{ticket}/files/{file}",
     "/api/v1/widgets/{widget}/events",
+    "/api/v1/tenants/{slug}/marketplace/{listing}/screenshots",
+    "/api/v1/tenants/{slug}/marketplace/{listing}/screenshots/{screenshot}",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -60,6 +64,12 @@ pub fn router() -> Router<AppState> {
                 shared::widgets::events::BATCH_MAX_BYTES,
             )),
         )
+        .route(
+            ROUTES[10],
+            post(listing_screenshots::upload)
+                .layer(DefaultBodyLimit::max(listing_screenshots::BODY_LIMIT)),
+        )
+        .route(ROUTES[11], get(listing_screenshots::image))
 }
 
 /// Who is on the other end of the request (for audit entries).

@@ -87,6 +87,8 @@ pub mod actions {
     pub const MARKETPLACE_WITHDRAWN: &str = "marketplace.withdrawn";
     pub const MARKETPLACE_RATED: &str = "marketplace.rated";
     pub const MARKETPLACE_INSTALLED: &str = "marketplace.installed";
+    pub const MARKETPLACE_SCREENSHOT_ADDED: &str = "marketplace.screenshot_added";
+    pub const MARKETPLACE_SCREENSHOT_REMOVED: &str = "marketplace.screenshot_removed";
     pub const COMMISSION_RATE_CHANGED: &str = "tenant.commission_rate_changed";
 }
 

@@ -8,11 +8,12 @@ use std::cmp::Reverse;
 
 use shared::AppError;
 use shared::customers::{ImplementationStatus, LinkStatus, Side};
-use shared::ids::{ImplementationId, ListingId, WidgetId};
+use shared::ids::{ImplementationId, ListingId, ScreenshotId, WidgetId};
 use shared::live::Change;
 use shared::marketplace::{
     InstallRequest, Installed, ListingDraft, ListingPage, ListingSort, ListingSummary,
-    MarketplacePage, MarketplaceQuery, PAGE_SIZE, RatingDraft, template_of,
+    MarketplacePage, MarketplaceQuery, PAGE_SIZE, RatingDraft, SCREENSHOTS_PER_LISTING, Screenshot,
+    check_screenshot, template_of,
 };
 use shared::permissions::Permission;
 use shared::widgets::WidgetConfig;
@@ -25,7 +26,8 @@ use crate::client::ClientInfo;
 use crate::error::Result;
 use crate::state::Services;
 use crate::storage::customers::NewImplementation;
-use crate::storage::marketplace::{ListingRow, NewInstall, NewListing};
+use crate::storage::marketplace::{ListingRow, NewInstall, NewListing, NewScreenshot};
+use crate::storage::support::StoredFile;
 use crate::storage::widgets::NewWidget;
 use crate::widgets::enter;
 
@@ -44,6 +46,7 @@ fn summary(row: &ListingRow, viewer: shared::ids::TenantId) -> ListingSummary {
         version: row.version,
         updated_at: row.updated_at,
         own: row.tenant_id == viewer,
+        cover: row.cover,
     }
 }
 
@@ -102,11 +105,12 @@ pub async fn listing(
 ) -> Result<ListingPage> {
     let access = enter(svc, caller, slug, Permission::WidgetsView).await?;
     let data = svc.store().tenant(&access);
-    let (row, reviews, mine, links) = tokio::try_join!(
+    let (row, reviews, mine, links, screenshots) = tokio::try_join!(
         svc.store().marketplace_listing(listing, access.tenant_id()),
         svc.store().marketplace_reviews(listing),
         data.my_rating(listing),
         data.links(Side::Builder),
+        svc.store().marketplace_screenshots(listing),
     )?;
     let row = row.ok_or_else(|| AppError::not_found("This listing"))?;
     let own = row.tenant_id == access.tenant_id();
@@ -122,6 +126,8 @@ pub async fn listing(
         can_rate: !own && row.listed && role.can(Permission::WidgetsEdit),
         can_install: row.listed && role.can(Permission::WidgetsPublish),
         can_withdraw: own && row.listed && role.can(Permission::WidgetsPublish),
+        screenshots,
+        can_edit_screenshots: own && role.can(Permission::WidgetsPublish),
         customers: if deploys {
             links
                 .into_iter()
@@ -229,6 +235,116 @@ pub async fn withdraw(
     ))
     .await?;
     tx.commit().await
+}
+
+/// Adds a screenshot to the workspace's own listing `listing`: a PNG, JPEG, GIF or WebP
+/// image whose bytes agree with its name, up to [`SCREENSHOTS_PER_LISTING`] of them.
+#[instrument(skip_all, fields(slug, %listing))]
+pub async fn add_screenshot(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    listing: ListingId,
+    (name, content): (&str, &[u8]),
+) -> Result<Screenshot> {
+    let access = enter(svc, caller, slug, Permission::WidgetsPublish).await?;
+    let data = svc.store().tenant(&access);
+    let (name, kind) = check_screenshot(name, content).map_err(AppError::from)?;
+    let mut tx = svc.store().begin().await?;
+    if !data.lock_own_listing(&mut tx, listing).await? {
+        return Err(AppError::not_found("This listing").into());
+    }
+    let held = data.count_screenshots(&mut tx, listing).await?;
+    if usize::try_from(held).unwrap_or(usize::MAX) >= SCREENSHOTS_PER_LISTING {
+        return Err(AppError::conflict(format!(
+            "This listing already shows {SCREENSHOTS_PER_LISTING} screenshots, the most it takes: remove one first."
+        ))
+        .into());
+    }
+    let id = ScreenshotId::from_uuid(uuid::Uuid::now_v7());
+    data.add_screenshot(
+        &mut tx,
+        &NewScreenshot {
+            id,
+            listing,
+            name: &name,
+            kind,
+            content,
+            by: caller.user_id,
+            at: crate::time::now(),
+        },
+    )
+    .await?;
+    tx.audit(&audit::entry(
+        actions::MARKETPLACE_SCREENSHOT_ADDED,
+        Some(caller.user_id),
+        Some(access.tenant_id()),
+        Some(listing.to_string()),
+        client,
+        serde_json::json!({ "screenshot": id, "name": name, "kind": kind, "size": content.len() }),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(Screenshot {
+        id,
+        name,
+        kind,
+        size: i64::try_from(content.len()).unwrap_or(i64::MAX),
+    })
+}
+
+/// Removes a screenshot from the workspace's own listing `listing`.
+#[instrument(skip_all, fields(slug, %listing, %screenshot))]
+pub async fn remove_screenshot(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    listing: ListingId,
+    screenshot: ScreenshotId,
+) -> Result<()> {
+    let access = enter(svc, caller, slug, Permission::WidgetsPublish).await?;
+    let data = svc.store().tenant(&access);
+    let mut tx = svc.store().begin().await?;
+    if !data.lock_own_listing(&mut tx, listing).await?
+        || !data.remove_screenshot(&mut tx, listing, screenshot).await?
+    {
+        return Err(AppError::not_found("This screenshot").into());
+    }
+    tx.audit(&audit::entry(
+        actions::MARKETPLACE_SCREENSHOT_REMOVED,
+        Some(caller.user_id),
+        Some(access.tenant_id()),
+        Some(listing.to_string()),
+        client,
+        serde_json::json!({ "screenshot": screenshot }),
+    ))
+    .await?;
+    tx.commit().await
+}
+
+/// One of a listing's screenshots, for a builder workspace that may see the listing (listed,
+/// or its own).
+#[instrument(skip_all, fields(slug, %listing, %screenshot))]
+pub async fn screenshot(
+    svc: &Services,
+    caller: &Caller,
+    slug: &str,
+    listing: ListingId,
+    screenshot: ScreenshotId,
+) -> Result<StoredFile> {
+    let access = enter(svc, caller, slug, Permission::WidgetsView).await?;
+    let not_found = || AppError::not_found("This screenshot");
+    svc.store()
+        .marketplace_listing(listing, access.tenant_id())
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(svc
+        .store()
+        .marketplace_screenshot(listing, screenshot)
+        .await?
+        .ok_or_else(not_found)?)
 }
 
 /// Rates another builder's listing (or changes the workspace's rating of it).

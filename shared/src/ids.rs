@@ -156,6 +156,10 @@ typed_id!(
     /// A widget a builder listed on the marketplace.
     ListingId
 );
+typed_id!(
+    /// A screenshot shown on a marketplace listing.
+    ScreenshotId
+);
 
 #[cfg(test)]
 mod tests {

@@ -7,9 +7,9 @@
 //! from a script it answers JSON (201 with the file, or the error).
 
 use axum::Json;
-use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
-use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use services::Services;
 use services::support::Scope;
@@ -17,14 +17,11 @@ use shared::AppError;
 use shared::ids::{TicketFileId, TicketId};
 use shared::support::files::{FILE_MAX_BYTES, size_text};
 
-use super::caller;
+use super::{caller, files};
 use crate::http::errors::{ApiError, respond, wants_html};
 
-/// What a download may do once opened: nothing (no scripts, no loads, no framing).
-const FILE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; sandbox";
-
 /// The request body may be a little larger than the file for the multipart framing.
-pub const BODY_LIMIT: usize = FILE_MAX_BYTES + 64 * 1024;
+pub const BODY_LIMIT: usize = files::body_limit(FILE_MAX_BYTES);
 
 fn ticket_id(raw: &str) -> Result<TicketId, AppError> {
     raw.parse().map_err(|_| AppError::not_found("The ticket"))
@@ -41,43 +38,6 @@ fn too_large(name: Option<&str>) -> AppError {
     }
 }
 
-fn unreadable(err: &MultipartError) -> AppError {
-    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return too_large(None);
-    }
-    AppError::invalid("file", format!("The upload could not be read: {err}."))
-}
-
-/// The `file` field's name and bytes, read no further than the size limit.
-async fn read_file(
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Result<(String, Vec<u8>), AppError> {
-    let mut multipart = multipart.map_err(|_| {
-        AppError::invalid(
-            "file",
-            "Send the file as multipart/form-data, in a field named “file”.",
-        )
-    })?;
-    while let Some(mut field) = multipart.next_field().await.map_err(|e| unreadable(&e))? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field.file_name().unwrap_or_default().to_owned();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
-            if bytes.len() + chunk.len() > FILE_MAX_BYTES {
-                return Err(too_large(Some(&name)));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if name.trim().is_empty() {
-            return Err(AppError::invalid("file", "Choose a file to attach."));
-        }
-        return Ok((name, bytes));
-    }
-    Err(AppError::invalid("file", "Choose a file to attach."))
-}
-
 async fn upload(
     services: &Services,
     extensions: &Extensions,
@@ -90,7 +50,7 @@ async fn upload(
     let result = async {
         let caller = caller(extensions).map_err(|e| e.0)?;
         let ticket = ticket_id(ticket)?;
-        let (name, bytes) = read_file(multipart).await?;
+        let (name, bytes) = files::read_file(multipart, FILE_MAX_BYTES, too_large).await?;
         let client = super::client(extensions);
         services::support::attach(services, &caller, &client, scope, ticket, (&name, &bytes))
             .await
@@ -123,37 +83,7 @@ async fn download(
         .parse()
         .map_err(|_| ApiError(AppError::not_found("The file")))?;
     let stored = services::support::file(services, &caller, scope, ticket, file).await?;
-    let disposition = format!(
-        "{}; filename=\"{}\"; filename*=UTF-8''{}",
-        if stored.kind.inline() {
-            "inline"
-        } else {
-            "attachment"
-        },
-        stored.name.ascii_fallback(),
-        percent_encoding::utf8_percent_encode(
-            stored.name.as_str(),
-            percent_encoding::NON_ALPHANUMERIC
-        )
-    );
-    let mut response = stored.content.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(stored.kind.mime()),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(FILE_POLICY),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(files::serve(stored, "private, no-store"))
 }
 
 /// `POST /api/v1/tenants/{slug}/tickets/{ticket}/files`

@@ -63,8 +63,10 @@ struct World {
     b_implementation: String,
     /// B's builder's project, with B in it.
     b_project: String,
-    /// B's builder's marketplace listing, withdrawn (so no other workspace finds it).
+    /// B's builder's marketplace listing, withdrawn (so no other workspace finds it), and a
+    /// screenshot on it.
     b_listing: String,
+    b_screenshot: String,
 }
 
 /// A template whose only step waits for an approval.
@@ -329,9 +331,10 @@ async fn world() -> World {
             ],
         )
         .await;
-    let b_listing = b_withdrawn_listing(&b_builder, &b_builder_slug).await;
+    let (b_listing, b_screenshot) = b_withdrawn_listing(&b_builder, &b_builder_slug).await;
     World {
         b_listing,
+        b_screenshot,
         b_project: b_project.to_string(),
         b_link: b_link.to_string(),
         b_implementation: b_implementation.to_string(),
@@ -363,8 +366,9 @@ async fn world() -> World {
     }
 }
 
-/// A widget B's builder published, listed on the marketplace and withdrew again.
-async fn b_withdrawn_listing(b_builder: &Browser, slug: &str) -> String {
+/// A widget B's builder published, listed on the marketplace with a screenshot and withdrew
+/// again: the listing and the screenshot.
+async fn b_withdrawn_listing(b_builder: &Browser, slug: &str) -> (String, String) {
     let widget: shared::ids::WidgetId = b_builder
         .call_ok(
             "create_widget",
@@ -409,13 +413,24 @@ async fn b_withdrawn_listing(b_builder: &Browser, slug: &str) -> String {
             ],
         )
         .await;
+    let shot: shared::marketplace::Screenshot = b_builder
+        .upload(
+            &format!("/api/v1/tenants/{slug}/marketplace/{listing}/screenshots"),
+            "bravo.png",
+            crate::support::PNG,
+            false,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let _: () = b_builder
         .call_ok(
             "withdraw_listing",
             &[("slug", slug), ("listing", &listing.to_string())],
         )
         .await;
-    listing.to_string()
+    (listing.to_string(), shot.id.to_string())
 }
 
 /// What a server function may answer a member of another tenant.
@@ -1300,6 +1315,30 @@ fn cases() -> Vec<Case> {
             caller: a_builder,
         },
         Case {
+            function: "remove_screenshot",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("listing", w.b_listing.clone()),
+                    ("screenshot", w.b_screenshot.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
+            function: "remove_screenshot",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b_builder_slug.clone()),
+                    ("listing", w.b_listing.clone()),
+                    ("screenshot", w.b_screenshot.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
+        Case {
             function: "install_listing",
             expect: NotFound,
             args: |w| {
@@ -1640,8 +1679,12 @@ fn api_path(route: &str, w: &World) -> String {
 /// The routes every signed-in caller may GET for its own workspace (the ticket-file and
 /// callback routes have cases of their own).
 fn plain_api_routes() -> impl Iterator<Item = &'static &'static str> {
-    API.iter()
-        .filter(|r| !r.contains("callbacks") && !r.contains("/files") && !r.contains("/events"))
+    API.iter().filter(|r| {
+        !r.contains("callbacks")
+            && !r.contains("/files")
+            && !r.contains("/events")
+            && !r.contains("/screenshots")
+    })
 }
 
 fn assert_no_leak(what: &str, body: &str) {
@@ -1728,6 +1771,8 @@ const API: &[&str] = &[
     "/api/v1/platform/tickets/{ticket}/files",
     "/api/v1/platform/tickets/{ticket}/files/{file}",
     "/api/v1/widgets/{widget}/events",
+    "/api/v1/tenants/{slug}/marketplace/{listing}/screenshots",
+    "/api/v1/tenants/{slug}/marketplace/{listing}/screenshots/{screenshot}",
 ];
 
 #[tokio::test]
@@ -1955,6 +2000,40 @@ async fn another_tenants_ids_never_reach_its_data() {
         assert_no_leak(files, &response.text().await.unwrap());
         assert_eq!(status, *expected, "upload to {files}");
     }
+    // B's listing's screenshot: not through B's builder workspace, not through A's (the
+    // listing is withdrawn); uploads there are refused and the listing keeps its one.
+    for (slug, expected) in [(&w.b_builder_slug, 404), (&w.a_builder_slug, 404)] {
+        let shots = format!(
+            "/api/v1/tenants/{slug}/marketplace/{}/screenshots",
+            w.b_listing
+        );
+        let image = format!("{shots}/{}", w.b_screenshot);
+        let response = w
+            .a_builder
+            .client
+            .get(w.a_builder.url(&image))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        assert_no_leak(&image, &response.text().await.unwrap());
+        assert_eq!(status, expected, "{image}");
+        let response = w
+            .a_builder
+            .upload(&shots, "evil.png", crate::support::PNG, false)
+            .await;
+        let status = response.status().as_u16();
+        assert_no_leak(&shots, &response.text().await.unwrap());
+        assert_eq!(status, expected, "upload to {shots}");
+    }
+    let b_listing: shared::marketplace::ListingPage = w
+        .b_builder
+        .call_ok(
+            "get_listing",
+            &[("slug", &w.b_builder_slug), ("listing", &w.b_listing)],
+        )
+        .await;
+    assert_eq!(b_listing.screenshots.len(), 1);
     let b_detail: shared::support::TicketDetail =
         w.b.owner
             .call_ok(

@@ -440,3 +440,209 @@ async fn concurrent_ratings_and_installs_are_all_counted() {
     assert_eq!(page.listing.rating.stars, 1 + 2 + 3 + 4);
     assert_eq!(page.listing.installs, 4);
 }
+
+#[tokio::test]
+async fn a_publisher_shows_screenshots_that_other_builders_see_while_it_is_listed() {
+    use shared::marketplace::{SCREENSHOT_MAX_BYTES, SCREENSHOTS_PER_LISTING, Screenshot};
+    use shared::support::files::FileKind;
+
+    use crate::support::{PDF, PNG, error_of};
+
+    let app = spawn_app().await;
+    let maker = builder_org(&app, "Shot Makers", "shot-makers.example").await;
+    let other = builder_org(&app, "Shot Viewers", "shot-viewers.example").await;
+    let widget = published(&maker, "Pictured form", "lead_form").await;
+    let id: ListingId = list(
+        &maker.owner,
+        &maker.slug,
+        widget,
+        "Pictured form",
+        "With pictures",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let shots = format!(
+        "/api/v1/tenants/{}/marketplace/{id}/screenshots",
+        maker.slug
+    );
+
+    // The publisher's admin adds one; a consultant, who may not publish, may not.
+    let response = maker
+        .admin
+        .upload(&shots, "C:\\shots\\on-the-shop.png", PNG, false)
+        .await;
+    assert_eq!(response.status(), 201);
+    let shot: Screenshot = response.json().await.unwrap();
+    assert_eq!(
+        (shot.name.as_str(), shot.kind, shot.size),
+        ("on-the-shop.png", FileKind::Png, 16)
+    );
+    let (status, _) = error_of(
+        maker
+            .consultant
+            .upload(&shots, "more.png", PNG, false)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // Bad images get their own status and message, and store nothing.
+    let big = [PNG, &vec![0; SCREENSHOT_MAX_BYTES]].concat();
+    let cases: [(&str, &[u8], u16, &str); 5] = [
+        (
+            "shot.png",
+            PDF,
+            415,
+            "The content of “shot.png” is not a PNG image",
+        ),
+        (
+            "shot.svg",
+            b"<svg onload=alert(1)/>",
+            415,
+            "not an image a listing shows",
+        ),
+        ("empty.png", b"", 422, "is empty"),
+        ("big.png", &big, 413, "“big.png” is larger than 1.0 MB"),
+        ("", PNG, 422, "Choose a file"),
+    ];
+    for (name, bytes, expected, says) in cases {
+        let (status, err) = error_of(maker.owner.upload(&shots, name, bytes, false).await).await;
+        assert_eq!(status, expected, "{name}: {err}");
+        assert!(err.to_string().contains(says), "{name}: {err}");
+    }
+
+    // Another builder sees it on the card and the page, and loads it byte for byte, as an
+    // image that can run nothing.
+    let found = search(&other.viewer, &other.slug, "pictured", "", "").await;
+    assert_eq!(found.listings[0].cover, Some(shot.id));
+    let page: ListingPage = listing(&other.viewer, &other.slug, id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.screenshots, std::slice::from_ref(&shot));
+    assert!(!page.can_edit_screenshots);
+    let seen_from_other = format!(
+        "/api/v1/tenants/{}/marketplace/{id}/screenshots/{}",
+        other.slug, shot.id
+    );
+    let response = other
+        .viewer
+        .client
+        .get(other.viewer.url(&seen_from_other))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+    assert_eq!(header("content-type"), "image/png");
+    assert!(header("content-security-policy").contains("sandbox"));
+    assert!(header("content-disposition").starts_with("inline; filename=\"on-the-shop.png\""));
+    assert_eq!(response.bytes().await.unwrap().as_ref(), PNG);
+    // It cannot add one to that listing, nor remove one: the listing is not its own.
+    let theirs = format!(
+        "/api/v1/tenants/{}/marketplace/{id}/screenshots",
+        other.slug
+    );
+    let (status, err) = error_of(other.owner.upload(&theirs, "mine.png", PNG, false).await).await;
+    assert_eq!(status, 404, "{err}");
+    let remove = |by: &Browser, slug: &str, screenshot: &str| {
+        let (by, slug, screenshot) = (by.clone(), slug.to_owned(), screenshot.to_owned());
+        async move {
+            status_and_text(
+                by.call(
+                    "remove_screenshot",
+                    &[
+                        ("slug", slug.as_str()),
+                        ("listing", &id.to_string()),
+                        ("screenshot", screenshot.as_str()),
+                    ],
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        remove(&other.owner, &other.slug, &shot.id.to_string())
+            .await
+            .0,
+        404
+    );
+
+    // A plain form post goes back to the listing; at most six screenshots.
+    let response = maker.owner.upload(&shots, "second.png", PNG, true).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/builder/{}/marketplace/{id}", maker.slug).as_str()
+    );
+    for n in 3..=SCREENSHOTS_PER_LISTING {
+        let response = maker
+            .owner
+            .upload(&shots, &format!("{n}.png"), PNG, false)
+            .await;
+        assert_eq!(response.status(), 201);
+    }
+    let (status, err) = error_of(maker.owner.upload(&shots, "seventh.png", PNG, false).await).await;
+    assert_eq!(status, 409);
+    assert!(
+        err.to_string().contains("already shows 6 screenshots"),
+        "{err}"
+    );
+
+    // The publisher removes the first: the next one becomes the cover.
+    assert_eq!(
+        remove(&maker.owner, &maker.slug, &shot.id.to_string())
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        remove(&maker.owner, &maker.slug, &shot.id.to_string())
+            .await
+            .0,
+        404
+    );
+    let page: ListingPage = listing(&maker.owner, &maker.slug, id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.screenshots.len(), SCREENSHOTS_PER_LISTING - 1);
+    assert_eq!(page.screenshots[0].name.as_str(), "second.png");
+    assert!(page.can_edit_screenshots);
+    let found = search(&other.viewer, &other.slug, "pictured", "", "").await;
+    assert_eq!(found.listings[0].cover, Some(page.screenshots[0].id));
+
+    // Withdrawn, its screenshots are the publisher's alone.
+    let _: () = maker
+        .owner
+        .call_ok(
+            "withdraw_listing",
+            &[("slug", &maker.slug), ("listing", &id.to_string())],
+        )
+        .await;
+    let second = page.screenshots[0].id;
+    let response = other
+        .viewer
+        .client
+        .get(other.viewer.url(&format!(
+            "/api/v1/tenants/{}/marketplace/{id}/screenshots/{second}",
+            other.slug
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let response = maker
+        .viewer
+        .client
+        .get(maker.viewer.url(&format!("{shots}/{second}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}

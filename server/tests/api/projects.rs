@@ -401,3 +401,60 @@ async fn the_database_refuses_a_link_in_another_builders_project() {
         .await;
     assert_eq!(customers.links[0].project, None);
 }
+
+#[tokio::test]
+async fn two_renames_to_one_name_at_once_give_one_project_that_name_and_a_conflict() {
+    let app = spawn_app().await;
+    let team = builder_org(&app, "Rename Race", "rename-race.example").await;
+    let mut ids = Vec::new();
+    for name in ["First", "Second", "Third", "Fourth"] {
+        let id: ProjectId = create(&team.owner, &team.slug, name)
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let renames = ids.iter().map(|id| {
+        let owner = team.owner.clone();
+        let slug = team.slug.clone();
+        let id = id.to_string();
+        async move {
+            status_and_text(
+                owner
+                    .call(
+                        "update_project",
+                        &[
+                            ("slug", slug.as_str()),
+                            ("project", id.as_str()),
+                            ("name", "Same name"),
+                            ("description", ""),
+                        ],
+                    )
+                    .await,
+            )
+            .await
+        }
+    });
+    let answers = futures_util::future::join_all(renames).await;
+    let mut statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409, 409, 409], "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .filter(|(status, _)| *status == 409)
+            .all(|(_, body)| body.contains("You already have a project named “Same name”")),
+        "{answers:?}"
+    );
+    let all: ProjectsPage = team
+        .owner
+        .call_ok("get_projects", &[("slug", &team.slug)])
+        .await;
+    let named: Vec<_> = all
+        .projects
+        .iter()
+        .filter(|p| p.name.as_str() == "Same name")
+        .collect();
+    assert_eq!(named.len(), 1);
+}

@@ -288,12 +288,12 @@ async fn a_ticket_goes_back_and_forth_live_until_support_closes_it() {
     assert!(html.contains("Platform support here") && !html.contains("reply-form"));
 }
 
-const PNG: &[u8] = &[
+pub(crate) const PNG: &[u8] = &[
     0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
 ];
-const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+pub(crate) const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
 
-async fn error_of(response: reqwest::Response) -> (u16, shared::AppError) {
+pub(crate) async fn error_of(response: reqwest::Response) -> (u16, shared::AppError) {
     let status = response.status().as_u16();
     let body = response.text().await.unwrap();
     (

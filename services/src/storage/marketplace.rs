@@ -4,14 +4,19 @@
 //! listed ones (and a listing's reviews) for any builder workspace that passed its permission
 //! check, and recounts a listing's ratings and installs inside the transaction that changed
 //! them, after locking the listing so that concurrent raters or installers count in turn.
+//! A listing's screenshots are its publisher's rows too, read with the catalog.
 
 use chrono::{DateTime, Utc};
-use shared::ids::{ImplementationId, ListingId, TenantId, UserId, WidgetId};
-use shared::marketplace::{ListingDraft, OwnListing, RatingDraft, RatingSummary, Review, Stars};
+use shared::ids::{ImplementationId, ListingId, ScreenshotId, TenantId, UserId, WidgetId};
+use shared::marketplace::{
+    ListingDraft, OwnListing, RatingDraft, RatingSummary, Review, Screenshot, Stars,
+};
 use shared::names::{ListingTitle, TenantName};
+use shared::support::files::{FileKind, FileName};
 use shared::widgets::WidgetKind;
 use tracing::instrument;
 
+use super::support::StoredFile;
 use super::{Dialect, Store, TenantData, Tx, on_tenant_tx, on_tx, with_reader, with_tenant_reader};
 use crate::error::Result;
 
@@ -33,6 +38,8 @@ pub struct ListingRow {
     pub rating_count: i64,
     pub rating_stars: i64,
     pub updated_at: DateTime<Utc>,
+    /// Its first screenshot.
+    pub cover: Option<ScreenshotId>,
 }
 
 impl ListingRow {
@@ -47,7 +54,9 @@ impl ListingRow {
 const LISTING: &str =
     "SELECT l.id, l.tenant_id, t.name AS publisher, l.widget_id, l.version, l.kind,
         l.title, l.summary, l.description, l.template, l.status = 'listed' AS listed, l.installs,
-        l.rating_count, l.rating_stars, l.updated_at
+        l.rating_count, l.rating_stars, l.updated_at,
+        (SELECT s.id FROM marketplace_screenshots s WHERE s.listing_id = l.id
+         ORDER BY s.created_at, s.id LIMIT 1) AS cover
      FROM marketplace_listings l JOIN tenants t ON t.id = l.tenant_id";
 
 /// One listing of a widget for [`TenantData::list_widget`].
@@ -58,6 +67,17 @@ pub struct NewListing<'a> {
     pub kind: WidgetKind,
     pub draft: &'a ListingDraft,
     pub template: &'a str,
+    pub by: UserId,
+    pub at: DateTime<Utc>,
+}
+
+/// One screenshot for [`TenantData::add_screenshot`].
+pub struct NewScreenshot<'a> {
+    pub id: ScreenshotId,
+    pub listing: ListingId,
+    pub name: &'a FileName,
+    pub kind: FileKind,
+    pub content: &'a [u8],
     pub by: UserId,
     pub at: DateTime<Utc>,
 }
@@ -134,6 +154,49 @@ impl Store {
                 })
             })
             .collect())
+    }
+
+    /// A listing's screenshots, oldest first, without their bytes (the caller has seen the
+    /// listing through [`Self::marketplace_listing`]).
+    #[instrument(skip_all, fields(%listing))]
+    pub async fn marketplace_screenshots(&self, listing: ListingId) -> Result<Vec<Screenshot>> {
+        let rows: Vec<(ScreenshotId, FileName, FileKind, i64)> = with_reader!(self, pool => sqlx::query_as(
+            "SELECT id, name, kind, size FROM marketplace_screenshots
+             WHERE listing_id = $1 ORDER BY created_at, id",
+        )
+        .bind(listing)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, kind, size)| Screenshot {
+                id,
+                name,
+                kind,
+                size,
+            })
+            .collect())
+    }
+
+    /// One of a listing's screenshots with its bytes (the caller has seen the listing).
+    #[instrument(skip_all, fields(%listing, %screenshot))]
+    pub async fn marketplace_screenshot(
+        &self,
+        listing: ListingId,
+        screenshot: ScreenshotId,
+    ) -> Result<Option<StoredFile>> {
+        let row: Option<(FileName, FileKind, Vec<u8>)> = with_reader!(self, pool => sqlx::query_as(
+            "SELECT name, kind, content FROM marketplace_screenshots WHERE listing_id = $1 AND id = $2",
+        )
+        .bind(listing)
+        .bind(screenshot)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(name, kind, content)| StoredFile {
+            name,
+            kind,
+            content,
+        }))
     }
 
     /// Locks a listed listing for a rating or an install; its publisher and template, or
@@ -308,5 +371,80 @@ impl TenantData<'_> {
         .await
         .map(|_| ()))?;
         Ok(())
+    }
+
+    /// Locks this workspace's listing `listing` for a change to its screenshots; whether it
+    /// exists.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %listing))]
+    pub async fn lock_own_listing(&self, tx: &mut Tx, listing: ListingId) -> Result<bool> {
+        let lock = match tx.dialect() {
+            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Sqlite => "",
+        };
+        let found: Option<i64> = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT CAST(1 AS BIGINT) FROM marketplace_listings WHERE id = $1 AND tenant_id = $2{lock}"
+            )),
+        )
+        .bind(listing)
+        .bind(self.tenant)
+        .fetch_optional(&mut **conn)
+        .await)?;
+        Ok(found.is_some())
+    }
+
+    /// How many screenshots this workspace's listing shows (inside the locking transaction).
+    #[instrument(skip_all, fields(tenant = %self.tenant, %listing))]
+    pub async fn count_screenshots(&self, tx: &mut Tx, listing: ListingId) -> Result<i64> {
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM marketplace_screenshots
+             WHERE listing_id = $1 AND tenant_id = $2",
+        )
+        .bind(listing)
+        .bind(self.tenant)
+        .fetch_one(&mut **conn)
+        .await)?)
+    }
+
+    #[instrument(skip_all, fields(tenant = %self.tenant, listing = %new.listing))]
+    pub async fn add_screenshot(&self, tx: &mut Tx, new: &NewScreenshot<'_>) -> Result<()> {
+        on_tenant_tx!(self, tx, conn => sqlx::query(
+            "INSERT INTO marketplace_screenshots (id, listing_id, tenant_id, name, kind, size, content,
+                                                  uploaded_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(new.id)
+        .bind(new.listing)
+        .bind(self.tenant)
+        .bind(new.name)
+        .bind(new.kind)
+        .bind(i64::try_from(new.content.len()).unwrap_or(i64::MAX))
+        .bind(new.content)
+        .bind(new.by)
+        .bind(new.at)
+        .execute(&mut **conn)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Removes one of this workspace's listing's screenshots; `false` when there is no such
+    /// screenshot.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %listing, %screenshot))]
+    pub async fn remove_screenshot(
+        &self,
+        tx: &mut Tx,
+        listing: ListingId,
+        screenshot: ScreenshotId,
+    ) -> Result<bool> {
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query(
+            "DELETE FROM marketplace_screenshots WHERE id = $1 AND listing_id = $2 AND tenant_id = $3",
+        )
+        .bind(screenshot)
+        .bind(listing)
+        .bind(self.tenant)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected() == 1))?)
     }
 }

@@ -13,7 +13,7 @@ use shared::projects::{DeploymentActivity, ProjectDraft, ProjectRevenue, Project
 use tracing::instrument;
 
 use super::{TenantData, Tx, on_tenant_tx, with_tenant_reader};
-use crate::error::Result;
+use crate::error::{Result, is_unique_violation};
 
 /// A project row with its counts (revenue is added from [`TenantData::project_revenue`]).
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -134,8 +134,9 @@ impl TenantData<'_> {
     }
 
     /// Renames and redescribes a project (locked); `false` when another of this builder's
-    /// projects has the name. (The check is in the statement: on PostgreSQL a unique
-    /// violation would abort the transaction the tenant scope is then reset on.)
+    /// projects has the name. The check is in the statement; two renames to one name at once
+    /// both pass it, and the later meets the unique index instead — also `false`, with its
+    /// transaction aborted (the caller refuses and rolls it back).
     #[instrument(skip_all, fields(tenant = %self.tenant, %project))]
     pub async fn update_project(
         &self,
@@ -144,7 +145,7 @@ impl TenantData<'_> {
         draft: &ProjectDraft,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        Ok(on_tenant_tx!(self, tx, conn => sqlx::query(
+        let updated = on_tenant_tx!(self, tx, conn => sqlx::query(
             "UPDATE projects SET name = $1, name_key = $2, description = $3, updated_at = $4
              WHERE id = $5 AND tenant_id = $6
                AND NOT EXISTS (SELECT 1 FROM projects other
@@ -158,7 +159,11 @@ impl TenantData<'_> {
         .bind(self.tenant)
         .execute(&mut **conn)
         .await
-        .map(|done| done.rows_affected() == 1))?)
+        .map(|done| done.rows_affected() == 1));
+        match updated {
+            Err(err) if is_unique_violation(&err) => Ok(false),
+            other => Ok(other?),
+        }
     }
 
     /// Moves a project (locked) to `status`.
