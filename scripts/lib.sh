@@ -56,11 +56,14 @@ ensure_tools() {
   fi
 }
 
-# A fingerprint of everything the release build reads, so an unchanged checkout starts
-# without rebuilding.
+# A fingerprint of everything the release build reads (the sources, and the profile settings
+# scripts/test overrides), so an unchanged checkout starts without rebuilding.
 source_fingerprint() {
-  (cd "$ROOT" && find Cargo.toml Cargo.lock app frontend server services shared style public migrations \
-      -type f -not -path '*/node_modules/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  (cd "$ROOT" && {
+    find Cargo.toml Cargo.lock app frontend server services shared style public migrations \
+      -type f -not -path '*/node_modules/*' -print0 | sort -z | xargs -0 sha256sum
+    echo "lto=${CARGO_PROFILE_RELEASE_LTO:-} codegen-units=${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-}"
+  } | sha256sum | cut -d' ' -f1)
 }
 
 build_release() {

@@ -99,15 +99,21 @@ fn SearchForm(
             </div>
             <div class="field">
                 <label for="market-kind">"Kind"</label>
-                <select id="market-kind" name="kind" prop:value=move || kind.get()>
-                    <option value="">"Any kind"</option>
-                    {WidgetKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                <select id="market-kind" name="kind">
+                    <option value="" selected=move || kind.read().is_empty()>"Any kind"</option>
+                    {WidgetKind::ALL.iter().map(|k| view! {
+                        <option value=k.as_str() selected=move || *kind.read() == k.as_str()>{k.label()}</option>
+                    }).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="market-sort">"Order"</label>
-                <select id="market-sort" name="sort" prop:value=move || sort.get()>
-                    {ListingSort::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                <select id="market-sort" name="sort">
+                    {ListingSort::ALL.iter().map(|s| {
+                        // An order not given (or not known) is the default one.
+                        let chosen = move || sort.read().parse::<ListingSort>().unwrap_or_default() == *s;
+                        view! { <option value=s.as_str() selected=chosen>{s.label()}</option> }
+                    }).collect_view()}
                 </select>
             </div>
             <button type="submit" class="button primary">"Search"</button>

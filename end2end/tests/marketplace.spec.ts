@@ -2,8 +2,10 @@ import { test, expect, hydrated, signIn, signUp, uniqueEmail, anotherPerson } fr
 
 // One builder lists a published widget; another finds it, tries it, rates it and installs it
 // for a customer; the first sees the rating and the install, and withdraws the listing.
-test('a listed widget is found, tried, rated and installed for a customer; withdrawn, it is gone', async ({ page, browser }) => {
+test('a listed widget is found, tried, rated and installed for a customer; withdrawn, it is gone', async ({ page, browser, guard }) => {
   test.setTimeout(60_000);
+  // The refused listing (no summary) answers 422.
+  guard.allow(/status of 422/);
   const title = `Quiet NPS ${Date.now()}`;
 
   // The publisher: a new builder workspace with a published feedback prompt.
@@ -37,14 +39,15 @@ test('a listed widget is found, tried, rated and installed for a customer; withd
   await page.reload();
   await hydrated(page);
   await page.getByTestId('list-on-marketplace').getByRole('link', { name: 'See the listing' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`${home}/marketplace/[0-9a-f-]{36}$`));
+  await expect(page.getByTestId('listing-stage')).toBeVisible();
   await hydrated(page);
   const listingUrl = page.url();
   const upload = page.getByTestId('screenshot-form');
   await upload.getByLabel('Add a screenshot').setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') });
   await upload.getByRole('button', { name: 'Add the screenshot' }).click();
   await expect(page.getByTestId('screenshot-error')).toHaveText('Error 415 · “logo.svg” is not an image a listing shows: choose a PNG, JPEG, GIF or WebP screenshot.');
-  await page.getByTestId('listing-stage').getByRole('button', { name: 'Feedback' }).click();
+  await expect(page.getByTestId('listing-stage').getByRole('heading', { name: 'How likely are you to recommend us to a friend or colleague?' })).toBeVisible();
   const picture = await page.getByTestId('listing-stage').screenshot();
   await upload.getByLabel('Add a screenshot').setInputFiles({ name: 'on-the-shop.png', mimeType: 'image/png', buffer: picture });
   await upload.getByRole('button', { name: 'Add the screenshot' }).click();
@@ -73,16 +76,21 @@ test('a listed widget is found, tried, rated and installed for a customer; withd
   await expect(cards.first()).toContainText('Feedback (NPS) · by Mara Makes');
   await expect(cards.first().getByTestId('rating')).toHaveText('No ratings yet');
   await expect.poll(() => cards.first().locator('img.listing-cover').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
+  await bea.goto('/builder/northwind/marketplace');
+  await hydrated(bea);
+  await bea.screenshot({ path: 'test-results/marketplace-search.png', fullPage: true });
+  await bea.goBack();
+  await hydrated(bea);
   await cards.first().getByRole('link', { name: title }).click();
   await hydrated(bea);
   await expect(bea.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await expect(bea.getByTestId('screenshots').getByRole('img', { name: `Screenshot 1 of ${title}` })).toBeVisible();
   await expect(bea.getByTestId('screenshot-form')).toHaveCount(0);
 
-  // Trying it: the runtime draws the listed version, behind its launcher, at each width.
+  // Trying it: the runtime draws the listed version (a prompt that opens by itself), at each
+  // width.
   const stage = bea.getByTestId('listing-stage');
-  await stage.getByRole('button', { name: 'Feedback' }).click();
-  await expect(stage.getByText('How likely are you to recommend us to a friend or colleague?')).toBeVisible();
+  await expect(stage.getByRole('region', { name: 'Feedback (NPS)' }).getByRole('heading', { name: 'How likely are you to recommend us to a friend or colleague?' })).toBeVisible();
   await bea.getByRole('button', { name: 'Phone' }).click();
   await expect(stage).toHaveAttribute('data-device', 'phone');
 
@@ -122,7 +130,6 @@ test('a listed widget is found, tried, rated and installed for a customer; withd
   await hydrated(page);
   await expect(page.getByTestId('listing-figures')).toHaveText('4.0 ★ (1 rating) · 1 install');
   await expect(page.getByLabel('Rate it')).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Install', exact: true })).toHaveCount(0);
   await page.screenshot({ path: 'test-results/marketplace-listing.png', fullPage: true });
   await page.getByRole('button', { name: 'Withdraw from the marketplace' }).click();
   await expect(page.getByText('Withdrawn: other builders no longer find it.')).toBeVisible();

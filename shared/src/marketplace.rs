@@ -195,6 +195,13 @@ text_enum! {
     }
 }
 
+/// Best rated first, unless a search says otherwise.
+impl Default for ListingSort {
+    fn default() -> Self {
+        Self::Rating
+    }
+}
+
 impl ListingSort {
     pub const fn label(self) -> &'static str {
         match self {
@@ -244,7 +251,7 @@ impl MarketplaceQuery {
             ),
         };
         let sort = match sort.trim() {
-            "" => ListingSort::Rating,
+            "" => ListingSort::default(),
             other => other
                 .parse()
                 .map_err(|_| ValidationError::new("sort", "Choose an order from the list."))?,
