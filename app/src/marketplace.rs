@@ -27,6 +27,7 @@ use shared::widgets::{WidgetDetail, WidgetKind};
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::format_time;
+use crate::components::upload::Upload;
 use crate::widgets::slug_param;
 use crate::widgets::view::WidgetView;
 use get_listing::get_listing;
@@ -376,42 +377,14 @@ fn ScreenshotItem(
 /// JavaScript the form posts itself and the server redirects back to the listing.
 #[component]
 fn ScreenshotUpload(url: String, actions: ListingActions) -> impl IntoView {
-    let error = RwSignal::new(None::<AppError>);
-    let pending = RwSignal::new(false);
-    let target = url.clone();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            ev.prevent_default();
-            let Some(form) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-            else {
-                return;
-            };
-            let url = target.clone();
-            pending.set(true);
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                let check = |name: &str, size: u64| {
-                    shared::marketplace::check_screenshot_before_upload(name, size)
-                        .map(|_| ())
-                        .map_err(AppError::from)
-                };
-                match crate::components::upload::send::<Screenshot>(&form, &url, check).await {
-                    Ok(_) => {
-                        form.reset();
-                        actions.uploads.update(|n| *n += 1);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-                pending.set(false);
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (ev, &target, actions);
+    let upload = Upload::new();
+    let Upload { pending, error } = upload;
+    let check = |name: &str, size: u64| {
+        shared::marketplace::check_screenshot_before_upload(name, size)
+            .map(|_| ())
+            .map_err(AppError::from)
     };
+    let on_submit = upload.on_submit::<Screenshot>(url.clone(), check, actions.uploads);
     view! {
         <form method="post" enctype="multipart/form-data" action=url class="stack" data-testid="screenshot-form" on:submit=on_submit>
             <label for="screenshot-file">"Add a screenshot"</label>

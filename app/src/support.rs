@@ -24,6 +24,7 @@ use shared::support::{
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::{format_time, machine_time};
+use crate::components::upload::Upload;
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
 use get_support::get_support;
@@ -429,8 +430,8 @@ fn TicketFiles(
     can_attach: bool,
     uploads: RwSignal<u64>,
 ) -> impl IntoView {
-    let error = RwSignal::new(None::<shared::AppError>);
-    let pending = RwSignal::new(false);
+    let upload = Upload::new();
+    let Upload { pending, error } = upload;
     let full = files.len() >= FILES_PER_TICKET;
     let list = if files.is_empty() {
         view! { <p class="muted" data-testid="ticket-files-empty">"No files yet."</p> }.into_any()
@@ -458,40 +459,12 @@ fn TicketFiles(
         .into_any()
     };
     let form = (can_attach && !full).then(|| {
-        let url = base.clone();
-        let on_submit = move |ev: leptos::ev::SubmitEvent| {
-            #[cfg(feature = "hydrate")]
-            {
-                use wasm_bindgen::JsCast;
-                ev.prevent_default();
-                let Some(form) = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-                else {
-                    return;
-                };
-                let url = url.clone();
-                pending.set(true);
-                error.set(None);
-                leptos::task::spawn_local(async move {
-                    let check = |name: &str, size: u64| {
-                        shared::support::files::check_before_upload(name, size)
-                            .map(|_| ())
-                            .map_err(shared::AppError::from)
-                    };
-                    match crate::components::upload::send::<TicketFile>(&form, &url, check).await {
-                        Ok(_) => {
-                            form.reset();
-                            uploads.update(|n| *n += 1);
-                        }
-                        Err(e) => error.set(Some(e)),
-                    }
-                    pending.set(false);
-                });
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = (ev, &url, uploads);
+        let check = |name: &str, size: u64| {
+            shared::support::files::check_before_upload(name, size)
+                .map(|_| ())
+                .map_err(shared::AppError::from)
         };
+        let on_submit = upload.on_submit::<TicketFile>(base.clone(), check, uploads);
         view! {
             <form method="post" enctype="multipart/form-data" action=base.clone() class="stack" data-testid="attach-form" on:submit=on_submit>
                 <label for="ticket-file">"Attach a file"</label>

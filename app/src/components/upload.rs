@@ -2,8 +2,69 @@
 //! (`check`, on its name and size), then posted as multipart to its route, with the answer
 //! read as JSON. Without JavaScript the form posts itself and the server redirects back.
 
-#[cfg(feature = "hydrate")]
+use leptos::prelude::*;
 use shared::AppError;
+
+/// An upload form's state: whether a file is on its way, and why the last one was refused.
+#[derive(Clone, Copy)]
+pub struct Upload {
+    pub pending: RwSignal<bool>,
+    pub error: RwSignal<Option<AppError>>,
+}
+
+impl Upload {
+    pub fn new() -> Self {
+        Self {
+            pending: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// The form's submit handler: sends its chosen `file` to `url` with [`send`] (after
+    /// `check`), answered as a `T`; on success it resets the form and counts one more in
+    /// `sent`. Without JavaScript the form posts itself.
+    pub fn on_submit<T: serde::de::DeserializeOwned + 'static>(
+        self,
+        url: String,
+        check: fn(&str, u64) -> Result<(), AppError>,
+        sent: RwSignal<u64>,
+    ) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
+        move |ev| {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                ev.prevent_default();
+                let Some(form) = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+                else {
+                    return;
+                };
+                let url = url.clone();
+                self.pending.set(true);
+                self.error.set(None);
+                leptos::task::spawn_local(async move {
+                    match send::<T>(&form, &url, check).await {
+                        Ok(_) => {
+                            form.reset();
+                            sent.update(|n| *n += 1);
+                        }
+                        Err(e) => self.error.set(Some(e)),
+                    }
+                    self.pending.set(false);
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (ev, &url, check, sent, self);
+        }
+    }
+}
+
+impl Default for Upload {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 #[cfg(feature = "hydrate")]
 fn network(err: wasm_bindgen::JsValue) -> AppError {

@@ -185,18 +185,13 @@ impl Store {
         listing: ListingId,
         screenshot: ScreenshotId,
     ) -> Result<Option<StoredFile>> {
-        let row: Option<(FileName, FileKind, Vec<u8>)> = with_reader!(self, pool => sqlx::query_as(
+        Ok(with_reader!(self, pool => sqlx::query_as(
             "SELECT name, kind, content FROM marketplace_screenshots WHERE listing_id = $1 AND id = $2",
         )
         .bind(listing)
         .bind(screenshot)
         .fetch_optional(pool)
-        .await)?;
-        Ok(row.map(|(name, kind, content)| StoredFile {
-            name,
-            kind,
-            content,
-        }))
+        .await)?)
     }
 
     /// Locks a listed listing for a rating or an install; its publisher and template, or

@@ -237,6 +237,7 @@ impl TenantData<'_> {
 }
 
 /// A stored file with its bytes, for a download.
+#[derive(sqlx::FromRow)]
 pub struct StoredFile {
     pub name: FileName,
     pub kind: FileKind,
@@ -298,7 +299,7 @@ impl TenantData<'_> {
         ticket: TicketId,
         file: TicketFileId,
     ) -> Result<Option<StoredFile>> {
-        let row: Option<(FileName, FileKind, Vec<u8>)> = with_tenant_reader!(self, pool => sqlx::query_as(
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
             "SELECT name, kind, content FROM ticket_files
              WHERE tenant_id = $1 AND ticket_id = $2 AND id = $3",
         )
@@ -306,12 +307,7 @@ impl TenantData<'_> {
         .bind(ticket)
         .bind(file)
         .fetch_optional(pool)
-        .await)?;
-        Ok(row.map(|(name, kind, content)| StoredFile {
-            name,
-            kind,
-            content,
-        }))
+        .await)?)
     }
 
     /// How many files a ticket holds, inside the transaction that locked it.
