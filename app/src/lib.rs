@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod catalog;
@@ -119,6 +120,14 @@ lazy_page!(AccountRoute, view! { <AccountPage /> });
 lazy_page!(SecurityRoute, view! { <SecurityPage /> });
 lazy_page!(AdminRoute, view! { <AdminHomePage /> });
 lazy_page!(OutboxRoute, view! { <OutboxPage /> });
+lazy_page!(
+    PlatformAuditRoute,
+    view! { <crate::audit::PlatformAuditPage /> }
+);
+lazy_page!(
+    WorkspaceAuditRoute,
+    view! { <crate::audit::WorkspaceAuditPage /> }
+);
 lazy_page!(PlansRoute, view! { <PlansPage /> });
 lazy_page!(AdminServicesRoute, view! { <AdminServicesPage /> });
 lazy_page!(
@@ -219,6 +228,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view={Lazy::<PlatformAuditRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/services") view={Lazy::<AdminServicesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/support") view={Lazy::<AdminSupportRoute>::new()} ssr=SsrMode::Async />
@@ -244,6 +254,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/:area/:slug/billing/invoices/:number") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/api-keys") view={Lazy::<VaultRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/audit") view={Lazy::<WorkspaceAuditRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/support") view={Lazy::<SupportRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/:area/:slug/support/:ticket") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async />
             </Routes>

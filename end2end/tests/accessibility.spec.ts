@@ -10,6 +10,7 @@ for (const [who, path] of [
   ['olivia@acme.example', '/app/acme/services'],
   ['olivia@acme.example', '/app/acme/api-keys'],
   ['olivia@acme.example', '/app/acme/support'],
+  ['olivia@acme.example', '/app/acme/audit'],
   ['bea@northwind.example', '/builder/northwind/widgets'],
   ['bea@northwind.example', '/builder/northwind/contacts'],
   ['bea@northwind.example', '/builder/northwind/customers'],
@@ -24,6 +25,7 @@ for (const [who, path] of [
   ['admin@atrium.example', '/admin/plans'],
   ['admin@atrium.example', '/admin/services'],
   ['admin@atrium.example', '/admin/support'],
+  ['admin@atrium.example', '/admin/audit'],
 ] as const) {
   test(`${path} has no serious accessibility problems (WCAG 2.1 AA)`, async ({ page, browser }) => {
     if (who.startsWith('admin')) await trustAdminDevice(browser, page.context());

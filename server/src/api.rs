@@ -2,6 +2,7 @@
 //! caller comes from the session cookie or an API token — except the widget events route,
 //! where embedded widgets report with the visit their page was signed for.
 
+mod audit_csv;
 mod complete_job;
 mod files;
 mod get_workspace;
@@ -37,6 +38,8 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/widgets/{widget}/events",
     "/api/v1/tenants/{slug}/marketplace/{listing}/screenshots",
     "/api/v1/tenants/{slug}/marketplace/{listing}/screenshots/{screenshot}",
+    "/api/v1/platform/audit.csv",
+    "/api/v1/tenants/{slug}/audit.csv",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -70,6 +73,8 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(listing_screenshots::BODY_LIMIT)),
         )
         .route(ROUTES[11], get(listing_screenshots::image))
+        .route(ROUTES[12], get(audit_csv::platform))
+        .route(ROUTES[13], get(audit_csv::workspace))
 }
 
 /// Who is on the other end of the request (for audit entries).

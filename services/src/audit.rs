@@ -1,10 +1,20 @@
 //! Audit entries: who did what to what, from where. Every security and administrative
 //! action records one, in the same transaction as the change when there is a change.
 
+use shared::AppError;
+use shared::audit::{AuditEntry, AuditPage, AuditQuery, CSV_MAX_ROWS, PAGE_SIZE};
 use shared::ids::{AuditId, TenantId, UserId};
+use shared::permissions::Permission;
+use shared::slug::Slug;
+use shared::tenants::TenantSummary;
+use tracing::instrument;
 
+use crate::authz::{self, Caller};
 use crate::client::ClientInfo;
-use crate::storage::audit::AuditRecord;
+use crate::error::Result;
+use crate::state::Services;
+use crate::storage::PlatformData;
+use crate::storage::audit::{AuditListRow, AuditRecord};
 
 /// The actions we record, as stored in `audit_log.action`.
 pub mod actions {
@@ -129,4 +139,166 @@ pub fn on_own_account(
         client,
         details,
     )
+}
+
+/// A page of the platform's log (super admins), optionally one tenant's slice of it.
+#[instrument(skip_all)]
+pub async fn platform_log(svc: &Services, caller: &Caller, query: AuditQuery) -> Result<AuditPage> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::AuditRead)?;
+    let data = svc.store().platform(&access);
+    let tenant = chosen_tenant(&data, &query).await?;
+    let rows = data.audit_search(tenant, &query, PAGE_SIZE + 1).await?;
+    Ok(page(None, query, rows))
+}
+
+/// A page of a workspace's own log (its owners).
+#[instrument(skip_all, fields(slug))]
+pub async fn tenant_log(
+    svc: &Services,
+    caller: &Caller,
+    slug: &str,
+    mut query: AuditQuery,
+) -> Result<AuditPage> {
+    let access = authz::enter_tenant(svc.store(), caller, slug).await?;
+    authz::require(&access, Permission::AuditView)?;
+    // The workspace's log is its own: a tenant filter means nothing here.
+    query.tenant = None;
+    let rows = svc
+        .store()
+        .tenant(&access)
+        .audit_search(&query, PAGE_SIZE + 1)
+        .await?;
+    Ok(page(Some(access.tenant().clone()), query, rows))
+}
+
+/// The platform's log as CSV: the newest [`CSV_MAX_ROWS`] entries that match.
+#[instrument(skip_all)]
+pub async fn platform_csv(svc: &Services, caller: &Caller, query: AuditQuery) -> Result<String> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::AuditRead)?;
+    let data = svc.store().platform(&access);
+    let tenant = chosen_tenant(&data, &query).await?;
+    to_csv(&data.audit_search(tenant, &query, CSV_MAX_ROWS).await?)
+}
+
+/// A workspace's log as CSV, for its owners.
+#[instrument(skip_all, fields(slug))]
+pub async fn tenant_csv(
+    svc: &Services,
+    caller: &Caller,
+    slug: &str,
+    mut query: AuditQuery,
+) -> Result<String> {
+    let access = authz::enter_tenant(svc.store(), caller, slug).await?;
+    authz::require(&access, Permission::AuditView)?;
+    query.tenant = None;
+    to_csv(
+        &svc.store()
+            .tenant(&access)
+            .audit_search(&query, CSV_MAX_ROWS)
+            .await?,
+    )
+}
+
+/// The tenant the console's filter names (422 for an address no workspace has).
+async fn chosen_tenant(data: &PlatformData<'_>, query: &AuditQuery) -> Result<Option<TenantId>> {
+    let Some(slug) = &query.tenant else {
+        return Ok(None);
+    };
+    let tenant = data.tenant_by_slug(slug).await?.ok_or_else(|| {
+        AppError::invalid("tenant", format!("No workspace has the address “{slug}”."))
+    })?;
+    Ok(Some(tenant.id))
+}
+
+fn page(
+    tenant: Option<TenantSummary>,
+    query: AuditQuery,
+    mut rows: Vec<AuditListRow>,
+) -> AuditPage {
+    let more = rows.len() > PAGE_SIZE as usize;
+    rows.truncate(PAGE_SIZE as usize);
+    let next = more.then(|| rows.last().map(|r| r.id)).flatten();
+    AuditPage {
+        tenant,
+        query,
+        entries: rows.into_iter().map(entry_view).collect(),
+        next,
+    }
+}
+
+fn entry_view(row: AuditListRow) -> AuditEntry {
+    AuditEntry {
+        tenant: row.tenant(),
+        id: row.id,
+        at: row.at,
+        actor: row.actor,
+        action: row.action,
+        target: row.target,
+        ip: row.ip,
+        user_agent: row.user_agent,
+        details: row.details,
+    }
+}
+
+fn to_csv(rows: &[AuditListRow]) -> Result<String> {
+    let fail = |e: csv::Error| crate::error::Error::Internal(anyhow::anyhow!("writing CSV: {e}"));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "at",
+        "actor",
+        "workspace",
+        "action",
+        "target",
+        "ip",
+        "user_agent",
+        "details",
+        "id",
+    ])
+    .map_err(fail)?;
+    for row in rows {
+        out.write_record([
+            row.at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                .as_str(),
+            row.actor.as_deref().unwrap_or(""),
+            row.tenant_slug.as_ref().map_or("", Slug::as_str),
+            &row.action,
+            row.target.as_deref().unwrap_or(""),
+            row.ip.as_deref().unwrap_or(""),
+            row.user_agent.as_deref().unwrap_or(""),
+            &row.details,
+            &row.id.to_string(),
+        ])
+        .map_err(fail)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| crate::error::Error::Internal(anyhow::anyhow!("writing CSV: {e}")))?;
+    String::from_utf8(bytes)
+        .map_err(|e| crate::error::Error::Internal(anyhow::anyhow!("writing CSV: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every action the server records belongs to an area the log's filter offers.
+    #[test]
+    fn every_action_has_an_area_the_filter_knows() {
+        let source = include_str!("audit.rs");
+        let actions: Vec<&str> = source
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("pub const "))
+            .filter_map(|rest| rest.split_once(": &str = \"").map(|(_, value)| value))
+            .filter_map(|value| value.strip_suffix("\";"))
+            .collect();
+        assert!(actions.len() > 50, "found only {actions:?}");
+        for action in actions {
+            let area = shared::audit::area_of(action);
+            assert!(
+                shared::audit::area_label(area).is_some(),
+                "{action}: the area {area} is not in shared::audit::AREAS"
+            );
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod text_enum;
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod audit;
 pub mod billing;
 pub mod catalog;
 pub mod credits;

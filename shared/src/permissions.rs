@@ -31,6 +31,8 @@ text_enum! {
         MembersResetTwoFactor => "members.reset_two_factor",
         /// Set the workspace's security rules (require two-factor sign-in).
         SecurityManage => "tenant.security.manage",
+        /// Read the workspace's audit log: who did what, when and from where.
+        AuditView => "audit.view",
         /// See process templates, sessions, the orchestration queue and its analytics.
         SessionsView => "sessions.view",
         /// Create, edit, clone, start, pause, complete and archive sessions; approve steps.
@@ -85,6 +87,8 @@ text_enum! {
         TenantsManage => "platform.tenants.manage",
         /// Super admin: read the emails kept while no SMTP server is configured.
         OutboxRead => "platform.outbox.read",
+        /// Super admin: read and export the whole platform's audit log.
+        AuditRead => "platform.audit.read",
         /// Super admin: edit the plans and a tenant's plan and limits.
         PlansManage => "platform.plans.manage",
         /// Super admin: define catalog services; approve, suspend, resume and cancel them.
@@ -109,6 +113,7 @@ impl Permission {
             Self::OwnersManage => "grant or remove the Owner role",
             Self::MembersResetTwoFactor => "reset members' two-factor sign-in",
             Self::SecurityManage => "require two-factor sign-in of members",
+            Self::AuditView => "read the workspace's audit log",
             Self::SessionsView => "see process sessions",
             Self::SessionsRun => "create or change process sessions",
             Self::JobsManage => "retry or cancel orchestration jobs",
@@ -135,6 +140,7 @@ impl Permission {
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
             Self::OutboxRead => "read the outbox of unsent emails",
+            Self::AuditRead => "read the platform's audit log",
             Self::PlansManage => "edit plans and tenants' limits",
             Self::ServicesManage => "manage the service catalog and activations",
             Self::CreditsManage => "grant, refund or expire credits",
@@ -152,6 +158,7 @@ const OWNER: &[Permission] = &[
     Permission::OwnersManage,
     Permission::MembersResetTwoFactor,
     Permission::SecurityManage,
+    Permission::AuditView,
     Permission::SessionsView,
     Permission::SessionsRun,
     Permission::JobsManage,
@@ -233,6 +240,7 @@ pub const SUPER_ADMIN: &[Permission] = &[
     Permission::PlatformView,
     Permission::TenantsManage,
     Permission::OutboxRead,
+    Permission::AuditRead,
     Permission::PlansManage,
     Permission::ServicesManage,
     Permission::CreditsManage,

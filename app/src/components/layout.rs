@@ -40,6 +40,7 @@ pub enum Section {
     AdminServices,
     AdminSupport,
     Outbox,
+    AuditLog,
     Home,
     Members,
     CommandCenter,
@@ -108,6 +109,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Outbox",
                 href: "/admin/outbox".into(),
                 section: Section::Outbox,
+            });
+            items.push(NavItem {
+                label: "Audit log",
+                href: crate::audit::PLATFORM_PATH.into(),
+                section: Section::AuditLog,
             });
         }
         (Some(persona), Some(slug)) => {
@@ -180,17 +186,25 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 href: format!("{base}/support"),
                 section: Section::Support,
             });
-            // Viewers keep no keys; the entry shows where the role allows it.
-            let keeps_keys = me
-                .workspaces
-                .iter()
-                .find(|w| w.tenant.slug.as_str() == slug.as_str())
-                .is_some_and(|w| w.role.can(shared::permissions::Permission::VaultUse));
-            if keeps_keys {
+            // Entries some roles may not use show where the role allows them.
+            let role_can = |permission| {
+                me.workspaces
+                    .iter()
+                    .find(|w| w.tenant.slug.as_str() == slug.as_str())
+                    .is_some_and(|w| w.role.can(permission))
+            };
+            if role_can(shared::permissions::Permission::VaultUse) {
                 items.push(NavItem {
                     label: "API keys",
                     href: format!("{base}/api-keys"),
                     section: Section::Vault,
+                });
+            }
+            if role_can(shared::permissions::Permission::AuditView) {
+                items.push(NavItem {
+                    label: "Audit log",
+                    href: format!("{base}/audit"),
+                    section: Section::AuditLog,
                 });
             }
         }

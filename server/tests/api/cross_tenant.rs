@@ -802,6 +802,36 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "get_platform_audit",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("q", String::new()),
+                    ("area", String::new()),
+                    ("tenant", w.b.slug.clone()),
+                    ("from", String::new()),
+                    ("to", String::new()),
+                    ("before", String::new()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "get_audit_log",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("q", String::new()),
+                    ("area", String::new()),
+                    ("from", String::new()),
+                    ("to", String::new()),
+                    ("before", String::new()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
             function: "get_command_center",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone())],
@@ -1684,6 +1714,7 @@ fn plain_api_routes() -> impl Iterator<Item = &'static &'static str> {
             && !r.contains("/files")
             && !r.contains("/events")
             && !r.contains("/screenshots")
+            && !r.contains("/audit")
     })
 }
 
@@ -1731,6 +1762,7 @@ const PAGES: &[&str] = &[
     "/account/security",
     "/admin",
     "/admin/outbox",
+    "/admin/audit",
     "/admin/plans",
     "/admin/services",
     "/admin/support",
@@ -1756,6 +1788,7 @@ const PAGES: &[&str] = &[
     "/{area}/{slug}/billing/invoices/{number}",
     "/{area}/{slug}/services",
     "/{area}/{slug}/api-keys",
+    "/{area}/{slug}/audit",
     "/{area}/{slug}/support",
     "/{area}/{slug}/support/{ticket}",
 ];
@@ -1773,6 +1806,8 @@ const API: &[&str] = &[
     "/api/v1/widgets/{widget}/events",
     "/api/v1/tenants/{slug}/marketplace/{listing}/screenshots",
     "/api/v1/tenants/{slug}/marketplace/{listing}/screenshots/{screenshot}",
+    "/api/v1/platform/audit.csv",
+    "/api/v1/tenants/{slug}/audit.csv",
 ];
 
 #[tokio::test]
@@ -1954,6 +1989,54 @@ async fn another_tenants_ids_never_reach_its_data() {
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
+    // The audit log's downloads: B's slice is not A's to read (404, as to a stranger), the
+    // platform's is the console's (403), A's token reaches neither, and A's own slice holds
+    // nothing of B.
+    for (path, expected) in [
+        (format!("/api/v1/tenants/{}/audit.csv", w.b.slug), 404),
+        ("/api/v1/platform/audit.csv".to_owned(), 403),
+        (
+            format!("/api/v1/platform/audit.csv?tenant={}", w.b.slug),
+            403,
+        ),
+    ] {
+        let response =
+            w.a.owner
+                .client
+                .get(w.a.owner.url(&path))
+                .send()
+                .await
+                .unwrap();
+        let status = response.status().as_u16();
+        assert_no_leak(&path, &response.text().await.unwrap());
+        assert_eq!(status, expected, "{path}");
+        let response = bearer
+            .get(w.a.owner.url(&path))
+            .bearer_auth(&a_token.token)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        assert_no_leak(&path, &response.text().await.unwrap());
+        assert!(
+            matches!(status, 403 | 404),
+            "{path} with A's token: {status}"
+        );
+    }
+    let own =
+        w.a.owner
+            .client
+            .get(
+                w.a.owner
+                    .url(&format!("/api/v1/tenants/{}/audit.csv", w.a.slug)),
+            )
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(own.status(), 200);
+    let own = own.text().await.unwrap();
+    assert!(own.lines().count() > 1, "A's own log is empty: {own}");
+    assert_no_leak("A's own audit log", &own);
     // B's ticket files: not from B's workspace, not through A's, not from the console, not
     // with A's token; uploads there are refused and B's ticket keeps its one file.
     let file_routes = [

@@ -397,9 +397,12 @@ pub fn unique_email(name: &str, domain: &str) -> String {
 /// A fresh browser talking to the server at `address`.
 pub fn browser_at(address: &str, agent: Option<&str>) -> Browser {
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    // A request the server never answers fails the test with its address instead of
+    // hanging the suite.
     let mut builder = reqwest::Client::builder()
         .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none());
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60));
     if let Some(agent) = agent {
         builder = builder.user_agent(agent.to_owned());
     }

@@ -12,6 +12,7 @@ mod helpers;
 mod account_security;
 mod accounts;
 mod api_tokens;
+mod audit_log;
 mod billing;
 mod catalog;
 mod cli;
