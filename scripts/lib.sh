@@ -79,6 +79,27 @@ build_release() {
   echo "$fingerprint" > "$stamp"
 }
 
+# The site the browser tests load: the WebAssembly built as shipped (release profile, split
+# per page), the stylesheet and the assets — without the server (the tests run the debug
+# server `cargo test` built, the same code unoptimised) and without wasm-opt's size pass,
+# which rewrites each of the thousand split files through npm's binaryen, one Node process
+# each (about ten minutes on 2 cores). Its passes preserve behaviour, so the tests lose
+# nothing; `scripts/run` and `scripts/bench` keep it. The site is built anew each time (no
+# fingerprint): it is quick, and the release build's stamp must not match it.
+build_test_site() {
+  local shim="$TOOLS/without-wasm-opt"
+  mkdir -p "$shim"
+  cat > "$shim/wasm-opt" <<'SHIM'
+#!/bin/sh
+# Stands in for wasm-opt in the test build: the file stays as wasm-bindgen wrote it.
+if [ "${1:-}" = --version ]; then echo "wasm-opt version 123 (size pass skipped)"; fi
+exit 0
+SHIM
+  chmod +x "$shim/wasm-opt"
+  say "building the site for the browser tests (release WebAssembly, without the size pass)"
+  (cd "$ROOT" && PATH="$shim:$PATH" cargo leptos build --release --split --frontend-only)
+}
+
 # The built binary, for the run and bench commands and the browser tests.
 atrium_binary() {
   echo "$CARGO_TARGET_DIR/release/atrium"

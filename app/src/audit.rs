@@ -156,7 +156,7 @@ fn Filters(action: Signal<String>, form: Form, with_tenant: bool) -> impl IntoVi
         <form class="panel search-form audit-search" method="get" action=move || action.get() role="search">
             <div class="field">
                 <label for="audit-q">"Search"</label>
-                <input id="audit-q" type="search" name="q" maxlength=SEARCH_MAX.to_string() prop:value=move || form.q.get() placeholder="email, address, action…" />
+                <input id="audit-q" type="search" name="q" maxlength=SEARCH_MAX.to_string() value=move || form.q.get() placeholder="email, address, action…" />
             </div>
             <div class="field">
                 <label for="audit-area">"Area"</label>
@@ -170,16 +170,16 @@ fn Filters(action: Signal<String>, form: Form, with_tenant: bool) -> impl IntoVi
             {with_tenant.then(|| view! {
                 <div class="field">
                     <label for="audit-tenant">"Workspace address"</label>
-                    <input id="audit-tenant" type="text" name="tenant" prop:value=move || form.tenant.get() placeholder="any" autocomplete="off" />
+                    <input id="audit-tenant" type="text" name="tenant" value=move || form.tenant.get() placeholder="any" autocomplete="off" />
                 </div>
             })}
             <div class="field">
                 <label for="audit-from">"From"</label>
-                <input id="audit-from" type="date" name="from" prop:value=move || form.from.get() />
+                <input id="audit-from" type="date" name="from" value=move || form.from.get() />
             </div>
             <div class="field">
                 <label for="audit-to">"To"</label>
-                <input id="audit-to" type="date" name="to" prop:value=move || form.to.get() />
+                <input id="audit-to" type="date" name="to" value=move || form.to.get() />
             </div>
             <button type="submit" class="button primary">"Search"</button>
         </form>

@@ -3,7 +3,7 @@ import { test, expect, hydrated, signIn, signInAsAdmin } from './fixtures';
 test('the super admin lands on the platform console', async ({ page, browser }) => {
   await signInAsAdmin(browser, page);
   await expect(page.getByRole('heading', { level: 1, name: 'Platform overview' })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'Plans', 'Services', 'Support', 'Outbox', 'Account', 'Security']);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'Plans', 'Services', 'Support', 'Outbox', 'Audit log', 'Account', 'Security']);
   for (const name of ['Northwind Agency', 'Initech Partners', 'Acme Corp', 'Globex Enterprise']) {
     await expect(page.getByTestId('tenants')).toContainText(name);
   }
@@ -15,7 +15,7 @@ test('a builder lands on their builder workspace with builder navigation', async
   await expect(page).toHaveURL(/\/builder\/northwind$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Northwind Agency' })).toBeVisible();
   await expect(page.getByText('Agency builder workspace · you are Owner')).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Home', 'Members', 'Widgets', 'Customers', 'Projects', 'Marketplace', 'Contacts', 'Command center', 'Templates', 'Services', 'Plan & usage', 'Support', 'API keys', 'Account', 'Security']);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Home', 'Members', 'Widgets', 'Customers', 'Projects', 'Marketplace', 'Contacts', 'Command center', 'Templates', 'Services', 'Plan & usage', 'Support', 'API keys', 'Audit log', 'Account', 'Security']);
   await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toHaveText(/^Builder\s*Northwind Agency$/);
 });
 

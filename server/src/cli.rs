@@ -56,8 +56,12 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Rendering a page polls deeply nested view futures: an unoptimised (debug) build needs
+    // more than the default 2 MiB per worker for the largest pages. The stack is reserved,
+    // not used, until a thread needs it.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(16 * 1024 * 1024)
         .build()
     {
         Ok(runtime) => runtime,

@@ -16,7 +16,8 @@ pub async fn get_audit_log(
 
     let caller = server::caller()?;
     let svc = server::services()?;
-    let query = shared::audit::AuditQuery::parse(&q, &area, "", &from, &to, &before)?;
+    let query = shared::audit::AuditQuery::parse(&q, &area, "", &from, &to, &before)
+        .map_err(|e| server::fail(AppError::from(e).into()))?;
     services::audit::tenant_log(&svc, &caller, &slug, query)
         .await
         .map_err(server::fail)

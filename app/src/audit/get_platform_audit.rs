@@ -16,7 +16,8 @@ pub async fn get_platform_audit(
 
     let caller = server::caller()?;
     let svc = server::services()?;
-    let query = shared::audit::AuditQuery::parse(&q, &area, &tenant, &from, &to, &before)?;
+    let query = shared::audit::AuditQuery::parse(&q, &area, &tenant, &from, &to, &before)
+        .map_err(|e| server::fail(AppError::from(e).into()))?;
     services::audit::platform_log(&svc, &caller, query)
         .await
         .map_err(server::fail)
