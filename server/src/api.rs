@@ -16,7 +16,8 @@ mod widget_events;
 use app::server::RequestContext;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::Extensions;
+use axum::http::{Extensions, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use services::Caller;
 use shared::AppError;
@@ -91,4 +92,23 @@ fn caller(extensions: &Extensions) -> Result<Caller, ApiError> {
         .get::<std::sync::Arc<RequestContext>>()
         .and_then(|ctx| ctx.caller.clone())
         .ok_or(ApiError(AppError::Unauthenticated))
+}
+
+/// A CSV document as a private download named `name` (a name built from values that passed
+/// their lookup, so it needs no quoting).
+fn csv_download(csv: String, name: &str) -> Response {
+    let mut response = csv.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }

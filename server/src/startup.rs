@@ -2,7 +2,7 @@
 //! port 0.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use anyhow::Context as _;
 use app::{App, shell};
@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::{Router, middleware};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use metrics_exporter_prometheus::PrometheusHandle;
 use services::Services;
 use services::config::Settings;
@@ -121,12 +121,19 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// The pages' routes, read off the component tree once per process. Reading them renders the
+/// app while a process-wide flag in leptos_server keeps resources from loading, and a
+/// resource first polled meanwhile never loads (leptos#4773): a second server started in the
+/// same process (the integration tests start many, `spawn_instance` two on one database)
+/// would stall pages another server was rendering.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 /// Every route the app answers, with its middleware. `leptos_routes_with_context` registers
 /// the pages and every server function (under `/rpc/`). Layers run after routing, outermost
 /// last: compression, request metrics, the CSRF check, the request context, then the
 /// server-function status correction.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let services = state.services.clone();
     let context = move || provide_context(services.clone());
     let options = state.leptos_options.clone();

@@ -11,6 +11,7 @@ use tracing::instrument;
 
 use crate::authz::{self, Caller};
 use crate::client::ClientInfo;
+use crate::csv_table::CsvTable;
 use crate::error::Result;
 use crate::state::Services;
 use crate::storage::PlatformData;
@@ -243,9 +244,7 @@ fn entry_view(row: AuditListRow) -> AuditEntry {
 }
 
 fn to_csv(rows: &[AuditListRow]) -> Result<String> {
-    let fail = |e: csv::Error| crate::error::Error::Internal(anyhow::anyhow!("writing CSV: {e}"));
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let mut out = CsvTable::new(&[
         "at",
         "actor",
         "workspace",
@@ -255,10 +254,9 @@ fn to_csv(rows: &[AuditListRow]) -> Result<String> {
         "user_agent",
         "details",
         "id",
-    ])
-    .map_err(fail)?;
+    ])?;
     for row in rows {
-        out.write_record([
+        out.row([
             row.at
                 .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
                 .as_str(),
@@ -270,14 +268,9 @@ fn to_csv(rows: &[AuditListRow]) -> Result<String> {
             row.user_agent.as_deref().unwrap_or(""),
             &row.details,
             &row.id.to_string(),
-        ])
-        .map_err(fail)?;
+        ])?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| crate::error::Error::Internal(anyhow::anyhow!("writing CSV: {e}")))?;
-    String::from_utf8(bytes)
-        .map_err(|e| crate::error::Error::Internal(anyhow::anyhow!("writing CSV: {e}")))
+    out.finish()
 }
 
 #[cfg(test)]

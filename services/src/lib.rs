@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod crypto;
+pub mod csv_table;
 pub mod customers;
 pub mod demo;
 pub mod error;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::AuditId;
 use crate::slug::Slug;
 use crate::tenants::TenantSummary;
-use crate::validation::ValidationError;
+use crate::validation::{ValidationError, search_text};
 
 /// Entries on one page of the log.
 pub const PAGE_SIZE: u32 = 50;
@@ -92,14 +92,7 @@ impl AuditQuery {
         to: &str,
         before: &str,
     ) -> Result<Self, ValidationError> {
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let chars = text.chars().count();
-        if chars > SEARCH_MAX {
-            return Err(ValidationError::new(
-                "q",
-                format!("Search for at most {SEARCH_MAX} characters (this is {chars})."),
-            ));
-        }
+        let text = search_text(text, SEARCH_MAX)?;
         let area = match area.trim() {
             "" => None,
             other if area_label(other).is_some() => Some(other.to_owned()),

@@ -14,7 +14,7 @@ use crate::ids::{CustomerLinkId, ListingId, ScreenshotId};
 use crate::names::{ListingTitle, TenantName, WidgetName};
 use crate::support::files::{FileKind, FileName, FileRefusal, size_text};
 use crate::tenants::TenantSummary;
-use crate::validation::ValidationError;
+use crate::validation::{ValidationError, search_text};
 use crate::widgets::{AllowedOrigin, WidgetConfig, WidgetKind};
 
 /// The longest summary, in characters.
@@ -234,14 +234,7 @@ impl Default for MarketplaceQuery {
 impl MarketplaceQuery {
     /// Reads the search form (empty fields mean "any" and the default order).
     pub fn parse(text: &str, kind: &str, sort: &str) -> Result<Self, ValidationError> {
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let chars = text.chars().count();
-        if chars > SEARCH_MAX {
-            return Err(ValidationError::new(
-                "q",
-                format!("Search for at most {SEARCH_MAX} characters (this is {chars})."),
-            ));
-        }
+        let text = search_text(text, SEARCH_MAX)?;
         let kind = match kind.trim() {
             "" => None,
             other => Some(

@@ -27,3 +27,36 @@ impl ValidationError {
         self
     }
 }
+
+/// The words a search form's `q` field holds, spaces collapsed, at most `max` characters.
+pub fn search_text(input: &str, max: usize) -> Result<String, ValidationError> {
+    let text = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(ValidationError::new(
+            "q",
+            format!("Search for at most {max} characters (this is {chars})."),
+        ));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_collapses_spaces_and_counts_characters() {
+        assert_eq!(
+            search_text("  lead \n form ", 9),
+            Ok("lead form".to_owned())
+        );
+        assert_eq!(search_text("ééé", 3), Ok("ééé".to_owned()));
+        let refused = search_text("éééé", 3).unwrap_err();
+        assert_eq!(refused.field, "q");
+        assert_eq!(
+            refused.reason,
+            "Search for at most 3 characters (this is 4)."
+        );
+    }
+}

@@ -1,9 +1,9 @@
 use axum::extract::{Path, State};
-use axum::http::{Extensions, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::Extensions;
+use axum::response::Response;
 use services::Services;
 
-use super::caller;
+use super::{caller, csv_download};
 use crate::http::errors::ApiError;
 
 /// `GET /api/v1/tenants/{slug}/invoices/{number}/csv`: an invoice's lines and totals as a
@@ -15,15 +15,6 @@ pub async fn invoice_csv(
 ) -> Result<Response, ApiError> {
     let caller = caller(&extensions)?;
     let csv = services::billing::invoices::csv(&services, &caller, &slug, &number).await?;
-    let mut response = csv.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
     // The number passed the lookup, so it is a stored invoice number (letters, digits, dashes).
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{number}.csv\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(csv_download(csv, &format!("{number}.csv")))
 }

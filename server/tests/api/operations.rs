@@ -247,3 +247,42 @@ async fn pages_render_on_the_server_with_real_data() {
     );
     assert_eq!(wrong_prefix.headers()["location"], "/app/acme");
 }
+
+/// Starting more servers in the same process (as a deployment's tests and `spawn_instance`
+/// do) never stalls a page another one is rendering. Reading the route list keeps every
+/// resource in the process from loading while it runs (leptos#4773), so it must happen
+/// once per process, not once per server: with it per server, this test hangs.
+#[tokio::test]
+async fn pages_render_while_other_servers_start() {
+    let app = spawn_app().await;
+    let (browser, home) = app
+        .sign_up("end_user", "Steady", &unique_email("steady", "example.com"))
+        .await;
+    let starting: Vec<_> = (0..2)
+        .map(|_| {
+            std::thread::spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    for _ in 0..3 {
+                        drop(spawn_app().await);
+                    }
+                });
+            })
+        })
+        .collect();
+    let mut rendered = 0;
+    while rendered < 10 || starting.iter().any(|thread| !thread.is_finished()) {
+        let page = tokio::time::timeout(std::time::Duration::from_secs(20), browser.page(&home))
+            .await
+            .expect("the page renders within 20 s while other servers start");
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("Steady"));
+        rendered += 1;
+    }
+    for thread in starting {
+        thread.join().unwrap();
+    }
+}

@@ -16,6 +16,7 @@ use super::payments::Charge;
 use crate::audit::{self, actions};
 use crate::authz::{self, Caller};
 use crate::client::ClientInfo;
+use crate::csv_table::CsvTable;
 use crate::error::Result;
 use crate::state::Services;
 use crate::storage::TenantData;
@@ -172,8 +173,6 @@ pub async fn csv(svc: &Services, caller: &Caller, slug: &str, number: &str) -> R
 }
 
 fn to_csv(invoice: &Invoice) -> Result<String> {
-    let fail = |e: csv::Error| crate::error::Error::Internal(anyhow::anyhow!("writing CSV: {e}"));
-    let mut out = csv::Writer::from_writer(Vec::new());
     let amount = |m: Money| format!("{}.{:02}", m.minor / 100, (m.minor % 100).abs());
     let signed = |m: Money| {
         if m.minor < 0 && m.minor > -100 {
@@ -182,7 +181,7 @@ fn to_csv(invoice: &Invoice) -> Result<String> {
             amount(m)
         }
     };
-    out.write_record([
+    let mut out = CsvTable::new(&[
         "invoice",
         "period",
         "description",
@@ -191,12 +190,11 @@ fn to_csv(invoice: &Invoice) -> Result<String> {
         "unit_price",
         "amount",
         "currency",
-    ])
-    .map_err(fail)?;
+    ])?;
     let head = &invoice.summary;
     let currency = invoice.draft.currency.as_str().to_uppercase();
     for line in &invoice.draft.lines {
-        out.write_record([
+        out.row([
             head.number.as_str(),
             &head.period.to_string(),
             &line.description,
@@ -205,8 +203,7 @@ fn to_csv(invoice: &Invoice) -> Result<String> {
             &signed(line.unit_price),
             &signed(line.amount),
             &currency,
-        ])
-        .map_err(fail)?;
+        ])?;
     }
     let tax = format!("Tax {}", invoice.draft.tax_rate.text());
     for (label, money) in [
@@ -214,7 +211,7 @@ fn to_csv(invoice: &Invoice) -> Result<String> {
         (tax.as_str(), invoice.draft.tax),
         ("Total", invoice.draft.total),
     ] {
-        out.write_record([
+        out.row([
             head.number.as_str(),
             &head.period.to_string(),
             label,
@@ -223,14 +220,9 @@ fn to_csv(invoice: &Invoice) -> Result<String> {
             "",
             &signed(money),
             &currency,
-        ])
-        .map_err(fail)?;
+        ])?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| crate::error::Error::Internal(anyhow::anyhow!("writing CSV: {e}")))?;
-    String::from_utf8(bytes)
-        .map_err(|e| crate::error::Error::Internal(anyhow::anyhow!("writing CSV: {e}")))
+    out.finish()
 }
 
 /// Pays an open (or failed) invoice with `method`, through the payment provider. The
