@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod live;
 pub mod marketplace;
 pub mod members;
+pub mod people;
 pub mod projects;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -120,6 +121,7 @@ lazy_page!(AccountRoute, view! { <AccountPage /> });
 lazy_page!(SecurityRoute, view! { <SecurityPage /> });
 lazy_page!(AdminRoute, view! { <AdminHomePage /> });
 lazy_page!(OutboxRoute, view! { <OutboxPage /> });
+lazy_page!(PeopleRoute, view! { <crate::people::PeoplePage /> });
 lazy_page!(
     PlatformAuditRoute,
     view! { <crate::audit::PlatformAuditPage /> }
@@ -228,6 +230,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/users") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view={Lazy::<PlatformAuditRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/services") view={Lazy::<AdminServicesRoute>::new()} ssr=SsrMode::Async />

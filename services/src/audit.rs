@@ -46,6 +46,10 @@ pub mod actions {
     pub const TWO_FACTOR_NOT_REQUIRED: &str = "tenant.two_factor_not_required";
     pub const TWO_FACTOR_RESET_BY_ADMIN: &str = "member.two_factor_reset";
     pub const SUPER_ADMIN_CREATED: &str = "platform.super_admin_created";
+    pub const PERSON_ACTIVATED: &str = "platform.person_activated";
+    pub const PERSON_DEACTIVATED: &str = "platform.person_deactivated";
+    pub const PERSON_SIGNED_OUT: &str = "platform.person_signed_out";
+    pub const PEOPLE_BULK_ACTION: &str = "platform.people_bulk_action";
     pub const TENANT_CREATED: &str = "tenant.created";
     pub const TENANT_SUSPENDED: &str = "tenant.suspended";
     pub const TENANT_REACTIVATED: &str = "tenant.reactivated";

@@ -23,6 +23,7 @@ pub mod key_rotation;
 pub mod mail;
 pub mod marketplace;
 pub mod notifications;
+pub mod people;
 pub mod platform;
 pub mod process;
 pub mod projects;

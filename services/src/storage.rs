@@ -48,6 +48,7 @@ pub mod marketplace;
 pub mod memberships;
 pub mod notifications;
 pub mod outbox;
+pub mod people;
 pub mod platform;
 pub mod process;
 pub mod projects;
@@ -228,6 +229,21 @@ pub(crate) use {
     on_tenant_tx, on_tx, tenant_scoped, with_reader, with_tenant_reader, with_tenant_writer,
     with_writer,
 };
+
+/// `text` as a `LIKE … ESCAPE '\'` pattern matching it anywhere (lower-cased), or `''` for
+/// no text.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    format!("%{}%", like_escape(&text.to_lowercase()))
+}
+
+pub(crate) fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
 
 /// The role the server's PostgreSQL connections run as: not a superuser and not the tables'
 /// owner, so row-level security applies to it. Created at connect when missing; the

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::AuditId;
 use crate::slug::Slug;
 use crate::tenants::TenantSummary;
-use crate::validation::{ValidationError, search_text};
+use crate::validation::{ValidationError, query_string, search_text};
 
 /// Entries on one page of the log.
 pub const PAGE_SIZE: u32 = 50;
@@ -167,26 +167,8 @@ impl AuditQuery {
         if let Some(to) = self.to {
             pairs.push(("to", to.to_string()));
         }
-        pairs
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", encode(&v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        query_string(pairs)
     }
-}
-
-/// Percent-encodes a query-string value (everything but unreserved characters).
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(byte));
-            }
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
 }
 
 /// One entry as it is read.

@@ -23,6 +23,7 @@ pub mod marketplace;
 pub mod members;
 pub mod names;
 pub mod password;
+pub mod people;
 pub mod permissions;
 pub mod personas;
 pub mod platform;

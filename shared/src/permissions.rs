@@ -85,6 +85,8 @@ text_enum! {
         PlatformView => "platform.view",
         /// Super admin: suspend and reactivate tenants.
         TenantsManage => "platform.tenants.manage",
+        /// Super admin: activate, deactivate and sign out people, one by one or in bulk.
+        UsersManage => "platform.users.manage",
         /// Super admin: read the emails kept while no SMTP server is configured.
         OutboxRead => "platform.outbox.read",
         /// Super admin: read and export the whole platform's audit log.
@@ -139,6 +141,7 @@ impl Permission {
             Self::WidgetReport => "report a widget's usage",
             Self::PlatformView => "see every tenant and user",
             Self::TenantsManage => "suspend and reactivate tenants",
+            Self::UsersManage => "activate, deactivate and sign out people",
             Self::OutboxRead => "read the outbox of unsent emails",
             Self::AuditRead => "read the platform's audit log",
             Self::PlansManage => "edit plans and tenants' limits",
@@ -239,6 +242,7 @@ const VIEWER: &[Permission] = &[
 pub const SUPER_ADMIN: &[Permission] = &[
     Permission::PlatformView,
     Permission::TenantsManage,
+    Permission::UsersManage,
     Permission::OutboxRead,
     Permission::AuditRead,
     Permission::PlansManage,

@@ -41,6 +41,29 @@ pub fn search_text(input: &str, max: usize) -> Result<String, ValidationError> {
     Ok(text)
 }
 
+/// Name–value pairs as a URL's query string (values percent-encoded but for unreserved
+/// characters), for links that carry a search: the next page, a CSV download.
+pub fn query_string(pairs: Vec<(&str, String)>) -> String {
+    pairs
+        .into_iter()
+        .map(|(name, value)| format!("{name}={}", encode(&value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(byte));
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +80,17 @@ mod tests {
         assert_eq!(
             refused.reason,
             "Search for at most 3 characters (this is 4)."
+        );
+    }
+
+    #[test]
+    fn query_strings_encode_what_a_url_cannot_hold() {
+        assert_eq!(
+            query_string(vec![
+                ("q", "a&b c/é".to_owned()),
+                ("sort", "email".to_owned())
+            ]),
+            "q=a%26b%20c%2F%C3%A9&sort=email"
         );
     }
 }

@@ -36,6 +36,7 @@ impl Me {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     Overview,
+    People,
     Plans,
     AdminServices,
     AdminSupport,
@@ -89,6 +90,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Overview",
                 href: "/admin".into(),
                 section: Section::Overview,
+            });
+            items.push(NavItem {
+                label: "Users",
+                href: crate::people::PATH.into(),
+                section: Section::People,
             });
             items.push(NavItem {
                 label: "Plans",

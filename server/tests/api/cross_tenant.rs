@@ -817,6 +817,42 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "get_people",
+            expect: Refused,
+            args: |w| people_form(w, vec![]),
+            caller: owner,
+        },
+        Case {
+            function: "bulk_people",
+            expect: Refused,
+            args: |w| {
+                people_form(
+                    w,
+                    vec![
+                        ("ids", w.b_member_with_two_factor.clone()),
+                        ("expected", String::new()),
+                        ("action", "deactivate".to_owned()),
+                    ],
+                )
+            },
+            caller: owner,
+        },
+        Case {
+            function: "bulk_people",
+            expect: Refused,
+            args: |w| {
+                people_form(
+                    w,
+                    vec![
+                        ("ids", String::new()),
+                        ("expected", "4".to_owned()),
+                        ("action", "sign_out_everywhere".to_owned()),
+                    ],
+                )
+            },
+            caller: owner,
+        },
+        Case {
             function: "get_audit_log",
             expect: Refused,
             args: |w| {
@@ -1725,6 +1761,24 @@ fn assert_no_leak(what: &str, body: &str) {
     );
 }
 
+/// The console's people search for B's members (every field, as the page sends it), plus
+/// `extra` arguments.
+fn people_form(w: &World, extra: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
+    let mut args = vec![
+        ("form[q]", String::new()),
+        ("form[persona]", String::new()),
+        ("form[status]", String::new()),
+        ("form[tenant]", w.b.slug.clone()),
+        ("form[role]", String::new()),
+        ("form[signed_in]", String::new()),
+        ("form[two_factor]", String::new()),
+        ("form[sort]", String::new()),
+        ("form[after]", String::new()),
+    ];
+    args.extend(extra);
+    args
+}
+
 #[tokio::test]
 async fn every_endpoint_has_a_case() {
     let registered: BTreeSet<String> = server_fn::axum::server_fn_paths()
@@ -1763,6 +1817,7 @@ const PAGES: &[&str] = &[
     "/admin",
     "/admin/outbox",
     "/admin/audit",
+    "/admin/users",
     "/admin/plans",
     "/admin/services",
     "/admin/support",

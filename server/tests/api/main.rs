@@ -26,6 +26,7 @@ mod invoices;
 mod marketplace;
 mod members;
 mod operations;
+mod people;
 mod platform;
 mod projects;
 mod restart;

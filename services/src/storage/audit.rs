@@ -10,7 +10,8 @@ use shared::tenants::TenantSummary;
 use tracing::instrument;
 
 use super::{
-    PlatformData, Store, TenantData, Tx, on_tx, with_reader, with_tenant_reader, with_writer,
+    PlatformData, Store, TenantData, Tx, contains_pattern, like_escape, on_tx, with_reader,
+    with_tenant_reader, with_writer,
 };
 use crate::error::Result;
 
@@ -130,21 +131,6 @@ impl AuditListRow {
             status: self.tenant_status?,
         })
     }
-}
-
-/// `text` as a `LIKE … ESCAPE '\'` pattern matching it anywhere (lower-cased), or `''` for
-/// no text.
-fn contains_pattern(text: &str) -> String {
-    if text.is_empty() {
-        return String::new();
-    }
-    format!("%{}%", like_escape(&text.to_lowercase()))
-}
-
-fn like_escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 /// The log's search, newest first, for one tenant (`Some`) or the whole platform. `$1` is

@@ -1,0 +1,406 @@
+//! `/admin/users`: every account on the platform for its super admins — searched and
+//! filtered by a plain GET form (each search has an address and works without JavaScript),
+//! paged after the last person shown, and acted on in bulk: the ticked people, or everyone
+//! the search matches, after a confirmation that states the count.
+
+pub mod bulk_people;
+pub mod get_people;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use shared::people::{
+    BulkAction, BulkOutcome, BulkResult, PAGE_SIZE, SEARCH_MAX, SignInFilter, UserForm,
+    UserListing, UserSort, UsersPage,
+};
+use shared::permissions::Role;
+use shared::personas::Persona;
+use shared::platform::UserStatus;
+
+use crate::components::errors::{ActionError, ErrorView};
+use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::time::{format_date, format_time, machine_time};
+use bulk_people::BulkPeople;
+use get_people::get_people;
+
+pub const PATH: &str = "/admin/users";
+
+/// The search form as the address gives it.
+fn form_from_address() -> Memo<UserForm> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let query = query.read();
+        let field = |name: &str| query.get(name).unwrap_or_default();
+        UserForm {
+            q: field("q"),
+            persona: field("persona"),
+            status: field("status"),
+            tenant: field("tenant"),
+            role: field("role"),
+            signed_in: field("signed_in"),
+            two_factor: field("two_factor"),
+            sort: field("sort"),
+            after: field("after"),
+        }
+    })
+}
+
+/// A bulk action waiting for its confirmation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Pending {
+    action: BulkAction,
+    /// The ticked people, or none for everyone the search matches.
+    ids: Vec<String>,
+    count: u64,
+}
+
+#[component]
+pub fn PeoplePage() -> impl IntoView {
+    let form = form_from_address();
+    let bulk = ServerAction::<BulkPeople>::new();
+    let page = Resource::new(
+        move || (form.get(), bulk.version().get()),
+        |(form, _)| get_people(form),
+    );
+    let place = Place {
+        persona: Some(Persona::SuperAdmin),
+        slug: None,
+        section: Section::People,
+    };
+    view! {
+        <AppShell place crumbs=vec![("Users".to_owned(), None)]>
+            <PageHeader title="Users" subtitle="Every account on the platform: find people, then activate, deactivate or sign them out, one by one or in bulk." />
+            <Filters form />
+            <BulkOutcomeView bulk />
+            <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
+                {move || page.get().map(|result| match result {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(page) => view! { <People page form=form.get_untracked() bulk /> }.into_any(),
+                })}
+            </Transition>
+        </AppShell>
+    }
+}
+
+#[component]
+fn Filters(form: Memo<UserForm>) -> impl IntoView {
+    let value = move |pick: fn(&UserForm) -> &String| form.with(|f| pick(f).clone());
+    let selected = move |pick: fn(&UserForm) -> &String, option: &'static str| {
+        move || form.with(|f| pick(f) == option)
+    };
+    view! {
+        <form class="panel search-form people-search" method="get" action=PATH role="search">
+            <div class="field">
+                <label for="people-q">"Email or name"</label>
+                <input id="people-q" type="search" name="q" maxlength=SEARCH_MAX.to_string() value=move || value(|f| &f.q) placeholder="ann@, Smith…" />
+            </div>
+            <div class="field">
+                <label for="people-persona">"Persona"</label>
+                <select id="people-persona" name="persona">
+                    <option value="">"Any"</option>
+                    {Persona::ALL.iter().map(|p| view! {
+                        <option value=p.as_str() selected=selected(|f| &f.persona, p.as_str())>{p.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="people-status">"Status"</label>
+                <select id="people-status" name="status">
+                    <option value="">"Any"</option>
+                    <option value="active" selected=selected(|f| &f.status, "active")>"Active"</option>
+                    <option value="disabled" selected=selected(|f| &f.status, "disabled")>"Deactivated"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="people-tenant">"Workspace address"</label>
+                <input id="people-tenant" type="text" name="tenant" value=move || value(|f| &f.tenant) placeholder="any" autocomplete="off" />
+            </div>
+            <div class="field">
+                <label for="people-role">"Role"</label>
+                <select id="people-role" name="role">
+                    <option value="">"Any"</option>
+                    {Role::ALL.iter().map(|r| view! {
+                        <option value=r.as_str() selected=selected(|f| &f.role, r.as_str())>{r.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="people-signed-in">"Last sign-in"</label>
+                <select id="people-signed-in" name="signed_in">
+                    <option value="">"Any time"</option>
+                    {SignInFilter::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=selected(|f| &f.signed_in, s.as_str())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="people-2fa">"Two-step sign-in"</label>
+                <select id="people-2fa" name="two_factor">
+                    <option value="">"Either"</option>
+                    <option value="on" selected=selected(|f| &f.two_factor, "on")>"On"</option>
+                    <option value="off" selected=selected(|f| &f.two_factor, "off")>"Off"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="people-sort">"Order"</label>
+                <select id="people-sort" name="sort">
+                    {UserSort::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=selected(|f| &f.sort, s.as_str())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button primary">"Search"</button>
+            <a class="button" href=PATH>"Clear"</a>
+        </form>
+    }
+}
+
+#[component]
+fn People(page: UsersPage, form: UserForm, bulk: ServerAction<BulkPeople>) -> impl IntoView {
+    let selected = RwSignal::new(Vec::<String>::new());
+    let action = RwSignal::new(BulkAction::Deactivate.as_str().to_owned());
+    let pending = RwSignal::new(None::<Pending>);
+    let total = page.total;
+    let on_page: Vec<String> = page.people.iter().map(|p| p.id.to_string()).collect();
+    let next = page.next.map(|after| {
+        let query = page.query.to_query_string();
+        let joiner = if query.is_empty() { "" } else { "&" };
+        format!("{PATH}?{query}{joiner}after={after}")
+    });
+    let shown = page.people.len();
+    let chosen = move || {
+        action
+            .get()
+            .parse::<BulkAction>()
+            .unwrap_or(BulkAction::Deactivate)
+    };
+    let ask = move |ids: Vec<String>, count: u64| {
+        pending.set(Some(Pending {
+            action: chosen(),
+            ids,
+            count,
+        }));
+    };
+    let all_ticked = {
+        let on_page = on_page.clone();
+        move || !on_page.is_empty() && on_page.iter().all(|id| selected.read().contains(id))
+    };
+    let toggle_all = {
+        let on_page = on_page.clone();
+        move |_| {
+            if selected.read().len() == on_page.len() {
+                selected.set(Vec::new());
+            } else {
+                selected.set(on_page.clone());
+            }
+        }
+    };
+    let table = if page.people.is_empty() {
+        view! { <p class="muted" data-testid="no-people">"Nobody matches this search."</p> }
+            .into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table class="compact people-table" data-testid="people">
+                    <thead>
+                        <tr>
+                            <th scope="col">
+                                <input type="checkbox" aria-label="Select everyone on this page" prop:checked=all_ticked on:change=toggle_all />
+                            </th>
+                            <th scope="col">"Person"</th>
+                            <th scope="col">"Personas"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Workspaces"</th>
+                            <th scope="col">"Two-step"</th>
+                            <th scope="col">"Last sign-in"</th>
+                            <th scope="col">"Joined"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {page.people.into_iter().map(|person| view! { <Row person selected /> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    let form_for_confirm = form.clone();
+    view! {
+        <section class="panel" aria-labelledby="people-results">
+            <div class="panel-head">
+                <h2 id="people-results" data-testid="people-total">
+                    {format!("{total} {} match", if total == 1 { "person" } else { "people" })}
+                    {page.query.after.map(|_| format!(" (showing {shown} after the first page)"))}
+                </h2>
+            </div>
+            <div class="bulk-bar" role="group" aria-label="Bulk actions">
+                <label for="bulk-action">"With the people chosen:"</label>
+                <select id="bulk-action" prop:value=move || action.get() on:change=move |ev| action.set(event_target_value(&ev))>
+                    {BulkAction::ALL.iter().map(|a| view! { <option value=a.as_str()>{a.label()}</option> }).collect_view()}
+                </select>
+                <button type="button" class="button" disabled=move || selected.read().is_empty()
+                    on:click=move |_| { let ids = selected.get(); let n = ids.len() as u64; ask(ids, n); }>
+                    {move || format!("Apply to {} selected", selected.read().len())}
+                </button>
+                <button type="button" class="button" disabled=total == 0 on:click=move |_| ask(Vec::new(), total)>
+                    {format!("Apply to all {total} matching")}
+                </button>
+            </div>
+            {move || pending.get().map(|p| view! { <Confirm pending=p form=form_for_confirm.clone() bulk on_done=move || { pending.set(None); selected.set(Vec::new()); } /> })}
+            {table}
+            {(shown as u32 == PAGE_SIZE).then_some(()).and(next).map(|href| view! { <p><a href=href rel="next" data-testid="people-next">"Next page →"</a></p> })}
+        </section>
+    }
+}
+
+#[component]
+fn Row(person: UserListing, selected: RwSignal<Vec<String>>) -> impl IntoView {
+    let id = person.id.to_string();
+    let check_id = id.clone();
+    let personas = person
+        .personas
+        .iter()
+        .map(Persona::label)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let active = person.status == UserStatus::Active;
+    let label = format!("Select {}", person.email);
+    view! {
+        <tr data-email=person.email.clone()>
+            <td>
+                <input type="checkbox" aria-label=label
+                    prop:checked=move || selected.read().contains(&check_id)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        selected.update(|ids| {
+                            ids.retain(|x| *x != id);
+                            if on { ids.push(id.clone()); }
+                        });
+                    } />
+            </td>
+            <td>
+                <strong>{person.name.clone()}</strong>
+                <br />
+                <span class="muted small">{person.email.clone()}</span>
+            </td>
+            <td>{if personas.is_empty() { "—".to_owned() } else { personas }}</td>
+            <td>
+                <span class="badge" class:ok=active class:warn=!active>{if active { "active" } else { "deactivated" }}</span>
+            </td>
+            <td>{person.workspaces}</td>
+            <td>{if person.two_factor { "On" } else { "Off" }}</td>
+            <td>
+                {match person.last_sign_in_at {
+                    Some(at) => view! { <time datetime=machine_time(at)>{format_time(at)}</time> }.into_any(),
+                    None => view! { <span class="muted">"Never"</span> }.into_any(),
+                }}
+            </td>
+            <td>{format_date(person.created_at)}</td>
+        </tr>
+    }
+}
+
+/// States what is about to happen, and to how many people, before anything does.
+#[component]
+fn Confirm(
+    pending: Pending,
+    form: UserForm,
+    bulk: ServerAction<BulkPeople>,
+    on_done: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let Pending { action, ids, count } = pending;
+    let whom = if ids.is_empty() {
+        format!(
+            "all {count} {} this search matches",
+            if count == 1 { "person" } else { "people" }
+        )
+    } else {
+        format!(
+            "the {count} {} you selected",
+            if count == 1 { "person" } else { "people" }
+        )
+    };
+    let question = format!("{} {whom}?", action.label());
+    let cancel = on_done.clone();
+    let confirm = move |_| {
+        bulk.dispatch(BulkPeople {
+            form: UserForm {
+                after: String::new(),
+                ..form.clone()
+            },
+            ids: ids.join(","),
+            expected: count.to_string(),
+            action: action.as_str().to_owned(),
+        });
+        on_done();
+    };
+    view! {
+        <div class="confirm panel" role="alertdialog" aria-labelledby="bulk-question" aria-describedby="bulk-consequence" data-testid="bulk-confirm">
+            <h3 id="bulk-question">{question}</h3>
+            <p id="bulk-consequence">{action.consequence()}</p>
+            <div class="actions">
+                <button type="button" class="button primary" class:danger=action == BulkAction::Deactivate on:click=confirm>
+                    {format!("{} {count}", action.label())}
+                </button>
+                <button type="button" class="button" on:click=move |_| cancel()>"Cancel"</button>
+            </div>
+        </div>
+    }
+}
+
+/// The last bulk action's outcome: its counts, and a line per person.
+#[component]
+fn BulkOutcomeView(bulk: ServerAction<BulkPeople>) -> impl IntoView {
+    let error = Signal::derive(move || bulk.value().get().and_then(Result::err));
+    let result = move || bulk.value().get().and_then(Result::ok);
+    view! {
+        <ActionError error />
+        <p class="muted" aria-live="polite" hidden=move || !bulk.pending().get()>"Working…"</p>
+        {move || result().map(|result| view! { <BulkSummary result /> })}
+    }
+}
+
+#[component]
+fn BulkSummary(result: BulkResult) -> impl IntoView {
+    let listed = result.lines.len() as u64;
+    let more = result.total().saturating_sub(listed);
+    view! {
+        <section class="panel" aria-labelledby="bulk-result" data-testid="bulk-result">
+            <h2 id="bulk-result">{format!("{}: done", result.action.label())}</h2>
+            <p role="status">
+                {format!(
+                    "{} changed · {} unchanged · {} skipped",
+                    result.changed, result.unchanged, result.skipped
+                )}
+            </p>
+            <div class="table-wrap">
+                <table class="compact">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Person"</th>
+                            <th scope="col">"Result"</th>
+                            <th scope="col">"Note"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {result.lines.into_iter().map(|line| {
+                            let (label, ok) = match line.outcome {
+                                BulkOutcome::Changed => ("changed", true),
+                                BulkOutcome::Unchanged => ("unchanged", true),
+                                BulkOutcome::Skipped => ("skipped", false),
+                            };
+                            let email = line.email.clone();
+                            view! {
+                                <tr data-email=email>
+                                    <td>{line.email}</td>
+                                    <td><span class="badge" class:ok=ok class:warn=!ok>{label}</span></td>
+                                    <td>{line.note}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {(more > 0).then(|| view! { <p class="muted small">{format!("…and {more} more, each in the audit log.")}</p> })}
+        </section>
+    }
+}

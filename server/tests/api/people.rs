@@ -1,0 +1,312 @@
+//! The console's users: search by every filter, pages in each order, and bulk actions on a
+//! selection or a whole search — with the count confirmed, the caller's own account left
+//! alone, and each change in the audit log.
+
+use shared::AppError;
+use shared::people::{BulkOutcome, BulkResult, PAGE_SIZE, UsersPage};
+use shared::platform::UserStatus;
+
+use crate::helpers::{Browser, PASSWORD, TestApp, spawn_app, sql_time, sql_uuid};
+use crate::members::{builder_org, org};
+
+/// The search form's fields as `get_people` and `bulk_people` take them (every field, as
+/// the page sends it).
+fn form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(String, &'a str)> {
+    let names = [
+        "q",
+        "persona",
+        "status",
+        "tenant",
+        "role",
+        "signed_in",
+        "two_factor",
+        "sort",
+        "after",
+    ];
+    names
+        .into_iter()
+        .map(|name| {
+            let value = fields
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or("", |(_, v)| *v);
+            (format!("form[{name}]"), value)
+        })
+        .collect()
+}
+
+async fn people(browser: &Browser, fields: &[(&str, &str)]) -> UsersPage {
+    let args = form(fields);
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    browser.call_ok("get_people", &args).await
+}
+
+fn emails(page: &UsersPage) -> Vec<&str> {
+    page.people.iter().map(|p| p.email.as_str()).collect()
+}
+
+async fn bulk(
+    browser: &Browser,
+    fields: &[(&str, &str)],
+    ids: &str,
+    expected: &str,
+    action: &str,
+) -> reqwest::Response {
+    let mut args = form(fields);
+    args.push(("ids".to_owned(), ids));
+    args.push(("expected".to_owned(), expected));
+    args.push(("action".to_owned(), action));
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    browser.call("bulk_people", &args).await
+}
+
+async fn bulk_ok(
+    browser: &Browser,
+    fields: &[(&str, &str)],
+    ids: &str,
+    expected: &str,
+    action: &str,
+) -> BulkResult {
+    let response = bulk(browser, fields, ids, expected, action).await;
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn bulk_err(
+    browser: &Browser,
+    fields: &[(&str, &str)],
+    ids: &str,
+    expected: &str,
+    action: &str,
+) -> (u16, AppError) {
+    let response = bulk(browser, fields, ids, expected, action).await;
+    let status = response.status().as_u16();
+    (
+        status,
+        serde_json::from_str(&response.text().await.unwrap()).unwrap(),
+    )
+}
+
+/// Adds `count` accounts straight to the database (`filler-NNN@bulk.example`), one minute
+/// apart, none of them ever signed in.
+async fn add_accounts(app: &TestApp, count: usize) {
+    let start = chrono::Utc::now() - chrono::TimeDelta::days(3);
+    for n in 0..count {
+        app.exec(&format!(
+            "INSERT INTO users (id, email, name, password_hash, personas, status, created_at)
+             VALUES ({}, 'filler-{n:03}@bulk.example', 'Filler {n:03}', 'x', 'end_user', 'active', {})",
+            sql_uuid(uuid::Uuid::now_v7()),
+            sql_time(start + chrono::TimeDelta::minutes(n as i64)),
+        ))
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn super_admins_find_people_by_every_filter_and_page_through_them() {
+    let app = spawn_app().await;
+    let acme = org(&app, "Acme", "acme.example").await;
+    let _globex = builder_org(&app, "Globex", "globex.example").await;
+    let root = app.super_admin().await;
+    add_accounts(&app, 60).await;
+
+    let everyone = people(&root, &[]).await;
+    assert_eq!(everyone.total, 69, "8 members, the super admin and 60 more");
+    assert_eq!(everyone.people.len(), PAGE_SIZE as usize);
+
+    let by_domain = people(&root, &[("q", "ACME.example")]).await;
+    assert_eq!(by_domain.total, 4);
+    assert!(
+        emails(&by_domain)
+            .iter()
+            .all(|e| e.ends_with("acme.example"))
+    );
+
+    let viewers = people(&root, &[("tenant", &acme.slug), ("role", "viewer")]).await;
+    assert_eq!(viewers.total, 1);
+    assert!(emails(&viewers)[0].starts_with("viewer"));
+    let owners_anywhere = people(&root, &[("role", "owner")]).await;
+    assert_eq!(owners_anywhere.total, 2);
+
+    let builders = people(&root, &[("persona", "builder")]).await;
+    assert_eq!(builders.total, 4);
+    assert!(
+        emails(&builders)
+            .iter()
+            .all(|e| e.ends_with("globex.example"))
+    );
+
+    let with_two_step = people(&root, &[("two_factor", "on")]).await;
+    assert_eq!(with_two_step.total, 1, "only the super admin enrolled");
+    assert!(with_two_step.people[0].two_factor);
+    assert!(
+        with_two_step.people[0]
+            .personas
+            .contains(shared::personas::Persona::SuperAdmin)
+    );
+    assert_eq!(people(&root, &[("two_factor", "off")]).await.total, 68);
+
+    // Sign-in periods: the fillers never signed in; one member last did 60 days ago.
+    let viewer_email = viewers.people[0].email.clone();
+    app.exec(&format!(
+        "UPDATE users SET last_sign_in_at = {} WHERE email = '{viewer_email}'",
+        sql_time(chrono::Utc::now() - chrono::TimeDelta::days(60))
+    ))
+    .await;
+    let never = people(&root, &[("signed_in", "never")]).await;
+    assert!(never.people.iter().all(|p| p.last_sign_in_at.is_none()));
+    let dormant = people(&root, &[("signed_in", "dormant")]).await;
+    assert_eq!(dormant.total, never.total + 1);
+    let lately = people(&root, &[("signed_in", "7d")]).await;
+    assert_eq!(lately.total + dormant.total, 69);
+    assert!(!emails(&lately).contains(&viewer_email.as_str()));
+
+    assert_eq!(people(&root, &[("status", "disabled")]).await.total, 0);
+
+    // Every order pages through everyone once, in order.
+    for (sort, key) in [("email", 0), ("name", 1), ("newest", 2), ("oldest", 3)] {
+        let mut seen: Vec<shared::people::UserListing> = Vec::new();
+        let mut after = String::new();
+        loop {
+            let page = people(&root, &[("sort", sort), ("after", &after)]).await;
+            assert_eq!(page.total, 69);
+            seen.extend(page.people.iter().cloned());
+            match page.next {
+                Some(next) => after = next.to_string(),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 69, "{sort}");
+        let ordered = seen.windows(2).all(|pair| match key {
+            0 => pair[0].email < pair[1].email,
+            1 => pair[0].name <= pair[1].name,
+            2 => pair[0].created_at >= pair[1].created_at,
+            _ => pair[0].created_at <= pair[1].created_at,
+        });
+        assert!(ordered, "{sort} order");
+    }
+
+    // A field the form does not offer is named, with 422.
+    let args = form(&[("sort", "random")]);
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let (status, error) = root.call_err("get_people", &args).await;
+    assert_eq!(status, 422);
+    assert!(
+        matches!(error, AppError::Invalid { ref field, .. } if field == "sort"),
+        "{error:?}"
+    );
+
+    // Only super admins list people.
+    let args = form(&[]);
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    for member in [&acme.owner, &acme.viewer] {
+        let (status, _) = member.call_err("get_people", &args).await;
+        assert_eq!(status, 403);
+    }
+}
+
+#[tokio::test]
+async fn bulk_actions_change_the_chosen_people_and_nobody_else() {
+    let app = spawn_app().await;
+    let acme = org(&app, "Acme", "acme.example").await;
+    let globex = org(&app, "Globex", "globex.example").await;
+    let root = app.super_admin().await;
+    let root_id = root.me().await.unwrap().user_id.to_string();
+    let viewer = acme.viewer.me().await.unwrap();
+    let viewer_email = viewer.email.to_string();
+
+    // Deactivating the ticked viewer signs them out at once and closes sign-in.
+    let result = bulk_ok(&root, &[], &viewer.user_id.to_string(), "", "deactivate").await;
+    assert_eq!(
+        (result.changed, result.unchanged, result.skipped),
+        (1, 0, 0)
+    );
+    assert_eq!(result.lines[0].email, viewer_email);
+    assert!(
+        result.lines[0].note.contains("1 session ended"),
+        "{}",
+        result.lines[0].note
+    );
+    assert!(acme.viewer.me().await.is_none(), "signed out at once");
+    let again = app.browser();
+    let (status, error) = again
+        .call_err(
+            "sign_in",
+            &[("email", &viewer_email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(error, AppError::AccountDisabled);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'platform.person_deactivated' AND target = '{viewer_email}'"
+        ))
+        .await,
+        1
+    );
+
+    // The whole search: refused while the confirmed count is stale, then done.
+    let acme_people = [("q", "acme.example")];
+    let (status, error) = bulk_err(&root, &acme_people, "", "3", "sign_out_everywhere").await;
+    assert_eq!(status, 409);
+    assert!(
+        error.to_string().contains("now matches 4 people, not 3"),
+        "{error}"
+    );
+    assert!(acme.owner.me().await.is_some(), "nothing happened");
+    let result = bulk_ok(&root, &acme_people, "", "4", "sign_out_everywhere").await;
+    assert_eq!(
+        (result.changed, result.unchanged, result.skipped),
+        (3, 1, 0)
+    );
+    let unchanged: Vec<_> = result
+        .lines
+        .iter()
+        .filter(|l| l.outcome == BulkOutcome::Unchanged)
+        .collect();
+    assert_eq!(unchanged.len(), 1);
+    assert_eq!(unchanged[0].email, viewer_email);
+    assert!(acme.owner.me().await.is_none());
+    assert!(acme.admin.me().await.is_none());
+    assert!(
+        globex.owner.me().await.is_some(),
+        "another search's people keep their sessions"
+    );
+
+    // Reactivating the deactivated: the viewer signs in again.
+    let disabled = people(&root, &[("status", "disabled")]).await;
+    assert_eq!(disabled.total, 1);
+    assert_eq!(disabled.people[0].status, UserStatus::Disabled);
+    let result = bulk_ok(&root, &[("status", "disabled")], "", "1", "activate").await;
+    assert_eq!(result.changed, 1);
+    let back = app.signed_in(&viewer_email, PASSWORD).await;
+    assert!(back.me().await.is_some());
+
+    // The caller's own account is left alone, and says why.
+    let ids = format!("{root_id},{}", globex.viewer.me().await.unwrap().user_id);
+    let result = bulk_ok(&root, &[], &ids, "", "deactivate").await;
+    assert_eq!((result.changed, result.skipped), (1, 1));
+    assert_eq!(result.lines[0].outcome, BulkOutcome::Skipped);
+    assert!(root.me().await.is_some());
+
+    // Bad input is named; people outside the console are refused, and nothing changes.
+    let (status, error) = bulk_err(&root, &[], "", "1", "delete").await;
+    assert_eq!(status, 422);
+    assert!(matches!(error, AppError::Invalid { ref field, .. } if field == "action"));
+    let (status, error) = bulk_err(&root, &[], "not-an-id", "", "activate").await;
+    assert_eq!(status, 422);
+    assert!(matches!(error, AppError::Invalid { ref field, .. } if field == "ids"));
+    let globex_owner = globex.owner.me().await.unwrap().user_id.to_string();
+    for member in [&acme.owner, &globex.owner, &back] {
+        let (status, _) = bulk_err(member, &[], &globex_owner, "", "deactivate").await;
+        assert!(status == 401 || status == 403, "{status}");
+    }
+    assert!(globex.owner.me().await.is_some());
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'platform.people_bulk_action'")
+            .await,
+        4
+    );
+}
