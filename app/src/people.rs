@@ -338,7 +338,7 @@ fn Confirm(
             <h3 id="bulk-question">{question}</h3>
             <p id="bulk-consequence">{action.consequence()}</p>
             <div class="actions">
-                <button type="button" class="button primary" class:danger=action == BulkAction::Deactivate on:click=confirm>
+                <button type="button" class="button" class:primary=action != BulkAction::Deactivate class:danger=action == BulkAction::Deactivate on:click=confirm>
                     {format!("{} {count}", action.label())}
                 </button>
                 <button type="button" class="button" on:click=move |_| cancel()>"Cancel"</button>

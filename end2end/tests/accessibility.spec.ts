@@ -26,6 +26,7 @@ for (const [who, path] of [
   ['admin@atrium.example', '/admin/services'],
   ['admin@atrium.example', '/admin/support'],
   ['admin@atrium.example', '/admin/audit'],
+  ['admin@atrium.example', '/admin/users'],
 ] as const) {
   test(`${path} has no serious accessibility problems (WCAG 2.1 AA)`, async ({ page, browser }) => {
     if (who.startsWith('admin')) await trustAdminDevice(browser, page.context());

@@ -3,7 +3,7 @@ import { test, expect, hydrated, signIn, signInAsAdmin } from './fixtures';
 test('the super admin lands on the platform console', async ({ page, browser }) => {
   await signInAsAdmin(browser, page);
   await expect(page.getByRole('heading', { level: 1, name: 'Platform overview' })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'Plans', 'Services', 'Support', 'Outbox', 'Audit log', 'Account', 'Security']);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'Users', 'Plans', 'Services', 'Support', 'Outbox', 'Audit log', 'Account', 'Security']);
   for (const name of ['Northwind Agency', 'Initech Partners', 'Acme Corp', 'Globex Enterprise']) {
     await expect(page.getByTestId('tenants')).toContainText(name);
   }

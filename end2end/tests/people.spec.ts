@@ -1,0 +1,82 @@
+import { test, expect, hydrated, signInAsAdmin, signUp, uniqueEmail, anotherPerson } from './fixtures';
+
+test('a super admin finds people, deactivates one after confirming, and reactivates a whole search', async ({ page, browser }) => {
+  // Three people of one organization's domain, each signed in in their own browser.
+  const domain = `people-${Date.now()}.example`;
+  const people = [];
+  for (const name of ['Ada', 'Bea', 'Cy']) {
+    const person = await anotherPerson(browser);
+    const home = await signUp(person.page, { name: `${name} Person`, email: uniqueEmail(name.toLowerCase(), domain), organization: `${name} Org` });
+    people.push({ ...person, home });
+  }
+
+  await signInAsAdmin(browser, page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+  await page.waitForURL(/\/admin\/users$/);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
+
+  // The search is in the address; the list shows who matches, and how many.
+  await page.getByLabel('Email or name').fill(domain);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/q=people-/);
+  await hydrated(page);
+  await expect(page.getByTestId('people-total')).toHaveText('3 people match');
+  const rows = page.getByTestId('people').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+
+  // Deactivating one ticked person asks first, stating whom and what it does.
+  const ada = rows.filter({ hasText: 'Ada Person' });
+  await ada.getByRole('checkbox').check();
+  await page.getByLabel('With the people chosen:').selectOption('deactivate');
+  await page.getByRole('button', { name: 'Apply to 1 selected' }).click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm).toContainText('Deactivate the 1 person you selected?');
+  await expect(confirm).toContainText('signed out at once');
+  await confirm.getByRole('button', { name: 'Deactivate 1' }).click();
+  const result = page.getByTestId('bulk-result');
+  await expect(result.getByRole('status')).toHaveText('1 changed · 0 unchanged · 0 skipped');
+  await expect(result).toContainText('Deactivated; 1 session ended');
+  await expect(ada).toContainText('deactivated');
+
+  // Ada is signed out on her next page; the others are not.
+  await people[0].page.goto(people[0].home);
+  await expect(people[0].page).toHaveURL(/\/login/);
+  await people[1].page.goto(people[1].home);
+  await expect(people[1].page).toHaveURL(people[1].home);
+
+  // Cancel changes nothing; then activate everyone the search matches.
+  await page.getByLabel('With the people chosen:').selectOption('activate');
+  await page.getByRole('button', { name: 'Apply to all 3 matching' }).click();
+  await expect(confirm).toContainText('Activate all 3 people this search matches?');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toHaveCount(0);
+  await page.getByRole('button', { name: 'Apply to all 3 matching' }).click();
+  await confirm.getByRole('button', { name: 'Activate 3' }).click();
+  await expect(result.getByRole('status')).toHaveText('1 changed · 2 unchanged · 0 skipped');
+  await expect(result.locator('tr', { hasText: 'ada-' })).toContainText('Activated');
+
+  // Nobody of the domain is deactivated any more.
+  await page.getByLabel('Status').selectOption('disabled');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/status=disabled/);
+  await hydrated(page);
+  await expect(page.getByTestId('no-people')).toHaveText('Nobody matches this search.');
+
+  for (const person of people) await person.context.close();
+});
+
+test('a bad filter names its field, and only super admins reach the list', async ({ page, browser, guard }) => {
+  guard.allow(/status of (403|422)/);
+  await signInAsAdmin(browser, page);
+  const response = await page.goto('/admin/users?sort=random');
+  expect(response?.status()).toBe(422);
+  await expect(page.getByRole('alert').first()).toContainText('Choose an order from the list.');
+
+  const member = await anotherPerson(browser);
+  await signUp(member.page, { name: 'Nosy Owner', email: uniqueEmail('nosy'), organization: 'Nosy Org' });
+  const refused = await member.page.goto('/admin/users');
+  expect(refused?.status()).toBe(403);
+  await expect(member.page.getByTestId('people')).toHaveCount(0);
+  await member.context.close();
+});
