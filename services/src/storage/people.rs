@@ -36,63 +36,122 @@ pub struct BulkTarget {
     pub status: UserStatus,
 }
 
-/// The search's conditions on `users u`, parameters `$1` to `$8` (bound by [`bind_filter!`]).
-const FILTER: &str = "($1 = '' OR LOWER(u.email || ' ' || u.name) LIKE $1 ESCAPE '\\')
-   AND ($2 = '' OR ',' || u.personas || ',' LIKE $2)
-   AND ($3 = '' OR u.status = $3)
-   AND (($4 = '' AND $5 = '') OR EXISTS (
-        SELECT 1 FROM memberships m JOIN tenants t ON t.id = m.tenant_id
-        WHERE m.user_id = u.id AND ($4 = '' OR t.slug = $4) AND ($5 = '' OR m.role = $5)))
-   AND ($6 = ''
-        OR ($6 = 'since' AND u.last_sign_in_at >= $7)
-        OR ($6 = 'dormant' AND (u.last_sign_in_at IS NULL OR u.last_sign_in_at < $7))
-        OR ($6 = 'never' AND u.last_sign_in_at IS NULL))
-   AND ($8 = '' OR ($8 = 'on') = EXISTS (
-        SELECT 1 FROM totp_credentials c WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL))";
-
-/// Binds a search's parameters `$1` to `$8` of [`FILTER`] to `$query_expr`, as of `$now`.
-macro_rules! bind_filter {
-    ($query_expr:expr, $search:expr, $now:expr) => {{
-        let search: &UserQuery = $search;
-        let (mode, since) = sign_in_bounds(search.signed_in, $now);
-        $query_expr
-            .bind(contains_pattern(&search.text))
-            .bind(
-                search
-                    .persona
-                    .map(|p| format!("%,{},%", p.as_str()))
-                    .unwrap_or_default(),
-            )
-            .bind(search.status.map(UserStatus::as_str).unwrap_or_default())
-            .bind(
-                search
-                    .tenant
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-            )
-            .bind(search.role.map(|r| r.as_str()).unwrap_or_default())
-            .bind(mode)
-            .bind(since)
-            .bind(match search.two_factor {
-                None => "",
-                Some(true) => "on",
-                Some(false) => "off",
-            })
-    }};
+/// A value a search's condition compares with.
+#[derive(Clone, Debug)]
+enum Arg {
+    Text(String),
+    Time(DateTime<Utc>),
+    Id(UserId),
+    Count(i64),
 }
 
-/// The sign-in filter as `$6` (which test) and `$7` (the moment it measures from).
-fn sign_in_bounds(
-    filter: Option<SignInFilter>,
-    now: DateTime<Utc>,
-) -> (&'static str, Option<DateTime<Utc>>) {
-    match filter {
-        None => ("", None),
-        Some(SignInFilter::Never) => ("never", None),
-        Some(SignInFilter::Dormant) => ("dormant", SignInFilter::Dormant.since(now)),
-        Some(other) => ("since", other.since(now)),
+/// The search's conditions on `users u`, only those of the fields in use (so each can use
+/// its index: a workspace's members through its memberships, a role through its index),
+/// numbered `$1`, `$2`… in the order of their values.
+#[derive(Debug, Default)]
+struct Filter {
+    conditions: Vec<String>,
+    args: Vec<Arg>,
+}
+
+impl Filter {
+    fn new(search: &UserQuery, now: DateTime<Utc>) -> Self {
+        let mut filter = Self::default();
+        if !search.text.is_empty() {
+            let n = filter.arg(Arg::Text(contains_pattern(&search.text)));
+            filter.when(format!(
+                "LOWER(u.email || ' ' || u.name) LIKE ${n} ESCAPE '\\'"
+            ));
+        }
+        if let Some(persona) = search.persona {
+            let n = filter.arg(Arg::Text(format!("%,{},%", persona.as_str())));
+            filter.when(format!("',' || u.personas || ',' LIKE ${n}"));
+        }
+        if let Some(status) = search.status {
+            let n = filter.arg(Arg::Text(status.as_str().to_owned()));
+            filter.when(format!("u.status = ${n}"));
+        }
+        match (&search.tenant, search.role) {
+            (Some(tenant), role) => {
+                let slug = filter.arg(Arg::Text(tenant.to_string()));
+                let role = match role {
+                    Some(role) => {
+                        let n = filter.arg(Arg::Text(role.as_str().to_owned()));
+                        format!(" AND m.role = ${n}")
+                    }
+                    None => String::new(),
+                };
+                filter.when(format!(
+                    "u.id IN (SELECT m.user_id FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+                              WHERE t.slug = ${slug}{role})"
+                ));
+            }
+            (None, Some(role)) => {
+                let n = filter.arg(Arg::Text(role.as_str().to_owned()));
+                filter.when(format!(
+                    "u.id IN (SELECT m.user_id FROM memberships m WHERE m.role = ${n})"
+                ));
+            }
+            (None, None) => {}
+        }
+        match search.signed_in {
+            None => {}
+            Some(SignInFilter::Never) => filter.when("u.last_sign_in_at IS NULL".to_owned()),
+            Some(period) => {
+                if let Some(since) = period.since(now) {
+                    let n = filter.arg(Arg::Time(since));
+                    filter.when(if period == SignInFilter::Dormant {
+                        format!("(u.last_sign_in_at IS NULL OR u.last_sign_in_at < ${n})")
+                    } else {
+                        format!("u.last_sign_in_at >= ${n}")
+                    });
+                }
+            }
+        }
+        if let Some(on) = search.two_factor {
+            filter.when(format!(
+                "{} (SELECT 1 FROM totp_credentials c
+                     WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL)",
+                if on { "EXISTS" } else { "NOT EXISTS" }
+            ));
+        }
+        filter
     }
+
+    /// Adds a value; returns its parameter number.
+    fn arg(&mut self, arg: Arg) -> usize {
+        self.args.push(arg);
+        self.args.len()
+    }
+
+    fn when(&mut self, condition: String) {
+        self.conditions.push(condition);
+    }
+
+    /// The `WHERE` clause's body (`1 = 1` for everyone).
+    fn sql(&self) -> String {
+        if self.conditions.is_empty() {
+            "1 = 1".to_owned()
+        } else {
+            self.conditions.join("\n   AND ")
+        }
+    }
+}
+
+/// Binds `$args` (a slice of [`Arg`]) to `$query`, in order.
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match arg {
+                Arg::Text(text) => query.bind(text.clone()),
+                Arg::Time(at) => query.bind(*at),
+                Arg::Id(id) => query.bind(*id),
+                Arg::Count(n) => query.bind(*n),
+            };
+        }
+        query
+    }};
 }
 
 /// The column the list is ordered by, and whether it runs backwards.
@@ -105,24 +164,32 @@ const fn order(sort: UserSort) -> (&'static str, bool) {
     }
 }
 
-fn list_sql(sort: UserSort) -> String {
+/// A page of the search in its order: `filter`'s conditions, then the person the page
+/// starts after (if any) and the page's size as the last parameters.
+fn list_sql(sort: UserSort, filter: &mut Filter, after: Option<UserId>, limit: u32) -> String {
     let (column, descending) = order(sort);
     let (direction, beyond) = if descending {
         ("DESC", "<")
     } else {
         ("ASC", ">")
     };
+    if let Some(after) = after {
+        let n = filter.arg(Arg::Id(after));
+        filter.when(format!(
+            "(u.{column}, u.id) {beyond} (SELECT v.{column}, v.id FROM users v WHERE v.id = ${n})"
+        ));
+    }
+    let limit = filter.arg(Arg::Count(i64::from(limit)));
     format!(
         "SELECT u.id, u.email, u.name, u.personas, u.status, u.created_at, u.last_sign_in_at,
                 EXISTS (SELECT 1 FROM totp_credentials c
                         WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL) AS two_factor,
                 (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id) AS workspaces
          FROM users u
-         WHERE {FILTER}
-           AND ($9 IS NULL OR (u.{column}, u.id) {beyond}
-                (SELECT v.{column}, v.id FROM users v WHERE v.id = $9))
+         WHERE {}
          ORDER BY u.{column} {direction}, u.id {direction}
-         LIMIT $10"
+         LIMIT ${limit}",
+        filter.sql()
     )
 }
 
@@ -143,11 +210,10 @@ impl PlatformData<'_> {
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<PersonRow>> {
-        let sql = list_sql(search.sort);
-        Ok(with_reader!(self.store, pool => bind_filter!(
-                sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql.as_str())), search, now)
-            .bind(search.after)
-            .bind(i64::from(limit))
+        let mut filter = Filter::new(search, now);
+        let sql = list_sql(search.sort, &mut filter, search.after, limit);
+        Ok(with_reader!(self.store, pool => bind_args!(
+                sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
             .fetch_all(pool)
             .await)?)
     }
@@ -155,9 +221,10 @@ impl PlatformData<'_> {
     /// How many people match the search (all pages).
     #[instrument(skip_all)]
     pub async fn count_people(&self, search: &UserQuery, now: DateTime<Utc>) -> Result<i64> {
-        let sql = format!("SELECT COUNT(*) FROM users u WHERE {FILTER}");
-        Ok(with_reader!(self.store, pool => bind_filter!(
-                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), search, now)
+        let filter = Filter::new(search, now);
+        let sql = format!("SELECT COUNT(*) FROM users u WHERE {}", filter.sql());
+        Ok(with_reader!(self.store, pool => bind_args!(
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
             .fetch_one(pool)
             .await)?)
     }
@@ -169,10 +236,13 @@ impl PlatformData<'_> {
         search: &UserQuery,
         now: DateTime<Utc>,
     ) -> Result<Vec<BulkTarget>> {
-        let sql =
-            format!("SELECT u.id, u.email, u.status FROM users u WHERE {FILTER} ORDER BY u.email");
-        Ok(with_reader!(self.store, pool => bind_filter!(
-                sqlx::query_as::<_, BulkTarget>(sqlx::AssertSqlSafe(sql.as_str())), search, now)
+        let filter = Filter::new(search, now);
+        let sql = format!(
+            "SELECT u.id, u.email, u.status FROM users u WHERE {} ORDER BY u.email",
+            filter.sql()
+        );
+        Ok(with_reader!(self.store, pool => bind_args!(
+                sqlx::query_as::<_, BulkTarget>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
             .fetch_all(pool)
             .await)?)
     }
@@ -271,11 +341,39 @@ mod tests {
 
     #[test]
     fn each_order_pages_in_its_own_direction() {
-        let newest = list_sql(UserSort::Newest);
-        assert!(newest.contains("(u.created_at, u.id) <"));
+        let after = Some(UserId::from_uuid(uuid::Uuid::from_u128(7)));
+        let now = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
+        let search = UserQuery::default();
+        let mut filter = Filter::new(&search, now);
+        let newest = list_sql(UserSort::Newest, &mut filter, after, 51);
+        assert!(newest.contains(
+            "(u.created_at, u.id) < (SELECT v.created_at, v.id FROM users v WHERE v.id = $1)"
+        ));
         assert!(newest.contains("ORDER BY u.created_at DESC, u.id DESC"));
-        let email = list_sql(UserSort::Email);
+        assert!(newest.ends_with("LIMIT $2"));
+        let mut filter = Filter::new(&search, now);
+        let email = list_sql(UserSort::Email, &mut filter, after, 51);
         assert!(email.contains("(u.email, u.id) >"));
         assert!(email.contains("ORDER BY u.email ASC, u.id ASC"));
+    }
+
+    #[test]
+    fn only_the_fields_in_use_become_conditions_numbered_in_order() {
+        let now = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
+        assert_eq!(Filter::new(&UserQuery::default(), now).sql(), "1 = 1");
+        let search = UserQuery {
+            text: "ann".to_owned(),
+            role: Some(shared::permissions::Role::Viewer),
+            signed_in: Some(SignInFilter::Dormant),
+            two_factor: Some(false),
+            ..UserQuery::default()
+        };
+        let filter = Filter::new(&search, now);
+        let sql = filter.sql();
+        assert_eq!(filter.args.len(), 3);
+        assert!(sql.contains("LIKE $1 ESCAPE"), "{sql}");
+        assert!(sql.contains("m.role = $2"), "{sql}");
+        assert!(sql.contains("u.last_sign_in_at < $3"), "{sql}");
+        assert!(sql.contains("NOT EXISTS"), "{sql}");
     }
 }
