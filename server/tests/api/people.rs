@@ -310,3 +310,29 @@ async fn bulk_actions_change_the_chosen_people_and_nobody_else() {
         4
     );
 }
+
+#[tokio::test]
+async fn a_bulk_action_on_a_large_search_works_through_it_in_chunks() {
+    let app = spawn_app().await;
+    let root = app.super_admin().await;
+    add_accounts(&app, 1_234).await;
+    let fillers = [("q", "@bulk.example")];
+    assert_eq!(people(&root, &fillers).await.total, 1_234);
+
+    let result = bulk_ok(&root, &fillers, "", "1234", "deactivate").await;
+    assert_eq!((result.changed, result.unchanged, result.skipped), (1_234, 0, 0));
+    assert_eq!(result.lines.len(), shared::people::RESULT_LINES_MAX);
+    assert!(result.lines.iter().all(|l| l.note == "Deactivated; no session was open"));
+    let disabled = people(&root, &[("q", "@bulk.example"), ("status", "disabled")]).await;
+    assert_eq!(disabled.total, 1_234);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'platform.person_deactivated'")
+            .await,
+        1_234
+    );
+
+    // Again: nobody changes, and everyone is counted.
+    let result = bulk_ok(&root, &fillers, "", "1234", "deactivate").await;
+    assert_eq!((result.changed, result.unchanged), (0, 1_234));
+    assert!(root.me().await.is_some());
+}
