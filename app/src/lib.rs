@@ -122,6 +122,7 @@ lazy_page!(SecurityRoute, view! { <SecurityPage /> });
 lazy_page!(AdminRoute, view! { <AdminHomePage /> });
 lazy_page!(OutboxRoute, view! { <OutboxPage /> });
 lazy_page!(PeopleRoute, view! { <crate::people::PeoplePage /> });
+lazy_page!(PersonRoute, view! { <crate::people::PersonPage /> });
 lazy_page!(
     PlatformAuditRoute,
     view! { <crate::audit::PlatformAuditPage /> }
@@ -231,6 +232,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/users/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view={Lazy::<PlatformAuditRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/services") view={Lazy::<AdminServicesRoute>::new()} ssr=SsrMode::Async />

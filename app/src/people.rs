@@ -5,12 +5,13 @@
 
 pub mod bulk_people;
 pub mod get_people;
+pub mod get_person;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::people::{
-    BulkAction, BulkOutcome, BulkResult, PAGE_SIZE, SEARCH_MAX, SignInFilter, UserForm,
-    UserListing, UserSort, UsersPage,
+    BulkAction, BulkOutcome, BulkResult, PAGE_SIZE, PersonDetail, SEARCH_MAX, SignInFilter,
+    UserForm, UserListing, UserSort, UsersPage,
 };
 use shared::permissions::Role;
 use shared::personas::Persona;
@@ -21,6 +22,7 @@ use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::{format_date, format_time, machine_time};
 use bulk_people::BulkPeople;
 use get_people::get_people;
+use get_person::get_person;
 
 pub const PATH: &str = "/admin/users";
 
@@ -278,7 +280,7 @@ fn Row(person: UserListing, selected: RwSignal<Vec<String>>) -> impl IntoView {
                     } />
             </td>
             <td>
-                <strong>{person.name.clone()}</strong>
+                <a href=format!("{PATH}/{}", person.id)><strong>{person.name.clone()}</strong></a>
                 <br />
                 <span class="muted small">{person.email.clone()}</span>
             </td>
@@ -401,6 +403,156 @@ fn BulkSummary(result: BulkResult) -> impl IntoView {
                 </table>
             </div>
             {(more > 0).then(|| view! { <p class="muted small">{format!("…and {more} more, each in the audit log.")}</p> })}
+        </section>
+    }
+}
+
+/// `/admin/users/:id`: one person — where they belong, where they are signed in, and the
+/// newest audit entries naming them.
+#[component]
+pub fn PersonPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let detail = Resource::new(move || id.get(), get_person);
+    let place = Place {
+        persona: Some(Persona::SuperAdmin),
+        slug: None,
+        section: Section::People,
+    };
+    view! {
+        <AppShell place crumbs=vec![("Users".to_owned(), Some(PATH.to_owned())), ("Person".to_owned(), None)]>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || detail.get().map(|result| match result {
+                    Err(error) => view! { <PageHeader title="Person" /> <ErrorView error /> }.into_any(),
+                    Ok(detail) => view! {
+                        <PageHeader title=detail.person.name.clone() subtitle="Their workspaces, sessions and recent activity." />
+                        <Person detail />
+                    }.into_any(),
+                })}
+            </Transition>
+        </AppShell>
+    }
+}
+
+#[component]
+fn Person(detail: PersonDetail) -> impl IntoView {
+    let person = detail.person;
+    let active = person.status == UserStatus::Active;
+    let personas = person
+        .personas
+        .iter()
+        .map(Persona::label)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let audit_link = format!(
+        "{}?q={}",
+        crate::audit::PLATFORM_PATH,
+        shared::validation::query_string(vec![("q", person.email.clone())])
+            .trim_start_matches("q=")
+    );
+    view! {
+        <div class="cards">
+            <section class="panel card" aria-labelledby="person-facts">
+                <h2 id="person-facts">"Account"</h2>
+                <dl class="facts" data-testid="person-facts">
+                    <dt>"Email"</dt>
+                    <dd>{person.email.clone()}</dd>
+                    <dt>"Status"</dt>
+                    <dd><span class="badge" class:ok=active class:warn=!active>{if active { "active" } else { "deactivated" }}</span></dd>
+                    <dt>"Personas"</dt>
+                    <dd>{if personas.is_empty() { "—".to_owned() } else { personas }}</dd>
+                    <dt>"Two-step sign-in"</dt>
+                    <dd>{if person.two_factor { "On" } else { "Off" }}</dd>
+                    <dt>"Last sign-in"</dt>
+                    <dd>{person.last_sign_in_at.map_or_else(|| "Never".to_owned(), format_time)}</dd>
+                    <dt>"Joined"</dt>
+                    <dd>{format_date(person.created_at)}</dd>
+                </dl>
+            </section>
+            <section class="panel card" aria-labelledby="person-workspaces">
+                <h2 id="person-workspaces">"Workspaces"</h2>
+                {if detail.workspaces.is_empty() {
+                    view! { <p class="muted">"None."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="plain" data-testid="person-workspaces">
+                            {detail.workspaces.into_iter().map(|w| view! {
+                                <li>{format!("{} ({}) — {}", w.tenant.name, w.tenant.slug, w.role.label())}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        </div>
+        <section class="panel" aria-labelledby="person-sessions">
+            <h2 id="person-sessions">"Signed in now"</h2>
+            {if detail.sessions.is_empty() {
+                view! { <p class="muted" data-testid="person-no-sessions">"No open session."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="compact" data-testid="person-sessions">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Device"</th>
+                                    <th scope="col">"Address"</th>
+                                    <th scope="col">"Signed in"</th>
+                                    <th scope="col">"Last seen"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {detail.sessions.into_iter().map(|s| view! {
+                                    <tr>
+                                        <td>{s.device}</td>
+                                        <td>{s.ip.unwrap_or_else(|| "—".to_owned())}</td>
+                                        <td><time datetime=machine_time(s.created_at)>{format_time(s.created_at)}</time></td>
+                                        <td><time datetime=machine_time(s.last_seen_at)>{format_time(s.last_seen_at)}</time></td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="person-activity">
+            <div class="panel-head">
+                <h2 id="person-activity">"Recent activity"</h2>
+                <a class="button" href=audit_link>"All in the audit log"</a>
+            </div>
+            {if detail.activity.is_empty() {
+                view! { <p class="muted">"Nothing recorded yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="compact audit-table" data-testid="person-activity">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"When"</th>
+                                    <th scope="col">"Who"</th>
+                                    <th scope="col">"Action"</th>
+                                    <th scope="col">"Workspace"</th>
+                                    <th scope="col">"From"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {detail.activity.into_iter().map(|entry| {
+                                    let action = entry.action.clone();
+                                    view! {
+                                    <tr data-action=action>
+                                        <td class="nowrap"><time datetime=machine_time(entry.at)>{format_time(entry.at)}</time></td>
+                                        <td class="break">{entry.actor.unwrap_or_else(|| "—".to_owned())}</td>
+                                        <td><code>{entry.action}</code></td>
+                                        <td>{entry.tenant.map_or_else(|| "—".to_owned(), |t| t.name.to_string())}</td>
+                                        <td>{entry.ip.unwrap_or_else(|| "—".to_owned())}</td>
+                                    </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
         </section>
     }
 }

@@ -63,6 +63,23 @@ test('a super admin finds people, deactivates one after confirming, and reactiva
   await hydrated(page);
   await expect(page.getByTestId('no-people')).toHaveText('Nobody matches this search.');
 
+  // Ada's own page tells the story: her workspace, and both changes in her activity.
+  await page.getByLabel('Email or name').fill(domain);
+  await page.getByLabel('Status').selectOption('');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL((url) => !url.search.includes('status=disabled'));
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Ada Person' }).click();
+  await page.waitForURL(/\/admin\/users\/[0-9a-f-]{36}$/);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Ada Person' })).toBeVisible();
+  await expect(page.getByTestId('person-facts')).toContainText('active');
+  await expect(page.getByTestId('person-workspaces')).toContainText('Ada Org');
+  await expect(page.getByTestId('person-workspaces')).toContainText('Owner');
+  const activity = page.getByTestId('person-activity');
+  await expect(activity.locator('tr[data-action="platform.person_deactivated"]')).toHaveCount(1);
+  await expect(activity.locator('tr[data-action="platform.person_activated"]')).toHaveCount(1);
+
   for (const person of people) await person.context.close();
 });
 

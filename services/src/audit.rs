@@ -206,6 +206,21 @@ pub async fn tenant_csv(
     )
 }
 
+/// The newest entries that mention `email` (as actor or target), for the console's page
+/// about a person. The caller has passed the platform's audit permission.
+pub(crate) async fn mentioning(
+    data: &PlatformData<'_>,
+    email: &str,
+    limit: u32,
+) -> Result<Vec<AuditEntry>> {
+    let query = AuditQuery {
+        text: email.to_owned(),
+        ..AuditQuery::default()
+    };
+    let rows = data.audit_search(None, &query, limit).await?;
+    Ok(rows.into_iter().map(entry_view).collect())
+}
+
 /// The tenant the console's filter names (422 for an address no workspace has).
 async fn chosen_tenant(data: &PlatformData<'_>, query: &AuditQuery) -> Result<Option<TenantId>> {
     let Some(slug) = &query.tenant else {

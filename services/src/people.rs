@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use shared::AppError;
+use shared::accounts::{SessionView, describe_device};
 use shared::ids::UserId;
 use shared::people::{
-    BulkAction, BulkLine, BulkOutcome, BulkResult, BulkTargets, PAGE_SIZE, RESULT_LINES_MAX,
-    UserListing, UserQuery, UsersPage,
+    ACTIVITY_LINES, BulkAction, BulkLine, BulkOutcome, BulkResult, BulkTargets, PAGE_SIZE,
+    PersonDetail, RESULT_LINES_MAX, UserListing, UserQuery, UsersPage,
 };
 use shared::permissions::Permission;
 use shared::platform::UserStatus;
@@ -44,6 +45,41 @@ pub async fn search(svc: &Services, caller: &Caller, query: UserQuery) -> Result
         total: u64::try_from(total).unwrap_or(0),
         people: rows.into_iter().map(listing).collect(),
         next,
+    })
+}
+
+/// Everything the console shows about one person: who they are, where they belong, where
+/// they are signed in, and what the audit log says they did or had done to them.
+#[instrument(skip_all)]
+pub async fn detail(svc: &Services, caller: &Caller, id: &str) -> Result<PersonDetail> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::PlatformView)?;
+    authz::require(&access, Permission::AuditRead)?;
+    let data = svc.store().platform(&access);
+    let missing = || AppError::not_found("That person");
+    let id = id.parse::<UserId>().map_err(|_| missing())?;
+    let person = data.person(id).await?.ok_or_else(missing)?;
+    let workspaces = svc.store().workspaces_of(id).await?;
+    let sessions = svc
+        .store()
+        .live_sessions(id, crate::time::now())
+        .await?
+        .into_iter()
+        .map(|row| SessionView {
+            id: row.id,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            ip: row.ip,
+            device: describe_device(row.user_agent.as_deref().unwrap_or_default()),
+            current: false,
+        })
+        .collect();
+    let activity = audit::mentioning(&data, &person.email, ACTIVITY_LINES).await?;
+    Ok(PersonDetail {
+        person: listing(person),
+        workspaces,
+        sessions,
+        activity,
     })
 }
 

@@ -230,6 +230,21 @@ pub struct UsersPage {
     pub next: Option<UserId>,
 }
 
+/// Entries of a person's activity their page shows (the audit log has them all).
+pub const ACTIVITY_LINES: u32 = 20;
+
+/// The console's page about one person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonDetail {
+    pub person: UserListing,
+    /// The workspaces they belong to, with their role in each.
+    pub workspaces: Vec<crate::accounts::Workspace>,
+    /// Where they are signed in now.
+    pub sessions: Vec<crate::accounts::SessionView>,
+    /// The newest audit entries naming them, as actor or target.
+    pub activity: Vec<crate::audit::AuditEntry>,
+}
+
 text_enum! {
     /// What a bulk action does to each person.
     pub enum BulkAction {

@@ -817,6 +817,12 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "get_person",
+            expect: Refused,
+            args: |w| vec![("id", w.b_member_with_two_factor.clone())],
+            caller: owner,
+        },
+        Case {
             function: "get_people",
             expect: Refused,
             args: |w| people_form(w, vec![]),
@@ -1732,6 +1738,7 @@ fn page_path(route: &str, w: &World) -> String {
         .replace("{template}", &w.b_template)
         .replace("{number}", &w.b_invoice)
         .replace("{ticket}", &w.b_ticket)
+        .replace("{id}", &w.b_member_with_two_factor)
 }
 
 fn api_path(route: &str, w: &World) -> String {
@@ -1818,6 +1825,7 @@ const PAGES: &[&str] = &[
     "/admin/outbox",
     "/admin/audit",
     "/admin/users",
+    "/admin/users/{id}",
     "/admin/plans",
     "/admin/services",
     "/admin/support",

@@ -320,9 +320,17 @@ async fn a_bulk_action_on_a_large_search_works_through_it_in_chunks() {
     assert_eq!(people(&root, &fillers).await.total, 1_234);
 
     let result = bulk_ok(&root, &fillers, "", "1234", "deactivate").await;
-    assert_eq!((result.changed, result.unchanged, result.skipped), (1_234, 0, 0));
+    assert_eq!(
+        (result.changed, result.unchanged, result.skipped),
+        (1_234, 0, 0)
+    );
     assert_eq!(result.lines.len(), shared::people::RESULT_LINES_MAX);
-    assert!(result.lines.iter().all(|l| l.note == "Deactivated; no session was open"));
+    assert!(
+        result
+            .lines
+            .iter()
+            .all(|l| l.note == "Deactivated; no session was open")
+    );
     let disabled = people(&root, &[("q", "@bulk.example"), ("status", "disabled")]).await;
     assert_eq!(disabled.total, 1_234);
     assert_eq!(
@@ -335,4 +343,49 @@ async fn a_bulk_action_on_a_large_search_works_through_it_in_chunks() {
     let result = bulk_ok(&root, &fillers, "", "1234", "deactivate").await;
     assert_eq!((result.changed, result.unchanged), (0, 1_234));
     assert!(root.me().await.is_some());
+}
+
+#[tokio::test]
+async fn a_persons_page_shows_their_workspaces_sessions_and_what_was_done_to_them() {
+    let app = spawn_app().await;
+    let acme = org(&app, "Acme", "acme.example").await;
+    let root = app.super_admin().await;
+    let viewer = acme.viewer.me().await.unwrap();
+    let id = viewer.user_id.to_string();
+
+    let detail: shared::people::PersonDetail = root.call_ok("get_person", &[("id", &id)]).await;
+    assert_eq!(detail.person.email, viewer.email.to_string());
+    assert_eq!(detail.workspaces.len(), 1);
+    assert_eq!(detail.workspaces[0].tenant.slug.as_str(), acme.slug);
+    assert_eq!(detail.workspaces[0].role, shared::permissions::Role::Viewer);
+    assert_eq!(detail.sessions.len(), 1, "signed in once, when joining");
+    let actions: Vec<&str> = detail.activity.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"invitation.accepted"), "{actions:?}");
+
+    bulk_ok(&root, &[], &id, "", "deactivate").await;
+    let detail: shared::people::PersonDetail = root.call_ok("get_person", &[("id", &id)]).await;
+    assert_eq!(detail.person.status, UserStatus::Disabled);
+    assert!(detail.sessions.is_empty());
+    assert_eq!(detail.activity[0].action, "platform.person_deactivated");
+
+    // The page renders it on the server; unknown people are 404, other personas 403.
+    let html = root
+        .page(&format!("/admin/users/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&viewer.email.to_string()) && html.contains("platform.person_deactivated")
+    );
+    for bad in ["not-an-id", "0190e2b4-7c1a-7b3e-8000-000000000000"] {
+        let (status, _) = root.call_err("get_person", &[("id", bad)]).await;
+        assert_eq!(status, 404, "{bad}");
+        assert_eq!(
+            root.page(&format!("/admin/users/{bad}")).await.status(),
+            404
+        );
+    }
+    let (status, _) = acme.owner.call_err("get_person", &[("id", &id)]).await;
+    assert_eq!(status, 403);
 }

@@ -218,6 +218,19 @@ impl PlatformData<'_> {
             .await)?)
     }
 
+    /// One person as the list shows them.
+    #[instrument(skip_all)]
+    pub async fn person(&self, id: UserId) -> Result<Option<PersonRow>> {
+        let mut filter = Filter::default();
+        let n = filter.arg(Arg::Id(id));
+        filter.when(format!("u.id = ${n}"));
+        let sql = list_sql(UserSort::Newest, &mut filter, None, 1);
+        Ok(with_reader!(self.store, pool => bind_args!(
+                sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
     /// How many people match the search (all pages).
     #[instrument(skip_all)]
     pub async fn count_people(&self, search: &UserQuery, now: DateTime<Utc>) -> Result<i64> {
