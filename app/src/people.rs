@@ -322,6 +322,10 @@ fn Confirm(
         )
     };
     let question = format!("{} {whom}?", action.label());
+    let harsh = matches!(
+        action,
+        BulkAction::Deactivate | BulkAction::ForcePasswordReset
+    );
     let cancel = on_done.clone();
     let confirm = move |_| {
         bulk.dispatch(BulkPeople {
@@ -340,7 +344,7 @@ fn Confirm(
             <h3 id="bulk-question">{question}</h3>
             <p id="bulk-consequence">{action.consequence()}</p>
             <div class="actions">
-                <button type="button" class="button" class:primary=action != BulkAction::Deactivate class:danger=action == BulkAction::Deactivate on:click=confirm>
+                <button type="button" class="button" class:primary=!harsh class:danger=harsh on:click=confirm>
                     {format!("{} {count}", action.label())}
                 </button>
                 <button type="button" class="button" on:click=move |_| cancel()>"Cancel"</button>

@@ -49,6 +49,7 @@ pub mod actions {
     pub const PERSON_ACTIVATED: &str = "platform.person_activated";
     pub const PERSON_DEACTIVATED: &str = "platform.person_deactivated";
     pub const PERSON_SIGNED_OUT: &str = "platform.person_signed_out";
+    pub const PERSON_PASSWORD_RESET: &str = "platform.person_password_reset";
     pub const PEOPLE_BULK_ACTION: &str = "platform.people_bulk_action";
     pub const TENANT_CREATED: &str = "tenant.created";
     pub const TENANT_SUSPENDED: &str = "tenant.suspended";

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use shared::AppError;
 use shared::accounts::{SessionView, describe_device};
+use shared::email::Email;
 use shared::ids::UserId;
 use shared::people::{
     ACTIVITY_LINES, BulkAction, BulkLine, BulkOutcome, BulkResult, BulkTargets, PAGE_SIZE,
@@ -142,6 +143,7 @@ pub async fn bulk(
     let batch = uuid::Uuid::now_v7().to_string();
     let mut changed: HashMap<UserId, u64> = HashMap::new();
     for chunk in others.chunks(CHUNK) {
+        let mut mails = Vec::new();
         let ids: Vec<UserId> = chunk.iter().map(|p| p.id).collect();
         let mut tx = svc.store().begin().await?;
         let done: HashMap<UserId, u64> = match action {
@@ -162,6 +164,25 @@ pub async fn bulk(
                     .collect()
             }
             BulkAction::SignOutEverywhere => data.revoke_sessions_of(&mut tx, &ids, now).await?,
+            BulkAction::ForcePasswordReset => {
+                let ended = data.revoke_sessions_of(&mut tx, &ids, now).await?;
+                let mut done = HashMap::new();
+                for person in chunk {
+                    let email = Email::parse(&person.email)?;
+                    mails.push(
+                        crate::auth::recovery::force_reset(
+                            svc,
+                            &mut tx,
+                            person.id,
+                            email,
+                            &person.name,
+                        )
+                        .await?,
+                    );
+                    done.insert(person.id, ended.get(&person.id).copied().unwrap_or(0));
+                }
+                done
+            }
         };
         for person in chunk {
             if let Some(sessions) = done.get(&person.id) {
@@ -177,6 +198,9 @@ pub async fn bulk(
             }
         }
         tx.commit().await?;
+        for mail in mails {
+            svc.send_mail(mail).await;
+        }
         changed.extend(done);
     }
 
@@ -242,6 +266,7 @@ const fn per_person_action(action: BulkAction) -> &'static str {
         BulkAction::Activate => actions::PERSON_ACTIVATED,
         BulkAction::Deactivate => actions::PERSON_DEACTIVATED,
         BulkAction::SignOutEverywhere => actions::PERSON_SIGNED_OUT,
+        BulkAction::ForcePasswordReset => actions::PERSON_PASSWORD_RESET,
     }
 }
 
@@ -255,6 +280,7 @@ fn changed_note(action: BulkAction, sessions: u64) -> String {
         BulkAction::Activate => "Activated".to_owned(),
         BulkAction::Deactivate => format!("Deactivated; {ended}"),
         BulkAction::SignOutEverywhere => format!("Signed out: {ended}"),
+        BulkAction::ForcePasswordReset => format!("Password reset, link emailed; {ended}"),
     }
 }
 
@@ -266,5 +292,7 @@ const fn unchanged_note(action: BulkAction, status: UserStatus) -> &'static str 
             "Deactivated, with no session open"
         }
         (BulkAction::SignOutEverywhere, UserStatus::Active) => "No session was open",
+        // Every password can be reset again: nobody is left unchanged.
+        (BulkAction::ForcePasswordReset, _) => "Not reset",
     }
 }

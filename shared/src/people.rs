@@ -251,6 +251,7 @@ text_enum! {
         Activate => "activate",
         Deactivate => "deactivate",
         SignOutEverywhere => "sign_out_everywhere",
+        ForcePasswordReset => "force_password_reset",
     }
 }
 
@@ -260,6 +261,7 @@ impl BulkAction {
             Self::Activate => "Activate",
             Self::Deactivate => "Deactivate",
             Self::SignOutEverywhere => "Sign out everywhere",
+            Self::ForcePasswordReset => "Force password reset",
         }
     }
 
@@ -272,6 +274,9 @@ impl BulkAction {
             }
             Self::SignOutEverywhere => {
                 "Every session they have ends; they can sign in again with their password."
+            }
+            Self::ForcePasswordReset => {
+                "Their password stops working and every session ends; each is emailed a link to choose a new one (it works for 60 minutes; after that, “Forgot your password?” sends another)."
             }
         }
     }

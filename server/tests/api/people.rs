@@ -291,6 +291,53 @@ async fn bulk_actions_change_the_chosen_people_and_nobody_else() {
     assert_eq!(result.lines[0].outcome, BulkOutcome::Skipped);
     assert!(root.me().await.is_some());
 
+    // A forced password reset: the old password stops working, sessions end, and the
+    // emailed link sets a new one.
+    let admin = globex.admin.me().await.unwrap();
+    let admin_email = admin.email.to_string();
+    let result = bulk_ok(
+        &root,
+        &[],
+        &admin.user_id.to_string(),
+        "",
+        "force_password_reset",
+    )
+    .await;
+    assert_eq!(result.changed, 1);
+    assert!(
+        result.lines[0]
+            .note
+            .starts_with("Password reset, link emailed; 1 session ended"),
+        "{}",
+        result.lines[0].note
+    );
+    assert!(globex.admin.me().await.is_none());
+    let (status, error) = app
+        .browser()
+        .call_err(
+            "sign_in",
+            &[("email", &admin_email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(error, AppError::InvalidCredentials);
+    let link = app.mailed_link(&admin_email, "/reset-password/").await;
+    let token = link.rsplit('/').next().unwrap().to_owned();
+    let _: () = app
+        .browser()
+        .call_ok(
+            "reset_password",
+            &[
+                ("token", &token),
+                ("new_password", "a brand new long password"),
+            ],
+        )
+        .await;
+    let renewed = app
+        .signed_in(&admin_email, "a brand new long password")
+        .await;
+    assert!(renewed.me().await.is_some());
+
     // Bad input is named; people outside the console are refused, and nothing changes.
     let (status, error) = bulk_err(&root, &[], "", "1", "delete").await;
     assert_eq!(status, 422);
@@ -307,7 +354,7 @@ async fn bulk_actions_change_the_chosen_people_and_nobody_else() {
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'platform.people_bulk_action'")
             .await,
-        4
+        5
     );
 }
 

@@ -66,6 +66,31 @@ async fn new_link(
     ))
 }
 
+/// What a password an administrator reset is stored as until its owner chooses a new one:
+/// not a password hash, so no password matches it.
+pub(crate) const RESET_BY_ADMIN: &str = "!reset-by-admin";
+
+/// Makes `user`'s password stop working and returns the mail with their link to choose a
+/// new one (sent after `tx` commits). Their sessions are the caller's to end.
+pub(crate) async fn force_reset(
+    svc: &Services,
+    tx: &mut Tx,
+    user: UserId,
+    email: Email,
+    name: &str,
+) -> Result<OutgoingMail> {
+    tx.set_password_hash(user, RESET_BY_ADMIN, crate::time::now())
+        .await?;
+    let link = new_link(svc, tx, user, LinkPurpose::PasswordReset, None).await?;
+    Ok(OutgoingMail {
+        to: email,
+        subject: "Choose a new Atrium password".into(),
+        body: format!(
+            "Hello {name},\n\nAn administrator of this Atrium reset your password, and signed you out everywhere. Your old password no longer works.\n\nChoose a new one here (the link works once, for {PASSWORD_RESET_MINUTES} minutes; after that, use “Forgot your password?” on the sign-in page):\n{link}\n"
+        ),
+    })
+}
+
 /// "Forgot your password?": mails a reset link when an account has this email. The answer
 /// is the same either way, and so is the work, so nobody learns which emails have accounts.
 #[instrument(skip_all)]

@@ -33,6 +33,7 @@ pub struct PersonRow {
 pub struct BulkTarget {
     pub id: UserId,
     pub email: String,
+    pub name: String,
     pub status: UserStatus,
 }
 
@@ -251,7 +252,7 @@ impl PlatformData<'_> {
     ) -> Result<Vec<BulkTarget>> {
         let filter = Filter::new(search, now);
         let sql = format!(
-            "SELECT u.id, u.email, u.status FROM users u WHERE {} ORDER BY u.email",
+            "SELECT u.id, u.email, u.name, u.status FROM users u WHERE {} ORDER BY u.email",
             filter.sql()
         );
         Ok(with_reader!(self.store, pool => bind_args!(
@@ -267,7 +268,7 @@ impl PlatformData<'_> {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT id, email, status FROM users WHERE id IN ({}) ORDER BY email",
+            "SELECT id, email, name, status FROM users WHERE id IN ({}) ORDER BY email",
             placeholders(1, ids.len())
         );
         Ok(with_reader!(self.store, pool => {
