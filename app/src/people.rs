@@ -25,6 +25,8 @@ use get_people::get_people;
 use get_person::get_person;
 
 pub const PATH: &str = "/admin/users";
+/// Where a search's CSV downloads from (the same query string).
+const CSV_PATH: &str = "/api/v1/platform/users.csv";
 
 /// The search form as the address gives it.
 fn form_from_address() -> Memo<UserForm> {
@@ -169,6 +171,10 @@ fn People(page: UsersPage, form: UserForm, bulk: ServerAction<BulkPeople>) -> im
         format!("{PATH}?{query}{joiner}after={after}")
     });
     let shown = page.people.len();
+    let csv = match page.query.to_query_string() {
+        query if query.is_empty() => CSV_PATH.to_owned(),
+        query => format!("{CSV_PATH}?{query}"),
+    };
     let chosen = move || {
         action
             .get()
@@ -233,6 +239,7 @@ fn People(page: UsersPage, form: UserForm, bulk: ServerAction<BulkPeople>) -> im
                     {format!("{total} {} match", if total == 1 { "person" } else { "people" })}
                     {page.query.after.map(|_| format!(" (showing {shown} after the first page)"))}
                 </h2>
+                <a class="button" href=csv download="" data-testid="people-csv">"Download CSV"</a>
             </div>
             <div class="bulk-bar" role="group" aria-label="Bulk actions">
                 <label for="bulk-action">"With the people chosen:"</label>

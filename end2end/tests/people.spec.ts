@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test, expect, hydrated, signInAsAdmin, signUp, uniqueEmail, anotherPerson } from './fixtures';
 
 test('a super admin finds people, deactivates one after confirming, and reactivates a whole search', async ({ page, browser }) => {
@@ -24,6 +25,14 @@ test('a super admin finds people, deactivates one after confirming, and reactiva
   await expect(page.getByTestId('people-total')).toHaveText('3 people match');
   const rows = page.getByTestId('people').locator('tbody tr');
   await expect(rows).toHaveCount(3);
+
+  // The same search downloads as CSV.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('people-csv').click()]);
+  expect(download.suggestedFilename()).toBe('atrium-users.csv');
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('email,name,personas,status,workspaces,two_factor,last_sign_in,joined,id');
+  expect(csv).toHaveLength(4);
+  expect(csv.slice(1).every((line) => line.includes(`@${domain},`))).toBe(true);
 
   // Deactivating one ticked person asks first, stating whom and what it does.
   const ada = rows.filter({ hasText: 'Ada Person' });

@@ -9,6 +9,7 @@ mod get_workspace;
 mod invoice_csv;
 mod list_members;
 mod listing_screenshots;
+mod people_csv;
 pub mod ticket_files;
 mod usage;
 mod widget_events;
@@ -41,6 +42,7 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/marketplace/{listing}/screenshots/{screenshot}",
     "/api/v1/platform/audit.csv",
     "/api/v1/tenants/{slug}/audit.csv",
+    "/api/v1/platform/users.csv",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -76,6 +78,7 @@ pub fn router() -> Router<AppState> {
         .route(ROUTES[11], get(listing_screenshots::image))
         .route(ROUTES[12], get(audit_csv::platform))
         .route(ROUTES[13], get(audit_csv::workspace))
+        .route(ROUTES[14], get(people_csv::people_csv))
 }
 
 /// Who is on the other end of the request (for audit entries).

@@ -8,8 +8,8 @@ use shared::accounts::{SessionView, describe_device};
 use shared::email::Email;
 use shared::ids::UserId;
 use shared::people::{
-    ACTIVITY_LINES, BulkAction, BulkLine, BulkOutcome, BulkResult, BulkTargets, PAGE_SIZE,
-    PersonDetail, RESULT_LINES_MAX, UserListing, UserQuery, UsersPage,
+    ACTIVITY_LINES, BulkAction, BulkLine, BulkOutcome, BulkResult, BulkTargets, CSV_MAX_ROWS,
+    PAGE_SIZE, PersonDetail, RESULT_LINES_MAX, UserListing, UserQuery, UsersPage,
 };
 use shared::permissions::Permission;
 use shared::platform::UserStatus;
@@ -18,6 +18,7 @@ use tracing::instrument;
 use crate::audit::{self, actions};
 use crate::authz::{self, Caller};
 use crate::client::ClientInfo;
+use crate::csv_table::CsvTable;
 use crate::error::Result;
 use crate::state::Services;
 use crate::storage::people::{BulkTarget, PersonRow};
@@ -82,6 +83,46 @@ pub async fn detail(svc: &Services, caller: &Caller, id: &str) -> Result<PersonD
         sessions,
         activity,
     })
+}
+
+/// Everyone the search matches (up to [`CSV_MAX_ROWS`], in its order) as CSV.
+#[instrument(skip_all)]
+pub async fn csv(svc: &Services, caller: &Caller, mut query: UserQuery) -> Result<String> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::PlatformView)?;
+    query.after = None;
+    let rows = svc
+        .store()
+        .platform(&access)
+        .people(&query, crate::time::now(), CSV_MAX_ROWS)
+        .await?;
+    let mut out = CsvTable::new(&[
+        "email",
+        "name",
+        "personas",
+        "status",
+        "workspaces",
+        "two_factor",
+        "last_sign_in",
+        "joined",
+        "id",
+    ])?;
+    let time =
+        |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for row in rows {
+        out.row([
+            row.email.as_str(),
+            row.name.as_str(),
+            &row.personas.to_text(),
+            row.status.as_str(),
+            &row.workspaces.to_string(),
+            if row.two_factor { "on" } else { "off" },
+            &row.last_sign_in_at.map(time).unwrap_or_default(),
+            &time(row.created_at),
+            &row.id.to_string(),
+        ])?;
+    }
+    out.finish()
 }
 
 fn listing(row: PersonRow) -> UserListing {

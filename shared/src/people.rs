@@ -19,6 +19,8 @@ use crate::validation::{ValidationError, query_string, search_text};
 pub const PAGE_SIZE: u32 = 50;
 /// Longest search text.
 pub const SEARCH_MAX: usize = 100;
+/// Most people one CSV download holds (the first that match, in the search's order).
+pub const CSV_MAX_ROWS: u32 = 100_000;
 /// Most people one selection (ticked boxes) may name.
 pub const SELECTION_MAX: usize = 500;
 /// Per-person lines a bulk action's result lists (its counts cover everyone).

@@ -1758,6 +1758,7 @@ fn plain_api_routes() -> impl Iterator<Item = &'static &'static str> {
             && !r.contains("/events")
             && !r.contains("/screenshots")
             && !r.contains("/audit")
+            && !r.contains("/users.csv")
     })
 }
 
@@ -1871,6 +1872,7 @@ const API: &[&str] = &[
     "/api/v1/tenants/{slug}/marketplace/{listing}/screenshots/{screenshot}",
     "/api/v1/platform/audit.csv",
     "/api/v1/tenants/{slug}/audit.csv",
+    "/api/v1/platform/users.csv",
 ];
 
 #[tokio::test]
@@ -2054,12 +2056,16 @@ async fn another_tenants_ids_never_reach_its_data() {
     assert_eq!(response.status(), 404);
     // The audit log's downloads: B's slice is not A's to read (404, as to a stranger), the
     // platform's is the console's (403), A's token reaches neither, and A's own slice holds
-    // nothing of B.
+    // nothing of B. The console's users CSV, searched for B's members, is the console's too.
     for (path, expected) in [
         (format!("/api/v1/tenants/{}/audit.csv", w.b.slug), 404),
         ("/api/v1/platform/audit.csv".to_owned(), 403),
         (
             format!("/api/v1/platform/audit.csv?tenant={}", w.b.slug),
+            403,
+        ),
+        (
+            format!("/api/v1/platform/users.csv?tenant={}", w.b.slug),
             403,
         ),
     ] {

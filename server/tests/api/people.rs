@@ -436,3 +436,51 @@ async fn a_persons_page_shows_their_workspaces_sessions_and_what_was_done_to_the
     let (status, _) = acme.owner.call_err("get_person", &[("id", &id)]).await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn a_search_downloads_as_csv_for_super_admins_only() {
+    let app = spawn_app().await;
+    let acme = org(&app, "Acme", "acme.example").await;
+    let root = app.super_admin().await;
+    let get = |browser: &Browser, query: &str| {
+        let request = browser
+            .client
+            .get(browser.url(&format!("/api/v1/platform/users.csv{query}")));
+        async move { request.send().await.unwrap() }
+    };
+
+    let response = get(&root, "?q=acme.example&sort=email").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("atrium-users.csv")
+    );
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.trim().lines().collect();
+    assert_eq!(
+        lines[0],
+        "email,name,personas,status,workspaces,two_factor,last_sign_in,joined,id"
+    );
+    assert_eq!(lines.len(), 5, "{csv}");
+    assert!(lines[1].starts_with("admin"), "email order: {csv}");
+    assert!(lines[4].starts_with("viewer"), "email order: {csv}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.contains("@acme.example,") && l.contains(",end_user,active,1,off,"))
+    );
+
+    let response = get(&root, "?role=king").await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("role"));
+    for member in [&acme.owner, &acme.viewer] {
+        assert_eq!(get(member, "").await.status(), 403);
+    }
+    assert_eq!(get(&app.browser(), "").await.status(), 401);
+}
