@@ -17,7 +17,7 @@ pub mod set_tenant_status;
 
 use leptos::prelude::*;
 use shared::personas::Persona;
-use shared::platform::TenantStatus;
+use shared::platform::{PlatformVariant, TenantStatus};
 use shared::tenants::PlatformOverview;
 
 use crate::components::errors::{ActionError, ErrorView};
@@ -86,6 +86,22 @@ fn Overview(
                 <h2 id="tenants-card">"Tenants"</h2>
                 <p class="figure" data-testid="tenant-count">{overview.tenants.len()}</p>
                 <p class="muted">{format!("{active} active · {suspended} suspended")}</p>
+                <ul class="bars" aria-label="Tenants by variant" data-testid="tenants-by-variant">
+                    {PlatformVariant::ALL
+                        .iter()
+                        .map(|variant| {
+                            let n = overview.tenants.iter().filter(|t| t.tenant.variant == *variant).count();
+                            let most = overview.tenants.len().max(1);
+                            view! {
+                                <li>
+                                    <span class="bar-label">{variant.label()}</span>
+                                    <meter min="0" max=most.to_string() value=n.to_string() aria-label=format!("{n} {}", variant.label())></meter>
+                                    <span class="bar-value">{n}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
             </section>
             <section class="panel card" aria-labelledby="people-card">
                 <h2 id="people-card">"People"</h2>
@@ -111,6 +127,14 @@ fn Overview(
                     <dd>{overview.active_sessions}</dd>
                     <dt>"Sign-ins, last 24 h"</dt>
                     <dd>{overview.sign_ins_last_day}</dd>
+                </dl>
+                <dl class="facts" aria-label="People who signed in" data-testid="active-people">
+                    <dt>"Active today"</dt>
+                    <dd>{overview.active_people.day}</dd>
+                    <dt>"Active this week"</dt>
+                    <dd>{overview.active_people.week}</dd>
+                    <dt>"Active this month"</dt>
+                    <dd>{overview.active_people.month}</dd>
                 </dl>
             </section>
         </div>

@@ -8,6 +8,12 @@ test('the super admin lands on the platform console', async ({ page, browser }) 
     await expect(page.getByTestId('tenants')).toContainText(name);
   }
   await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toContainText('Super Admin');
+  // The demo's four variants each have a workspace; the admin just signed in, so counts today.
+  for (const variant of ['Standard', 'Partner', 'Agency', 'Enterprise']) {
+    await expect(page.getByTestId('tenants-by-variant').getByLabel(new RegExp(`^[1-9][0-9]* ${variant}$`))).toHaveCount(1);
+  }
+  const today = Number(await page.getByTestId('active-people').locator('dd').first().textContent());
+  expect(today).toBeGreaterThanOrEqual(1);
 });
 
 test('a builder lands on their builder workspace with builder navigation', async ({ page }) => {

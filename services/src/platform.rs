@@ -6,7 +6,7 @@ use shared::permissions::Permission;
 use shared::personas::Persona;
 use shared::platform::{OutboxView, TenantStatus};
 use shared::slug::Slug;
-use shared::tenants::PlatformOverview;
+use shared::tenants::{ActivePeople, PlatformOverview};
 use tracing::instrument;
 
 use crate::audit::{self, actions};
@@ -23,6 +23,13 @@ pub async fn overview(svc: &Services, caller: &Caller) -> Result<PlatformOvervie
     let now = crate::time::now();
     let counts = data.persona_counts().await?;
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let (day, week, month) = data
+        .active_people(
+            now - TimeDelta::days(1),
+            now - TimeDelta::days(7),
+            now - TimeDelta::days(30),
+        )
+        .await?;
     Ok(PlatformOverview {
         tenants: data.tenants().await?,
         users_total: count(counts.total),
@@ -40,6 +47,11 @@ pub async fn overview(svc: &Services, caller: &Caller) -> Result<PlatformOvervie
             data.count_audit_since(actions::SIGN_IN, now - TimeDelta::days(1))
                 .await?,
         ),
+        active_people: ActivePeople {
+            day: count(day),
+            week: count(week),
+            month: count(month),
+        },
     })
 }
 

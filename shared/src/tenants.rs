@@ -100,4 +100,14 @@ pub struct PlatformOverview {
     pub users_by_persona: Vec<(Persona, u64)>,
     pub active_sessions: u64,
     pub sign_ins_last_day: u64,
+    /// People who signed in in the last day, 7 days and 30 days.
+    pub active_people: ActivePeople,
+}
+
+/// People who signed in within each period.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivePeople {
+    pub day: u64,
+    pub week: u64,
+    pub month: u64,
 }

@@ -32,10 +32,34 @@ async fn the_super_admin_sees_every_tenant_and_person() {
     );
     assert!(overview.active_sessions >= 3);
     assert!(overview.sign_ins_last_day >= 1);
+    // Everyone signed in today (sign-up signs in); a month-old sign-in counts for the month.
+    assert_eq!(
+        (
+            overview.active_people.day,
+            overview.active_people.week,
+            overview.active_people.month
+        ),
+        (3, 3, 3)
+    );
+    app.exec(&format!(
+        "UPDATE users SET last_sign_in_at = {} WHERE email LIKE '%@nw.example'",
+        crate::helpers::sql_time(chrono::Utc::now() - chrono::TimeDelta::days(20))
+    ))
+    .await;
+    let overview: PlatformOverview = admin.call_ok("get_platform_overview", &[]).await;
+    assert_eq!(
+        (
+            overview.active_people.day,
+            overview.active_people.week,
+            overview.active_people.month
+        ),
+        (2, 2, 3)
+    );
     let page = admin.page("/admin").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("Platform overview") && html.contains("Northwind"));
+    assert!(html.contains("Active this month") && html.contains("Tenants by variant"));
 }
 
 #[tokio::test]

@@ -94,6 +94,27 @@ impl PlatformData<'_> {
         .await)?)
     }
 
+    /// People who signed in since each of three moments (a day, a week, a month ago).
+    #[instrument(skip_all)]
+    pub async fn active_people(
+        &self,
+        day: DateTime<Utc>,
+        week: DateTime<Utc>,
+        month: DateTime<Utc>,
+    ) -> Result<(i64, i64, i64)> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN last_sign_in_at >= $1 THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN last_sign_in_at >= $2 THEN 1 ELSE 0 END), 0),
+                    COUNT(*)
+             FROM users WHERE last_sign_in_at >= $3",
+        )
+        .bind(day)
+        .bind(week)
+        .bind(month)
+        .fetch_one(pool)
+        .await)?)
+    }
+
     #[instrument(skip_all)]
     pub async fn count_audit_since(&self, action: &str, since: DateTime<Utc>) -> Result<i64> {
         Ok(with_reader!(self.store, pool => sqlx::query_scalar(
