@@ -10,14 +10,15 @@ pub mod get_person;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::people::{
-    BulkAction, BulkOutcome, BulkResult, PAGE_SIZE, PersonDetail, SEARCH_MAX, SignInFilter,
-    UserForm, UserListing, UserSort, UsersPage,
+    BulkAction, BulkOutcome, BulkResult, PersonDetail, SEARCH_MAX, SignInFilter, UserForm,
+    UserListing, UserSort, UsersPage,
 };
 use shared::permissions::Role;
 use shared::personas::Persona;
 use shared::platform::UserStatus;
 
 use crate::components::errors::{ActionError, ErrorView};
+use crate::components::forms::Choice;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::{format_date, format_time, machine_time};
 use bulk_people::BulkPeople;
@@ -87,71 +88,32 @@ pub fn PeoplePage() -> impl IntoView {
 
 #[component]
 fn Filters(form: Memo<UserForm>) -> impl IntoView {
-    let value = move |pick: fn(&UserForm) -> &String| form.with(|f| pick(f).clone());
-    let selected = move |pick: fn(&UserForm) -> &String, option: &'static str| {
-        move || form.with(|f| pick(f) == option)
+    let field = move |pick: fn(&UserForm) -> &String| {
+        Signal::derive(move || form.with(|f| pick(f).clone()))
     };
+    let all = |values: &[(&'static str, &'static str)]| values.to_vec();
     view! {
         <form class="panel search-form people-search" method="get" action=PATH role="search">
             <div class="field">
                 <label for="people-q">"Email or name"</label>
-                <input id="people-q" type="search" name="q" maxlength=SEARCH_MAX.to_string() value=move || value(|f| &f.q) placeholder="ann@, Smith…" />
+                <input id="people-q" type="search" name="q" maxlength=SEARCH_MAX.to_string() value=field(|f| &f.q) placeholder="ann@, Smith…" />
             </div>
-            <div class="field">
-                <label for="people-persona">"Persona"</label>
-                <select id="people-persona" name="persona">
-                    <option value="">"Any"</option>
-                    {Persona::ALL.iter().map(|p| view! {
-                        <option value=p.as_str() selected=selected(|f| &f.persona, p.as_str())>{p.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="people-status">"Status"</label>
-                <select id="people-status" name="status">
-                    <option value="">"Any"</option>
-                    <option value="active" selected=selected(|f| &f.status, "active")>"Active"</option>
-                    <option value="disabled" selected=selected(|f| &f.status, "disabled")>"Deactivated"</option>
-                </select>
-            </div>
+            <Choice id="people-persona" label="Persona" name="persona" any="Any"
+                options=Persona::ALL.iter().map(|p| (p.as_str(), p.label())).collect() current=field(|f| &f.persona) />
+            <Choice id="people-status" label="Status" name="status" any="Any"
+                options=all(&[("active", "Active"), ("disabled", "Deactivated")]) current=field(|f| &f.status) />
             <div class="field">
                 <label for="people-tenant">"Workspace address"</label>
-                <input id="people-tenant" type="text" name="tenant" value=move || value(|f| &f.tenant) placeholder="any" autocomplete="off" />
+                <input id="people-tenant" type="text" name="tenant" value=field(|f| &f.tenant) placeholder="any" autocomplete="off" />
             </div>
-            <div class="field">
-                <label for="people-role">"Role"</label>
-                <select id="people-role" name="role">
-                    <option value="">"Any"</option>
-                    {Role::ALL.iter().map(|r| view! {
-                        <option value=r.as_str() selected=selected(|f| &f.role, r.as_str())>{r.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="people-signed-in">"Last sign-in"</label>
-                <select id="people-signed-in" name="signed_in">
-                    <option value="">"Any time"</option>
-                    {SignInFilter::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(|f| &f.signed_in, s.as_str())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="people-2fa">"Two-step sign-in"</label>
-                <select id="people-2fa" name="two_factor">
-                    <option value="">"Either"</option>
-                    <option value="on" selected=selected(|f| &f.two_factor, "on")>"On"</option>
-                    <option value="off" selected=selected(|f| &f.two_factor, "off")>"Off"</option>
-                </select>
-            </div>
-            <div class="field">
-                <label for="people-sort">"Order"</label>
-                <select id="people-sort" name="sort">
-                    {UserSort::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(|f| &f.sort, s.as_str())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <Choice id="people-role" label="Role" name="role" any="Any"
+                options=Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect() current=field(|f| &f.role) />
+            <Choice id="people-signed-in" label="Last sign-in" name="signed_in" any="Any time"
+                options=SignInFilter::ALL.iter().map(|s| (s.as_str(), s.label())).collect() current=field(|f| &f.signed_in) />
+            <Choice id="people-2fa" label="Two-step sign-in" name="two_factor" any="Either"
+                options=all(&[("on", "On"), ("off", "Off")]) current=field(|f| &f.two_factor) />
+            <Choice id="people-sort" label="Order" name="sort"
+                options=UserSort::ALL.iter().map(|s| (s.as_str(), s.label())).collect() current=field(|f| &f.sort) />
             <button type="submit" class="button primary">"Search"</button>
             <a class="button" href=PATH>"Clear"</a>
         </form>
@@ -256,7 +218,7 @@ fn People(page: UsersPage, form: UserForm, bulk: ServerAction<BulkPeople>) -> im
             </div>
             {move || pending.get().map(|p| view! { <Confirm pending=p form=form_for_confirm.clone() bulk on_done=move || { pending.set(None); selected.set(Vec::new()); } /> })}
             {table}
-            {(shown as u32 == PAGE_SIZE).then_some(()).and(next).map(|href| view! { <p><a href=href rel="next" data-testid="people-next">"Next page →"</a></p> })}
+            {next.map(|href| view! { <p><a href=href rel="next" data-testid="people-next">"Next page →"</a></p> })}
         </section>
     }
 }
@@ -456,10 +418,9 @@ fn Person(detail: PersonDetail) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     let audit_link = format!(
-        "{}?q={}",
+        "{}?{}",
         crate::audit::PLATFORM_PATH,
         shared::validation::query_string(vec![("q", person.email.clone())])
-            .trim_start_matches("q=")
     );
     view! {
         <div class="cards">

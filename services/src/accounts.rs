@@ -1,7 +1,7 @@
 //! The signed-in person's own account: who they are, their sessions, signing out.
 
 use shared::AppError;
-use shared::accounts::{Me, SessionView, describe_device};
+use shared::accounts::{Me, SessionView};
 use shared::email::Email;
 use shared::ids::{SessionId, UserId};
 use shared::names::PersonName;
@@ -58,13 +58,9 @@ pub async fn sessions(svc: &Services, caller: &Caller) -> Result<Vec<SessionView
         .await?;
     Ok(rows
         .into_iter()
-        .map(|row| SessionView {
-            id: row.id,
-            created_at: row.created_at,
-            last_seen_at: row.last_seen_at,
-            ip: row.ip,
-            device: describe_device(row.user_agent.as_deref().unwrap_or_default()),
-            current: row.id == caller.session_id,
+        .map(|row| {
+            let current = row.id == caller.session_id;
+            row.view(current)
         })
         .collect())
 }

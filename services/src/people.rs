@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use shared::AppError;
-use shared::accounts::{SessionView, describe_device};
 use shared::email::Email;
 use shared::ids::UserId;
 use shared::people::{
@@ -67,14 +66,7 @@ pub async fn detail(svc: &Services, caller: &Caller, id: &str) -> Result<PersonD
         .live_sessions(id, crate::time::now())
         .await?
         .into_iter()
-        .map(|row| SessionView {
-            id: row.id,
-            created_at: row.created_at,
-            last_seen_at: row.last_seen_at,
-            ip: row.ip,
-            device: describe_device(row.user_agent.as_deref().unwrap_or_default()),
-            current: false,
-        })
+        .map(|row| row.view(false))
         .collect();
     let activity = audit::mentioning(&data, &person.email, ACTIVITY_LINES).await?;
     Ok(PersonDetail {

@@ -88,6 +88,30 @@ pub fn Field(
 }
 
 /// An authenticator code or a backup code.
+/// A search form's drop-down: `any` (value "") first when given, then `options` as (value,
+/// label), with the option the address holds selected.
+#[component]
+pub fn Choice(
+    id: &'static str,
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional)] any: Option<&'static str>,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(into)] current: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=name>
+                {any.map(|text| view! { <option value="">{text}</option> })}
+                {options.into_iter().map(|(value, text)| view! {
+                    <option value=value selected=move || current.read().as_str() == value>{text}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 pub fn check_second_factor(input: &str) -> Result<(), String> {
     shared::two_factor::SecondFactorCode::parse(input)
         .map(|_| ())

@@ -53,6 +53,22 @@ pub struct SessionRow {
     pub user_agent: Option<String>,
 }
 
+impl SessionRow {
+    /// The session as a person sees it listed; `current` marks the one they are using.
+    pub fn view(self, current: bool) -> shared::accounts::SessionView {
+        shared::accounts::SessionView {
+            id: self.id,
+            created_at: self.created_at,
+            last_seen_at: self.last_seen_at,
+            ip: self.ip,
+            device: shared::accounts::describe_device(
+                self.user_agent.as_deref().unwrap_or_default(),
+            ),
+            current,
+        }
+    }
+}
+
 impl Store {
     /// The live session holding this token hash (from the access cache when it has it).
     #[instrument(skip_all)]
