@@ -1,12 +1,16 @@
-//! The super admin's console home: the platform at a glance and every tenant.
+//! The super admin's console home: the platform at a glance.
 
 pub mod act_on_activation;
 pub mod adjust_credits;
+pub mod create_tenant;
 pub mod edit_plan;
+pub mod edit_tenant;
 pub mod get_outbox;
 pub mod get_plans_admin;
 pub mod get_platform_overview;
 pub mod get_services_admin;
+pub mod get_tenant_detail;
+pub mod get_tenants;
 pub mod plans;
 pub mod save_service;
 pub mod services;
@@ -14,29 +18,22 @@ pub mod set_commission_rate;
 pub mod set_limit_override;
 pub mod set_tenant_plan;
 pub mod set_tenant_status;
+pub mod tenants;
 
 use leptos::prelude::*;
 use shared::personas::Persona;
-use shared::platform::{PlatformVariant, TenantStatus};
+use shared::platform::TenantStatus;
 use shared::tenants::PlatformOverview;
 
-use crate::components::errors::{ActionError, ErrorView};
+use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::time::format_date;
 use crate::components::time::{format_time, machine_time};
 use get_outbox::get_outbox;
 use get_platform_overview::get_platform_overview;
-use set_commission_rate::SetCommissionRate;
-use set_tenant_status::SetTenantStatus;
 
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
-    let set_status = ServerAction::<SetTenantStatus>::new();
-    let set_rate = ServerAction::<SetCommissionRate>::new();
-    let overview = Resource::new(
-        move || (set_status.version().get(), set_rate.version().get()),
-        |_| get_platform_overview(),
-    );
+    let overview = Resource::new(|| (), |_| get_platform_overview());
     let place = Place {
         persona: Some(Persona::SuperAdmin),
         slug: None,
@@ -51,7 +48,7 @@ pub fn AdminHomePage() -> impl IntoView {
                         .get()
                         .map(|result| match result {
                             Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(overview) => view! { <Overview overview set_status set_rate /> }.into_any(),
+                            Ok(overview) => view! { <Overview overview /> }.into_any(),
                         })
                 }}
             </Transition>
@@ -59,66 +56,64 @@ pub fn AdminHomePage() -> impl IntoView {
     }
 }
 
+/// Labelled meters, one per `(label, count)`, scaled to the largest.
 #[component]
-fn Overview(
-    overview: PlatformOverview,
-    set_status: ServerAction<SetTenantStatus>,
-    set_rate: ServerAction<SetCommissionRate>,
+fn Bars(
+    label: &'static str,
+    testid: &'static str,
+    rows: Vec<(&'static str, u64)>,
 ) -> impl IntoView {
-    let rate_error = Signal::derive(move || set_rate.value().get().and_then(Result::err));
-    let active = overview
-        .tenants
-        .iter()
-        .filter(|t| t.tenant.status == TenantStatus::Active)
-        .count();
-    let suspended = overview.tenants.len() - active;
-    let max = overview
-        .users_by_persona
-        .iter()
-        .map(|(_, n)| *n)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let error = Signal::derive(move || set_status.value().get().and_then(Result::err));
+    let most = rows.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    view! {
+        <ul class="bars" aria-label=label data-testid=testid>
+            {rows
+                .into_iter()
+                .map(|(name, n)| view! {
+                    <li>
+                        <span class="bar-label">{name}</span>
+                        <meter min="0" max=most.to_string() value=n.to_string() aria-label=format!("{n} {name}")></meter>
+                        <span class="bar-value">{n}</span>
+                    </li>
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn Overview(overview: PlatformOverview) -> impl IntoView {
+    let tenants = overview.tenants;
+    let status_count = |status: TenantStatus| {
+        tenants
+            .by_status
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(0, |(_, n)| *n)
+    };
+    let (active, suspended) = (
+        status_count(TenantStatus::Active),
+        status_count(TenantStatus::Suspended),
+    );
+    let suspended_link = format!("{}?status=suspended", tenants::PATH);
     view! {
         <div class="cards">
             <section class="panel card" aria-labelledby="tenants-card">
-                <h2 id="tenants-card">"Tenants"</h2>
-                <p class="figure" data-testid="tenant-count">{overview.tenants.len()}</p>
-                <p class="muted">{format!("{active} active · {suspended} suspended")}</p>
-                <ul class="bars" aria-label="Tenants by variant" data-testid="tenants-by-variant">
-                    {PlatformVariant::ALL
-                        .iter()
-                        .map(|variant| {
-                            let n = overview.tenants.iter().filter(|t| t.tenant.variant == *variant).count();
-                            let most = overview.tenants.len().max(1);
-                            view! {
-                                <li>
-                                    <span class="bar-label">{variant.label()}</span>
-                                    <meter min="0" max=most.to_string() value=n.to_string() aria-label=format!("{n} {}", variant.label())></meter>
-                                    <span class="bar-value">{n}</span>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
+                <h2 id="tenants-card"><a href=tenants::PATH>"Tenants"</a></h2>
+                <p class="figure" data-testid="tenant-count">{tenants.total}</p>
+                <p class="muted" data-testid="tenants-by-status">
+                    {format!("{active} active · ")}
+                    <a href=suspended_link>{format!("{suspended} suspended")}</a>
+                </p>
+                <Bars label="Tenants by variant" testid="tenants-by-variant"
+                    rows=tenants.by_variant.iter().map(|(v, n)| (v.label(), *n)).collect() />
+                <Bars label="Tenants by plan" testid="tenants-by-plan"
+                    rows=tenants.by_plan.iter().map(|(p, n)| (p.label(), *n)).collect() />
             </section>
             <section class="panel card" aria-labelledby="people-card">
-                <h2 id="people-card">"People"</h2>
+                <h2 id="people-card"><a href=crate::people::PATH>"People"</a></h2>
                 <p class="figure">{overview.users_total}</p>
-                <ul class="bars" aria-label="People by persona">
-                    {overview
-                        .users_by_persona
-                        .iter()
-                        .map(|(persona, n)| view! {
-                            <li>
-                                <span class="bar-label">{persona.label()}</span>
-                                <meter min="0" max=max.to_string() value=n.to_string() aria-label=format!("{n} {}", persona.label())></meter>
-                                <span class="bar-value">{*n}</span>
-                            </li>
-                        })
-                        .collect_view()}
-                </ul>
+                <Bars label="People by persona" testid="people-by-persona"
+                    rows=overview.users_by_persona.iter().map(|(p, n)| (p.label(), *n)).collect() />
             </section>
             <section class="panel card" aria-labelledby="activity-card">
                 <h2 id="activity-card">"Activity"</h2>
@@ -138,74 +133,6 @@ fn Overview(
                 </dl>
             </section>
         </div>
-        <section class="panel" aria-labelledby="tenant-table">
-            <h2 id="tenant-table">"All tenants"</h2>
-            <ActionError error />
-            <ActionError error=rate_error />
-            <div class="table-wrap">
-                <table data-testid="tenants">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Address"</th>
-                            <th scope="col">"Variant"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Members"</th>
-                            <th scope="col">"Commission"</th>
-                            <th scope="col">"Created"</th>
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {overview
-                            .tenants
-                            .into_iter()
-                            .map(|row| {
-                                let suspended = row.tenant.status == TenantStatus::Suspended;
-                                let (next, label) = if suspended { (TenantStatus::Active, "Reactivate") } else { (TenantStatus::Suspended, "Suspend") };
-                                let slug = row.tenant.slug.to_string();
-                                let form_slug = slug.clone();
-                                let row_slug = slug.clone();
-                                let rate_slug = slug.clone();
-                                let name = row.tenant.name.to_string();
-                                let commission = row.commission.map(|rate| {
-                                    let value = rate.text().trim_end_matches(" %").to_owned();
-                                    view! {
-                                        <ActionForm action=set_rate attr:class="inline-form rate-form">
-                                            <input type="hidden" name="slug" value=rate_slug />
-                                            <label class="visually-hidden" for=format!("rate-{}", row.tenant.slug)>{format!("Commission of {name} (%)")}</label>
-                                            <input id=format!("rate-{}", row.tenant.slug) name="rate" inputmode="decimal" size="5" value=value />
-                                            <span aria-hidden="true">"%"</span>
-                                            <button type="submit" class="button small" aria-label=format!("Save the commission of {name}")>"Save"</button>
-                                        </ActionForm>
-                                    }
-                                });
-                                view! {
-                                    <tr data-slug=row_slug>
-                                        <td>{row.tenant.name.to_string()}</td>
-                                        <td><code>{slug}</code></td>
-                                        <td>{row.tenant.variant.label()}</td>
-                                        <td>
-                                            <span class="badge" class:ok=!suspended class:warn=suspended>{row.tenant.status.as_str()}</span>
-                                        </td>
-                                        <td>{row.member_count}</td>
-                                        <td>{commission}</td>
-                                        <td>{format_date(row.created_at)}</td>
-                                        <td class="actions">
-                                            <ActionForm action=set_status>
-                                                <input type="hidden" name="slug" value=form_slug />
-                                                <input type="hidden" name="status" value=next.as_str() />
-                                                <button type="submit" class="button small" class:danger=!suspended>{label}</button>
-                                            </ActionForm>
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </section>
     }
 }
 

@@ -121,6 +121,11 @@ lazy_page!(AccountRoute, view! { <AccountPage /> });
 lazy_page!(SecurityRoute, view! { <SecurityPage /> });
 lazy_page!(AdminRoute, view! { <AdminHomePage /> });
 lazy_page!(OutboxRoute, view! { <OutboxPage /> });
+lazy_page!(
+    TenantsRoute,
+    view! { <crate::admin::tenants::TenantsPage /> }
+);
+lazy_page!(TenantRoute, view! { <crate::admin::tenants::TenantPage /> });
 lazy_page!(PeopleRoute, view! { <crate::people::PeoplePage /> });
 lazy_page!(PersonRoute, view! { <crate::people::PersonPage /> });
 lazy_page!(
@@ -231,6 +236,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/tenants") view={Lazy::<TenantsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/tenants/:slug") view={Lazy::<TenantRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/users/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view={Lazy::<PlatformAuditRoute>::new()} ssr=SsrMode::Async />

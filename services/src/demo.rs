@@ -171,7 +171,7 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
             &TenantName::parse(tenant.name)?,
             Some(Slug::parse(tenant.slug)?),
             tenant.variant,
-            owner,
+            (owner, Some(owner)),
             &client,
         )
         .await?;

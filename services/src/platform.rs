@@ -2,11 +2,15 @@
 
 use chrono::TimeDelta;
 use shared::AppError;
-use shared::permissions::Permission;
+use shared::members::CreatedInvitation;
+use shared::permissions::{Permission, Role};
 use shared::personas::Persona;
 use shared::platform::{OutboxView, TenantStatus};
 use shared::slug::Slug;
-use shared::tenants::{ActivePeople, PlatformOverview};
+use shared::tenant_console::{
+    self, NewTenantForm, TenantDetail, TenantEdit, TenantQuery, TenantsPage,
+};
+use shared::tenants::{ActivePeople, PlatformOverview, TenantSummary};
 use tracing::instrument;
 
 use crate::audit::{self, actions};
@@ -31,7 +35,7 @@ pub async fn overview(svc: &Services, caller: &Caller) -> Result<PlatformOvervie
         )
         .await?;
     Ok(PlatformOverview {
-        tenants: data.tenants().await?,
+        tenants: data.tenant_counts().await?,
         users_total: count(counts.total),
         users_by_persona: vec![
             (Persona::SuperAdmin, count(counts.super_admins)),
@@ -53,6 +57,142 @@ pub async fn overview(svc: &Services, caller: &Caller) -> Result<PlatformOvervie
             month: count(month),
         },
     })
+}
+
+/// A page of the tenants the search matches, with how many it matches in all.
+#[instrument(skip_all)]
+pub async fn tenants(svc: &Services, caller: &Caller, query: TenantQuery) -> Result<TenantsPage> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::PlatformView)?;
+    let data = svc.store().platform(&access);
+    let (mut rows, total) = tokio::try_join!(
+        data.tenant_page(&query, tenant_console::PAGE_SIZE + 1),
+        data.count_tenants(&query)
+    )?;
+    let next = if rows.len() > tenant_console::PAGE_SIZE as usize {
+        rows.truncate(tenant_console::PAGE_SIZE as usize);
+        rows.last().map(|row| row.tenant.id)
+    } else {
+        None
+    };
+    Ok(TenantsPage {
+        query,
+        total: u64::try_from(total).unwrap_or(0),
+        tenants: rows,
+        next,
+    })
+}
+
+/// The console's page about one tenant: its row, members and open invitations.
+#[instrument(skip_all, fields(slug))]
+pub async fn tenant(svc: &Services, caller: &Caller, slug: &str) -> Result<TenantDetail> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::PlatformView)?;
+    let missing = || AppError::not_found(format!("The tenant “{slug}”"));
+    let parsed = Slug::parse(slug).map_err(|_| missing())?;
+    let row = svc
+        .store()
+        .platform(&access)
+        .tenant_row(&parsed)
+        .await?
+        .ok_or_else(missing)?;
+    let data = svc.store().tenant_from_platform(&access, row.tenant.id);
+    let (mut members, open_invitations) =
+        tokio::try_join!(data.members(), data.open_invitations(crate::time::now()))?;
+    members.truncate(tenant_console::MEMBERS_SHOWN as usize);
+    Ok(TenantDetail {
+        row,
+        members,
+        open_invitations,
+    })
+}
+
+/// A super admin creates a tenant and invites its owner by email: the tenant exists at
+/// once (with the built-in templates), and whoever accepts the link owns it.
+#[instrument(skip_all)]
+pub async fn create_tenant(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    form: NewTenantForm,
+) -> Result<(TenantSummary, CreatedInvitation)> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::TenantsManage)?;
+    let mut tx = svc.store().begin().await?;
+    let created = crate::tenants::create(
+        &mut tx,
+        &form.name,
+        form.slug,
+        form.variant,
+        (caller.user_id, None),
+        client,
+    )
+    .await?;
+    let data = svc.store().tenant_from_platform(&access, created.id);
+    let (new, token) =
+        crate::tenants::invitations::prepare(svc, form.owner, Role::Owner, caller.user_id);
+    let invitation = crate::tenants::invitations::store(&data, &mut tx, &new, client).await?;
+    tx.commit().await?;
+    let (link, emailed) =
+        crate::tenants::invitations::deliver(svc, &token, &new, &caller.name, &created.name).await;
+    let tenant = TenantSummary {
+        id: created.id,
+        slug: created.slug,
+        name: created.name,
+        variant: created.variant,
+        status: TenantStatus::Active,
+    };
+    Ok((
+        tenant,
+        CreatedInvitation {
+            invitation,
+            link,
+            emailed,
+        },
+    ))
+}
+
+/// Renames a tenant and sets its variant (within its kind: an organization stays one).
+#[instrument(skip_all, fields(slug))]
+pub async fn edit_tenant(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    edit: TenantEdit,
+) -> Result<()> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::TenantsManage)?;
+    let data = svc.store().platform(&access);
+    let missing = || AppError::not_found(format!("The tenant “{slug}”"));
+    let parsed = Slug::parse(slug).map_err(|_| missing())?;
+    let tenant = data.tenant_by_slug(&parsed).await?.ok_or_else(missing)?;
+    edit.check_variant(tenant.variant)?;
+    if tenant.name == edit.name && tenant.variant == edit.variant {
+        return Ok(());
+    }
+    let mut tx = svc.store().begin().await?;
+    data.update_tenant(
+        &mut tx,
+        tenant.id,
+        &edit.name,
+        edit.variant,
+        crate::time::now(),
+    )
+    .await?;
+    tx.audit(&audit::entry(
+        actions::TENANT_EDITED,
+        Some(caller.user_id),
+        Some(tenant.id),
+        Some(parsed.to_string()),
+        client,
+        serde_json::json!({
+            "before": { "name": tenant.name, "variant": tenant.variant },
+            "after": { "name": edit.name, "variant": edit.variant },
+        }),
+    ))
+    .await?;
+    tx.commit().await
 }
 
 /// Suspends or reactivates a tenant. Nothing is deleted: members see a clear page until it

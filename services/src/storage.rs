@@ -52,6 +52,7 @@ pub mod people;
 pub mod platform;
 pub mod process;
 pub mod projects;
+pub(crate) mod search;
 pub mod security_alerts;
 pub mod sessions;
 pub mod sign_ins;

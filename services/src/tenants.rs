@@ -22,15 +22,16 @@ use crate::storage::tenants::NewTenant;
 /// How many numbered variants of a suggested slug to try before asking for one.
 const SLUG_ATTEMPTS: u32 = 50;
 
-/// Creates a tenant owned by `owner`. A chosen slug must be free; without one, a slug is
-/// derived from the name (`acme-corp`, then `acme-corp-2`, …).
+/// Creates a tenant, owned by `owner` when given (a super admin creates one whose owner is
+/// invited instead). A chosen slug must be free; without one, a slug is derived from the
+/// name (`acme-corp`, then `acme-corp-2`, …).
 #[instrument(skip_all)]
 pub async fn create(
     tx: &mut Tx,
     name: &TenantName,
     slug: Option<Slug>,
     variant: PlatformVariant,
-    owner: UserId,
+    (created_by, owner): (UserId, Option<UserId>),
     client: &ClientInfo,
 ) -> Result<NewTenant> {
     let slug = match slug {
@@ -46,12 +47,14 @@ pub async fn create(
         created_at: now,
     };
     tx.insert_tenant(&tenant).await?;
-    tx.insert_membership(tenant.id, owner, Role::Owner, now)
-        .await?;
+    if let Some(owner) = owner {
+        tx.insert_membership(tenant.id, owner, Role::Owner, now)
+            .await?;
+    }
     crate::process::templates::install_builtins_in(tx, tenant.id).await?;
     tx.audit(&audit::entry(
         actions::TENANT_CREATED,
-        Some(owner),
+        Some(created_by),
         Some(tenant.id),
         Some(tenant.slug.to_string()),
         client,

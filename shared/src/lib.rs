@@ -32,6 +32,7 @@ pub mod projects;
 pub mod security;
 pub mod slug;
 pub mod support;
+pub mod tenant_console;
 pub mod tenants;
 pub mod two_factor;
 pub mod validation;

@@ -13,7 +13,7 @@ use crate::permissions::Role;
 use crate::personas::{Persona, PersonaSet};
 use crate::platform::UserStatus;
 use crate::slug::Slug;
-use crate::validation::{ValidationError, query_string, search_text};
+use crate::validation::{ValidationError, choice, query_string, search_text};
 
 /// People on one page of the list.
 pub const PAGE_SIZE: u32 = 50;
@@ -117,20 +117,6 @@ pub struct UserQuery {
     pub sort: UserSort,
     /// The page after this person.
     pub after: Option<UserId>,
-}
-
-fn choice<T: std::str::FromStr>(
-    field: &str,
-    value: &str,
-    what: &str,
-) -> Result<Option<T>, ValidationError> {
-    match value.trim() {
-        "" => Ok(None),
-        other => other
-            .parse()
-            .map(Some)
-            .map_err(|_| ValidationError::new(field, format!("Choose {what} from the list."))),
-    }
 }
 
 impl UserForm {

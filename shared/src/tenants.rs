@@ -87,6 +87,7 @@ impl TwoFactorPolicy {
 pub struct TenantRow {
     pub tenant: TenantSummary,
     pub member_count: u64,
+    pub plan: PlanTier,
     pub created_at: DateTime<Utc>,
     /// A builder workspace's commission on its customers' invoices (`None` for others).
     pub commission: Option<crate::billing::invoice::Rate>,
@@ -95,7 +96,7 @@ pub struct TenantRow {
 /// The super admin's home: the platform at a glance.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformOverview {
-    pub tenants: Vec<TenantRow>,
+    pub tenants: crate::tenant_console::TenantCounts,
     pub users_total: u64,
     pub users_by_persona: Vec<(Persona, u64)>,
     pub active_sessions: u64,

@@ -43,6 +43,22 @@ pub fn search_text(input: &str, max: usize) -> Result<String, ValidationError> {
 
 /// Name–value pairs as a URL's query string (values percent-encoded but for unreserved
 /// characters), for links that carry a search: the next page, a CSV download.
+/// A drop-down's value: empty means "any"; anything the list does not offer is refused,
+/// naming `what` was to be chosen.
+pub fn choice<T: std::str::FromStr>(
+    field: &str,
+    value: &str,
+    what: &str,
+) -> Result<Option<T>, ValidationError> {
+    match value.trim() {
+        "" => Ok(None),
+        other => other
+            .parse()
+            .map(Some)
+            .map_err(|_| ValidationError::new(field, format!("Choose {what} from the list."))),
+    }
+}
+
 pub fn query_string(pairs: Vec<(&str, String)>) -> String {
     pairs
         .into_iter()

@@ -36,6 +36,7 @@ impl Me {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     Overview,
+    Tenants,
     People,
     Plans,
     AdminServices,
@@ -90,6 +91,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Overview",
                 href: "/admin".into(),
                 section: Section::Overview,
+            });
+            items.push(NavItem {
+                label: "Tenants",
+                href: crate::admin::tenants::PATH.into(),
+                section: Section::Tenants,
             });
             items.push(NavItem {
                 label: "Users",

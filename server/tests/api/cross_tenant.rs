@@ -817,6 +817,52 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "get_tenants",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("form[q]", w.b.slug.clone()),
+                    ("form[status]", String::new()),
+                    ("form[variant]", String::new()),
+                    ("form[plan]", String::new()),
+                    ("form[sort]", String::new()),
+                    ("form[after]", String::new()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "get_tenant_detail",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
+            function: "edit_tenant",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("name", "Taken Over".to_owned()),
+                    ("variant", "enterprise".to_owned()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "create_tenant",
+            expect: Refused,
+            args: |_| {
+                vec![
+                    ("name", "Rogue Org".to_owned()),
+                    ("slug", String::new()),
+                    ("variant", "standard".to_owned()),
+                    ("owner", "rogue@rogue.example".to_owned()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
             function: "get_person",
             expect: Refused,
             args: |w| vec![("id", w.b_member_with_two_factor.clone())],
@@ -1825,6 +1871,8 @@ const PAGES: &[&str] = &[
     "/admin",
     "/admin/outbox",
     "/admin/audit",
+    "/admin/tenants",
+    "/admin/tenants/{slug}",
     "/admin/users",
     "/admin/users/{id}",
     "/admin/plans",
@@ -1904,6 +1952,16 @@ async fn another_tenants_ids_never_reach_its_data() {
             Expect::OwnOnly => assert!(status.as_u16() < 500, "{}: {status}", case.function),
         }
     }
+    // B keeps its name and variant.
+    let b_members: MembersPage =
+        w.b.owner
+            .call_ok("get_members_page", &[("slug", &w.b.slug)])
+            .await;
+    assert_eq!(b_members.tenant.name.as_str(), B_NAME);
+    assert_eq!(
+        b_members.tenant.variant,
+        shared::platform::PlatformVariant::Standard
+    );
     // B's ticket is still open, with B's one message.
     let b_thread: shared::support::TicketDetail =
         w.b.owner

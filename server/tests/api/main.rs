@@ -35,6 +35,7 @@ mod security;
 mod sign_in;
 mod sign_up;
 mod support;
+mod tenant_console;
 mod two_factor;
 mod vault;
 mod widgets;

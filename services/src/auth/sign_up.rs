@@ -71,7 +71,7 @@ pub async fn sign_up(
         &organization,
         slug,
         form.kind.variant(),
-        user.id,
+        (user.id, Some(user.id)),
         client,
     )
     .await?;

@@ -11,6 +11,7 @@ use shared::platform::UserStatus;
 use tracing::instrument;
 
 use super::access_cache::Invalidation;
+use super::search::{Arg, Filter, bind_args, placeholders};
 use super::{PlatformData, Tx, contains_pattern, on_tx, with_reader};
 use crate::error::Result;
 
@@ -37,122 +38,69 @@ pub struct BulkTarget {
     pub status: UserStatus,
 }
 
-/// A value a search's condition compares with.
-#[derive(Clone, Debug)]
-enum Arg {
-    Text(String),
-    Time(DateTime<Utc>),
-    Id(UserId),
-    Count(i64),
-}
-
 /// The search's conditions on `users u`, only those of the fields in use (so each can use
-/// its index: a workspace's members through its memberships, a role through its index),
-/// numbered `$1`, `$2`… in the order of their values.
-#[derive(Debug, Default)]
-struct Filter {
-    conditions: Vec<String>,
-    args: Vec<Arg>,
-}
-
-impl Filter {
-    fn new(search: &UserQuery, now: DateTime<Utc>) -> Self {
-        let mut filter = Self::default();
-        if !search.text.is_empty() {
-            let n = filter.arg(Arg::Text(contains_pattern(&search.text)));
-            filter.when(format!(
-                "LOWER(u.email || ' ' || u.name) LIKE ${n} ESCAPE '\\'"
-            ));
-        }
-        if let Some(persona) = search.persona {
-            let n = filter.arg(Arg::Text(format!("%,{},%", persona.as_str())));
-            filter.when(format!("',' || u.personas || ',' LIKE ${n}"));
-        }
-        if let Some(status) = search.status {
-            let n = filter.arg(Arg::Text(status.as_str().to_owned()));
-            filter.when(format!("u.status = ${n}"));
-        }
-        match (&search.tenant, search.role) {
-            (Some(tenant), role) => {
-                let slug = filter.arg(Arg::Text(tenant.to_string()));
-                let role = match role {
-                    Some(role) => {
-                        let n = filter.arg(Arg::Text(role.as_str().to_owned()));
-                        format!(" AND m.role = ${n}")
-                    }
-                    None => String::new(),
-                };
-                filter.when(format!(
-                    "u.id IN (SELECT m.user_id FROM memberships m JOIN tenants t ON t.id = m.tenant_id
-                              WHERE t.slug = ${slug}{role})"
-                ));
-            }
-            (None, Some(role)) => {
-                let n = filter.arg(Arg::Text(role.as_str().to_owned()));
-                filter.when(format!(
-                    "u.id IN (SELECT m.user_id FROM memberships m WHERE m.role = ${n})"
-                ));
-            }
-            (None, None) => {}
-        }
-        match search.signed_in {
-            None => {}
-            Some(SignInFilter::Never) => filter.when("u.last_sign_in_at IS NULL".to_owned()),
-            Some(period) => {
-                if let Some(since) = period.since(now) {
-                    let n = filter.arg(Arg::Time(since));
-                    filter.when(if period == SignInFilter::Dormant {
-                        format!("(u.last_sign_in_at IS NULL OR u.last_sign_in_at < ${n})")
-                    } else {
-                        format!("u.last_sign_in_at >= ${n}")
-                    });
+/// its index: a workspace's members through its memberships, a role through its index).
+fn people_filter(search: &UserQuery, now: DateTime<Utc>) -> Filter {
+    let mut filter = Filter::default();
+    if !search.text.is_empty() {
+        let n = filter.arg(Arg::Text(contains_pattern(&search.text)));
+        filter.when(format!(
+            "LOWER(u.email || ' ' || u.name) LIKE ${n} ESCAPE '\\'"
+        ));
+    }
+    if let Some(persona) = search.persona {
+        let n = filter.arg(Arg::Text(format!("%,{},%", persona.as_str())));
+        filter.when(format!("',' || u.personas || ',' LIKE ${n}"));
+    }
+    if let Some(status) = search.status {
+        let n = filter.arg(Arg::Text(status.as_str().to_owned()));
+        filter.when(format!("u.status = ${n}"));
+    }
+    match (&search.tenant, search.role) {
+        (Some(tenant), role) => {
+            let slug = filter.arg(Arg::Text(tenant.to_string()));
+            let role = match role {
+                Some(role) => {
+                    let n = filter.arg(Arg::Text(role.as_str().to_owned()));
+                    format!(" AND m.role = ${n}")
                 }
-            }
-        }
-        if let Some(on) = search.two_factor {
+                None => String::new(),
+            };
             filter.when(format!(
-                "{} (SELECT 1 FROM totp_credentials c
-                     WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL)",
-                if on { "EXISTS" } else { "NOT EXISTS" }
+                "u.id IN (SELECT m.user_id FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+                              WHERE t.slug = ${slug}{role})"
             ));
         }
-        filter
+        (None, Some(role)) => {
+            let n = filter.arg(Arg::Text(role.as_str().to_owned()));
+            filter.when(format!(
+                "u.id IN (SELECT m.user_id FROM memberships m WHERE m.role = ${n})"
+            ));
+        }
+        (None, None) => {}
     }
-
-    /// Adds a value; returns its parameter number.
-    fn arg(&mut self, arg: Arg) -> usize {
-        self.args.push(arg);
-        self.args.len()
-    }
-
-    fn when(&mut self, condition: String) {
-        self.conditions.push(condition);
-    }
-
-    /// The `WHERE` clause's body (`1 = 1` for everyone).
-    fn sql(&self) -> String {
-        if self.conditions.is_empty() {
-            "1 = 1".to_owned()
-        } else {
-            self.conditions.join("\n   AND ")
+    match search.signed_in {
+        None => {}
+        Some(SignInFilter::Never) => filter.when("u.last_sign_in_at IS NULL".to_owned()),
+        Some(period) => {
+            if let Some(since) = period.since(now) {
+                let n = filter.arg(Arg::Time(since));
+                filter.when(if period == SignInFilter::Dormant {
+                    format!("(u.last_sign_in_at IS NULL OR u.last_sign_in_at < ${n})")
+                } else {
+                    format!("u.last_sign_in_at >= ${n}")
+                });
+            }
         }
     }
-}
-
-/// Binds `$args` (a slice of [`Arg`]) to `$query`, in order.
-macro_rules! bind_args {
-    ($query:expr, $args:expr) => {{
-        let mut query = $query;
-        for arg in $args {
-            query = match arg {
-                Arg::Text(text) => query.bind(text.clone()),
-                Arg::Time(at) => query.bind(*at),
-                Arg::Id(id) => query.bind(*id),
-                Arg::Count(n) => query.bind(*n),
-            };
-        }
-        query
-    }};
+    if let Some(on) = search.two_factor {
+        filter.when(format!(
+            "{} (SELECT 1 FROM totp_credentials c
+                     WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL)",
+            if on { "EXISTS" } else { "NOT EXISTS" }
+        ));
+    }
+    filter
 }
 
 /// The column the list is ordered by, and whether it runs backwards.
@@ -169,17 +117,7 @@ const fn order(sort: UserSort) -> (&'static str, bool) {
 /// starts after (if any) and the page's size as the last parameters.
 fn list_sql(sort: UserSort, filter: &mut Filter, after: Option<UserId>, limit: u32) -> String {
     let (column, descending) = order(sort);
-    let (direction, beyond) = if descending {
-        ("DESC", "<")
-    } else {
-        ("ASC", ">")
-    };
-    if let Some(after) = after {
-        let n = filter.arg(Arg::Id(after));
-        filter.when(format!(
-            "(u.{column}, u.id) {beyond} (SELECT v.{column}, v.id FROM users v WHERE v.id = ${n})"
-        ));
-    }
+    let order_by = filter.page_after(("users", "u"), column, descending, after.map(Arg::User));
     let limit = filter.arg(Arg::Count(i64::from(limit)));
     format!(
         "SELECT u.id, u.email, u.name, u.personas, u.status, u.created_at, u.last_sign_in_at,
@@ -188,18 +126,10 @@ fn list_sql(sort: UserSort, filter: &mut Filter, after: Option<UserId>, limit: u
                 (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id) AS workspaces
          FROM users u
          WHERE {}
-         ORDER BY u.{column} {direction}, u.id {direction}
+         ORDER BY {order_by}
          LIMIT ${limit}",
         filter.sql()
     )
-}
-
-/// `$first, $first+1, …` for `count` values (an `IN` list).
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl PlatformData<'_> {
@@ -211,7 +141,7 @@ impl PlatformData<'_> {
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<PersonRow>> {
-        let mut filter = Filter::new(search, now);
+        let mut filter = people_filter(search, now);
         let sql = list_sql(search.sort, &mut filter, search.after, limit);
         Ok(with_reader!(self.store, pool => bind_args!(
                 sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
@@ -223,7 +153,7 @@ impl PlatformData<'_> {
     #[instrument(skip_all)]
     pub async fn person(&self, id: UserId) -> Result<Option<PersonRow>> {
         let mut filter = Filter::default();
-        let n = filter.arg(Arg::Id(id));
+        let n = filter.arg(Arg::User(id));
         filter.when(format!("u.id = ${n}"));
         let sql = list_sql(UserSort::Newest, &mut filter, None, 1);
         Ok(with_reader!(self.store, pool => bind_args!(
@@ -235,7 +165,7 @@ impl PlatformData<'_> {
     /// How many people match the search (all pages).
     #[instrument(skip_all)]
     pub async fn count_people(&self, search: &UserQuery, now: DateTime<Utc>) -> Result<i64> {
-        let filter = Filter::new(search, now);
+        let filter = people_filter(search, now);
         let sql = format!("SELECT COUNT(*) FROM users u WHERE {}", filter.sql());
         Ok(with_reader!(self.store, pool => bind_args!(
                 sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
@@ -250,7 +180,7 @@ impl PlatformData<'_> {
         search: &UserQuery,
         now: DateTime<Utc>,
     ) -> Result<Vec<BulkTarget>> {
-        let filter = Filter::new(search, now);
+        let filter = people_filter(search, now);
         let sql = format!(
             "SELECT u.id, u.email, u.name, u.status FROM users u WHERE {} ORDER BY u.email",
             filter.sql()
@@ -349,23 +279,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_number_an_in_list() {
-        assert_eq!(placeholders(2, 3), "$2, $3, $4");
-    }
-
-    #[test]
     fn each_order_pages_in_its_own_direction() {
         let after = Some(UserId::from_uuid(uuid::Uuid::from_u128(7)));
         let now = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
         let search = UserQuery::default();
-        let mut filter = Filter::new(&search, now);
+        let mut filter = people_filter(&search, now);
         let newest = list_sql(UserSort::Newest, &mut filter, after, 51);
         assert!(newest.contains(
             "(u.created_at, u.id) < (SELECT v.created_at, v.id FROM users v WHERE v.id = $1)"
         ));
         assert!(newest.contains("ORDER BY u.created_at DESC, u.id DESC"));
         assert!(newest.ends_with("LIMIT $2"));
-        let mut filter = Filter::new(&search, now);
+        let mut filter = people_filter(&search, now);
         let email = list_sql(UserSort::Email, &mut filter, after, 51);
         assert!(email.contains("(u.email, u.id) >"));
         assert!(email.contains("ORDER BY u.email ASC, u.id ASC"));
@@ -374,7 +299,7 @@ mod tests {
     #[test]
     fn only_the_fields_in_use_become_conditions_numbered_in_order() {
         let now = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
-        assert_eq!(Filter::new(&UserQuery::default(), now).sql(), "1 = 1");
+        assert_eq!(people_filter(&UserQuery::default(), now).sql(), "1 = 1");
         let search = UserQuery {
             text: "ann".to_owned(),
             role: Some(shared::permissions::Role::Viewer),
@@ -382,7 +307,7 @@ mod tests {
             two_factor: Some(false),
             ..UserQuery::default()
         };
-        let filter = Filter::new(&search, now);
+        let filter = people_filter(&search, now);
         let sql = filter.sql();
         assert_eq!(filter.args.len(), 3);
         assert!(sql.contains("LIKE $1 ESCAPE"), "{sql}");

@@ -1,14 +1,18 @@
 //! Platform-wide reads and tenant status changes, reachable only through [`PlatformData`].
 
 use chrono::{DateTime, Utc};
+use shared::billing::PlanTier;
 use shared::ids::TenantId;
-use shared::platform::TenantStatus;
+use shared::names::TenantName;
+use shared::platform::{PlatformVariant, TenantStatus};
 use shared::slug::Slug;
+use shared::tenant_console::{TenantCounts, TenantQuery, TenantSort};
 use shared::tenants::{TenantRow, TenantSummary};
 use tracing::instrument;
 
 use super::access_cache::Invalidation;
-use super::{PlatformData, Tx, on_tx, with_reader};
+use super::search::{Arg, Filter, bind_args};
+use super::{PlatformData, Tx, contains_pattern, on_tx, with_reader};
 use crate::error::Result;
 
 #[derive(Clone, Copy, Debug, sqlx::FromRow)]
@@ -24,32 +28,191 @@ struct TenantCountRow {
     #[sqlx(flatten)]
     tenant: TenantSummary,
     member_count: i64,
+    plan_tier: PlanTier,
     created_at: DateTime<Utc>,
     commission_bp: i32,
 }
 
+impl From<TenantCountRow> for TenantRow {
+    fn from(r: TenantCountRow) -> Self {
+        Self {
+            commission: (r.tenant.variant.persona() == shared::personas::Persona::Builder)
+                .then(|| u32::try_from(r.commission_bp).ok())
+                .flatten()
+                .and_then(|bp| shared::billing::invoice::Rate::from_basis_points(bp).ok()),
+            tenant: r.tenant,
+            member_count: u64::try_from(r.member_count).unwrap_or(0),
+            plan: r.plan_tier,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// The tenant list's conditions on `tenants t`, only those of the fields in use.
+fn tenant_filter(search: &TenantQuery) -> Filter {
+    let mut filter = Filter::default();
+    if !search.text.is_empty() {
+        let n = filter.arg(Arg::Text(contains_pattern(&search.text)));
+        filter.when(format!(
+            "LOWER(t.name || ' ' || t.slug) LIKE ${n} ESCAPE '\\'"
+        ));
+    }
+    if let Some(status) = search.status {
+        let n = filter.arg(Arg::Text(status.as_str().to_owned()));
+        filter.when(format!("t.status = ${n}"));
+    }
+    if let Some(variant) = search.variant {
+        let n = filter.arg(Arg::Text(variant.as_str().to_owned()));
+        filter.when(format!("t.variant = ${n}"));
+    }
+    if let Some(plan) = search.plan {
+        let n = filter.arg(Arg::Text(plan.as_str().to_owned()));
+        filter.when(format!("t.plan_tier = ${n}"));
+    }
+    filter
+}
+
+/// The column the tenant list is ordered by, and whether it runs backwards.
+const fn tenant_order(sort: TenantSort) -> (&'static str, bool) {
+    match sort {
+        TenantSort::Newest => ("created_at", true),
+        TenantSort::Oldest => ("created_at", false),
+        TenantSort::Name => ("name", false),
+    }
+}
+
+/// Tenant rows matching `filter`, in `order_by`, at most `limit`.
+fn tenant_rows_sql(filter: &mut Filter, order_by: &str, limit: Option<u32>) -> String {
+    let limit = limit
+        .map(|limit| format!("LIMIT ${}", filter.arg(Arg::Count(i64::from(limit)))))
+        .unwrap_or_default();
+    format!(
+        "SELECT t.id, t.slug, t.name, t.variant, t.status, t.created_at, t.commission_bp, t.plan_tier,
+                (SELECT COUNT(*) FROM memberships m WHERE m.tenant_id = t.id) AS member_count
+         FROM tenants t
+         WHERE {}
+         ORDER BY {order_by}
+         {limit}",
+        filter.sql()
+    )
+}
+
 impl PlatformData<'_> {
+    /// Every tenant by name (the plans page lists them all).
     #[instrument(skip_all)]
     pub async fn tenants(&self) -> Result<Vec<TenantRow>> {
-        let rows: Vec<TenantCountRow> = with_reader!(self.store, pool => sqlx::query_as(
-            "SELECT t.id, t.slug, t.name, t.variant, t.status, t.created_at, t.commission_bp,
-                    (SELECT COUNT(*) FROM memberships m WHERE m.tenant_id = t.id) AS member_count
-             FROM tenants t ORDER BY t.name",
-        )
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows
+        self.tenant_rows(Filter::default(), "t.name ASC, t.id ASC", None)
+            .await
+    }
+
+    /// A page of the tenants the search matches, in its order, after its `after` tenant.
+    #[instrument(skip_all)]
+    pub async fn tenant_page(&self, search: &TenantQuery, limit: u32) -> Result<Vec<TenantRow>> {
+        let mut filter = tenant_filter(search);
+        let (column, descending) = tenant_order(search.sort);
+        let order_by = filter.page_after(
+            ("tenants", "t"),
+            column,
+            descending,
+            search.after.map(Arg::Tenant),
+        );
+        self.tenant_rows(filter, &order_by, Some(limit)).await
+    }
+
+    /// One tenant as the list shows it.
+    #[instrument(skip_all)]
+    pub async fn tenant_row(&self, slug: &Slug) -> Result<Option<TenantRow>> {
+        let mut filter = Filter::default();
+        let n = filter.arg(Arg::Text(slug.to_string()));
+        filter.when(format!("t.slug = ${n}"));
+        Ok(self
+            .tenant_rows(filter, "t.id", Some(1))
+            .await?
             .into_iter()
-            .map(|r| TenantRow {
-                commission: (r.tenant.variant.persona() == shared::personas::Persona::Builder)
-                    .then(|| u32::try_from(r.commission_bp).ok())
-                    .flatten()
-                    .and_then(|bp| shared::billing::invoice::Rate::from_basis_points(bp).ok()),
-                tenant: r.tenant,
-                member_count: u64::try_from(r.member_count).unwrap_or(0),
-                created_at: r.created_at,
-            })
-            .collect())
+            .next())
+    }
+
+    async fn tenant_rows(
+        &self,
+        mut filter: Filter,
+        order_by: &str,
+        limit: Option<u32>,
+    ) -> Result<Vec<TenantRow>> {
+        let sql = tenant_rows_sql(&mut filter, order_by, limit);
+        let rows: Vec<TenantCountRow> = with_reader!(self.store, pool => bind_args!(
+                sqlx::query_as::<_, TenantCountRow>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows.into_iter().map(TenantRow::from).collect())
+    }
+
+    /// How many tenants the search matches (all pages).
+    #[instrument(skip_all)]
+    pub async fn count_tenants(&self, search: &TenantQuery) -> Result<i64> {
+        let filter = tenant_filter(search);
+        let sql = format!("SELECT COUNT(*) FROM tenants t WHERE {}", filter.sql());
+        Ok(with_reader!(self.store, pool => bind_args!(
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
+            .fetch_one(pool)
+            .await)?)
+    }
+
+    /// Tenants by status, variant and plan, counted in one pass.
+    #[instrument(skip_all)]
+    pub async fn tenant_counts(&self) -> Result<TenantCounts> {
+        let groups: Vec<(TenantStatus, PlatformVariant, PlanTier, i64)> = with_reader!(self.store, pool => sqlx::query_as(
+                "SELECT status, variant, plan_tier, COUNT(*) FROM tenants
+                 GROUP BY status, variant, plan_tier",
+            )
+            .fetch_all(pool)
+            .await)?;
+        let sum = |keep: &dyn Fn(&(TenantStatus, PlatformVariant, PlanTier, i64)) -> bool| {
+            groups
+                .iter()
+                .filter(|g| keep(g))
+                .map(|g| u64::try_from(g.3).unwrap_or(0))
+                .sum::<u64>()
+        };
+        Ok(TenantCounts {
+            total: sum(&|_| true),
+            by_status: TenantStatus::ALL
+                .iter()
+                .map(|s| (*s, sum(&|g| g.0 == *s)))
+                .collect(),
+            by_variant: PlatformVariant::ALL
+                .iter()
+                .map(|v| (*v, sum(&|g| g.1 == *v)))
+                .collect(),
+            by_plan: PlanTier::ALL
+                .iter()
+                .map(|p| (*p, sum(&|g| g.2 == *p)))
+                .collect(),
+        })
+    }
+
+    /// Renames a tenant and sets its variant (of the same kind: the service checks).
+    #[instrument(skip_all, fields(%tenant))]
+    pub async fn update_tenant(
+        &self,
+        tx: &mut Tx,
+        tenant: TenantId,
+        name: &TenantName,
+        variant: PlatformVariant,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE tenants SET name = $1, variant = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(name)
+        .bind(variant)
+        .bind(at)
+        .bind(tenant)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+        // Memberships carry the tenant's name and variant (switcher, navigation).
+        tx.invalidates(Invalidation::AllMemberships);
+        Ok(())
     }
 
     /// Sets a builder workspace's commission rate (what it earns of its customers' invoices

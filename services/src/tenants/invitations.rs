@@ -5,7 +5,7 @@ use chrono::TimeDelta;
 use shared::AppError;
 use shared::email::Email;
 use shared::ids::{InvitationId, UserId};
-use shared::members::{CreatedInvitation, InvitationPreview, InvitationViewer};
+use shared::members::{CreatedInvitation, InvitationPreview, InvitationView, InvitationViewer};
 use shared::names::PersonName;
 use shared::password::Password;
 use shared::permissions::{Permission, Role, assignable_roles};
@@ -20,9 +20,9 @@ use crate::client::ClientInfo;
 use crate::error::Result;
 use crate::mail::OutgoingMail;
 use crate::state::Services;
-use crate::storage::Tx;
 use crate::storage::invitations::{InvitationLookup, NewInvitation};
 use crate::storage::users::UserRecord;
+use crate::storage::{TenantData, Tx};
 use crate::tokens;
 
 #[instrument(skip_all, fields(slug))]
@@ -53,50 +53,83 @@ pub async fn invite(
         ))
         .into());
     }
-    let token = tokens::new_token();
-    let now = crate::time::now();
-    let new = NewInvitation {
-        id: InvitationId::from_uuid(uuid::Uuid::now_v7()),
-        email: email.clone(),
-        role,
-        token_hash: tokens::hash_token(&token),
-        invited_by: caller.user_id,
-        created_at: now,
-        expires_at: now + TimeDelta::days(svc.settings().auth.invitation_days as i64),
-    };
+    let (new, token) = prepare(svc, email, role, caller.user_id);
     let mut tx = svc.store().begin().await?;
     crate::billing::usage::check_seats(&data, &mut tx, 1).await?;
-    let invitation = data.insert_invitation(&mut tx, &new).await?;
-    tx.audit(&audit::entry(
-        actions::INVITATION_CREATED,
-        Some(caller.user_id),
-        Some(access.tenant_id()),
-        Some(email.to_string()),
-        client,
-        serde_json::json!({ "role": role, "invitation": new.id }),
-    ))
-    .await?;
+    let invitation = store(&data, &mut tx, &new, client).await?;
     tx.commit().await?;
-
-    let link = format!("{}/invite/{token}", svc.settings().public_url());
-    let emailed = svc
-        .send_mail(OutgoingMail {
-            to: email,
-            subject: format!("{} invited you to {} on Atrium", caller.name, access.tenant().name),
-            body: format!(
-                "{} invited you to join {} as {}.\n\nAccept the invitation: {link}\n\nThe link works until {}.",
-                caller.name,
-                access.tenant().name,
-                role.label(),
-                new.expires_at.format("%Y-%m-%d %H:%M UTC")
-            ),
-        })
-        .await;
+    let (link, emailed) = deliver(svc, &token, &new, &caller.name, &access.tenant().name).await;
     Ok(CreatedInvitation {
         invitation,
         link,
         emailed,
     })
+}
+
+/// A new invitation for `email` as `role`, and the token its link carries (only its hash
+/// is stored).
+pub(crate) fn prepare(
+    svc: &Services,
+    email: Email,
+    role: Role,
+    invited_by: UserId,
+) -> (NewInvitation, String) {
+    let token = tokens::new_token();
+    let now = crate::time::now();
+    let new = NewInvitation {
+        id: InvitationId::from_uuid(uuid::Uuid::now_v7()),
+        email,
+        role,
+        token_hash: tokens::hash_token(&token),
+        invited_by,
+        created_at: now,
+        expires_at: now + TimeDelta::days(svc.settings().auth.invitation_days as i64),
+    };
+    (new, token)
+}
+
+/// Stores the invitation in the tenant `data` reaches, with its audit entry.
+pub(crate) async fn store(
+    data: &TenantData<'_>,
+    tx: &mut Tx,
+    new: &NewInvitation,
+    client: &ClientInfo,
+) -> Result<InvitationView> {
+    let invitation = data.insert_invitation(tx, new).await?;
+    tx.audit(&audit::entry(
+        actions::INVITATION_CREATED,
+        Some(new.invited_by),
+        Some(data.tenant_id()),
+        Some(new.email.to_string()),
+        client,
+        serde_json::json!({ "role": new.role, "invitation": new.id }),
+    ))
+    .await?;
+    Ok(invitation)
+}
+
+/// Mails the invitation's link (after its transaction committed); returns the link and
+/// whether it went out by SMTP.
+pub(crate) async fn deliver(
+    svc: &Services,
+    token: &str,
+    new: &NewInvitation,
+    inviter: &impl std::fmt::Display,
+    tenant: &impl std::fmt::Display,
+) -> (String, bool) {
+    let link = format!("{}/invite/{token}", svc.settings().public_url());
+    let emailed = svc
+        .send_mail(OutgoingMail {
+            to: new.email.clone(),
+            subject: format!("{inviter} invited you to {tenant} on Atrium"),
+            body: format!(
+                "{inviter} invited you to join {tenant} as {}.\n\nAccept the invitation: {link}\n\nThe link works until {}.",
+                new.role.label(),
+                new.expires_at.format("%Y-%m-%d %H:%M UTC")
+            ),
+        })
+        .await;
+    (link, emailed)
 }
 
 #[instrument(skip_all, fields(slug))]

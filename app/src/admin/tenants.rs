@@ -1,0 +1,433 @@
+//! `/admin/tenants`: every tenant on the platform for its super admins — searched and
+//! filtered by a plain GET form (each search has an address and reads without JavaScript),
+//! paged after the last tenant shown; created with an owner invited by email; suspended,
+//! reactivated and given a commission rate from the list; renamed and given another variant
+//! on its own page, `/admin/tenants/:slug`.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::billing::PlanTier;
+use shared::personas::Persona;
+use shared::platform::{PlatformVariant, TenantStatus};
+use shared::tenant_console::{SEARCH_MAX, TenantDetail, TenantForm, TenantSort, TenantsPage};
+use shared::tenants::TenantRow;
+
+use super::create_tenant::CreateTenant;
+use super::edit_tenant::EditTenant;
+use super::get_tenant_detail::get_tenant_detail;
+use super::get_tenants::get_tenants;
+use super::set_commission_rate::SetCommissionRate;
+use super::set_tenant_status::SetTenantStatus;
+use crate::components::errors::{ActionError, ErrorView};
+use crate::components::forms::{
+    Choice, Field, check_email, check_optional_slug, check_tenant_name,
+};
+use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::time::{format_date, format_time, machine_time};
+
+pub const PATH: &str = "/admin/tenants";
+
+fn place() -> Place {
+    Place {
+        persona: Some(Persona::SuperAdmin),
+        slug: None,
+        section: Section::Tenants,
+    }
+}
+
+/// The search form as the address gives it.
+fn form_from_address() -> Memo<TenantForm> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        let query = query.read();
+        let field = |name: &str| query.get(name).unwrap_or_default();
+        TenantForm {
+            q: field("q"),
+            status: field("status"),
+            variant: field("variant"),
+            plan: field("plan"),
+            sort: field("sort"),
+            after: field("after"),
+        }
+    })
+}
+
+/// The actions the list's rows take, shared by every row.
+#[derive(Clone, Copy)]
+struct RowActions {
+    status: ServerAction<SetTenantStatus>,
+    rate: ServerAction<SetCommissionRate>,
+}
+
+#[component]
+pub fn TenantsPage() -> impl IntoView {
+    let form = form_from_address();
+    let create = ServerAction::<CreateTenant>::new();
+    let actions = RowActions {
+        status: ServerAction::new(),
+        rate: ServerAction::new(),
+    };
+    let page = Resource::new(
+        move || {
+            (
+                form.get(),
+                create.version().get(),
+                actions.status.version().get(),
+                actions.rate.version().get(),
+            )
+        },
+        |(form, ..)| get_tenants(form),
+    );
+    let status_error = Signal::derive(move || actions.status.value().get().and_then(Result::err));
+    let rate_error = Signal::derive(move || actions.rate.value().get().and_then(Result::err));
+    view! {
+        <AppShell place=place() crumbs=vec![("Tenants".to_owned(), None)]>
+            <PageHeader title="Tenants" subtitle="Every organization and builder workspace on the platform: find them, create them, suspend or reactivate them." />
+            <Filters form />
+            <NewTenant create />
+            <ActionError error=status_error />
+            <ActionError error=rate_error />
+            <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
+                {move || page.get().map(|result| match result {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(page) => view! { <Tenants page actions /> }.into_any(),
+                })}
+            </Transition>
+        </AppShell>
+    }
+}
+
+#[component]
+fn Filters(form: Memo<TenantForm>) -> impl IntoView {
+    let field = move |pick: fn(&TenantForm) -> &String| {
+        Signal::derive(move || form.with(|f| pick(f).clone()))
+    };
+    view! {
+        <form class="panel search-form tenant-search" method="get" action=PATH role="search">
+            <div class="field">
+                <label for="tenants-q">"Name or address"</label>
+                <input id="tenants-q" type="search" name="q" maxlength=SEARCH_MAX.to_string() value=field(|f| &f.q) placeholder="acme…" />
+            </div>
+            <Choice id="tenants-status" label="Status" name="status" any="Any"
+                options=TenantStatus::ALL.iter().map(|s| (s.as_str(), status_label(*s))).collect() current=field(|f| &f.status) />
+            <Choice id="tenants-variant" label="Variant" name="variant" any="Any"
+                options=PlatformVariant::ALL.iter().map(|v| (v.as_str(), v.label())).collect() current=field(|f| &f.variant) />
+            <Choice id="tenants-plan" label="Plan" name="plan" any="Any"
+                options=PlanTier::ALL.iter().map(|p| (p.as_str(), p.label())).collect() current=field(|f| &f.plan) />
+            <Choice id="tenants-sort" label="Order" name="sort"
+                options=TenantSort::ALL.iter().map(|s| (s.as_str(), s.label())).collect() current=field(|f| &f.sort) />
+            <button type="submit" class="button primary">"Search"</button>
+            <a class="button" href=PATH>"Clear"</a>
+        </form>
+    }
+}
+
+const fn status_label(status: TenantStatus) -> &'static str {
+    match status {
+        TenantStatus::Active => "Active",
+        TenantStatus::Suspended => "Suspended",
+    }
+}
+
+/// The form that creates a tenant and invites its owner; after it, the invitation's link
+/// (also mailed, or kept in the outbox without SMTP).
+#[component]
+fn NewTenant(create: ServerAction<CreateTenant>) -> impl IntoView {
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let created = move || create.value().get().and_then(Result::ok);
+    view! {
+        <details class="panel new-tenant" data-testid="new-tenant">
+            <summary>"New tenant"</summary>
+            <ActionForm action=create attr:class="stack narrow-form" attr:novalidate="true">
+                <Field name="name" label="Name" scope="new-tenant" required=true check=check_tenant_name server_error=error />
+                <Field name="slug" label="Address (optional)" scope="new-tenant" check=check_optional_slug server_error=error hint="Lower-case letters, digits and dashes; made from the name when left empty." />
+                <div class="field">
+                    <label for="new-tenant-variant">"Variant"</label>
+                    <select id="new-tenant-variant" name="variant">
+                        {PlatformVariant::ALL.iter().map(|v| view! {
+                            <option value=v.as_str()>{format!("{} ({})", v.label(), v.persona().label())}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Field name="owner" label="Owner’s email" kind="email" scope="new-tenant" required=true check=check_email server_error=error hint="They are invited as the owner; the tenant is theirs once they accept." />
+                <ActionError error />
+                <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create and invite the owner"</button>
+            </ActionForm>
+            {move || created().map(|(tenant, invitation)| {
+                let href = format!("{PATH}/{}", tenant.slug);
+                view! {
+                    <div class="notice ok" role="status" data-testid="tenant-created">
+                        <p>
+                            <a href=href>{tenant.name.to_string()}</a>
+                            {format!(" is created. {} is invited as its owner{}:", invitation.invitation.email, if invitation.emailed { " by email" } else { "" })}
+                        </p>
+                        <p><code class="break" data-testid="owner-invitation-link">{invitation.link}</code></p>
+                    </div>
+                }
+            })}
+        </details>
+    }
+}
+
+#[component]
+fn Tenants(page: TenantsPage, actions: RowActions) -> impl IntoView {
+    let total = page.total;
+    let shown = page.tenants.len();
+    let next = page.next.map(|after| {
+        let query = page.query.to_query_string();
+        let joiner = if query.is_empty() { "" } else { "&" };
+        format!("{PATH}?{query}{joiner}after={after}")
+    });
+    let table = if page.tenants.is_empty() {
+        view! { <p class="muted" data-testid="no-tenants">"No tenant matches this search."</p> }
+            .into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table data-testid="tenants">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Address"</th>
+                            <th scope="col">"Variant"</th>
+                            <th scope="col">"Plan"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Members"</th>
+                            <th scope="col">"Commission"</th>
+                            <th scope="col">"Created"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {page.tenants.into_iter().map(|row| view! { <Row row actions /> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="panel" aria-labelledby="tenant-results">
+            <h2 id="tenant-results" data-testid="tenants-total">
+                {format!("{total} {} match", if total == 1 { "tenant" } else { "tenants" })}
+                {page.query.after.map(|_| format!(" (showing {shown} after the first page)"))}
+            </h2>
+            {table}
+            {next.map(|href| view! { <p><a href=href rel="next" data-testid="tenants-next">"Next page →"</a></p> })}
+        </section>
+    }
+}
+
+#[component]
+fn Row(row: TenantRow, actions: RowActions) -> impl IntoView {
+    let slug = row.tenant.slug.to_string();
+    let name = row.tenant.name.to_string();
+    let commission = row.commission.map(|rate| {
+        let (slug, name) = (slug.clone(), name.clone());
+        let value = rate.text().trim_end_matches(" %").to_owned();
+        let id = format!("rate-{slug}");
+        view! {
+            <ActionForm action=actions.rate attr:class="inline-form rate-form">
+                <input type="hidden" name="slug" value=slug.clone() />
+                <label class="visually-hidden" for=id.clone()>{format!("Commission of {name} (%)")}</label>
+                <input id=id name="rate" inputmode="decimal" size="5" value=value />
+                <span aria-hidden="true">"%"</span>
+                <button type="submit" class="button small" aria-label=format!("Save the commission of {name}")>"Save"</button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <tr data-slug=slug.clone()>
+            <td><a href=format!("{PATH}/{slug}")>{name.clone()}</a></td>
+            <td><code>{slug.clone()}</code></td>
+            <td>{row.tenant.variant.label()}</td>
+            <td>{row.plan.label()}</td>
+            <td><StatusBadge status=row.tenant.status /></td>
+            <td>{row.member_count}</td>
+            <td>{commission}</td>
+            <td>{format_date(row.created_at)}</td>
+            <td class="actions"><StatusButton action=actions.status slug=slug.clone() status=row.tenant.status /></td>
+        </tr>
+    }
+}
+
+#[component]
+fn StatusBadge(status: TenantStatus) -> impl IntoView {
+    let suspended = status == TenantStatus::Suspended;
+    view! { <span class="badge" class:ok=!suspended class:warn=suspended>{status.as_str()}</span> }
+}
+
+/// Suspends an active tenant, or reactivates a suspended one.
+#[component]
+fn StatusButton(
+    action: ServerAction<SetTenantStatus>,
+    slug: String,
+    status: TenantStatus,
+) -> impl IntoView {
+    let suspended = status == TenantStatus::Suspended;
+    let (next, label) = if suspended {
+        (TenantStatus::Active, "Reactivate")
+    } else {
+        (TenantStatus::Suspended, "Suspend")
+    };
+    view! {
+        <ActionForm action>
+            <input type="hidden" name="slug" value=slug />
+            <input type="hidden" name="status" value=next.as_str() />
+            <button type="submit" class="button small" class:danger=!suspended>{label}</button>
+        </ActionForm>
+    }
+}
+
+/// `/admin/tenants/:slug`: one tenant — its facts, name and variant, members and open
+/// invitations, with links to its people, audit log and plan.
+#[component]
+pub fn TenantPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let edit = ServerAction::<EditTenant>::new();
+    let status = ServerAction::<SetTenantStatus>::new();
+    let detail = Resource::new(
+        move || (slug.get(), edit.version().get(), status.version().get()),
+        |(slug, ..)| get_tenant_detail(slug),
+    );
+    view! {
+        <AppShell place=place() crumbs=vec![("Tenants".to_owned(), Some(PATH.to_owned())), ("Tenant".to_owned(), None)]>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || detail.get().map(|result| match result {
+                    Err(error) => view! { <PageHeader title="Tenant" /> <ErrorView error /> }.into_any(),
+                    Ok(detail) => view! {
+                        <PageHeader title=detail.row.tenant.name.to_string() subtitle="Its settings, members and open invitations." />
+                        <Tenant detail edit status />
+                    }.into_any(),
+                })}
+            </Transition>
+        </AppShell>
+    }
+}
+
+#[component]
+fn Tenant(
+    detail: TenantDetail,
+    edit: ServerAction<EditTenant>,
+    status: ServerAction<SetTenantStatus>,
+) -> impl IntoView {
+    let row = detail.row;
+    let slug = row.tenant.slug.to_string();
+    let edit_error = Signal::derive(move || edit.value().get().and_then(Result::err));
+    let status_error = Signal::derive(move || status.value().get().and_then(Result::err));
+    let saved = move || matches!(edit.value().get(), Some(Ok(())));
+    let link = |path: &str, key: &str| {
+        format!(
+            "{path}?{}",
+            shared::validation::query_string(vec![(key, slug.clone())])
+        )
+    };
+    let people = link(crate::people::PATH, "tenant");
+    let audit = link(crate::audit::PLATFORM_PATH, "tenant");
+    let kin: Vec<PlatformVariant> = PlatformVariant::ALL
+        .iter()
+        .copied()
+        .filter(|v| v.persona() == row.tenant.variant.persona())
+        .collect();
+    let current = row.tenant.variant;
+    view! {
+        <div class="cards">
+            <section class="panel card" aria-labelledby="tenant-facts">
+                <h2 id="tenant-facts">"Facts"</h2>
+                <dl class="facts" data-testid="tenant-facts">
+                    <dt>"Address"</dt>
+                    <dd><a href=row.tenant.home_path()><code>{slug.clone()}</code></a></dd>
+                    <dt>"Kind"</dt>
+                    <dd>{format!("{} workspace", row.tenant.variant.persona().label())}</dd>
+                    <dt>"Variant"</dt>
+                    <dd>{row.tenant.variant.label()}</dd>
+                    <dt>"Plan"</dt>
+                    <dd><a href="/admin/plans">{row.plan.label()}</a></dd>
+                    <dt>"Status"</dt>
+                    <dd><StatusBadge status=row.tenant.status /></dd>
+                    <dt>"Members"</dt>
+                    <dd>{row.member_count}</dd>
+                    {row.commission.map(|rate| view! { <dt>"Commission"</dt><dd>{rate.text()}</dd> })}
+                    <dt>"Created"</dt>
+                    <dd>{format_date(row.created_at)}</dd>
+                </dl>
+                <div class="actions">
+                    <StatusButton action=status slug=slug.clone() status=row.tenant.status />
+                    <a class="button small" href=people>"Its people"</a>
+                    <a class="button small" href=audit>"Its audit log"</a>
+                </div>
+                <ActionError error=status_error />
+            </section>
+            <section class="panel card" aria-labelledby="tenant-edit">
+                <h2 id="tenant-edit">"Name and variant"</h2>
+                <ActionForm action=edit attr:class="stack" attr:novalidate="true">
+                    <input type="hidden" name="slug" value=slug.clone() />
+                    <Field name="name" label="Name" scope="edit-tenant" value=row.tenant.name.to_string() required=true check=check_tenant_name server_error=edit_error />
+                    <div class="field">
+                        <label for="edit-tenant-variant">"Variant"</label>
+                        <select id="edit-tenant-variant" name="variant" aria-describedby="edit-tenant-variant-hint">
+                            {kin.into_iter().map(|v| view! { <option value=v.as_str() selected=v == current>{v.label()}</option> }).collect_view()}
+                        </select>
+                        <p class="field-message" id="edit-tenant-variant-hint">"The variant decides the navigation and dashboard its members get; it stays within its kind."</p>
+                    </div>
+                    <ActionError error=edit_error />
+                    <button type="submit" class="button primary" disabled=move || edit.pending().get()>"Save"</button>
+                    <p class="muted" role="status" hidden=move || !saved()>"Saved."</p>
+                </ActionForm>
+            </section>
+        </div>
+        <section class="panel" aria-labelledby="tenant-members">
+            <h2 id="tenant-members">{format!("Members ({})", row.member_count)}</h2>
+            {if detail.members.is_empty() {
+                view! { <p class="muted" data-testid="tenant-no-members">"No member yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="compact" data-testid="tenant-members">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Person"</th>
+                                    <th scope="col">"Role"</th>
+                                    <th scope="col">"Joined"</th>
+                                    <th scope="col">"Last sign-in"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {detail.members.into_iter().map(|m| view! {
+                                    <tr data-email=m.email.to_string()>
+                                        <td>
+                                            <a href=format!("{}/{}", crate::people::PATH, m.user_id)><strong>{m.name.to_string()}</strong></a>
+                                            <br />
+                                            <span class="muted small">{m.email.to_string()}</span>
+                                        </td>
+                                        <td><span class="badge role">{m.role.label()}</span></td>
+                                        <td>{format_date(m.joined_at)}</td>
+                                        <td>{m.last_sign_in_at.map_or_else(|| "Never".to_owned(), format_time)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="tenant-invitations">
+            <h2 id="tenant-invitations">"Open invitations"</h2>
+            {if detail.open_invitations.is_empty() {
+                view! { <p class="muted">"None."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain" data-testid="tenant-invitations">
+                        {detail.open_invitations.into_iter().map(|i| view! {
+                            <li>
+                                {format!("{} as {}, by {}, until ", i.email, i.role.label(), i.invited_by)}
+                                <time datetime=machine_time(i.expires_at)>{format_time(i.expires_at)}</time>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,429 @@
+//! The console's tenants: search, filters and keyset pages in each order; creating a tenant
+//! whose invited owner takes it; renaming it and changing its variant within its kind.
+
+use shared::AppError;
+use shared::billing::PlanTier;
+use shared::members::{CreatedInvitation, MembersPage};
+use shared::permissions::Role;
+use shared::platform::{PlatformVariant, TenantStatus};
+use shared::tenant_console::{PAGE_SIZE, TenantDetail, TenantsPage};
+use shared::tenants::{PlatformOverview, TenantSummary};
+
+use crate::helpers::{Browser, PASSWORD, spawn_app, unique_email};
+use crate::members::{builder_org, org};
+
+/// The search form's fields as `get_tenants` takes them (every field, as the page sends it).
+async fn tenants(browser: &Browser, fields: &[(&str, &str)]) -> TenantsPage {
+    let names = ["q", "status", "variant", "plan", "sort", "after"];
+    let args: Vec<(String, &str)> = names
+        .into_iter()
+        .map(|name| {
+            let value = fields
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or("", |(_, v)| *v);
+            (format!("form[{name}]"), value)
+        })
+        .collect();
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    browser.call_ok("get_tenants", &args).await
+}
+
+fn slugs(page: &TenantsPage) -> Vec<&str> {
+    page.tenants
+        .iter()
+        .map(|t| t.tenant.slug.as_str())
+        .collect()
+}
+
+async fn create(
+    admin: &Browser,
+    name: &str,
+    slug: &str,
+    variant: &str,
+    owner: &str,
+) -> reqwest::Response {
+    admin
+        .call(
+            "create_tenant",
+            &[
+                ("name", name),
+                ("slug", slug),
+                ("variant", variant),
+                ("owner", owner),
+            ],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn super_admins_search_filter_and_page_every_tenant() {
+    let app = spawn_app().await;
+    let admin = app.super_admin().await;
+    let builder = builder_org(&app, "Northwind", "nw.example").await;
+    // 55 more, created by the console (each with its owner invited).
+    for n in 0..55 {
+        let response = create(
+            &admin,
+            &format!("Tenant {n:02}"),
+            &format!("t{n:02}"),
+            if n % 5 == 0 { "enterprise" } else { "standard" },
+            &format!("owner{n}@t.example"),
+        )
+        .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    }
+
+    let first = tenants(&admin, &[]).await;
+    assert_eq!(first.total, 56);
+    assert_eq!(first.tenants.len(), PAGE_SIZE as usize);
+    assert_eq!(slugs(&first)[0], "t54", "newest first");
+    let after = first.next.unwrap().to_string();
+    let second = tenants(&admin, &[("after", &after)]).await;
+    assert_eq!(
+        slugs(&second),
+        vec!["t04", "t03", "t02", "t01", "t00", builder.slug.as_str()]
+    );
+    assert_eq!(second.next, None);
+
+    // By name, in pages of 50: the builder's "Northwind" comes before every "Tenant".
+    let by_name = tenants(&admin, &[("sort", "name")]).await;
+    assert_eq!(slugs(&by_name)[..2], [builder.slug.as_str(), "t00"]);
+    let rest = tenants(
+        &admin,
+        &[
+            ("sort", "name"),
+            ("after", &by_name.next.unwrap().to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(slugs(&rest), vec!["t49", "t50", "t51", "t52", "t53", "t54"]);
+
+    // Words of the name or the address; each filter alone and together.
+    assert_eq!(
+        slugs(&tenants(&admin, &[("q", "tenant 07")]).await),
+        vec!["t07"]
+    );
+    assert_eq!(slugs(&tenants(&admin, &[("q", "T1")]).await).len(), 10);
+    let agencies = tenants(&admin, &[("variant", "partner")]).await;
+    assert_eq!(slugs(&agencies), vec![builder.slug.as_str()]);
+    assert_eq!(agencies.tenants[0].commission.unwrap().text(), "10 %");
+    assert_eq!(agencies.tenants[0].member_count, 4);
+    assert_eq!(
+        tenants(&admin, &[("variant", "enterprise")]).await.total,
+        11
+    );
+    let _: () = admin
+        .call_ok(
+            "set_tenant_status",
+            &[("slug", "t10"), ("status", "suspended")],
+        )
+        .await;
+    let _: () = admin
+        .call_ok("set_tenant_plan", &[("slug", "t10"), ("tier", "pro")])
+        .await;
+    let _: () = admin
+        .call_ok("set_tenant_plan", &[("slug", "t11"), ("tier", "pro")])
+        .await;
+    let suspended = tenants(&admin, &[("status", "suspended")]).await;
+    assert_eq!(slugs(&suspended), vec!["t10"]);
+    assert_eq!(suspended.tenants[0].tenant.status, TenantStatus::Suspended);
+    assert_eq!(suspended.tenants[0].plan, PlanTier::Pro);
+    assert_eq!(
+        slugs(&tenants(&admin, &[("plan", "pro"), ("sort", "oldest")]).await),
+        vec!["t10", "t11"]
+    );
+    assert_eq!(
+        tenants(
+            &admin,
+            &[
+                ("plan", "pro"),
+                ("variant", "enterprise"),
+                ("status", "suspended")
+            ]
+        )
+        .await
+        .total,
+        1
+    );
+
+    // The overview counts the same tenants by status, variant and plan.
+    let overview: PlatformOverview = admin.call_ok("get_platform_overview", &[]).await;
+    assert_eq!(overview.tenants.total, 56);
+    assert_eq!(
+        overview.tenants.by_status,
+        vec![(TenantStatus::Active, 55), (TenantStatus::Suspended, 1)]
+    );
+    assert_eq!(
+        overview.tenants.by_variant,
+        vec![
+            (PlatformVariant::Standard, 44),
+            (PlatformVariant::Partner, 1),
+            (PlatformVariant::Agency, 0),
+            (PlatformVariant::Enterprise, 11)
+        ]
+    );
+    assert_eq!(
+        overview.tenants.by_plan,
+        vec![
+            (PlanTier::Free, 54),
+            (PlanTier::Pro, 2),
+            (PlanTier::Enterprise, 0)
+        ]
+    );
+
+    // A field the form does not offer: 422 naming it.
+    for (field, value) in [
+        ("plan", "platinum"),
+        ("status", "gone"),
+        ("sort", "size"),
+        ("after", "x"),
+    ] {
+        let args = [(format!("form[{field}]"), value)];
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let (status, error) = admin.call_err("get_tenants", &args).await;
+        assert_eq!(status, 422, "{field}");
+        assert!(
+            matches!(&error, AppError::Invalid { field: f, .. } if f == field),
+            "{error:?}"
+        );
+    }
+
+    // The list and a tenant's page render on the server.
+    let html = admin
+        .page("/admin/tenants?q=northwind")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("1 tenant match") && html.contains("Northwind"),
+        "{html}"
+    );
+    let html = admin
+        .page("/admin/tenants?variant=galactic")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Choose a variant from the list."), "{html}");
+}
+
+#[tokio::test]
+async fn a_super_admin_creates_a_tenant_and_its_invited_owner_takes_it() {
+    let app = spawn_app().await;
+    let admin = app.super_admin().await;
+    let owner_email = unique_email("ceo", "umbrella.example");
+    let (tenant, invitation): (TenantSummary, CreatedInvitation) = admin
+        .call_ok(
+            "create_tenant",
+            &[
+                ("name", "  Umbrella   Corp "),
+                ("slug", ""),
+                ("variant", "enterprise"),
+                ("owner", &owner_email),
+            ],
+        )
+        .await;
+    assert_eq!(tenant.name.as_str(), "Umbrella Corp");
+    assert_eq!(tenant.slug.as_str(), "umbrella-corp");
+    assert_eq!(tenant.variant, PlatformVariant::Enterprise);
+    assert_eq!(invitation.invitation.role, Role::Owner);
+    assert_eq!(invitation.invitation.email.as_str(), owner_email);
+    let mailed = app.mailed_link(&owner_email, "/invite/").await;
+    assert!(invitation.link.ends_with(&mailed), "{mailed}");
+
+    // Until the owner accepts, the tenant has no member and one open invitation.
+    let detail: TenantDetail = admin
+        .call_ok("get_tenant_detail", &[("slug", "umbrella-corp")])
+        .await;
+    assert_eq!(detail.row.member_count, 0);
+    assert!(detail.members.is_empty());
+    assert_eq!(detail.open_invitations.len(), 1);
+    assert_eq!(detail.open_invitations[0].role, Role::Owner);
+
+    let token = invitation.link.rsplit('/').next().unwrap();
+    let owner = app.browser();
+    let path: String = owner
+        .call_ok(
+            "join_with_invitation",
+            &[("token", token), ("name", "Cee Eo"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(path, "/app/umbrella-corp");
+    let members: MembersPage = owner
+        .call_ok("get_members_page", &[("slug", "umbrella-corp")])
+        .await;
+    assert_eq!(members.members.len(), 1);
+    assert_eq!(members.members[0].role, Role::Owner);
+    let detail: TenantDetail = admin
+        .call_ok("get_tenant_detail", &[("slug", "umbrella-corp")])
+        .await;
+    assert_eq!(detail.row.member_count, 1);
+    assert_eq!(detail.members[0].email.as_str(), owner_email);
+    assert!(detail.open_invitations.is_empty());
+    let html = admin
+        .page("/admin/tenants/umbrella-corp")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Umbrella Corp") && html.contains("Cee Eo"),
+        "{html}"
+    );
+    let creations = app
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'tenant.created' AND target = 'umbrella-corp'",
+        )
+        .await;
+    assert_eq!(creations, 1);
+
+    // A taken address: 409; a bad field: 422 naming it; nothing is created either way.
+    let (status, error) = admin
+        .call_err(
+            "create_tenant",
+            &[
+                ("name", "Other"),
+                ("slug", "umbrella-corp"),
+                ("variant", "standard"),
+                ("owner", "x@other.example"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 409);
+    assert_eq!(
+        error.to_string(),
+        "The address “umbrella-corp” is taken; choose another."
+    );
+    for (fields, field) in [
+        (["", "", "standard", "x@y.example"], "name"),
+        (["Y", "Bad Slug", "standard", "x@y.example"], "slug"),
+        (["Y", "", "galactic", "x@y.example"], "variant"),
+        (["Y", "", "standard", "not-an-email"], "owner"),
+    ] {
+        let response = create(&admin, fields[0], fields[1], fields[2], fields[3]).await;
+        assert_eq!(response.status(), 422, "{fields:?}");
+        let error: AppError = response.json().await.unwrap();
+        assert!(
+            matches!(&error, AppError::Invalid { field: f, .. } if f == field),
+            "{error:?}"
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM tenants").await, 1);
+
+    // Only super admins create tenants.
+    let (status, _) = owner
+        .call_err(
+            "create_tenant",
+            &[
+                ("name", "Mine"),
+                ("slug", ""),
+                ("variant", "standard"),
+                ("owner", "me@mine.example"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(app.count("SELECT COUNT(*) FROM tenants").await, 1);
+}
+
+#[tokio::test]
+async fn a_super_admin_renames_a_tenant_and_changes_its_variant_within_its_kind() {
+    let app = spawn_app().await;
+    let acme = org(&app, "Acme", "acme.example").await;
+    let admin = app.super_admin().await;
+    // The owner's pages have the old name cached; the change reaches them at once.
+    let before: MembersPage = acme
+        .owner
+        .call_ok("get_members_page", &[("slug", &acme.slug)])
+        .await;
+    assert_eq!(before.tenant.name.as_str(), "Acme");
+
+    let _: () = admin
+        .call_ok(
+            "edit_tenant",
+            &[
+                ("slug", &acme.slug),
+                ("name", "Acme Global"),
+                ("variant", "enterprise"),
+            ],
+        )
+        .await;
+    let after: MembersPage = acme
+        .owner
+        .call_ok("get_members_page", &[("slug", &acme.slug)])
+        .await;
+    assert_eq!(after.tenant.name.as_str(), "Acme Global");
+    assert_eq!(after.tenant.variant, PlatformVariant::Enterprise);
+    let edits = app
+        .query_text(&format!(
+            "SELECT CAST(details AS TEXT) FROM audit_log WHERE action = 'tenant.edited' AND target = '{}'",
+            acme.slug
+        ))
+        .await
+        .unwrap();
+    assert!(
+        edits.contains("\"before\"") && edits.contains("\"Acme\"") && edits.contains("Acme Global"),
+        "{edits}"
+    );
+
+    // A builder variant for an organization: 422 with the reason, and nothing changes.
+    let (status, error) = admin
+        .call_err(
+            "edit_tenant",
+            &[
+                ("slug", &acme.slug),
+                ("name", "Acme Agency"),
+                ("variant", "agency"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        error.to_string(),
+        "Agency is a variant for builder workspaces; this one can be Standard or Enterprise."
+    );
+    let (status, _) = admin
+        .call_err(
+            "edit_tenant",
+            &[("slug", &acme.slug), ("name", " "), ("variant", "standard")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    let detail: TenantDetail = admin
+        .call_ok("get_tenant_detail", &[("slug", &acme.slug)])
+        .await;
+    assert_eq!(detail.row.tenant.name.as_str(), "Acme Global");
+    assert_eq!(detail.row.tenant.variant, PlatformVariant::Enterprise);
+
+    let (status, _) = admin
+        .call_err(
+            "edit_tenant",
+            &[
+                ("slug", "no-such-org"),
+                ("name", "X"),
+                ("variant", "standard"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = admin
+        .call_err("get_tenant_detail", &[("slug", "no-such-org")])
+        .await;
+    assert_eq!(status, 404);
+    // Its own owner cannot do it either: only super admins edit tenants.
+    let (status, _) = acme
+        .owner
+        .call_err(
+            "edit_tenant",
+            &[
+                ("slug", &acme.slug),
+                ("name", "Mine"),
+                ("variant", "standard"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(acme.owner.page("/admin/tenants").await.status(), 403);
+}
