@@ -104,8 +104,10 @@ fn Overview(overview: PlatformOverview) -> impl IntoView {
                     {format!("{active} active · ")}
                     <a href=suspended_link>{format!("{suspended} suspended")}</a>
                 </p>
+                <p class="muted small">"By variant"</p>
                 <Bars label="Tenants by variant" testid="tenants-by-variant"
                     rows=tenants.by_variant.iter().map(|(v, n)| (v.label(), *n)).collect() />
+                <p class="muted small">"By plan"</p>
                 <Bars label="Tenants by plan" testid="tenants-by-plan"
                     rows=tenants.by_plan.iter().map(|(p, n)| (p.label(), *n)).collect() />
             </section>

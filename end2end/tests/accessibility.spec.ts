@@ -27,6 +27,8 @@ for (const [who, path] of [
   ['admin@atrium.example', '/admin/support'],
   ['admin@atrium.example', '/admin/audit'],
   ['admin@atrium.example', '/admin/users'],
+  ['admin@atrium.example', '/admin/tenants'],
+  ['admin@atrium.example', '/admin/tenants/northwind'],
 ] as const) {
   test(`${path} has no serious accessibility problems (WCAG 2.1 AA)`, async ({ page, browser }) => {
     if (who.startsWith('admin')) await trustAdminDevice(browser, page.context());

@@ -7,6 +7,8 @@ test('a super admin suspends a tenant: its members see a clear page until it is 
   const slug = home.split('/')[2];
 
   await signInAsAdmin(browser, page);
+  await page.goto(`/admin/tenants?q=${slug}`);
+  await hydrated(page);
   const row = page.getByTestId('tenants').locator(`tr[data-slug="${slug}"]`);
   await row.getByRole('button', { name: 'Suspend' }).click();
   await expect(row.getByText('suspended')).toBeVisible();

@@ -36,5 +36,11 @@ test('the super admin console reads without JavaScript', async ({ page, browser 
   await trustAdminDevice(browser, page.context());
   await signInWithoutJs(page, 'admin@atrium.example');
   await page.waitForURL('**/admin');
+  await expect(page.getByTestId('tenant-count')).toHaveText(/^[1-9][0-9]*$/);
+  // The tenant search is a plain GET form: it works without JavaScript.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click();
+  await page.getByLabel('Name or address').fill('northwind');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/\/admin\/tenants\?q=northwind/);
   await expect(page.getByTestId('tenants')).toContainText('Northwind Agency');
 });

@@ -10,6 +10,7 @@ mod invoice_csv;
 mod list_members;
 mod listing_screenshots;
 mod people_csv;
+mod tenants_csv;
 pub mod ticket_files;
 mod usage;
 mod widget_events;
@@ -43,6 +44,7 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/platform/audit.csv",
     "/api/v1/tenants/{slug}/audit.csv",
     "/api/v1/platform/users.csv",
+    "/api/v1/platform/tenants.csv",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -79,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .route(ROUTES[12], get(audit_csv::platform))
         .route(ROUTES[13], get(audit_csv::workspace))
         .route(ROUTES[14], get(people_csv::people_csv))
+        .route(ROUTES[15], get(tenants_csv::tenants_csv))
 }
 
 /// Who is on the other end of the request (for audit entries).

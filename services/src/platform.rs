@@ -16,6 +16,7 @@ use tracing::instrument;
 use crate::audit::{self, actions};
 use crate::authz::{self, Caller};
 use crate::client::ClientInfo;
+use crate::csv_table::CsvTable;
 use crate::error::Result;
 use crate::state::Services;
 
@@ -81,6 +82,50 @@ pub async fn tenants(svc: &Services, caller: &Caller, query: TenantQuery) -> Res
         tenants: rows,
         next,
     })
+}
+
+/// Every tenant the search matches (up to [`tenant_console::CSV_MAX_ROWS`]), in its order,
+/// as CSV.
+#[instrument(skip_all)]
+pub async fn tenants_csv(
+    svc: &Services,
+    caller: &Caller,
+    mut query: TenantQuery,
+) -> Result<String> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::PlatformView)?;
+    query.after = None;
+    let rows = svc
+        .store()
+        .platform(&access)
+        .tenant_page(&query, tenant_console::CSV_MAX_ROWS)
+        .await?;
+    let mut out = CsvTable::new(&[
+        "name",
+        "address",
+        "variant",
+        "plan",
+        "status",
+        "members",
+        "commission",
+        "created",
+        "id",
+    ])?;
+    for row in rows {
+        out.row([
+            row.tenant.name.as_str(),
+            row.tenant.slug.as_str(),
+            row.tenant.variant.as_str(),
+            row.plan.as_str(),
+            row.tenant.status.as_str(),
+            &row.member_count.to_string(),
+            &row.commission.map(|rate| rate.text()).unwrap_or_default(),
+            &row.created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            &row.tenant.id.to_string(),
+        ])?;
+    }
+    out.finish()
 }
 
 /// The console's page about one tenant: its row, members and open invitations.

@@ -18,6 +18,8 @@ use crate::validation::{ValidationError, choice, query_string, search_text};
 pub const PAGE_SIZE: u32 = 50;
 /// Longest search text.
 pub const SEARCH_MAX: usize = 100;
+/// Most tenants one CSV download holds (the first that match, in the search's order).
+pub const CSV_MAX_ROWS: u32 = 100_000;
 /// Members a tenant's page lists (the users console, filtered by the tenant, has them all).
 pub const MEMBERS_SHOWN: u32 = 50;
 

@@ -26,6 +26,8 @@ use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::{format_date, format_time, machine_time};
 
 pub const PATH: &str = "/admin/tenants";
+/// Where a search's CSV downloads from (the same query string).
+const CSV_PATH: &str = "/api/v1/platform/tenants.csv";
 
 fn place() -> Place {
     Place {
@@ -178,6 +180,10 @@ fn Tenants(page: TenantsPage, actions: RowActions) -> impl IntoView {
         let joiner = if query.is_empty() { "" } else { "&" };
         format!("{PATH}?{query}{joiner}after={after}")
     });
+    let csv = match page.query.to_query_string() {
+        query if query.is_empty() => CSV_PATH.to_owned(),
+        query => format!("{CSV_PATH}?{query}"),
+    };
     let table = if page.tenants.is_empty() {
         view! { <p class="muted" data-testid="no-tenants">"No tenant matches this search."</p> }
             .into_any()
@@ -208,10 +214,13 @@ fn Tenants(page: TenantsPage, actions: RowActions) -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="tenant-results">
-            <h2 id="tenant-results" data-testid="tenants-total">
-                {format!("{total} {} match", if total == 1 { "tenant" } else { "tenants" })}
-                {page.query.after.map(|_| format!(" (showing {shown} after the first page)"))}
-            </h2>
+            <div class="panel-head">
+                <h2 id="tenant-results" data-testid="tenants-total">
+                    {format!("{total} {} match", if total == 1 { "tenant" } else { "tenants" })}
+                    {page.query.after.map(|_| format!(" (showing {shown} after the first page)"))}
+                </h2>
+                <a class="button" href=csv download="" data-testid="tenants-csv">"Download CSV"</a>
+            </div>
             {table}
             {next.map(|href| view! { <p><a href=href rel="next" data-testid="tenants-next">"Next page →"</a></p> })}
         </section>
@@ -369,7 +378,7 @@ fn Tenant(
                         <select id="edit-tenant-variant" name="variant" aria-describedby="edit-tenant-variant-hint">
                             {kin.into_iter().map(|v| view! { <option value=v.as_str() selected=v == current>{v.label()}</option> }).collect_view()}
                         </select>
-                        <p class="field-message" id="edit-tenant-variant-hint">"The variant decides the navigation and dashboard its members get; it stays within its kind."</p>
+                        <p class="field-message" id="edit-tenant-variant-hint">"Standard and Enterprise are organizations; Partner and Agency are builder workspaces. A tenant keeps its kind."</p>
                     </div>
                     <ActionError error=edit_error />
                     <button type="submit" class="button primary" disabled=move || edit.pending().get()>"Save"</button>

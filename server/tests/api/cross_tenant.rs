@@ -1805,6 +1805,7 @@ fn plain_api_routes() -> impl Iterator<Item = &'static &'static str> {
             && !r.contains("/screenshots")
             && !r.contains("/audit")
             && !r.contains("/users.csv")
+            && !r.contains("/tenants.csv")
     })
 }
 
@@ -1921,6 +1922,7 @@ const API: &[&str] = &[
     "/api/v1/platform/audit.csv",
     "/api/v1/tenants/{slug}/audit.csv",
     "/api/v1/platform/users.csv",
+    "/api/v1/platform/tenants.csv",
 ];
 
 #[tokio::test]
@@ -2114,7 +2116,7 @@ async fn another_tenants_ids_never_reach_its_data() {
     assert_eq!(response.status(), 404);
     // The audit log's downloads: B's slice is not A's to read (404, as to a stranger), the
     // platform's is the console's (403), A's token reaches neither, and A's own slice holds
-    // nothing of B. The console's users CSV, searched for B's members, is the console's too.
+    // nothing of B. The console's users and tenants CSVs, searched for B, are the console's too.
     for (path, expected) in [
         (format!("/api/v1/tenants/{}/audit.csv", w.b.slug), 404),
         ("/api/v1/platform/audit.csv".to_owned(), 403),
@@ -2126,6 +2128,7 @@ async fn another_tenants_ids_never_reach_its_data() {
             format!("/api/v1/platform/users.csv?tenant={}", w.b.slug),
             403,
         ),
+        (format!("/api/v1/platform/tenants.csv?q={}", w.b.slug), 403),
     ] {
         let response =
             w.a.owner

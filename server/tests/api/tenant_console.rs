@@ -189,6 +189,42 @@ async fn super_admins_search_filter_and_page_every_tenant() {
         );
     }
 
+    // The same search downloads as CSV, for super admins only.
+    let csv = |browser: &Browser, query: &str| {
+        let request = browser
+            .client
+            .get(browser.url(&format!("/api/v1/platform/tenants.csv{query}")));
+        async move { request.send().await.unwrap() }
+    };
+    let response = csv(&admin, "?plan=pro&sort=name").await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("atrium-tenants.csv")
+    );
+    let text = response.text().await.unwrap();
+    let lines: Vec<&str> = text.trim().lines().collect();
+    assert_eq!(
+        lines[0],
+        "name,address,variant,plan,status,members,commission,created,id"
+    );
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[1].starts_with("Tenant 10,t10,enterprise,pro,suspended,0,,"),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("Tenant 11,t11,standard,pro,active,0,,"),
+        "{text}"
+    );
+    let text = csv(&admin, "?variant=partner").await.text().await.unwrap();
+    assert!(text.contains(",partner,free,active,4,10 %,"), "{text}");
+    assert_eq!(csv(&admin, "?plan=platinum").await.status(), 422);
+    assert_eq!(csv(&builder.owner, "").await.status(), 403);
+    assert_eq!(csv(&app.browser(), "").await.status(), 401);
+
     // The list and a tenant's page render on the server.
     let html = admin
         .page("/admin/tenants?q=northwind")

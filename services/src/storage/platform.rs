@@ -48,6 +48,9 @@ impl From<TenantCountRow> for TenantRow {
     }
 }
 
+/// How many tenants have one status, variant and plan.
+type TenantGroup = (TenantStatus, PlatformVariant, PlanTier, i64);
+
 /// The tenant list's conditions on `tenants t`, only those of the fields in use.
 fn tenant_filter(search: &TenantQuery) -> Filter {
     let mut filter = Filter::default();
@@ -160,13 +163,13 @@ impl PlatformData<'_> {
     /// Tenants by status, variant and plan, counted in one pass.
     #[instrument(skip_all)]
     pub async fn tenant_counts(&self) -> Result<TenantCounts> {
-        let groups: Vec<(TenantStatus, PlatformVariant, PlanTier, i64)> = with_reader!(self.store, pool => sqlx::query_as(
+        let groups: Vec<TenantGroup> = with_reader!(self.store, pool => sqlx::query_as(
                 "SELECT status, variant, plan_tier, COUNT(*) FROM tenants
                  GROUP BY status, variant, plan_tier",
             )
             .fetch_all(pool)
             .await)?;
-        let sum = |keep: &dyn Fn(&(TenantStatus, PlatformVariant, PlanTier, i64)) -> bool| {
+        let sum = |keep: &dyn Fn(&TenantGroup) -> bool| {
             groups
                 .iter()
                 .filter(|g| keep(g))

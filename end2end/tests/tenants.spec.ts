@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, hydrated, signInAsAdmin, uniqueEmail, anotherPerson, PASSWORD } from './fixtures';
+
+test('a super admin creates a tenant, its invited owner takes it, and the admin renames it and changes its variant', async ({ page, browser, guard }) => {
+  const stamp = Date.now().toString(36);
+  const name = `Umbrella ${stamp}`;
+  const slug = `umbrella-${stamp}`;
+  const ownerEmail = uniqueEmail('ceo', 'umbrella.example');
+
+  await signInAsAdmin(browser, page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' }).click();
+  await page.waitForURL(/\/admin\/tenants$/);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Tenants' })).toBeVisible();
+
+  // A bad email is named on its field, and nothing is created.
+  const form = page.getByTestId('new-tenant');
+  await form.locator('summary').click();
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  await form.getByLabel('Variant').selectOption('enterprise');
+  await form.getByLabel('Owner’s email').fill('not-an-email');
+  guard.allow(/status of 422/);
+  await form.getByRole('button', { name: 'Create and invite the owner' }).click();
+  await expect(form.locator('.field.invalid')).toHaveCount(1);
+  await expect(form.locator('.field.invalid')).toContainText('Owner’s email');
+
+  await form.getByLabel('Owner’s email').fill(ownerEmail);
+  await form.getByRole('button', { name: 'Create and invite the owner' }).click();
+  const created = page.getByTestId('tenant-created');
+  await expect(created).toContainText(`${name} is created. ${ownerEmail} is invited as its owner`);
+  const link = (await page.getByTestId('owner-invitation-link').textContent())!.trim();
+  expect(link).toContain('/invite/');
+
+  // The new tenant heads the list (newest first) and has no member yet.
+  const row = page.getByTestId('tenants').locator(`tr[data-slug="${slug}"]`);
+  await expect(row).toContainText('Enterprise');
+  await expect(row).toContainText('Free');
+  await row.getByRole('link', { name }).click();
+  await page.waitForURL(`**/admin/tenants/${slug}`);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.getByTestId('tenant-no-members')).toBeVisible();
+  await expect(page.getByTestId('tenant-invitations')).toContainText(`${ownerEmail} as Owner`);
+
+  // The owner follows the link, creates an account and lands in the workspace.
+  const owner = await anotherPerson(browser);
+  await owner.page.goto(new URL(link).pathname);
+  await hydrated(owner.page);
+  await owner.page.getByLabel('Your name').fill('Cee Eo');
+  await owner.page.getByLabel('Choose a password').fill(PASSWORD);
+  await owner.page.getByRole('button', { name: /Create account and join/ }).click();
+  await owner.page.waitForURL(`**/app/${slug}`);
+  await expect(owner.page.getByRole('heading', { level: 1, name })).toBeVisible();
+
+  // The admin renames it; a builder variant is not offered for an organization.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('tenant-members')).toContainText('Cee Eo');
+  const variants = page.getByLabel('Variant', { exact: true });
+  await expect(variants.locator('option')).toHaveText(['Standard', 'Enterprise']);
+  await page.getByLabel('Name', { exact: true }).fill(`${name} Global`);
+  await variants.selectOption('standard');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `${name} Global` })).toBeVisible();
+  await expect(page.getByTestId('tenant-facts')).toContainText('Standard');
+
+  // Its owner sees the new name on their next page.
+  await owner.page.reload();
+  await expect(owner.page.getByRole('heading', { level: 1, name: `${name} Global` })).toBeVisible();
+  await owner.context.close();
+
+  // The list finds it by its address and by its variant and plan.
+  await page.goto(`/admin/tenants?q=${slug}&variant=standard&plan=free`);
+  await hydrated(page);
+  await expect(page.getByTestId('tenants-total')).toHaveText('1 tenant match');
+  // …and downloads that search as CSV.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('tenants-csv').click()]);
+  expect(download.suggestedFilename()).toBe('atrium-tenants.csv');
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('name,address,variant,plan,status,members,commission,created,id');
+  expect(csv).toHaveLength(2);
+  expect(csv[1]).toMatch(new RegExp(`^${name} Global,${slug},standard,free,active,1,,`));
+  await page.goto(`/admin/tenants?q=${slug}&variant=enterprise`);
+  await expect(page.getByTestId('no-tenants')).toBeVisible();
+});
