@@ -2,9 +2,11 @@
 
 pub mod act_on_activation;
 pub mod adjust_credits;
+pub mod builders;
 pub mod create_tenant;
 pub mod edit_plan;
 pub mod edit_tenant;
+pub mod get_builders_console;
 pub mod get_outbox;
 pub mod get_plans_admin;
 pub mod get_platform_overview;

@@ -498,7 +498,7 @@ pub fn BuilderOverviewPanel(slug: String) -> impl IntoView {
 #[component]
 pub(crate) fn RevenueBars(
     months: Vec<shared::customers::RevenueMonth>,
-    label: &'static str,
+    #[prop(into)] label: String,
     testid: &'static str,
 ) -> impl IntoView {
     let max = months

@@ -127,6 +127,10 @@ lazy_page!(
 );
 lazy_page!(TenantRoute, view! { <crate::admin::tenants::TenantPage /> });
 lazy_page!(PeopleRoute, view! { <crate::people::PeoplePage /> });
+lazy_page!(
+    AdminBuildersRoute,
+    view! { <crate::admin::builders::BuildersConsolePage /> }
+);
 lazy_page!(PersonRoute, view! { <crate::people::PersonPage /> });
 lazy_page!(
     PlatformAuditRoute,
@@ -240,6 +244,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/tenants/:slug") view={Lazy::<TenantRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/users/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/builders") view={Lazy::<AdminBuildersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view={Lazy::<PlatformAuditRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/services") view={Lazy::<AdminServicesRoute>::new()} ssr=SsrMode::Async />

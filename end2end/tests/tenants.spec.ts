@@ -83,3 +83,34 @@ test('a super admin creates a tenant, its invited owner takes it, and the admin 
   await page.goto(`/admin/tenants?q=${slug}&variant=enterprise`);
   await expect(page.getByTestId('no-tenants')).toBeVisible();
 });
+
+test('a super admin reads each builder’s customers, deployments and earnings, and sets its rate there', async ({ page, browser, guard }) => {
+  await signInAsAdmin(browser, page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Builders' }).click();
+  await page.waitForURL(/\/admin\/builders$/);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Builders' })).toBeVisible();
+
+  // The demo's Northwind builds for Acme, whose invoice earned it its commission.
+  const northwind = page.getByTestId('builders').locator('tr[data-slug="northwind"]');
+  await expect(northwind).toContainText('Agency');
+  await expect(northwind).toContainText(/[1-9][0-9]* active · [0-9]+ waiting/);
+  await expect(northwind).toContainText(/[1-9][0-9]* live/);
+  await expect(northwind.getByTestId('builder-revenue')).toHaveText(/^\$[0-9,]+\.[0-9]{2}/);
+  await northwind.getByText(/[0-9]+ months?/).click();
+  await expect(northwind.getByTestId('builder-months').locator('li').first()).toContainText('earned');
+  // End-user organizations are not builders.
+  await expect(page.getByTestId('builders').locator('tr[data-slug="acme"]')).toHaveCount(0);
+
+  // The rate is edited in place; a bad one is refused with the reason.
+  const initech = page.getByTestId('builders').locator('tr[data-slug="initech"]');
+  const field = initech.getByLabel('Commission of Initech Partners (%)');
+  guard.allow(/status of 422/);
+  await field.fill('101');
+  await initech.getByRole('button', { name: 'Save the commission of Initech Partners' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'is not a commission rate' })).toBeVisible();
+  await page.reload();
+  await hydrated(page);
+  await expect(field).toHaveValue(/^[0-9]+(\.[0-9]+)?$/);
+  await expect(field).not.toHaveValue('101');
+});

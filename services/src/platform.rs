@@ -2,6 +2,7 @@
 
 use chrono::TimeDelta;
 use shared::AppError;
+use shared::customers::{BuilderStanding, BuildersConsole};
 use shared::members::CreatedInvitation;
 use shared::permissions::{Permission, Role};
 use shared::personas::Persona;
@@ -19,6 +20,7 @@ use crate::client::ClientInfo;
 use crate::csv_table::CsvTable;
 use crate::error::Result;
 use crate::state::Services;
+use crate::storage::customers::BuilderCounts;
 
 #[instrument(skip_all)]
 pub async fn overview(svc: &Services, caller: &Caller) -> Result<PlatformOverview> {
@@ -126,6 +128,43 @@ pub async fn tenants_csv(
         ])?;
     }
     out.finish()
+}
+
+/// Every builder workspace with its customers, deployments, commission rate and what its
+/// customers' invoices brought it over the last twelve months.
+#[instrument(skip_all)]
+pub async fn builders(svc: &Services, caller: &Caller) -> Result<BuildersConsole> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::PlatformView)?;
+    let data = svc.store().platform(&access);
+    let since = crate::customers::revenue_window_start();
+    let (rows, counts, months) = tokio::try_join!(
+        data.builder_rows(),
+        data.builder_counts(),
+        data.builder_months(since)
+    )?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(0);
+    let builders = rows
+        .into_iter()
+        .map(|row| {
+            let id = row.tenant.id;
+            let found = counts.iter().find(|c| c.builder == id);
+            let n = |pick: fn(&BuilderCounts) -> i64| found.map_or(0, |c| count(pick(c)));
+            BuilderStanding {
+                row,
+                active_customers: n(|c| c.active_customers),
+                waiting_customers: n(|c| c.waiting_customers),
+                live_deployments: n(|c| c.live_deployments),
+                open_deployments: n(|c| c.open_deployments),
+                months: months
+                    .iter()
+                    .filter(|(builder, _)| *builder == id)
+                    .map(|(_, month)| month.clone())
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(BuildersConsole { since, builders })
 }
 
 /// The console's page about one tenant: its row, members and open invitations.

@@ -313,6 +313,46 @@ pub struct CustomerRevenue {
     pub invoices: u32,
 }
 
+/// Revenue and commission over `months`, per currency (in the order each first appears).
+pub fn month_totals(months: &[RevenueMonth]) -> Vec<(Money, Money)> {
+    let mut totals: Vec<(Money, Money)> = Vec::new();
+    for month in months {
+        match totals
+            .iter_mut()
+            .find(|(r, _)| r.currency == month.revenue.currency)
+        {
+            Some((revenue, commission)) => {
+                revenue.minor = revenue.minor.saturating_add(month.revenue.minor);
+                commission.minor = commission.minor.saturating_add(month.commission.minor);
+            }
+            None => totals.push((month.revenue, month.commission)),
+        }
+    }
+    totals
+}
+
+/// One builder workspace on the super admin's builders page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuilderStanding {
+    /// The workspace as the tenant list shows it (with its commission rate).
+    pub row: crate::tenants::TenantRow,
+    pub active_customers: u32,
+    pub waiting_customers: u32,
+    pub live_deployments: u32,
+    /// Deployments not retired (draft, live or paused).
+    pub open_deployments: u32,
+    /// Months with invoices over the last twelve, oldest first, per currency.
+    pub months: Vec<RevenueMonth>,
+}
+
+/// The super admin's builders page: every builder workspace, by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildersConsole {
+    /// The first month the figures cover.
+    pub since: Period,
+    pub builders: Vec<BuilderStanding>,
+}
+
 /// A builder workspace's dashboard: customers, deployments, and what the customers'
 /// invoices brought it (commissions are attributed as each invoice is issued, at the rate
 /// of that day).
@@ -337,20 +377,7 @@ pub struct BuilderOverview {
 impl BuilderOverview {
     /// Revenue and commission over the months shown, per currency.
     pub fn totals(&self) -> Vec<(Money, Money)> {
-        let mut totals: Vec<(Money, Money)> = Vec::new();
-        for month in &self.months {
-            match totals
-                .iter_mut()
-                .find(|(r, _)| r.currency == month.revenue.currency)
-            {
-                Some((revenue, commission)) => {
-                    revenue.minor = revenue.minor.saturating_add(month.revenue.minor);
-                    commission.minor = commission.minor.saturating_add(month.commission.minor);
-                }
-                None => totals.push((month.revenue, month.commission)),
-            }
-        }
-        totals
+        month_totals(&self.months)
     }
 
     /// The latest month's figures in `currency`, if it had invoices.

@@ -232,18 +232,7 @@ fn Row(row: TenantRow, actions: RowActions) -> impl IntoView {
     let slug = row.tenant.slug.to_string();
     let name = row.tenant.name.to_string();
     let commission = row.commission.map(|rate| {
-        let (slug, name) = (slug.clone(), name.clone());
-        let value = rate.text().trim_end_matches(" %").to_owned();
-        let id = format!("rate-{slug}");
-        view! {
-            <ActionForm action=actions.rate attr:class="inline-form rate-form">
-                <input type="hidden" name="slug" value=slug.clone() />
-                <label class="visually-hidden" for=id.clone()>{format!("Commission of {name} (%)")}</label>
-                <input id=id name="rate" inputmode="decimal" size="5" value=value />
-                <span aria-hidden="true">"%"</span>
-                <button type="submit" class="button small" aria-label=format!("Save the commission of {name}")>"Save"</button>
-            </ActionForm>
-        }
+        view! { <RateForm action=actions.rate slug=slug.clone() name=name.clone() rate /> }
     });
     view! {
         <tr data-slug=slug.clone()>
@@ -257,6 +246,27 @@ fn Row(row: TenantRow, actions: RowActions) -> impl IntoView {
             <td>{format_date(row.created_at)}</td>
             <td class="actions"><StatusButton action=actions.status slug=slug.clone() status=row.tenant.status /></td>
         </tr>
+    }
+}
+
+/// A builder workspace's commission rate, editable in place.
+#[component]
+pub(super) fn RateForm(
+    action: ServerAction<SetCommissionRate>,
+    slug: String,
+    name: String,
+    rate: shared::customers::CommissionRate,
+) -> impl IntoView {
+    let value = rate.text().trim_end_matches(" %").to_owned();
+    let id = format!("rate-{slug}");
+    view! {
+        <ActionForm action attr:class="inline-form rate-form">
+            <input type="hidden" name="slug" value=slug />
+            <label class="visually-hidden" for=id.clone()>{format!("Commission of {name} (%)")}</label>
+            <input id=id name="rate" inputmode="decimal" size="5" value=value />
+            <span aria-hidden="true">"%"</span>
+            <button type="submit" class="button small" aria-label=format!("Save the commission of {name}")>"Save"</button>
+        </ActionForm>
     }
 }
 

@@ -38,6 +38,7 @@ pub enum Section {
     Overview,
     Tenants,
     People,
+    AdminBuilders,
     Plans,
     AdminServices,
     AdminSupport,
@@ -101,6 +102,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Users",
                 href: crate::people::PATH.into(),
                 section: Section::People,
+            });
+            items.push(NavItem {
+                label: "Builders",
+                href: crate::admin::builders::PATH.into(),
+                section: Section::AdminBuilders,
             });
             items.push(NavItem {
                 label: "Plans",

@@ -832,6 +832,12 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "get_builders_console",
+            expect: Refused,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
             function: "get_tenant_detail",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone())],
@@ -1876,6 +1882,7 @@ const PAGES: &[&str] = &[
     "/admin/tenants/{slug}",
     "/admin/users",
     "/admin/users/{id}",
+    "/admin/builders",
     "/admin/plans",
     "/admin/services",
     "/admin/support",

@@ -2,7 +2,9 @@
 //! whose invited owner takes it; renaming it and changing its variant within its kind.
 
 use shared::AppError;
-use shared::billing::PlanTier;
+use shared::billing::invoice::Period;
+use shared::billing::{Currency, Money, PlanTier};
+use shared::customers::BuildersConsole;
 use shared::members::{CreatedInvitation, MembersPage};
 use shared::permissions::Role;
 use shared::platform::{PlatformVariant, TenantStatus};
@@ -462,4 +464,78 @@ async fn a_super_admin_renames_a_tenant_and_changes_its_variant_within_its_kind(
         .await;
     assert_eq!(status, 403);
     assert_eq!(acme.owner.page("/admin/tenants").await.status(), 403);
+}
+
+#[tokio::test]
+async fn the_builders_page_shows_each_builders_customers_deployments_and_earnings() {
+    let app = spawn_app().await;
+    let admin = app.super_admin().await;
+    let team = builder_org(&app, "Busy Builders", "busy.example").await;
+    let idle = builder_org(&app, "Idle Builders", "idle.example").await;
+    let customer = org(&app, "Paying Customer", "paying.example").await;
+    let waiting = org(&app, "Waiting Customer", "waiting.example").await;
+    crate::customers::live_deployment(&team, &customer).await;
+    let _: shared::ids::CustomerLinkId = team
+        .owner
+        .call_ok(
+            "request_customer_link",
+            &[("slug", &team.slug), ("customer", &waiting.slug)],
+        )
+        .await;
+    let _: () = customer
+        .owner
+        .call_ok("change_plan", &[("slug", &customer.slug), ("tier", "pro")])
+        .await;
+    // The month closes: the Pro plan's $49.00 earns the builder 10 %.
+    let next_month = Period::of(chrono::Utc::now()).next().start() + chrono::TimeDelta::hours(1);
+    services::billing::invoices::issue_due(&app.services, next_month)
+        .await
+        .unwrap();
+
+    let page: BuildersConsole = admin.call_ok("get_builders_console", &[]).await;
+    let names: Vec<&str> = page
+        .builders
+        .iter()
+        .map(|b| b.row.tenant.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Busy Builders", "Idle Builders"],
+        "builders only, by name"
+    );
+    let busy = &page.builders[0];
+    assert_eq!(
+        (
+            busy.active_customers,
+            busy.waiting_customers,
+            busy.live_deployments,
+            busy.open_deployments
+        ),
+        (1, 1, 1, 1)
+    );
+    assert_eq!(busy.row.commission.unwrap().basis_points(), 1_000);
+    assert_eq!(busy.months.len(), 1);
+    assert_eq!(busy.months[0].period, Period::of(chrono::Utc::now()));
+    assert_eq!(busy.months[0].revenue, Money::new(4_900, Currency::Usd));
+    assert_eq!(busy.months[0].commission, Money::new(490, Currency::Usd));
+    let quiet = &page.builders[1];
+    assert_eq!(quiet.row.tenant.slug.as_str(), idle.slug);
+    assert_eq!(
+        (
+            quiet.active_customers,
+            quiet.open_deployments,
+            quiet.months.len()
+        ),
+        (0, 0, 0)
+    );
+
+    // The page renders on the server; other personas are refused.
+    let html = admin.page("/admin/builders").await.text().await.unwrap();
+    assert!(
+        html.contains("Busy Builders") && html.contains("$49.00") && html.contains("$4.90"),
+        "{html}"
+    );
+    let (status, _) = team.owner.call_err("get_builders_console", &[]).await;
+    assert_eq!(status, 403);
+    assert_eq!(team.owner.page("/admin/builders").await.status(), 403);
 }

@@ -19,7 +19,9 @@ use shared::slug::Slug;
 use shared::tenants::TenantSummary;
 use tracing::instrument;
 
-use super::{Dialect, Store, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader};
+use super::{
+    Dialect, PlatformData, Store, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader,
+};
 use crate::error::Result;
 
 /// A link as one side locked it for a change.
@@ -417,6 +419,9 @@ pub struct NewCommission<'a> {
 #[derive(sqlx::FromRow)]
 struct MonthRow {
     period: String,
+    /// The builder, in the platform-wide read (`None` in a builder's own).
+    #[sqlx(default)]
+    builder: Option<TenantId>,
     currency: Currency,
     revenue: i64,
     commission: i64,
@@ -535,17 +540,7 @@ impl TenantData<'_> {
         })?;
         let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok((
-            months
-                .into_iter()
-                .filter_map(|m| {
-                    Some(RevenueMonth {
-                        period: Period::parse(&m.period).ok()?,
-                        revenue: Money::new(m.revenue, m.currency),
-                        commission: Money::new(m.commission, m.currency),
-                        invoices: count(m.invoices),
-                    })
-                })
-                .collect(),
+            months.into_iter().filter_map(MonthRow::month).collect(),
             customers
                 .into_iter()
                 .map(|c| CustomerRevenue {
@@ -556,5 +551,72 @@ impl TenantData<'_> {
                 })
                 .collect(),
         ))
+    }
+}
+
+impl MonthRow {
+    fn month(self) -> Option<RevenueMonth> {
+        Some(RevenueMonth {
+            period: Period::parse(&self.period).ok()?,
+            revenue: Money::new(self.revenue, self.currency),
+            commission: Money::new(self.commission, self.currency),
+            invoices: u32::try_from(self.invoices).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+/// A builder's links and deployments, counted by status.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct BuilderCounts {
+    pub builder: TenantId,
+    pub active_customers: i64,
+    pub waiting_customers: i64,
+    pub live_deployments: i64,
+    pub open_deployments: i64,
+}
+
+impl PlatformData<'_> {
+    /// Every builder's customers (active and waiting links) and deployments (live, and not
+    /// retired), in one grouped read.
+    #[instrument(skip_all)]
+    pub async fn builder_counts(&self) -> Result<Vec<BuilderCounts>> {
+        let sql = format!(
+            "SELECT t.id AS builder,
+                    (SELECT COUNT(*) FROM customer_links l
+                     WHERE l.builder_tenant_id = t.id AND l.status = 'active') AS active_customers,
+                    (SELECT COUNT(*) FROM customer_links l
+                     WHERE l.builder_tenant_id = t.id AND l.status = 'pending') AS waiting_customers,
+                    (SELECT COUNT(*) FROM implementations i
+                     WHERE i.tenant_id = t.id AND i.status = 'live') AS live_deployments,
+                    (SELECT COUNT(*) FROM implementations i
+                     WHERE i.tenant_id = t.id AND i.status <> 'retired') AS open_deployments
+             FROM tenants t WHERE t.variant IN ({})",
+            super::platform::builder_variants()
+        );
+        Ok(
+            with_reader!(self.store, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .fetch_all(pool)
+            .await)?,
+        )
+    }
+
+    /// What every builder's customers' invoices brought it per month from `since` on
+    /// (oldest first), per currency.
+    #[instrument(skip_all)]
+    pub async fn builder_months(&self, since: Period) -> Result<Vec<(TenantId, RevenueMonth)>> {
+        let rows: Vec<MonthRow> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT builder_tenant_id AS builder, period, currency,
+                    CAST(SUM(revenue_minor) AS BIGINT) AS revenue,
+                    CAST(SUM(amount_minor) AS BIGINT) AS commission, COUNT(*) AS invoices
+             FROM commissions WHERE period >= $1
+             GROUP BY builder_tenant_id, period, currency ORDER BY period, currency",
+        )
+        .bind(since.to_string())
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| Some((row.builder?, row.month()?)))
+            .collect())
     }
 }

@@ -48,6 +48,17 @@ impl From<TenantCountRow> for TenantRow {
     }
 }
 
+/// The builder variants as an SQL list (`'partner', 'agency'`), from the one place that
+/// says which variants build for others.
+pub(super) fn builder_variants() -> String {
+    PlatformVariant::ALL
+        .iter()
+        .filter(|v| v.persona() == shared::personas::Persona::Builder)
+        .map(|v| format!("'{}'", v.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// How many tenants have one status, variant and plan.
 type TenantGroup = (TenantStatus, PlatformVariant, PlanTier, i64);
 
@@ -101,6 +112,14 @@ fn tenant_rows_sql(filter: &mut Filter, order_by: &str, limit: Option<u32>) -> S
 }
 
 impl PlatformData<'_> {
+    /// Every builder workspace by name.
+    #[instrument(skip_all)]
+    pub async fn builder_rows(&self) -> Result<Vec<TenantRow>> {
+        let mut filter = Filter::default();
+        filter.when(format!("t.variant IN ({})", builder_variants()));
+        self.tenant_rows(filter, "t.name ASC, t.id ASC", None).await
+    }
+
     /// Every tenant by name (the plans page lists them all).
     #[instrument(skip_all)]
     pub async fn tenants(&self) -> Result<Vec<TenantRow>> {
@@ -135,7 +154,7 @@ impl PlatformData<'_> {
             .next())
     }
 
-    async fn tenant_rows(
+    pub(super) async fn tenant_rows(
         &self,
         mut filter: Filter,
         order_by: &str,
