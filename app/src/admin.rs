@@ -23,6 +23,7 @@ pub mod set_tenant_status;
 pub mod tenants;
 
 use leptos::prelude::*;
+use shared::billing::group_digits;
 use shared::personas::Persona;
 use shared::platform::TenantStatus;
 use shared::tenants::PlatformOverview;
@@ -97,7 +98,12 @@ fn Overview(overview: PlatformOverview) -> impl IntoView {
         status_count(TenantStatus::Suspended),
     );
     let suspended_link = format!("{}?status=suspended", tenants::PATH);
+    let growth = overview.growth;
+    let top_usage = overview.top_usage;
     view! {
+        <p class="no-print">
+            <button type="button" class="button small" on:click=move |_| crate::billing::invoice_page::print()>"Print the report"</button>
+        </p>
         <div class="cards">
             <section class="panel card" aria-labelledby="tenants-card">
                 <h2 id="tenants-card"><a href=tenants::PATH>"Tenants"</a></h2>
@@ -136,7 +142,96 @@ fn Overview(overview: PlatformOverview) -> impl IntoView {
                     <dd>{overview.active_people.month}</dd>
                 </dl>
             </section>
+            <TopUsage tenants=top_usage />
         </div>
+        <Growth months=growth />
+    }
+}
+
+/// The tenants that used the most this month.
+#[component]
+fn TopUsage(tenants: Vec<shared::tenants::TenantUsage>) -> impl IntoView {
+    view! {
+        <section class="panel card" aria-labelledby="top-usage-card">
+            <h2 id="top-usage-card">"Top usage this month"</h2>
+            {if tenants.is_empty() {
+                view! { <p class="muted">"Nothing used yet this month."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="plain" data-testid="top-usage">
+                        {tenants.into_iter().map(|t| view! {
+                            <li>
+                                <a href=format!("{}/{}", tenants::PATH, t.tenant.slug)>{t.tenant.name.to_string()}</a>
+                                <span class="muted small">{format!(" {} tokens · {} API calls", group_digits(t.tokens), group_digits(t.api_calls))}</span>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The last twelve months: sign-ups, new tenants, revenue and usage, each column with
+/// meters scaled to its largest month.
+#[component]
+fn Growth(months: Vec<shared::tenants::GrowthMonth>) -> impl IntoView {
+    let most = |pick: fn(&shared::tenants::GrowthMonth) -> u64| {
+        months.iter().map(pick).max().unwrap_or(0).max(1)
+    };
+    let (people, tenants, calls, tokens) = (
+        most(|m| m.new_people),
+        most(|m| m.new_tenants),
+        most(|m| m.api_calls),
+        most(|m| m.tokens),
+    );
+    let cell = |n: u64, max: u64, what: &'static str, month: &str| {
+        view! {
+            <td>
+                <meter min="0" max=max.to_string() value=n.to_string() aria-label=format!("{month}: {} {what}", group_digits(n))></meter>
+                " "
+                {group_digits(n)}
+            </td>
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="growth-table">
+            <h2 id="growth-table">"Growth, the last 12 months"</h2>
+            <div class="table-wrap">
+                <table class="compact growth" data-testid="growth">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Month"</th>
+                            <th scope="col">"New people"</th>
+                            <th scope="col">"New tenants"</th>
+                            <th scope="col">"Invoiced"</th>
+                            <th scope="col">"API calls"</th>
+                            <th scope="col">"Tokens"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {months.iter().rev().map(|m| {
+                            let month = m.period.label();
+                            let revenue = if m.revenue.is_empty() {
+                                "—".to_owned()
+                            } else {
+                                m.revenue.iter().map(|r| r.format()).collect::<Vec<_>>().join(" · ")
+                            };
+                            view! {
+                                <tr data-period=m.period.to_string()>
+                                    <th scope="row">{month.clone()}</th>
+                                    {cell(m.new_people, people, "new people", &month)}
+                                    {cell(m.new_tenants, tenants, "new tenants", &month)}
+                                    <td>{revenue}</td>
+                                    {cell(m.api_calls, calls, "API calls", &month)}
+                                    {cell(m.tokens, tokens, "tokens", &month)}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
     }
 }
 

@@ -11,6 +11,12 @@ test('the super admin lands on the platform console', async ({ page, browser }) 
   }
   const today = Number(await page.getByTestId('active-people').locator('dd').first().textContent());
   expect(today).toBeGreaterThanOrEqual(1);
+  // Twelve months of growth, this month first: the demo's people and tenants joined in it.
+  const growth = page.getByTestId('growth').locator('tbody tr');
+  await expect(growth).toHaveCount(12);
+  await expect(growth.first().getByLabel(/: [1-9][0-9,]* new people$/)).toHaveCount(1);
+  await expect(growth.first().getByLabel(/: [1-9][0-9,]* new tenants$/)).toHaveCount(1);
+  await expect(page.getByRole('heading', { name: 'Top usage this month' })).toBeVisible();
   // The demo's tenants are the oldest.
   await page.goto('/admin/tenants?sort=oldest');
   for (const name of ['Northwind Agency', 'Initech Partners', 'Acme Corp', 'Globex Enterprise']) {

@@ -1,7 +1,9 @@
 //! The super admin's view of the platform.
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use shared::AppError;
+use shared::billing::invoice::Period;
+use shared::billing::{Metric, Money};
 use shared::customers::{BuilderStanding, BuildersConsole};
 use shared::members::CreatedInvitation;
 use shared::permissions::{Permission, Role};
@@ -11,7 +13,9 @@ use shared::slug::Slug;
 use shared::tenant_console::{
     self, NewTenantForm, TenantDetail, TenantEdit, TenantQuery, TenantsPage,
 };
-use shared::tenants::{ActivePeople, PlatformOverview, TenantSummary};
+use shared::tenants::{
+    ActivePeople, GROWTH_MONTHS, GrowthMonth, PlatformOverview, TOP_USAGE, TenantSummary,
+};
 use tracing::instrument;
 
 use crate::audit::{self, actions};
@@ -20,7 +24,9 @@ use crate::client::ClientInfo;
 use crate::csv_table::CsvTable;
 use crate::error::Result;
 use crate::state::Services;
+use crate::storage::PlatformData;
 use crate::storage::customers::BuilderCounts;
+use crate::storage::platform::Created;
 
 #[instrument(skip_all)]
 pub async fn overview(svc: &Services, caller: &Caller) -> Result<PlatformOverview> {
@@ -59,7 +65,58 @@ pub async fn overview(svc: &Services, caller: &Caller) -> Result<PlatformOvervie
             week: count(week),
             month: count(month),
         },
+        growth: growth(&data, now).await?,
+        top_usage: data
+            .top_usage(&Period::of(now).to_string(), TOP_USAGE)
+            .await?,
     })
+}
+
+/// The last twelve months of the platform, oldest first: sign-ups and new tenants (one
+/// pass each), invoiced revenue, and API calls and tokens from the daily roll-ups.
+async fn growth(data: &PlatformData<'_>, now: DateTime<Utc>) -> Result<Vec<GrowthMonth>> {
+    let mut periods = vec![Period::of(now)];
+    while periods.len() < GROWTH_MONTHS {
+        let earlier = periods[periods.len() - 1].previous();
+        periods.push(earlier);
+    }
+    periods.reverse();
+    let first = periods[0];
+    let starts: Vec<DateTime<Utc>> = periods.iter().map(|p| p.start()).collect();
+    let (people, tenants, revenue, usage) = tokio::try_join!(
+        data.created_per_period(Created::People, &starts),
+        data.created_per_period(Created::Tenants, &starts),
+        data.revenue_per_period(first),
+        data.usage_per_day(first.first_day()),
+    )?;
+    let count = |n: Option<&i64>| n.and_then(|n| u64::try_from(*n).ok()).unwrap_or(0);
+    Ok(periods
+        .iter()
+        .enumerate()
+        .map(|(i, period)| {
+            let (from, until) = (period.first_day(), period.next().first_day());
+            let used = |metric: Metric| {
+                usage
+                    .iter()
+                    .filter(|(day, m, _)| *m == metric && *day >= from && *day < until)
+                    .map(|(.., n)| u64::try_from(*n).unwrap_or(0))
+                    .sum()
+            };
+            let label = period.to_string();
+            GrowthMonth {
+                period: *period,
+                new_people: count(people.get(i)),
+                new_tenants: count(tenants.get(i)),
+                revenue: revenue
+                    .iter()
+                    .filter(|(p, ..)| *p == label)
+                    .map(|(_, currency, minor)| Money::new(*minor, *currency))
+                    .collect(),
+                api_calls: used(Metric::ApiCalls),
+                tokens: used(Metric::Tokens),
+            }
+        })
+        .collect())
 }
 
 /// A page of the tenants the search matches, with how many it matches in all.

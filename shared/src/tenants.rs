@@ -103,6 +103,35 @@ pub struct PlatformOverview {
     pub sign_ins_last_day: u64,
     /// People who signed in in the last day, 7 days and 30 days.
     pub active_people: ActivePeople,
+    /// The last twelve months, oldest first (the current one so far last).
+    pub growth: Vec<GrowthMonth>,
+    /// The tenants that used the most this month (tokens, then API calls).
+    pub top_usage: Vec<TenantUsage>,
+}
+
+/// Months the overview's growth covers (this one and the eleven before).
+pub const GROWTH_MONTHS: usize = 12;
+/// Tenants the overview's top usage lists.
+pub const TOP_USAGE: u32 = 5;
+
+/// One month of the platform: who and what joined, what was invoiced and used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrowthMonth {
+    pub period: crate::billing::invoice::Period,
+    pub new_people: u64,
+    pub new_tenants: u64,
+    /// Invoice subtotals (before tax) for the month, per currency.
+    pub revenue: Vec<crate::billing::Money>,
+    pub api_calls: u64,
+    pub tokens: u64,
+}
+
+/// One tenant's use of its monthly quotas this month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantUsage {
+    pub tenant: TenantSummary,
+    pub tokens: u64,
+    pub api_calls: u64,
 }
 
 /// People who signed in within each period.

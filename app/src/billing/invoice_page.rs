@@ -181,7 +181,7 @@ fn Payments(invoice: Invoice, pay: ServerAction<PayInvoice>) -> impl IntoView {
 }
 
 /// Opens the browser's print dialog (where "Save as PDF" is).
-fn print() {
+pub(crate) fn print() {
     #[cfg(feature = "hydrate")]
     if let Some(window) = web_sys::window() {
         let _ = window.print();

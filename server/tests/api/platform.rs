@@ -1,4 +1,6 @@
 use shared::AppError;
+use shared::billing::invoice::Period;
+use shared::billing::{Currency, Money};
 use shared::personas::Persona;
 use shared::tenants::PlatformOverview;
 
@@ -7,7 +9,8 @@ use crate::helpers::{spawn_app, unique_email};
 #[tokio::test]
 async fn the_super_admin_sees_every_tenant_and_person() {
     let app = spawn_app().await;
-    app.sign_up("end_user", "Acme", &unique_email("o", "acme.example"))
+    let (owner, _) = app
+        .sign_up("end_user", "Acme", &unique_email("o", "acme.example"))
         .await;
     app.sign_up("builder", "Northwind", &unique_email("b", "nw.example"))
         .await;
@@ -59,10 +62,56 @@ async fn the_super_admin_sees_every_tenant_and_person() {
         ),
         (2, 2, 3)
     );
+
+    // Growth over twelve months: this month's sign-ups and tenants, one tenant moved back
+    // two months; the tokens Acme reports and its Pro invoice for the month.
+    let now = chrono::Utc::now();
+    let this = Period::of(now);
+    let two_ago = this.previous().previous();
+    app.exec(&format!(
+        "UPDATE tenants SET created_at = {} WHERE slug = 'northwind'",
+        crate::helpers::sql_time(two_ago.start() + chrono::TimeDelta::days(3))
+    ))
+    .await;
+    let _: () = owner
+        .call_ok("change_plan", &[("slug", "acme"), ("tier", "pro")])
+        .await;
+    let response = owner
+        .api_post(
+            "/api/v1/tenants/acme/usage",
+            r#"{"metric": "tokens", "quantity": 40}"#,
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    services::billing::invoices::issue_due(
+        &app.services,
+        this.next().start() + chrono::TimeDelta::hours(1),
+    )
+    .await
+    .unwrap();
+    let overview: PlatformOverview = admin.call_ok("get_platform_overview", &[]).await;
+    assert_eq!(overview.growth.len(), 12);
+    let last = &overview.growth[11];
+    assert_eq!(last.period, this);
+    assert_eq!((last.new_people, last.new_tenants), (3, 1));
+    assert_eq!(last.tokens, 40);
+    assert_eq!(last.revenue, vec![Money::new(4_900, Currency::Usd)]);
+    let earlier = &overview.growth[9];
+    assert_eq!(earlier.period, two_ago);
+    assert_eq!((earlier.new_people, earlier.new_tenants), (0, 1));
+    assert!(earlier.revenue.is_empty() && earlier.tokens == 0);
+    assert_eq!(overview.top_usage.len(), 1);
+    assert_eq!(overview.top_usage[0].tenant.slug.as_str(), "acme");
+    assert_eq!(overview.top_usage[0].tokens, 40);
+
     let page = admin.page("/admin").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("Platform overview") && html.contains("Tenants by plan"));
+    assert!(
+        html.contains("Growth, the last 12 months") && html.contains("$49.00"),
+        "{html}"
+    );
     assert!(html.contains("Active this month") && html.contains("Tenants by variant"));
 }
 

@@ -1,13 +1,14 @@
 //! Platform-wide reads and tenant status changes, reachable only through [`PlatformData`].
 
-use chrono::{DateTime, Utc};
-use shared::billing::PlanTier;
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::billing::invoice::Period;
+use shared::billing::{Currency, Metric, PlanTier};
 use shared::ids::TenantId;
 use shared::names::TenantName;
 use shared::platform::{PlatformVariant, TenantStatus};
 use shared::slug::Slug;
 use shared::tenant_console::{TenantCounts, TenantQuery, TenantSort};
-use shared::tenants::{TenantRow, TenantSummary};
+use shared::tenants::{TenantRow, TenantSummary, TenantUsage};
 use tracing::instrument;
 
 use super::access_cache::Invalidation;
@@ -57,6 +58,21 @@ pub(super) fn builder_variants() -> String {
         .map(|v| format!("'{}'", v.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What [`PlatformData::created_per_period`] counts.
+#[derive(Clone, Copy, Debug)]
+pub enum Created {
+    People,
+    Tenants,
+}
+
+#[derive(sqlx::FromRow)]
+struct UsageRow {
+    #[sqlx(flatten)]
+    tenant: TenantSummary,
+    tokens: i64,
+    api_calls: i64,
 }
 
 /// How many tenants have one status, variant and plan.
@@ -210,6 +226,103 @@ impl PlatformData<'_> {
                 .map(|p| (*p, sum(&|g| g.2 == *p)))
                 .collect(),
         })
+    }
+
+    /// How many of `what` were created in each period starting at `starts` (consecutive and
+    /// oldest first; the last runs to now), in one pass over those since the first.
+    #[instrument(skip_all, fields(?what))]
+    pub async fn created_per_period(
+        &self,
+        what: Created,
+        starts: &[DateTime<Utc>],
+    ) -> Result<Vec<i64>> {
+        use sqlx::Row;
+        if starts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let table = match what {
+            Created::People => "users",
+            Created::Tenants => "tenants",
+        };
+        let sums: Vec<String> = (1..=starts.len())
+            .map(|n| {
+                let until = if n == starts.len() {
+                    String::new()
+                } else {
+                    format!(" AND created_at < ${}", n + 1)
+                };
+                format!("COALESCE(SUM(CASE WHEN created_at >= ${n}{until} THEN 1 ELSE 0 END), 0)")
+            })
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {table} WHERE created_at >= $1",
+            sums.join(", ")
+        );
+        Ok(with_reader!(self.store, pool => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for start in starts {
+                query = query.bind(*start);
+            }
+            match query.fetch_one(pool).await {
+                Ok(row) => (0..starts.len()).map(|i| row.try_get::<i64, _>(i)).collect(),
+                Err(e) => Err(e),
+            }
+        })?)
+    }
+
+    /// Invoice subtotals (before tax) per month from `since` on, per currency.
+    #[instrument(skip_all)]
+    pub async fn revenue_per_period(&self, since: Period) -> Result<Vec<(String, Currency, i64)>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT period, currency, CAST(SUM(subtotal_minor) AS BIGINT) FROM invoices
+             WHERE period >= $1 GROUP BY period, currency ORDER BY period, currency",
+        )
+        .bind(since.to_string())
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// API calls and tokens used per day from `since` on, across every tenant (the daily
+    /// roll-ups, so millions of events cost a few hundred rows).
+    #[instrument(skip_all)]
+    pub async fn usage_per_day(&self, since: NaiveDate) -> Result<Vec<(NaiveDate, Metric, i64)>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT day, metric, CAST(SUM(quantity) AS BIGINT) FROM usage_daily
+             WHERE day >= $1 AND metric IN ('api_calls', 'tokens')
+             GROUP BY day, metric ORDER BY day, metric",
+        )
+        .bind(since)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// The tenants that used the most of their monthly quotas in `period` (tokens, then API
+    /// calls), at most `limit`.
+    #[instrument(skip_all)]
+    pub async fn top_usage(&self, period: &str, limit: u32) -> Result<Vec<TenantUsage>> {
+        let rows: Vec<UsageRow> = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT t.id, t.slug, t.name, t.variant, t.status,
+                    CAST(SUM(CASE WHEN c.metric = 'tokens' THEN c.used ELSE 0 END) AS BIGINT) AS tokens,
+                    CAST(SUM(CASE WHEN c.metric = 'api_calls' THEN c.used ELSE 0 END) AS BIGINT) AS api_calls
+             FROM usage_counters c JOIN tenants t ON t.id = c.tenant_id
+             WHERE c.period = $1 AND c.metric IN ('tokens', 'api_calls')
+             GROUP BY t.id, t.slug, t.name, t.variant, t.status
+             HAVING SUM(c.used) > 0
+             ORDER BY tokens DESC, api_calls DESC, t.name
+             LIMIT $2",
+        )
+        .bind(period)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| TenantUsage {
+                tenant: r.tenant,
+                tokens: u64::try_from(r.tokens).unwrap_or(0),
+                api_calls: u64::try_from(r.api_calls).unwrap_or(0),
+            })
+            .collect())
     }
 
     /// Renames a tenant and sets its variant (of the same kind: the service checks).
