@@ -3,5 +3,6 @@
 pub mod errors;
 pub mod forms;
 pub mod layout;
+pub mod style;
 pub mod time;
 pub mod upload;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { test, expect, hydrated, signInAsAdmin, uniqueEmail, anotherPerson, PASSWORD } from './fixtures';
+import type { Locator } from '@playwright/test';
+import { test, expect, hydrated, signInAsAdmin, signUp, uniqueEmail, anotherPerson, PASSWORD } from './fixtures';
 
 test('a super admin creates a tenant, its invited owner takes it, and the admin renames it and changes its variant', async ({ page, browser, guard }) => {
   const stamp = Date.now().toString(36);
@@ -113,4 +114,42 @@ test('a super admin reads each builder’s customers, deployments and earnings, 
   await hydrated(page);
   await expect(field).toHaveValue(/^[0-9]+(\.[0-9]+)?$/);
   await expect(field).not.toHaveValue('101');
+});
+
+test('a super admin brands a tenant with a live preview; its member’s pages take the accent and typeface', async ({ page, browser }) => {
+  const member = await anotherPerson(browser);
+  const home = await signUp(member.page, { name: 'Bree Brand', email: uniqueEmail('bree'), organization: `Brand Me ${Date.now().toString(36)}` });
+  const slug = home.split('/').pop()!;
+  const accentOf = (target: Locator) => target.evaluate((el) => getComputedStyle(el).getPropertyValue('--accent').trim());
+  const platformAccent = await accentOf(member.page.locator('.app'));
+
+  await signInAsAdmin(browser, page);
+  await page.goto(`/admin/tenants/${slug}`);
+  await hydrated(page);
+  const preview = page.getByTestId('brand-preview');
+  const accent = page.getByLabel('Accent color', { exact: true });
+
+  // A bad color is named as it is typed, and cannot be saved.
+  await accent.fill('blue');
+  await expect(page.locator('#brand-accent-message')).toContainText('is not a color');
+  await expect(page.getByRole('button', { name: 'Save branding' })).toBeDisabled();
+
+  // The preview follows the form before anything is saved.
+  await accent.fill('#aa3300');
+  await page.getByLabel('Typeface').selectOption('serif');
+  await expect.poll(() => accentOf(preview)).toBe('#aa3300');
+  await expect(preview.getByRole('button', { name: 'Primary action' })).toHaveCSS('background-color', 'rgb(170, 51, 0)');
+  await expect(preview).toHaveCSS('font-family', /Georgia/);
+  await member.page.reload();
+  expect(await accentOf(member.page.locator('.app'))).toBe(platformAccent);
+
+  await page.getByRole('button', { name: 'Save branding' }).click();
+  await expect(page.getByText('Saved: its members see it on their next page.')).toBeVisible();
+
+  // The member's next page carries it.
+  await member.page.reload();
+  await hydrated(member.page);
+  await expect.poll(() => accentOf(member.page.locator('.app'))).toBe('#aa3300');
+  await expect(member.page.locator('.app')).toHaveCSS('font-family', /Georgia/);
+  await member.context.close();
 });

@@ -3,6 +3,7 @@
 //! where embedded widgets report with the visit their page was signed for.
 
 mod audit_csv;
+mod branding_css;
 mod complete_job;
 mod files;
 mod get_workspace;
@@ -45,6 +46,7 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/tenants/{slug}/audit.csv",
     "/api/v1/platform/users.csv",
     "/api/v1/platform/tenants.csv",
+    "/api/v1/tenants/{slug}/branding.css",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -82,6 +84,7 @@ pub fn router() -> Router<AppState> {
         .route(ROUTES[13], get(audit_csv::workspace))
         .route(ROUTES[14], get(people_csv::people_csv))
         .route(ROUTES[15], get(tenants_csv::tenants_csv))
+        .route(ROUTES[16], get(branding_css::branding_css))
 }
 
 /// Who is on the other end of the request (for audit entries).

@@ -55,6 +55,7 @@ pub mod actions {
     pub const TENANT_SUSPENDED: &str = "tenant.suspended";
     pub const TENANT_REACTIVATED: &str = "tenant.reactivated";
     pub const TENANT_EDITED: &str = "tenant.edited";
+    pub const TENANT_BRANDING_CHANGED: &str = "tenant.branding_changed";
     pub const INVITATION_CREATED: &str = "invitation.created";
     pub const INVITATION_REVOKED: &str = "invitation.revoked";
     pub const INVITATION_ACCEPTED: &str = "invitation.accepted";

@@ -4,6 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use shared::AppError;
 use shared::billing::invoice::Period;
 use shared::billing::{Metric, Money};
+use shared::branding::Branding;
 use shared::customers::{BuilderStanding, BuildersConsole};
 use shared::members::CreatedInvitation;
 use shared::permissions::{Permission, Role};
@@ -238,13 +239,18 @@ pub async fn tenant(svc: &Services, caller: &Caller, slug: &str) -> Result<Tenan
         .await?
         .ok_or_else(missing)?;
     let data = svc.store().tenant_from_platform(&access, row.tenant.id);
-    let (mut members, open_invitations) =
-        tokio::try_join!(data.members(), data.open_invitations(crate::time::now()))?;
+    let platform = svc.store().platform(&access);
+    let (mut members, open_invitations, branding) = tokio::try_join!(
+        data.members(),
+        data.open_invitations(crate::time::now()),
+        platform.branding(row.tenant.id)
+    )?;
     members.truncate(tenant_console::MEMBERS_SHOWN as usize);
     Ok(TenantDetail {
         row,
         members,
         open_invitations,
+        branding,
     })
 }
 
@@ -331,6 +337,41 @@ pub async fn edit_tenant(
             "before": { "name": tenant.name, "variant": tenant.variant },
             "after": { "name": edit.name, "variant": edit.variant },
         }),
+    ))
+    .await?;
+    tx.commit().await
+}
+
+/// Sets a tenant's white-label branding (accent color and typeface), applied to its
+/// members' pages from their next request.
+#[instrument(skip_all, fields(slug))]
+pub async fn set_branding(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    branding: Branding,
+) -> Result<()> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::TenantsManage)?;
+    let data = svc.store().platform(&access);
+    let missing = || AppError::not_found(format!("The tenant “{slug}”"));
+    let parsed = Slug::parse(slug).map_err(|_| missing())?;
+    let tenant = data.tenant_by_slug(&parsed).await?.ok_or_else(missing)?;
+    let before = data.branding(tenant.id).await?;
+    if before == branding {
+        return Ok(());
+    }
+    let mut tx = svc.store().begin().await?;
+    data.set_branding(&mut tx, tenant.id, &branding, crate::time::now())
+        .await?;
+    tx.audit(&audit::entry(
+        actions::TENANT_BRANDING_CHANGED,
+        Some(caller.user_id),
+        Some(tenant.id),
+        Some(parsed.to_string()),
+        client,
+        serde_json::json!({ "before": before, "after": branding }),
     ))
     .await?;
     tx.commit().await

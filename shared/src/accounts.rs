@@ -21,6 +21,9 @@ pub struct Workspace {
     pub two_factor_required_by: Option<DateTime<Utc>>,
     /// The grace period was over when this was loaded.
     pub two_factor_overdue: bool,
+    /// Its white-label branding, applied to its pages.
+    #[serde(default)]
+    pub branding: crate::branding::Branding,
 }
 
 /// Everything the navigation needs about the signed-in person.
@@ -180,6 +183,7 @@ mod tests {
             role: Role::Owner,
             two_factor_required_by: None,
             two_factor_overdue: false,
+            branding: crate::branding::Branding::default(),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod billing;
+pub mod branding;
 pub mod catalog;
 pub mod credits;
 pub mod customers;

@@ -141,6 +141,7 @@ pub struct TenantDetail {
     pub members: Vec<crate::members::MemberView>,
     /// Invitations not yet accepted, revoked or expired.
     pub open_invitations: Vec<crate::members::InvitationView>,
+    pub branding: crate::branding::Branding,
 }
 
 /// A new tenant as the console's form sends it: its owner is invited by email.

@@ -7,16 +7,19 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::billing::PlanTier;
+use shared::branding::Branding;
 use shared::personas::Persona;
 use shared::platform::{PlatformVariant, TenantStatus};
 use shared::tenant_console::{SEARCH_MAX, TenantDetail, TenantForm, TenantSort, TenantsPage};
 use shared::tenants::TenantRow;
+use shared::widgets::Font;
 
 use super::create_tenant::CreateTenant;
 use super::edit_tenant::EditTenant;
 use super::get_tenant_detail::get_tenant_detail;
 use super::get_tenants::get_tenants;
 use super::set_commission_rate::SetCommissionRate;
+use super::set_tenant_branding::SetTenantBranding;
 use super::set_tenant_status::SetTenantStatus;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{
@@ -306,8 +309,16 @@ pub fn TenantPage() -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let edit = ServerAction::<EditTenant>::new();
     let status = ServerAction::<SetTenantStatus>::new();
+    let brand = ServerAction::<SetTenantBranding>::new();
     let detail = Resource::new(
-        move || (slug.get(), edit.version().get(), status.version().get()),
+        move || {
+            (
+                slug.get(),
+                edit.version().get(),
+                status.version().get(),
+                brand.version().get(),
+            )
+        },
         |(slug, ..)| get_tenant_detail(slug),
     );
     view! {
@@ -317,7 +328,7 @@ pub fn TenantPage() -> impl IntoView {
                     Err(error) => view! { <PageHeader title="Tenant" /> <ErrorView error /> }.into_any(),
                     Ok(detail) => view! {
                         <PageHeader title=detail.row.tenant.name.to_string() subtitle="Its settings, members and open invitations." />
-                        <Tenant detail edit status />
+                        <Tenant detail edit status brand />
                     }.into_any(),
                 })}
             </Transition>
@@ -330,6 +341,7 @@ fn Tenant(
     detail: TenantDetail,
     edit: ServerAction<EditTenant>,
     status: ServerAction<SetTenantStatus>,
+    brand: ServerAction<SetTenantBranding>,
 ) -> impl IntoView {
     let row = detail.row;
     let slug = row.tenant.slug.to_string();
@@ -350,6 +362,7 @@ fn Tenant(
         .filter(|v| v.persona() == row.tenant.variant.persona())
         .collect();
     let current = row.tenant.variant;
+    let (brand_slug, brand_name) = (slug.clone(), row.tenant.name.to_string());
     view! {
         <div class="cards">
             <section class="panel card" aria-labelledby="tenant-facts">
@@ -396,6 +409,7 @@ fn Tenant(
                 </ActionForm>
             </section>
         </div>
+        <BrandingForm slug=brand_slug name=brand_name current=detail.branding action=brand />
         <section class="panel" aria-labelledby="tenant-members">
             <h2 id="tenant-members">{format!("Members ({})", row.member_count)}</h2>
             {if detail.members.is_empty() {
@@ -450,3 +464,103 @@ fn Tenant(
         </section>
     }
 }
+
+/// The tenant's white-label branding: an accent color and a typeface, previewed live (the
+/// same properties its pages get) before saving.
+#[component]
+fn BrandingForm(
+    slug: String,
+    name: String,
+    current: Branding,
+    action: ServerAction<SetTenantBranding>,
+) -> impl IntoView {
+    let accent = RwSignal::new(
+        current
+            .accent
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    );
+    let font = RwSignal::new(
+        current
+            .font
+            .map(|f| f.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let draft = Memo::new(move |_| Branding::parse(&accent.get(), &font.get()));
+    let preview = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        let branding = draft.get().unwrap_or_default();
+        let Some(element) = preview.get() else {
+            return;
+        };
+        show(&element, &branding);
+    });
+    let server_error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let local_error = move || draft.get().err().map(|e| e.reason);
+    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    let picker = move || {
+        draft
+            .get()
+            .ok()
+            .and_then(|b| b.accent)
+            .map_or_else(|| "#2952cc".to_owned(), |c| c.to_string())
+    };
+    view! {
+        <section class="panel" aria-labelledby="tenant-branding">
+            <h2 id="tenant-branding">"Branding"</h2>
+            <div class="branding">
+                <ActionForm action attr:class="stack" attr:novalidate="true">
+                    <input type="hidden" name="slug" value=slug />
+                    <div class="field" class:invalid=move || local_error().is_some()>
+                        <label for="brand-accent">"Accent color"</label>
+                        <div class="color-pair">
+                            <input type="color" aria-label="Pick the accent color" prop:value=picker
+                                on:input=move |ev| accent.set(event_target_value(&ev)) />
+                            <input id="brand-accent" name="accent" placeholder="#2952cc" size="9" autocomplete="off"
+                                aria-describedby="brand-accent-message"
+                                prop:value=move || accent.get() on:input=move |ev| accent.set(event_target_value(&ev)) />
+                        </div>
+                        <p id="brand-accent-message" class="field-message" aria-live="polite">
+                            {move || local_error().unwrap_or_else(|| "#rrggbb; empty keeps the platform’s.".to_owned())}
+                        </p>
+                    </div>
+                    <div class="field">
+                        <label for="brand-font">"Typeface"</label>
+                        <select id="brand-font" name="font" prop:value=move || font.get() on:change=move |ev| font.set(event_target_value(&ev))>
+                            <option value="">"The platform’s"</option>
+                            {Font::ALL.iter().map(|f| view! { <option value=f.as_str()>{f.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <ActionError error=server_error />
+                    <button type="submit" class="button primary" disabled=move || action.pending().get() || local_error().is_some()>"Save branding"</button>
+                    <p class="muted" role="status" hidden=move || !saved()>"Saved: its members see it on their next page."</p>
+                </ActionForm>
+                <div class="brand-preview" node_ref=preview data-testid="brand-preview" aria-label="Preview of the branding" role="group">
+                    <p class="muted small">"Preview"</p>
+                    <h3>{name}</h3>
+                    <p>"Text as members read it, with " <a href="#tenant-branding">"a link"</a> "."</p>
+                    <p>
+                        <button type="button" class="button primary">"Primary action"</button>
+                        " "
+                        <span class="badge role">"Owner"</span>
+                    </p>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// Applies the draft branding to the preview (in the browser; the server renders the
+/// platform's look, which the first change replaces).
+#[cfg(feature = "hydrate")]
+fn show(element: &web_sys::HtmlDivElement, branding: &Branding) {
+    crate::components::style::set_properties(
+        element,
+        &["--accent", "--accent-text", "--accent-soft", "--font"],
+        &branding.properties(),
+    );
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn show(_element: &web_sys::HtmlDivElement, _branding: &Branding) {}

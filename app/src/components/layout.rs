@@ -308,8 +308,15 @@ fn Frame(
     }
     trail.extend(crumbs);
     let last = trail.len().saturating_sub(1);
+    // The workspace's white-label branding: a stylesheet setting its CSS variables over the
+    // platform's (the content security policy allows no inline styles).
+    let branding = current_workspace
+        .as_ref()
+        .filter(|w| !w.branding.is_default())
+        .map(|w| shared::branding::stylesheet_path(w.tenant.slug.as_str(), &w.branding));
     view! {
         <div class="app">
+            {branding.map(|href| view! { <link rel="stylesheet" href=href data-testid="branding-stylesheet" /> })}
             <header class="topbar">
                 <a class="brand" href="/">
                     <span class="logo" aria-hidden="true">"◆"</span>

@@ -110,10 +110,7 @@ pub fn WidgetView(
 
 #[cfg(feature = "hydrate")]
 fn theme(element: &web_sys::HtmlDivElement, config: &WidgetConfig) {
-    let style = web_sys::HtmlElement::style(element);
-    for (name, value) in theme_properties(config) {
-        let _ = style.set_property(name, &value);
-    }
+    crate::components::style::set_properties(element, &[], &theme_properties(config));
 }
 
 #[cfg(not(feature = "hydrate"))]

@@ -832,6 +832,18 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "set_tenant_branding",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("accent", "#000000".to_owned()),
+                    ("font", "mono".to_owned()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
             function: "get_builders_console",
             expect: Refused,
             args: |_| vec![],
@@ -1930,6 +1942,7 @@ const API: &[&str] = &[
     "/api/v1/tenants/{slug}/audit.csv",
     "/api/v1/platform/users.csv",
     "/api/v1/platform/tenants.csv",
+    "/api/v1/tenants/{slug}/branding.css",
 ];
 
 #[tokio::test]

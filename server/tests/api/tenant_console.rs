@@ -4,6 +4,7 @@
 use shared::AppError;
 use shared::billing::invoice::Period;
 use shared::billing::{Currency, Money, PlanTier};
+use shared::branding::{Branding, stylesheet_path};
 use shared::customers::BuildersConsole;
 use shared::members::{CreatedInvitation, MembersPage};
 use shared::permissions::Role;
@@ -538,4 +539,114 @@ async fn the_builders_page_shows_each_builders_customers_deployments_and_earning
     let (status, _) = team.owner.call_err("get_builders_console", &[]).await;
     assert_eq!(status, 403);
     assert_eq!(team.owner.page("/admin/builders").await.status(), 403);
+}
+
+#[tokio::test]
+async fn a_super_admin_brands_a_tenant_and_its_members_pages_carry_it() {
+    let app = spawn_app().await;
+    let acme = org(&app, "Acme", "acme.example").await;
+    let other = org(&app, "Other", "other.example").await;
+    let admin = app.super_admin().await;
+    let home = format!("/app/{}", acme.slug);
+    let page = |browser: &Browser, path: String| {
+        let browser = browser.clone();
+        async move { browser.page(&path).await.text().await.unwrap() }
+    };
+    assert!(
+        !page(&acme.viewer, home.clone())
+            .await
+            .contains("branding.css")
+    );
+
+    // A bad color or font: 422 naming it, and nothing is saved.
+    for (accent, font, field) in [("blue", "", "accent"), ("#aa3300", "comic", "font")] {
+        let (status, error) = admin
+            .call_err(
+                "set_tenant_branding",
+                &[("slug", &acme.slug), ("accent", accent), ("font", font)],
+            )
+            .await;
+        assert_eq!(status, 422, "{accent} {font}");
+        assert!(
+            matches!(&error, AppError::Invalid { field: f, .. } if f == field),
+            "{error:?}"
+        );
+    }
+    let detail: TenantDetail = admin
+        .call_ok("get_tenant_detail", &[("slug", &acme.slug)])
+        .await;
+    assert!(detail.branding.is_default());
+
+    let _: () = admin
+        .call_ok(
+            "set_tenant_branding",
+            &[
+                ("slug", &acme.slug),
+                ("accent", "#AA3300"),
+                ("font", "serif"),
+            ],
+        )
+        .await;
+    let branding = Branding::parse("#aa3300", "serif").unwrap();
+    let detail: TenantDetail = admin
+        .call_ok("get_tenant_detail", &[("slug", &acme.slug)])
+        .await;
+    assert_eq!(detail.branding, branding);
+    // Every member's pages link the stylesheet at once (the cached memberships dropped).
+    let stylesheet = stylesheet_path(&acme.slug, &branding);
+    assert!(page(&acme.viewer, home.clone()).await.contains(&stylesheet));
+    let response = acme
+        .viewer
+        .client
+        .get(acme.viewer.url(&stylesheet))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
+    let css = response.text().await.unwrap();
+    assert!(
+        css.starts_with(".app { --accent: #aa3300; --accent-text: #ffffff;")
+            && css.contains("--font: Georgia"),
+        "{css}"
+    );
+    // Another tenant's members neither get Acme's stylesheet nor see it on their pages.
+    let response = other
+        .owner
+        .client
+        .get(other.owner.url(&stylesheet))
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(response.status().as_u16(), 403 | 404));
+    assert!(!response.text().await.unwrap().contains("aa3300"));
+    assert!(
+        !page(&other.owner, format!("/app/{}", other.slug))
+            .await
+            .contains("branding.css")
+    );
+    let changes = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'tenant.branding_changed'")
+        .await;
+    assert_eq!(changes, 1);
+
+    // Only super admins brand tenants; clearing both returns to the platform's look.
+    let (status, _) = acme
+        .owner
+        .call_err(
+            "set_tenant_branding",
+            &[("slug", &acme.slug), ("accent", "#000000"), ("font", "")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let _: () = admin
+        .call_ok(
+            "set_tenant_branding",
+            &[("slug", &acme.slug), ("accent", ""), ("font", "")],
+        )
+        .await;
+    assert!(!page(&acme.viewer, home).await.contains("branding.css"));
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::billing::invoice::Period;
 use shared::billing::{Currency, Metric, PlanTier};
+use shared::branding::Branding;
 use shared::ids::TenantId;
 use shared::names::TenantName;
 use shared::platform::{PlatformVariant, TenantStatus};
@@ -323,6 +324,45 @@ impl PlatformData<'_> {
                 api_calls: u64::try_from(r.api_calls).unwrap_or(0),
             })
             .collect())
+    }
+
+    /// A tenant's branding.
+    #[instrument(skip_all, fields(%tenant))]
+    pub async fn branding(&self, tenant: TenantId) -> Result<Branding> {
+        let (accent, font): (Option<String>, Option<String>) = with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT brand_accent, brand_font FROM tenants WHERE id = $1",
+        )
+        .bind(tenant)
+        .fetch_one(pool)
+        .await)?;
+        Ok(super::tenants::stored_branding(
+            accent.as_deref(),
+            font.as_deref(),
+        ))
+    }
+
+    /// Sets a tenant's branding; its members' pages carry it from their next request.
+    #[instrument(skip_all, fields(%tenant))]
+    pub async fn set_branding(
+        &self,
+        tx: &mut Tx,
+        tenant: TenantId,
+        branding: &Branding,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE tenants SET brand_accent = $1, brand_font = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(branding.accent.as_ref().map(|c| c.to_string()))
+        .bind(branding.font.map(|f| f.as_str().to_owned()))
+        .bind(at)
+        .bind(tenant)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+        // Memberships carry the branding (the frame of every page of the workspace).
+        tx.invalidates(Invalidation::AllMemberships);
+        Ok(())
     }
 
     /// Renames a tenant and sets its variant (of the same kind: the service checks).

@@ -36,9 +36,16 @@ pub struct MembershipLookup {
     /// The workspace requires two-factor sign-in of its members since then.
     pub require_two_factor_since: Option<DateTime<Utc>>,
     pub two_factor_grace_days: i32,
+    pub brand_accent: Option<String>,
+    pub brand_font: Option<String>,
 }
 
 impl MembershipLookup {
+    /// The tenant's branding (a stored value that no longer parses keeps the platform's).
+    pub fn branding(&self) -> shared::branding::Branding {
+        stored_branding(self.brand_accent.as_deref(), self.brand_font.as_deref())
+    }
+
     pub fn two_factor_policy(&self) -> TwoFactorPolicy {
         TwoFactorPolicy {
             required_since: self.require_two_factor_since,
@@ -76,7 +83,7 @@ impl Store {
         let seen = self.cache.generation();
         let rows: Vec<MembershipLookup> = with_reader!(self, pool => sqlx::query_as(
             "SELECT t.id, t.slug, t.name, t.variant, t.status, m.role, t.created_at AS tenant_created_at,
-                    t.require_two_factor_since, t.two_factor_grace_days
+                    t.require_two_factor_since, t.two_factor_grace_days, t.brand_accent, t.brand_font
              FROM memberships m JOIN tenants t ON t.id = m.tenant_id
              WHERE m.user_id = $1 ORDER BY t.name",
         )
@@ -116,9 +123,21 @@ impl Store {
                     role: m.role,
                     two_factor_required_by: deadline,
                     two_factor_overdue: deadline.is_some_and(|d| d <= now),
+                    branding: m.branding(),
                 }
             })
             .collect())
+    }
+}
+
+/// Branding as stored (each part checked again: one that no longer parses is left unset).
+pub(crate) fn stored_branding(
+    accent: Option<&str>,
+    font: Option<&str>,
+) -> shared::branding::Branding {
+    shared::branding::Branding {
+        accent: accent.and_then(|a| shared::widgets::Color::parse(a).ok()),
+        font: font.and_then(|f| f.parse().ok()),
     }
 }
 

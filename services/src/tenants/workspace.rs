@@ -66,3 +66,20 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
         services,
     })
 }
+
+/// The workspace's branding stylesheet (its members' pages link it): the accent color and
+/// typeface a super admin set, as CSS custom properties on the page's frame.
+#[instrument(skip_all, fields(slug))]
+pub async fn branding_stylesheet(svc: &Services, caller: &Caller, slug: &str) -> Result<String> {
+    let access = authz::enter_tenant(svc.store(), caller, slug).await?;
+    authz::require(&access, Permission::TenantView)?;
+    let branding = svc
+        .store()
+        .memberships_of(caller.user_id)
+        .await?
+        .iter()
+        .find(|m| m.tenant.id == access.tenant_id())
+        .map(|m| m.branding())
+        .unwrap_or_default();
+    Ok(branding.stylesheet())
+}
