@@ -65,13 +65,18 @@ test('a super admin creates a tenant, its invited owner takes it, and the admin 
   await expect(page.getByRole('heading', { level: 1, name: `${name} Global` })).toBeVisible();
   await expect(page.getByTestId('tenant-facts')).toContainText('Standard');
 
+  // The plan is set here too.
+  await page.getByLabel('Plan', { exact: true }).selectOption('pro');
+  await page.getByRole('button', { name: 'Set plan' }).click();
+  await expect(page.getByLabel('Plan', { exact: true })).toHaveValue('pro');
+
   // Its owner sees the new name on their next page.
   await owner.page.reload();
   await expect(owner.page.getByRole('heading', { level: 1, name: `${name} Global` })).toBeVisible();
   await owner.context.close();
 
   // The list finds it by its address and by its variant and plan.
-  await page.goto(`/admin/tenants?q=${slug}&variant=standard&plan=free`);
+  await page.goto(`/admin/tenants?q=${slug}&variant=standard&plan=pro`);
   await hydrated(page);
   await expect(page.getByTestId('tenants-total')).toHaveText('1 tenant match');
   // …and downloads that search as CSV.
@@ -80,7 +85,7 @@ test('a super admin creates a tenant, its invited owner takes it, and the admin 
   const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
   expect(csv[0]).toBe('name,address,variant,plan,status,members,commission,created,id');
   expect(csv).toHaveLength(2);
-  expect(csv[1]).toMatch(new RegExp(`^${name} Global,${slug},standard,free,active,1,,`));
+  expect(csv[1]).toMatch(new RegExp(`^${name} Global,${slug},standard,pro,active,1,,`));
   await page.goto(`/admin/tenants?q=${slug}&variant=enterprise`);
   await expect(page.getByTestId('no-tenants')).toBeVisible();
 });

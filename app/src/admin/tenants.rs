@@ -20,6 +20,7 @@ use super::get_tenant_detail::get_tenant_detail;
 use super::get_tenants::get_tenants;
 use super::set_commission_rate::SetCommissionRate;
 use super::set_tenant_branding::SetTenantBranding;
+use super::set_tenant_plan::SetTenantPlan;
 use super::set_tenant_status::SetTenantStatus;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{
@@ -310,6 +311,7 @@ pub fn TenantPage() -> impl IntoView {
     let edit = ServerAction::<EditTenant>::new();
     let status = ServerAction::<SetTenantStatus>::new();
     let brand = ServerAction::<SetTenantBranding>::new();
+    let plan = ServerAction::<SetTenantPlan>::new();
     let detail = Resource::new(
         move || {
             (
@@ -317,6 +319,7 @@ pub fn TenantPage() -> impl IntoView {
                 edit.version().get(),
                 status.version().get(),
                 brand.version().get(),
+                plan.version().get(),
             )
         },
         |(slug, ..)| get_tenant_detail(slug),
@@ -328,7 +331,7 @@ pub fn TenantPage() -> impl IntoView {
                     Err(error) => view! { <PageHeader title="Tenant" /> <ErrorView error /> }.into_any(),
                     Ok(detail) => view! {
                         <PageHeader title=detail.row.tenant.name.to_string() subtitle="Its settings, members and open invitations." />
-                        <Tenant detail edit status brand />
+                        <Tenant detail edit status brand plan />
                     }.into_any(),
                 })}
             </Transition>
@@ -342,8 +345,11 @@ fn Tenant(
     edit: ServerAction<EditTenant>,
     status: ServerAction<SetTenantStatus>,
     brand: ServerAction<SetTenantBranding>,
+    plan: ServerAction<SetTenantPlan>,
 ) -> impl IntoView {
     let row = detail.row;
+    let plan_error = Signal::derive(move || plan.value().get().and_then(Result::err));
+    let tier = row.plan;
     let slug = row.tenant.slug.to_string();
     let edit_error = Signal::derive(move || edit.value().get().and_then(Result::err));
     let status_error = Signal::derive(move || status.value().get().and_then(Result::err));
@@ -363,6 +369,7 @@ fn Tenant(
         .collect();
     let current = row.tenant.variant;
     let (brand_slug, brand_name) = (slug.clone(), row.tenant.name.to_string());
+    let plan_slug = slug.clone();
     view! {
         <div class="cards">
             <section class="panel card" aria-labelledby="tenant-facts">
@@ -374,8 +381,17 @@ fn Tenant(
                     <dd>{format!("{} workspace", row.tenant.variant.persona().label())}</dd>
                     <dt>"Variant"</dt>
                     <dd>{row.tenant.variant.label()}</dd>
-                    <dt>"Plan"</dt>
-                    <dd><a href="/admin/plans">{row.plan.label()}</a></dd>
+                    <dt><label for="tenant-plan">"Plan"</label></dt>
+                    <dd>
+                        <ActionForm action=plan attr:class="inline-form">
+                            <input type="hidden" name="slug" value=plan_slug />
+                            <select id="tenant-plan" name="tier">
+                                {PlanTier::ALL.iter().map(|t| view! { <option value=t.as_str() selected=*t == tier>{t.label()}</option> }).collect_view()}
+                            </select>
+                            <button type="submit" class="button small">"Set plan"</button>
+                        </ActionForm>
+                        <a class="small" href="/admin/plans">"Limits and credits"</a>
+                    </dd>
                     <dt>"Status"</dt>
                     <dd><StatusBadge status=row.tenant.status /></dd>
                     <dt>"Members"</dt>
@@ -390,6 +406,7 @@ fn Tenant(
                     <a class="button small" href=audit>"Its audit log"</a>
                 </div>
                 <ActionError error=status_error />
+                <ActionError error=plan_error />
             </section>
             <section class="panel card" aria-labelledby="tenant-edit">
                 <h2 id="tenant-edit">"Name and variant"</h2>
