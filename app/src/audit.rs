@@ -31,10 +31,7 @@ fn csv_path(page: &AuditPage) -> String {
         Some(tenant) => format!("/api/v1/tenants/{}/audit.csv", tenant.slug),
         None => "/api/v1/platform/audit.csv".to_owned(),
     };
-    match page.query.to_query_string() {
-        query if query.is_empty() => base,
-        query => format!("{base}?{query}"),
-    }
+    shared::validation::search_link(&base, &page.query.to_query_string(), None)
 }
 
 /// The search form's fields as the address gives them.
@@ -191,9 +188,11 @@ fn Entries(page: AuditPage, path: String) -> impl IntoView {
     let csv = csv_path(&page);
     let filtered = page.query != shared::audit::AuditQuery::default();
     let next = page.next.map(|before| {
-        let query = page.query.to_query_string();
-        let joiner = if query.is_empty() { "" } else { "&" };
-        format!("{path}?{query}{joiner}before={before}")
+        shared::validation::search_link(
+            &path,
+            &page.query.to_query_string(),
+            Some(("before", before.to_string())),
+        )
     });
     let with_tenant = page.tenant.is_none();
     let count = page.entries.len();

@@ -16,6 +16,7 @@ use shared::people::{
 use shared::permissions::Role;
 use shared::personas::Persona;
 use shared::platform::UserStatus;
+use shared::validation::search_link;
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::Choice;
@@ -127,16 +128,12 @@ fn People(page: UsersPage, form: UserForm, bulk: ServerAction<BulkPeople>) -> im
     let pending = RwSignal::new(None::<Pending>);
     let total = page.total;
     let on_page: Vec<String> = page.people.iter().map(|p| p.id.to_string()).collect();
-    let next = page.next.map(|after| {
-        let query = page.query.to_query_string();
-        let joiner = if query.is_empty() { "" } else { "&" };
-        format!("{PATH}?{query}{joiner}after={after}")
-    });
+    let query = page.query.to_query_string();
+    let next = page
+        .next
+        .map(|after| search_link(PATH, &query, Some(("after", after.to_string()))));
     let shown = page.people.len();
-    let csv = match page.query.to_query_string() {
-        query if query.is_empty() => CSV_PATH.to_owned(),
-        query => format!("{CSV_PATH}?{query}"),
-    };
+    let csv = search_link(CSV_PATH, &query, None);
     let chosen = move || {
         action
             .get()

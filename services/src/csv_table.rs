@@ -32,6 +32,11 @@ fn failed(error: impl std::fmt::Display) -> Error {
     Error::Internal(anyhow::anyhow!("writing CSV: {error}"))
 }
 
+/// A moment as a CSV cell: RFC 3339 in UTC, to the second.
+pub fn time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,8 +99,7 @@ pub async fn csv(svc: &Services, caller: &Caller, mut query: UserQuery) -> Resul
         "joined",
         "id",
     ])?;
-    let time =
-        |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let time = crate::csv_table::time;
     for row in rows {
         out.row([
             row.email.as_str(),

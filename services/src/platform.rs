@@ -180,8 +180,7 @@ pub async fn tenants_csv(
             row.tenant.status.as_str(),
             &row.member_count.to_string(),
             &row.commission.map(|rate| rate.text()).unwrap_or_default(),
-            &row.created_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            &crate::csv_table::time(row.created_at),
             &row.tenant.id.to_string(),
         ])?;
     }
@@ -311,9 +310,7 @@ pub async fn edit_tenant(
     let access = authz::enter_platform(caller)?;
     authz::require(&access, Permission::TenantsManage)?;
     let data = svc.store().platform(&access);
-    let missing = || AppError::not_found(format!("The tenant “{slug}”"));
-    let parsed = Slug::parse(slug).map_err(|_| missing())?;
-    let tenant = data.tenant_by_slug(&parsed).await?.ok_or_else(missing)?;
+    let tenant = data.tenant_named(slug).await?;
     edit.check_variant(tenant.variant)?;
     if tenant.name == edit.name && tenant.variant == edit.variant {
         return Ok(());
@@ -331,7 +328,7 @@ pub async fn edit_tenant(
         actions::TENANT_EDITED,
         Some(caller.user_id),
         Some(tenant.id),
-        Some(parsed.to_string()),
+        Some(tenant.slug.to_string()),
         client,
         serde_json::json!({
             "before": { "name": tenant.name, "variant": tenant.variant },
@@ -355,9 +352,7 @@ pub async fn set_branding(
     let access = authz::enter_platform(caller)?;
     authz::require(&access, Permission::TenantsManage)?;
     let data = svc.store().platform(&access);
-    let missing = || AppError::not_found(format!("The tenant “{slug}”"));
-    let parsed = Slug::parse(slug).map_err(|_| missing())?;
-    let tenant = data.tenant_by_slug(&parsed).await?.ok_or_else(missing)?;
+    let tenant = data.tenant_named(slug).await?;
     let before = data.branding(tenant.id).await?;
     if before == branding {
         return Ok(());
@@ -369,7 +364,7 @@ pub async fn set_branding(
         actions::TENANT_BRANDING_CHANGED,
         Some(caller.user_id),
         Some(tenant.id),
-        Some(parsed.to_string()),
+        Some(tenant.slug.to_string()),
         client,
         serde_json::json!({ "before": before, "after": branding }),
     ))
@@ -390,12 +385,7 @@ pub async fn set_tenant_status(
     let access = authz::enter_platform(caller)?;
     authz::require(&access, Permission::TenantsManage)?;
     let data = svc.store().platform(&access);
-    let slug =
-        Slug::parse(slug).map_err(|_| AppError::not_found(format!("The tenant “{slug}”")))?;
-    let tenant = data
-        .tenant_by_slug(&slug)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("The tenant “{slug}”")))?;
+    let tenant = data.tenant_named(slug).await?;
     if tenant.status == status {
         return Ok(());
     }
@@ -410,7 +400,7 @@ pub async fn set_tenant_status(
         action,
         Some(caller.user_id),
         Some(tenant.id),
-        Some(slug.to_string()),
+        Some(tenant.slug.to_string()),
         client,
         serde_json::json!({ "name": tenant.name }),
     ))
@@ -431,9 +421,7 @@ pub async fn set_commission_rate(
     let access = authz::enter_platform(caller)?;
     authz::require(&access, Permission::PlansManage)?;
     let data = svc.store().platform(&access);
-    let missing = || AppError::not_found(format!("The tenant “{slug}”"));
-    let slug = Slug::parse(slug).map_err(|_| missing())?;
-    let tenant = data.tenant_by_slug(&slug).await?.ok_or_else(missing)?;
+    let tenant = data.tenant_named(slug).await?;
     if tenant.variant.persona() != Persona::Builder {
         return Err(AppError::invalid(
             "rate",
@@ -450,7 +438,7 @@ pub async fn set_commission_rate(
         actions::COMMISSION_RATE_CHANGED,
         Some(caller.user_id),
         Some(tenant.id),
-        Some(slug.to_string()),
+        Some(tenant.slug.to_string()),
         client,
         serde_json::json!({ "rate_bp": rate.basis_points() }),
     ))

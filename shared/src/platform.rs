@@ -39,6 +39,15 @@ text_enum! {
     }
 }
 
+impl TenantStatus {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Suspended => "Suspended",
+        }
+    }
+}
+
 text_enum! {
     pub enum UserStatus {
         Active => "active",

@@ -67,6 +67,24 @@ pub fn query_string(pairs: Vec<(&str, String)>) -> String {
         .join("&")
 }
 
+/// `path` with a search's query string and, for a later page, one more `name=value` pair
+/// (`after=…`), without a dangling `?` or `&`.
+pub fn search_link(path: &str, query: &str, page: Option<(&str, String)>) -> String {
+    let pairs: Vec<String> = [
+        Some(query.to_owned()),
+        page.map(|(name, value)| format!("{name}={}", encode(&value))),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|part| !part.is_empty())
+    .collect();
+    if pairs.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", pairs.join("&"))
+    }
+}
+
 fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
@@ -83,6 +101,20 @@ fn encode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_links_carry_the_search_and_the_page() {
+        assert_eq!(search_link("/x", "", None), "/x");
+        assert_eq!(search_link("/x", "q=a", None), "/x?q=a");
+        assert_eq!(
+            search_link("/x", "", Some(("after", "7".into()))),
+            "/x?after=7"
+        );
+        assert_eq!(
+            search_link("/x", "q=a", Some(("after", "7".into()))),
+            "/x?q=a&after=7"
+        );
+    }
 
     #[test]
     fn search_text_collapses_spaces_and_counts_characters() {

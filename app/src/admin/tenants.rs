@@ -12,6 +12,7 @@ use shared::personas::Persona;
 use shared::platform::{PlatformVariant, TenantStatus};
 use shared::tenant_console::{SEARCH_MAX, TenantDetail, TenantForm, TenantSort, TenantsPage};
 use shared::tenants::TenantRow;
+use shared::validation::search_link;
 use shared::widgets::Font;
 
 use super::create_tenant::CreateTenant;
@@ -115,7 +116,7 @@ fn Filters(form: Memo<TenantForm>) -> impl IntoView {
                 <input id="tenants-q" type="search" name="q" maxlength=SEARCH_MAX.to_string() value=field(|f| &f.q) placeholder="acme…" />
             </div>
             <Choice id="tenants-status" label="Status" name="status" any="Any"
-                options=TenantStatus::ALL.iter().map(|s| (s.as_str(), status_label(*s))).collect() current=field(|f| &f.status) />
+                options=TenantStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect() current=field(|f| &f.status) />
             <Choice id="tenants-variant" label="Variant" name="variant" any="Any"
                 options=PlatformVariant::ALL.iter().map(|v| (v.as_str(), v.label())).collect() current=field(|f| &f.variant) />
             <Choice id="tenants-plan" label="Plan" name="plan" any="Any"
@@ -125,13 +126,6 @@ fn Filters(form: Memo<TenantForm>) -> impl IntoView {
             <button type="submit" class="button primary">"Search"</button>
             <a class="button" href=PATH>"Clear"</a>
         </form>
-    }
-}
-
-const fn status_label(status: TenantStatus) -> &'static str {
-    match status {
-        TenantStatus::Active => "Active",
-        TenantStatus::Suspended => "Suspended",
     }
 }
 
@@ -179,15 +173,11 @@ fn NewTenant(create: ServerAction<CreateTenant>) -> impl IntoView {
 fn Tenants(page: TenantsPage, actions: RowActions) -> impl IntoView {
     let total = page.total;
     let shown = page.tenants.len();
-    let next = page.next.map(|after| {
-        let query = page.query.to_query_string();
-        let joiner = if query.is_empty() { "" } else { "&" };
-        format!("{PATH}?{query}{joiner}after={after}")
-    });
-    let csv = match page.query.to_query_string() {
-        query if query.is_empty() => CSV_PATH.to_owned(),
-        query => format!("{CSV_PATH}?{query}"),
-    };
+    let query = page.query.to_query_string();
+    let next = page
+        .next
+        .map(|after| search_link(PATH, &query, Some(("after", after.to_string()))));
+    let csv = search_link(CSV_PATH, &query, None);
     let table = if page.tenants.is_empty() {
         view! { <p class="muted" data-testid="no-tenants">"No tenant matches this search."</p> }
             .into_any()

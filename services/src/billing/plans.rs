@@ -2,14 +2,12 @@
 //! plan editor with per-tenant overrides.
 
 use chrono::{Datelike as _, Days};
-use shared::AppError;
 use shared::billing::{
     BillingPage, LimitOverride, Metric, Plan, PlanTier, PlansAdminPage, TenantPlanRow, check_fits,
     next_period_start, period_of,
 };
 use shared::live::Change;
 use shared::permissions::Permission;
-use shared::slug::Slug;
 use tracing::instrument;
 
 use super::{Entitlement, entitlement, plan_of};
@@ -190,14 +188,7 @@ pub(super) async fn platform_tenant<'a>(
     access: &PlatformAccess,
     slug: &str,
 ) -> Result<TenantData<'a>> {
-    let missing = || AppError::not_found(format!("The tenant “{slug}”"));
-    let parsed = Slug::parse(slug).map_err(|_| missing())?;
-    let tenant = svc
-        .store()
-        .platform(access)
-        .tenant_by_slug(&parsed)
-        .await?
-        .ok_or_else(missing)?;
+    let tenant = svc.store().platform(access).tenant_named(slug).await?;
     Ok(svc.store().tenant_from_platform(access, tenant.id))
 }
 

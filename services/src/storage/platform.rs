@@ -408,6 +408,14 @@ impl PlatformData<'_> {
         Ok(())
     }
 
+    /// The tenant a super admin names by its address: 404 when no tenant has it (or it is
+    /// no address at all).
+    pub async fn tenant_named(&self, slug: &str) -> Result<TenantSummary> {
+        let missing = || shared::AppError::not_found(format!("The tenant “{slug}”"));
+        let parsed = Slug::parse(slug).map_err(|_| missing())?;
+        Ok(self.tenant_by_slug(&parsed).await?.ok_or_else(missing)?)
+    }
+
     #[instrument(skip_all)]
     pub async fn tenant_by_slug(&self, slug: &Slug) -> Result<Option<TenantSummary>> {
         Ok(with_reader!(self.store, pool => sqlx::query_as(
