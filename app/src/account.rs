@@ -15,6 +15,7 @@ pub mod list_api_tokens;
 pub mod list_notifications;
 pub mod list_sessions;
 pub mod list_sign_ins;
+pub mod list_support_access;
 pub mod list_trusted_devices;
 pub mod mark_notifications_read;
 pub mod regenerate_backup_codes;

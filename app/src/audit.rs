@@ -248,7 +248,12 @@ fn Row(entry: AuditEntry, with_tenant: bool) -> impl IntoView {
     view! {
         <tr data-action=action>
             <td class="nowrap"><time datetime=machine_time(entry.at)>{format_time(entry.at)}</time></td>
-            <td>{entry.actor.unwrap_or_else(|| "the system".to_owned())}</td>
+            <td>
+                {entry.actor.unwrap_or_else(|| "the system".to_owned())}
+                {entry.on_behalf_of.map(|person| view! {
+                    <br /><span class="muted small" data-testid="on-behalf-of">{format!("on behalf of {person}")}</span>
+                })}
+            </td>
             {with_tenant.then(|| view! {
                 <td>{entry.tenant.map(|t| t.name.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
             })}

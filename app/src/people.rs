@@ -4,8 +4,10 @@
 //! the search matches, after a confirmation that states the count.
 
 pub mod bulk_people;
+pub mod end_impersonation;
 pub mod get_people;
 pub mod get_person;
+pub mod start_impersonation;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -25,6 +27,8 @@ use crate::components::time::{format_date, format_time, machine_time};
 use bulk_people::BulkPeople;
 use get_people::get_people;
 use get_person::get_person;
+use shared::impersonation::{DURATIONS, REASON_MAX, REASON_MIN};
+use start_impersonation::StartImpersonation;
 
 pub const PATH: &str = "/admin/users";
 /// Where a search's CSV downloads from (the same query string).
@@ -453,6 +457,8 @@ fn Person(detail: PersonDetail) -> impl IntoView {
                 }}
             </section>
         </div>
+        {(active && !person.personas.contains(Persona::SuperAdmin))
+            .then(|| view! { <Impersonate id=person.id.to_string() name=person.name.clone() /> })}
         <section class="panel" aria-labelledby="person-sessions">
             <h2 id="person-sessions">"Signed in now"</h2>
             {if detail.sessions.is_empty() {
@@ -510,7 +516,12 @@ fn Person(detail: PersonDetail) -> impl IntoView {
                                     view! {
                                     <tr data-action=action>
                                         <td class="nowrap"><time datetime=machine_time(entry.at)>{format_time(entry.at)}</time></td>
-                                        <td class="break">{entry.actor.unwrap_or_else(|| "—".to_owned())}</td>
+                                        <td class="break">
+                                            {entry.actor.unwrap_or_else(|| "—".to_owned())}
+                                            {entry.on_behalf_of.map(|person| view! {
+                                                <br /><span class="muted small">{format!("on behalf of {person}")}</span>
+                                            })}
+                                        </td>
                                         <td><code>{entry.action}</code></td>
                                         <td>{entry.tenant.map_or_else(|| "—".to_owned(), |t| t.name.to_string())}</td>
                                         <td>{entry.ip.unwrap_or_else(|| "—".to_owned())}</td>
@@ -523,5 +534,49 @@ fn Person(detail: PersonDetail) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// See the platform as this person sees it, to help them: with a reason they will read, for a
+/// chosen time, read-only unless unticked. The page then reloads as them, under a banner.
+#[component]
+fn Impersonate(id: String, name: String) -> impl IntoView {
+    let start = ServerAction::<StartImpersonation>::new();
+    let error = Signal::derive(move || start.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = start.value().get() {
+            crate::auth::navigate_hard(&path);
+        }
+    });
+    view! {
+        <details class="panel" data-testid="impersonate">
+            <summary>{format!("Impersonate {name}")}</summary>
+            <p class="muted">
+                "See Atrium exactly as they do, to help them. They are told, and every action is recorded in both your names. It needs a recent confirmation of who you are (signing in counts)."
+            </p>
+            <ActionForm action=start attr:class="stack narrow-form" attr:novalidate="true">
+                <input type="hidden" name="id" value=id />
+                <div class="field">
+                    <label for="impersonate-reason">"Reason (they will read it)"</label>
+                    <textarea id="impersonate-reason" name="reason" rows="3" required
+                        minlength=REASON_MIN maxlength=REASON_MAX
+                        aria-invalid=move || error.get().is_some_and(|e| e.field() == Some("reason")).to_string()></textarea>
+                </div>
+                <div class="field">
+                    <label for="impersonate-minutes">"For"</label>
+                    <select id="impersonate-minutes" name="minutes">
+                        {DURATIONS.iter().map(|m| view! {
+                            <option value=m.to_string() selected=*m == 30>{format!("{m} minutes")}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <label class="check">
+                    <input type="checkbox" name="read_only" value="on" checked />
+                    " Read-only: look, change nothing"
+                </label>
+                <ActionError error />
+                <button type="submit" class="button primary" disabled=move || start.pending().get()>"Start impersonating"</button>
+            </ActionForm>
+        </details>
     }
 }

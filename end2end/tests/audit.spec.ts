@@ -50,7 +50,7 @@ test('an owner reads who did what in the workspace, searches it and downloads it
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-csv').click()]);
   expect(download.suggestedFilename()).toBe(`${slug}-audit.csv`);
   const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
-  expect(csv[0]).toBe('at,actor,workspace,action,target,ip,user_agent,details,id');
+  expect(csv[0]).toBe('at,actor,on_behalf_of,workspace,action,target,ip,user_agent,details,id');
   expect(csv).toHaveLength(2);
   expect(csv[1]).toContain('invitation.created');
   expect(csv[1]).toContain(invitee);

@@ -30,6 +30,7 @@ pub async fn me(svc: &Services, caller: &Caller) -> Result<Me> {
         workspaces,
         two_factor_enabled: caller.has_two_factor,
         email_verified: caller.email_verified,
+        impersonation: crate::impersonation::view(caller),
     })
 }
 
@@ -73,6 +74,7 @@ pub async fn revoke_session(
     client: &ClientInfo,
     id: SessionId,
 ) -> Result<()> {
+    caller.in_person()?;
     if !svc
         .store()
         .revoke_session(caller.user_id, id, crate::time::now())
@@ -119,6 +121,7 @@ pub async fn sign_out_everywhere(
     caller: &Caller,
     client: &ClientInfo,
 ) -> Result<u64> {
+    caller.in_person()?;
     let mut tx = svc.store().begin().await?;
     let ended = tx
         .revoke_all_sessions(caller.user_id, crate::time::now())
@@ -147,6 +150,7 @@ pub async fn create_super_admin(
     let client = ClientInfo {
         ip: None,
         user_agent: Some("atrium create-super-admin".into()),
+        impersonator: None,
     };
     // Hash before opening the transaction: SQLite has one writer, and it must not wait
     // on argon2.

@@ -199,6 +199,7 @@ pub async fn revoke(
     client: &ClientInfo,
     id: ApiTokenId,
 ) -> Result<()> {
+    caller.in_person()?;
     let mut tx = svc.store().begin().await?;
     if !tx
         .revoke_api_token(caller.user_id, id, crate::time::now())

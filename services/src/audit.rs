@@ -51,6 +51,8 @@ pub mod actions {
     pub const PERSON_SIGNED_OUT: &str = "platform.person_signed_out";
     pub const PERSON_PASSWORD_RESET: &str = "platform.person_password_reset";
     pub const PEOPLE_BULK_ACTION: &str = "platform.people_bulk_action";
+    pub const IMPERSONATION_STARTED: &str = "platform.impersonation_started";
+    pub const IMPERSONATION_ENDED: &str = "platform.impersonation_ended";
     pub const TENANT_CREATED: &str = "tenant.created";
     pub const TENANT_SUSPENDED: &str = "tenant.suspended";
     pub const TENANT_REACTIVATED: &str = "tenant.reactivated";
@@ -119,10 +121,16 @@ pub fn entry(
     client: &ClientInfo,
     details: serde_json::Value,
 ) -> AuditRecord {
+    // Impersonating, the super admin at the keyboard is the actor, on behalf of the person.
+    let (actor, on_behalf_of) = match client.impersonator {
+        Some(by) => (Some(by), actor),
+        None => (actor, None),
+    };
     AuditRecord {
         id: AuditId::from_uuid(uuid::Uuid::now_v7()),
         at: crate::time::now(),
         actor,
+        on_behalf_of,
         tenant,
         action,
         target,
@@ -257,6 +265,7 @@ fn entry_view(row: AuditListRow) -> AuditEntry {
         id: row.id,
         at: row.at,
         actor: row.actor,
+        on_behalf_of: row.on_behalf_of,
         action: row.action,
         target: row.target,
         ip: row.ip,
@@ -269,6 +278,7 @@ fn to_csv(rows: &[AuditListRow]) -> Result<String> {
     let mut out = CsvTable::new(&[
         "at",
         "actor",
+        "on_behalf_of",
         "workspace",
         "action",
         "target",
@@ -283,6 +293,7 @@ fn to_csv(rows: &[AuditListRow]) -> Result<String> {
                 .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
                 .as_str(),
             row.actor.as_deref().unwrap_or(""),
+            row.on_behalf_of.as_deref().unwrap_or(""),
             row.tenant_slug.as_ref().map_or("", Slug::as_str),
             &row.action,
             row.target.as_deref().unwrap_or(""),

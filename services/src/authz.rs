@@ -13,7 +13,7 @@ use shared::AppError;
 use shared::api_tokens::ApiScope;
 use shared::customers::LinkStatus;
 use shared::email::Email;
-use shared::ids::{ApiTokenId, SessionId, TenantId, UserId};
+use shared::ids::{ApiTokenId, ImpersonationId, SessionId, TenantId, UserId};
 use shared::ids::{ImplementationId, WidgetId};
 use shared::names::PersonName;
 use shared::permissions::{Permission, Role, SUPER_ADMIN, SYSTEM, VISITOR};
@@ -44,6 +44,21 @@ pub struct Caller {
     /// Set when the request came with an API token: it reaches one workspace, and only
     /// what its scopes allow there.
     pub token: Option<TokenGrant>,
+    /// Set while a super admin impersonates this person: the caller is the person, and
+    /// this is who is really at the keyboard.
+    pub impersonator: Option<Impersonator>,
+}
+
+/// The super admin behind an impersonation, and its terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Impersonator {
+    pub impersonation: ImpersonationId,
+    pub user_id: UserId,
+    pub email: Email,
+    pub name: PersonName,
+    /// Only what lets its holder look is kept of the person's roles.
+    pub read_only: bool,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// What an API token lets its holder do: one workspace, some scopes.
@@ -57,6 +72,31 @@ pub struct TokenGrant {
 impl Caller {
     pub fn is_super_admin(&self) -> bool {
         self.personas.contains(Persona::SuperAdmin)
+    }
+
+    /// Refuses while someone impersonates the person: their sign-in, email, second factor,
+    /// sessions, devices and tokens are theirs alone to change.
+    pub fn in_person(&self) -> Result<()> {
+        match &self.impersonator {
+            None => Ok(()),
+            Some(by) => Err(AppError::forbidden(format!(
+                "While impersonating {}, {} cannot change their sign-in, email, two-factor, sessions or tokens.",
+                self.name, by.name
+            ))
+            .into()),
+        }
+    }
+
+    /// Refuses during a read-only impersonation: for the person's own changes that no
+    /// workspace role governs (marking notifications read).
+    pub fn may_change(&self) -> Result<()> {
+        match &self.impersonator {
+            Some(by) if by.read_only => Err(AppError::forbidden(
+                "This impersonation is read-only: nothing can be changed.",
+            )
+            .into()),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -286,9 +326,23 @@ impl Grants for TenantAccess {
                 .scopes
                 .as_ref()
                 .is_none_or(|scopes| scopes.iter().any(|s| s.permission() == permission))
+            && self
+                .caller
+                .impersonator
+                .as_ref()
+                .is_none_or(|by| !by.read_only || permission.only_reads())
     }
 
     fn holder(&self) -> String {
+        if self
+            .caller
+            .impersonator
+            .as_ref()
+            .is_some_and(|by| by.read_only)
+            && self.role.can(Permission::TenantView)
+        {
+            return "This read-only impersonation".to_owned();
+        }
         match &self.scopes {
             Some(scopes) if self.role.can(Permission::TenantView) => {
                 format!("This API token (scopes: {})", ApiScope::list_text(scopes))
@@ -426,6 +480,7 @@ pub async fn acting_for(store: &Store, user: UserId) -> Result<Caller> {
         has_two_factor: store.has_two_factor(record.id).await?,
         email_verified: true,
         token: None,
+        impersonator: None,
     })
 }
 
@@ -446,6 +501,7 @@ pub fn acting_by_token(token: &crate::storage::api_tokens::TokenLookup) -> Optio
             tenant: token.tenant_id,
             scopes: token.scopes(),
         }),
+        impersonator: None,
     })
 }
 
@@ -454,6 +510,12 @@ pub fn acting_by_token(token: &crate::storage::api_tokens::TokenLookup) -> Optio
 pub fn enter_platform(caller: &Caller) -> Result<PlatformAccess> {
     if caller.token.is_some() {
         return Err(AppError::forbidden("API tokens cannot reach the platform console.").into());
+    }
+    if caller.impersonator.is_some() {
+        return Err(AppError::forbidden(
+            "End the impersonation to return to the platform console.",
+        )
+        .into());
     }
     if !caller.is_super_admin() {
         return Err(AppError::forbidden("The platform console is only for super admins.").into());
@@ -487,6 +549,7 @@ mod tests {
             has_two_factor: true,
             email_verified: true,
             token: None,
+            impersonator: None,
         }
     }
 
@@ -538,6 +601,44 @@ mod tests {
         let platform = enter_platform(&caller(&[Persona::SuperAdmin])).unwrap();
         assert!(require(&platform, Permission::TenantsManage).is_ok());
         assert!(require(&platform, Permission::MembersInvite).is_err());
+    }
+
+    #[test]
+    fn a_read_only_impersonation_keeps_only_what_looks() {
+        let mut owner = access(Role::Owner);
+        let by = Impersonator {
+            impersonation: ImpersonationId::from_uuid(Uuid::nil()),
+            user_id: UserId::from_uuid(Uuid::nil()),
+            email: Email::parse("ops@atrium.example").unwrap(),
+            name: PersonName::parse("Ops").unwrap(),
+            read_only: true,
+            expires_at: Utc::now(),
+        };
+        owner.caller.impersonator = Some(by.clone());
+        assert!(require(&owner, Permission::AuditView).is_ok());
+        let err = require(&owner, Permission::MembersInvite).unwrap_err();
+        assert_eq!(
+            err.app().unwrap().to_string(),
+            "This read-only impersonation does not allow you to invite members."
+        );
+        assert!(owner.caller.may_change().is_err());
+        assert!(owner.caller.in_person().is_err());
+
+        owner.caller.impersonator = Some(Impersonator {
+            read_only: false,
+            ..by
+        });
+        assert!(require(&owner, Permission::MembersInvite).is_ok());
+        assert!(owner.caller.may_change().is_ok());
+        let err = owner.caller.in_person().unwrap_err();
+        assert!(err.app().unwrap().to_string().contains("Ops cannot change"));
+
+        let mut admin = caller(&[Persona::SuperAdmin]);
+        admin.impersonator = owner.caller.impersonator.clone();
+        assert!(
+            enter_platform(&admin).is_err(),
+            "no console from inside an impersonation"
+        );
     }
 
     #[test]

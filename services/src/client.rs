@@ -3,10 +3,15 @@
 
 use std::net::IpAddr;
 
+use shared::ids::UserId;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientInfo {
     pub ip: Option<IpAddr>,
     pub user_agent: Option<String>,
+    /// The super admin at the keyboard while the caller is being impersonated: audit
+    /// entries name them as the actor, on behalf of the person.
+    pub impersonator: Option<UserId>,
 }
 
 impl ClientInfo {

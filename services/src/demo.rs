@@ -130,6 +130,7 @@ pub async fn load_if_empty(svc: &Services) -> Result<bool> {
     let client = ClientInfo {
         ip: None,
         user_agent: Some("atrium demo".into()),
+        impersonator: None,
     };
     let now = crate::time::now();
     let mut tx = svc.store().begin().await?;
@@ -229,6 +230,7 @@ async fn widget(svc: &Services, builder: UserId, acme_owner: UserId) -> Result<(
     let client = ClientInfo {
         ip: None,
         user_agent: Some("atrium demo".into()),
+        impersonator: None,
     };
     let caller = crate::authz::acting_for(svc.store(), builder).await?;
     let olivia = crate::authz::acting_for(svc.store(), acme_owner).await?;
@@ -394,6 +396,7 @@ async fn catalog(svc: &Services, owner: UserId) -> Result<()> {
     let client = ClientInfo {
         ip: None,
         user_agent: Some("atrium demo".into()),
+        impersonator: None,
     };
     let page = crate::catalog::page(svc, &caller, "acme").await?;
     let id_of = |name: &str| {
@@ -434,6 +437,7 @@ async fn usage_history(svc: &Services, owner: UserId) -> Result<()> {
     let client = ClientInfo {
         ip: None,
         user_agent: Some("atrium demo".into()),
+        impersonator: None,
     };
     crate::billing::plans::change(svc, &caller, &client, "acme", PlanTier::Pro).await?;
     let access = crate::authz::enter_tenant(svc.store(), &caller, "acme").await?;
@@ -501,6 +505,7 @@ async fn support_ticket(svc: &Services, asker: UserId, owner: UserId) -> Result<
     let client = ClientInfo {
         ip: None,
         user_agent: Some("atrium demo".into()),
+        impersonator: None,
     };
     let new = shared::support::NewTicket::parse(
         "Can the voice agent take a second phone number?",

@@ -63,6 +63,7 @@ pub async fn reseal_all(
         &crate::client::ClientInfo {
             ip: None,
             user_agent: Some("atrium rotate-key".into()),
+            impersonator: None,
         },
         serde_json::json!({ "resealed": count }),
     ))

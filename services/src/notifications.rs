@@ -30,6 +30,7 @@ pub async fn list(svc: &Services, caller: &Caller) -> Result<Vec<NotificationVie
 /// Marks every notification of the caller read; returns how many were unread.
 #[instrument(skip_all)]
 pub async fn mark_read(svc: &Services, caller: &Caller) -> Result<u64> {
+    caller.may_change()?;
     svc.store()
         .mark_notifications_read(caller.user_id, crate::time::now())
         .await

@@ -36,6 +36,9 @@ pub struct Me {
     pub workspaces: Vec<Workspace>,
     pub two_factor_enabled: bool,
     pub email_verified: bool,
+    /// Set while a super admin impersonates this person (the banner on every page).
+    #[serde(default)]
+    pub impersonation: Option<crate::impersonation::ImpersonationView>,
 }
 
 /// Why someone has to set up two-factor sign-in, and by when.
@@ -200,6 +203,7 @@ mod tests {
             ],
             two_factor_enabled: false,
             email_verified: true,
+            impersonation: None,
         };
         assert_eq!(me.home_path(), "/builder/northwind");
         assert_eq!(
@@ -239,6 +243,7 @@ mod tests {
             ],
             two_factor_enabled: false,
             email_verified: true,
+            impersonation: None,
         };
         let duty = me.two_factor_duty().unwrap();
         assert_eq!(duty.required_by, "globex");

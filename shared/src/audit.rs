@@ -178,6 +178,9 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// The person who acted (their email), or nobody (the system, an unknown address).
     pub actor: Option<String>,
+    /// Whom they acted for: the person a super admin was impersonating (their email).
+    #[serde(default)]
+    pub on_behalf_of: Option<String>,
     /// The workspace it happened in, if any.
     pub tenant: Option<TenantSummary>,
     /// e.g. `member.role_changed`.

@@ -61,6 +61,10 @@ typed_id!(
     AuditId
 );
 typed_id!(
+    /// A super admin's impersonation of one person.
+    ImpersonationId
+);
+typed_id!(
     /// A browser trusted to skip the second step of signing in.
     TrustedDeviceId
 );

@@ -19,6 +19,7 @@ pub mod customers;
 pub mod email;
 pub mod error;
 pub mod ids;
+pub mod impersonation;
 pub mod live;
 pub mod marketplace;
 pub mod members;

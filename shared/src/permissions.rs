@@ -101,6 +101,9 @@ text_enum! {
         InvoicesIssue => "platform.invoices.issue",
         /// Super admin: see and answer every organization's support tickets.
         SupportManage => "platform.support.manage",
+        /// Super admin: see the platform as one person sees it, to help them (with a reason,
+        /// for a limited time, shown to them afterwards).
+        UsersImpersonate => "platform.users.impersonate",
     }
 }
 
@@ -149,7 +152,27 @@ impl Permission {
             Self::CreditsManage => "grant, refund or expire credits",
             Self::InvoicesIssue => "issue invoices",
             Self::SupportManage => "answer every organization's support tickets",
+            Self::UsersImpersonate => "impersonate people",
         }
+    }
+
+    /// Whether the permission only lets its holder look: what a read-only impersonation
+    /// keeps of the person's role.
+    pub const fn only_reads(self) -> bool {
+        matches!(
+            self,
+            Self::TenantView
+                | Self::MembersView
+                | Self::AuditView
+                | Self::SessionsView
+                | Self::BillingView
+                | Self::ServicesView
+                | Self::TicketsView
+                | Self::WidgetsView
+                | Self::SubmissionsView
+                | Self::CustomersView
+                | Self::PlatformView
+        )
     }
 }
 
@@ -250,6 +273,7 @@ pub const SUPER_ADMIN: &[Permission] = &[
     Permission::CreditsManage,
     Permission::InvoicesIssue,
     Permission::SupportManage,
+    Permission::UsersImpersonate,
 ];
 
 /// What an anonymous visitor holds on a site that embeds a published widget (admitted by the
@@ -378,6 +402,23 @@ mod tests {
             !Role::Owner.can(Permission::TenantsManage),
             "platform powers are not tenant roles"
         );
+    }
+
+    #[test]
+    fn a_viewer_only_reads_and_reading_changes_nothing() {
+        for p in Role::Viewer.permissions() {
+            assert!(p.only_reads(), "{p:?}");
+        }
+        for p in [
+            Permission::MembersInvite,
+            Permission::SessionsRun,
+            Permission::TicketsOpen,
+            Permission::VaultUse,
+            Permission::WidgetsEdit,
+            Permission::UsersImpersonate,
+        ] {
+            assert!(!p.only_reads(), "{p:?}");
+        }
     }
 
     #[test]

@@ -114,6 +114,8 @@ text_enum! {
         ServiceStatus => "service_status",
         /// The organization's credits fell below the low-balance line.
         LowCredits => "low_credits",
+        /// A super admin opened the person's account to help them.
+        Impersonated => "impersonated",
     }
 }
 

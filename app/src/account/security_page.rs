@@ -9,6 +9,7 @@ use super::change_password::ChangePassword;
 use super::confirm_identity::ConfirmIdentity;
 use super::get_step_up::get_step_up;
 use super::list_sign_ins::list_sign_ins;
+use super::list_support_access::list_support_access;
 use super::list_trusted_devices::list_trusted_devices;
 use super::revoke_trusted_device::RevokeTrustedDevice;
 use super::revoke_trusted_devices::RevokeTrustedDevices;
@@ -86,6 +87,7 @@ pub fn SecurityPage() -> impl IntoView {
             <super::Sessions />
             <super::api_tokens::ApiTokensSection />
             <SignInHistory />
+            <SupportAccessHistory />
         </AppShell>
     }
 }
@@ -293,6 +295,59 @@ fn SignInHistory() -> impl IntoView {
                             }
                         })
                 }}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Every time platform support opened the person's account: who, why, how and how long.
+#[component]
+fn SupportAccessHistory() -> impl IntoView {
+    let history = Resource::new(|| (), |_| list_support_access());
+    view! {
+        <section class="panel" aria-labelledby="support-access-title" data-testid="support-access">
+            <h2 id="support-access-title">"Support access"</h2>
+            <p class="muted">"When someone from platform support opened your account to help you, it is listed here with their reason."</p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || history.get().map(|result| match result {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">"Nobody has."</p> }.into_any(),
+                    Ok(list) => {
+                        let now = chrono::Utc::now();
+                        view! {
+                            <div class="table-wrap">
+                                <table>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"When"</th>
+                                            <th scope="col">"Who"</th>
+                                            <th scope="col">"Reason"</th>
+                                            <th scope="col">"Access"</th>
+                                            <th scope="col">"Until"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list.into_iter().map(|a| {
+                                            let until = match a.stopped_at(now) {
+                                                Some(at) => view! { <time datetime=machine_time(at)>{format_time(at)}</time> }.into_any(),
+                                                None => view! { <span class="badge warn">"Now"</span> }.into_any(),
+                                            };
+                                            view! {
+                                                <tr data-testid="support-access-entry">
+                                                    <td><time datetime=machine_time(a.started_at)>{format_time(a.started_at)}</time></td>
+                                                    <td>{a.by_name}</td>
+                                                    <td class="break">{a.reason}</td>
+                                                    <td>{if a.read_only { "Looked only" } else { "Could act for you" }}</td>
+                                                    <td>{until}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    }
+                })}
             </Suspense>
         </section>
     }

@@ -10,12 +10,14 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 use shared::AppError;
 use shared::accounts::{Me as MeView, TwoFactorDuty};
+use shared::impersonation::ImpersonationView;
 use shared::personas::Persona;
 use shared::tenants::workspace_path;
 
 use crate::auth::sign_out::SignOut;
-use crate::components::errors::ErrorView;
-use crate::components::time::format_date;
+use crate::components::errors::{ActionError, ErrorView};
+use crate::components::time::{format_date, format_time, machine_time};
+use crate::people::end_impersonation::EndImpersonation;
 use crate::theme::ThemePicker;
 
 /// The signed-in person (or `None` for a visitor), known before the page renders: the
@@ -317,6 +319,7 @@ fn Frame(
     view! {
         <div class="app">
             {branding.map(|href| view! { <link rel="stylesheet" href=href data-testid="branding-stylesheet" /> })}
+            {me.impersonation.clone().map(|impersonation| view! { <ImpersonationBanner impersonation /> })}
             <header class="topbar">
                 <a class="brand" href="/">
                     <span class="logo" aria-hidden="true">"◆"</span>
@@ -394,6 +397,38 @@ fn TwoFactorDutyBanner(duty: TwoFactorDuty) -> impl IntoView {
             {format!("{} requires two-factor sign-in. {when} ", duty.required_by)}
             <a href="/account/security?setup=two-factor">"Set up two-factor sign-in"</a>
         </p>
+    }
+}
+
+/// Shown above every page while a super admin impersonates the person: whom, how, until
+/// when, and the way back.
+#[component]
+fn ImpersonationBanner(impersonation: ImpersonationView) -> impl IntoView {
+    let end = ServerAction::<EndImpersonation>::new();
+    let error = Signal::derive(move || end.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = end.value().get() {
+            crate::auth::navigate_hard(&path);
+        }
+    });
+    let mode = if impersonation.read_only {
+        "read-only"
+    } else {
+        "acting for them"
+    };
+    view! {
+        <div class="impersonation-banner" role="status" data-testid="impersonation-banner">
+            <p>
+                <strong>{format!("You are seeing Atrium as {} ({})", impersonation.user_name, impersonation.user_email)}</strong>
+                {format!(" — {mode}, until ")}
+                <time datetime=machine_time(impersonation.expires_at)>{format_time(impersonation.expires_at)}</time>
+                {format!(". Everything you do is recorded as {} on their behalf.", impersonation.by_email)}
+            </p>
+            <ActionForm action=end attr:class="inline-form">
+                <button type="submit" class="button" disabled=move || end.pending().get()>"End impersonation"</button>
+            </ActionForm>
+            <ActionError error />
+        </div>
     }
 }
 

@@ -63,6 +63,7 @@ pub fn client_info(
             .get(USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
+        impersonator: None,
     }
 }
 
@@ -130,6 +131,13 @@ pub async fn request_context(
         }
         _ => None,
     };
+
+    // While a super admin impersonates the caller, every audit entry names them.
+    let mut client = client;
+    client.impersonator = caller
+        .as_ref()
+        .and_then(|c| c.impersonator.as_ref())
+        .map(|by| by.user_id);
 
     let me = match &caller {
         Some(caller) if renders_page(&req) => Some(

@@ -157,6 +157,7 @@ async fn owners_read_their_workspaces_log_and_super_admins_the_platforms() {
         vec![
             "at",
             "actor",
+            "on_behalf_of",
             "workspace",
             "action",
             "target",
@@ -170,7 +171,7 @@ async fn owners_read_their_workspaces_log_and_super_admins_the_platforms() {
     assert_eq!(rows.len(), members.entries.len());
     assert!(
         rows.iter()
-            .all(|r| r[2] == acme.slug && r[3].starts_with("invitation."))
+            .all(|r| r[3] == acme.slug && r[4].starts_with("invitation."))
     );
     let bad = acme
         .owner

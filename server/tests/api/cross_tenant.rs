@@ -844,6 +844,30 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "start_impersonation",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("id", w.b_member.clone()),
+                    ("reason", "Ticket 42: looking at their invoices".to_owned()),
+                    ("minutes", "15".to_owned()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "end_impersonation",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "list_support_access",
+            expect: OwnOnly,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
             function: "get_builders_console",
             expect: Refused,
             args: |_| vec![],

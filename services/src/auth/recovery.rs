@@ -308,6 +308,7 @@ pub async fn resend_verification(
     caller: &Caller,
     client: &ClientInfo,
 ) -> Result<()> {
+    caller.in_person()?;
     svc.sign_in_limiter().check(client.ip)?;
     if svc.store().email_verified(caller.user_id).await? {
         return Err(AppError::conflict("Your email address is already confirmed.").into());

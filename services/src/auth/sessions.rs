@@ -5,7 +5,7 @@ use shared::ids::{SessionId, UserId};
 use shared::platform::UserStatus;
 use tracing::instrument;
 
-use crate::authz::Caller;
+use crate::authz::{Caller, Impersonator};
 use crate::client::ClientInfo;
 use crate::error::Result;
 use crate::state::Services;
@@ -122,16 +122,43 @@ pub async fn lookup(svc: &Services, token: &str) -> Result<Option<Live>> {
         svc.store().touch_session(&token_hash, &found, now).await?;
     }
     let pending = found.second_factor_pending;
-    let caller = Caller {
-        user_id: found.user_id,
-        session_id: found.session_id,
-        email: found.email,
-        name: found.name,
-        personas: found.personas,
-        authenticated_at: found.authenticated_at,
-        has_two_factor: found.has_two_factor,
-        email_verified: found.email_verified,
-        token: None,
+    let caller = match found
+        .impersonated()
+        .filter(|i| i.expires_at > now && i.status == UserStatus::Active)
+    {
+        // Impersonating: the caller is the person, with the super admin beside them. It never
+        // counts as proof of who is at the keyboard (no step-up passes).
+        Some(person) => Caller {
+            user_id: person.user_id,
+            session_id: found.session_id,
+            email: person.email,
+            name: person.name,
+            personas: person.personas,
+            authenticated_at: DateTime::<Utc>::UNIX_EPOCH,
+            has_two_factor: person.has_two_factor,
+            email_verified: person.email_verified,
+            token: None,
+            impersonator: Some(Impersonator {
+                impersonation: person.id,
+                user_id: found.user_id,
+                email: found.email,
+                name: found.name,
+                read_only: person.read_only,
+                expires_at: person.expires_at,
+            }),
+        },
+        None => Caller {
+            user_id: found.user_id,
+            session_id: found.session_id,
+            email: found.email,
+            name: found.name,
+            personas: found.personas,
+            authenticated_at: found.authenticated_at,
+            has_two_factor: found.has_two_factor,
+            email_verified: found.email_verified,
+            token: None,
+            impersonator: None,
+        },
     };
     Ok(Some(if pending {
         Live::AwaitingSecondFactor(caller)

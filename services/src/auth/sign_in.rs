@@ -190,6 +190,7 @@ pub(crate) async fn signed_in(
         workspaces: svc.store().workspaces_of(user.id).await?,
         two_factor_enabled: svc.store().has_two_factor(user.id).await?,
         email_verified: svc.store().email_verified(user.id).await?,
+        impersonation: None,
     };
     if me.two_factor_duty().is_some() {
         return Ok(TWO_FACTOR_SETUP_PATH.to_owned());

@@ -27,6 +27,7 @@ fn fresh_until(svc: &Services, caller: &Caller) -> Option<DateTime<Utc>> {
 
 /// Refuses with `step_up_required` unless the caller proved who they are recently.
 pub fn require(svc: &Services, caller: &Caller) -> Result<()> {
+    caller.in_person()?;
     match fresh_until(svc, caller) {
         Some(_) => Ok(()),
         None => Err(AppError::StepUpRequired.into()),
@@ -52,6 +53,7 @@ pub async fn confirm(
     code: Option<&str>,
     client: &ClientInfo,
 ) -> Result<StepUpStatus> {
+    caller.in_person()?;
     svc.second_factor_limiter().check(client.ip)?;
     throttle::check(svc, &caller.email, client).await?;
     if password.is_empty() {

@@ -101,6 +101,7 @@ pub async fn revoke(
     id: TrustedDeviceId,
     client: &ClientInfo,
 ) -> Result<()> {
+    caller.in_person()?;
     if !svc
         .store()
         .revoke_trusted_device(caller.user_id, id, crate::time::now())
@@ -121,6 +122,7 @@ pub async fn revoke(
 /// Ends the trust of every device of the caller.
 #[instrument(skip_all)]
 pub async fn revoke_all(svc: &Services, caller: &Caller, client: &ClientInfo) -> Result<u64> {
+    caller.in_person()?;
     let mut tx = svc.store().begin().await?;
     let ended = tx
         .revoke_all_trusted_devices(caller.user_id, crate::time::now())

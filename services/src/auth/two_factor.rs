@@ -110,6 +110,7 @@ pub async fn status(svc: &Services, caller: &Caller) -> Result<TwoFactorStatus> 
 /// a secret that was never confirmed.
 #[instrument(skip_all)]
 pub async fn start_enrollment(svc: &Services, caller: &Caller) -> Result<TotpSetup> {
+    caller.in_person()?;
     if svc.store().has_two_factor(caller.user_id).await? {
         return Err(AppError::conflict(
             "Two-factor sign-in is already on. Turn it off first to set up another authenticator.",
@@ -152,6 +153,7 @@ pub async fn confirm_enrollment(
     code: &str,
     client: &ClientInfo,
 ) -> Result<BackupCodes> {
+    caller.in_person()?;
     svc.second_factor_limiter().check(client.ip)?;
     let code = SecondFactorCode::parse_totp(code)?;
     let Some(row) = svc.store().totp_credential(caller.user_id).await? else {

@@ -194,7 +194,10 @@ impl AccessCache {
         match change {
             Invalidation::SessionsOf(user) => {
                 if let Some(cache) = &self.sessions {
-                    drop_where(cache, move |s: &SessionLookup| s.user_id == user);
+                    // A session impersonating the person holds their status and personas too.
+                    drop_where(cache, move |s: &SessionLookup| {
+                        s.user_id == user || s.as_user_id == Some(user)
+                    });
                 }
                 // A token acts as its person: their status, personas and second factor too.
                 if let Some(cache) = &self.tokens {

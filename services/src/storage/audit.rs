@@ -20,6 +20,8 @@ pub struct AuditRecord {
     pub id: AuditId,
     pub at: DateTime<Utc>,
     pub actor: Option<UserId>,
+    /// Whom the actor acted for: the person a super admin was impersonating.
+    pub on_behalf_of: Option<UserId>,
     pub tenant: Option<TenantId>,
     pub action: &'static str,
     pub target: Option<String>,
@@ -34,6 +36,7 @@ pub struct AuditRow {
     pub id: AuditId,
     pub at: DateTime<Utc>,
     pub actor_id: Option<UserId>,
+    pub on_behalf_of_id: Option<UserId>,
     pub tenant_id: Option<TenantId>,
     pub action: String,
     pub target: Option<String>,
@@ -42,9 +45,9 @@ pub struct AuditRow {
     pub details: sqlx::types::Json<serde_json::Value>,
 }
 
-const INSERT: &str =
-    "INSERT INTO audit_log (id, at, actor_id, tenant_id, action, target, ip, user_agent, details)
- VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+const INSERT: &str = "INSERT INTO audit_log
+     (id, at, actor_id, tenant_id, action, target, ip, user_agent, details, on_behalf_of_id)
+ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 macro_rules! bind_audit {
     ($record:expr) => {
@@ -58,6 +61,7 @@ macro_rules! bind_audit {
             .bind(&$record.ip)
             .bind(&$record.user_agent)
             .bind(sqlx::types::Json(&$record.details))
+            .bind($record.on_behalf_of)
     };
 }
 
@@ -92,7 +96,8 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<AuditRow>> {
         Ok(with_reader!(self, pool => sqlx::query_as(
-            "SELECT id, at, actor_id, tenant_id, action, target, ip, user_agent, details
+            "SELECT id, at, actor_id, on_behalf_of_id, tenant_id, action, target, ip, user_agent,
+                    details
              FROM audit_log WHERE action = $1 AND at >= $2 ORDER BY at DESC LIMIT $3",
         )
         .bind(action)
@@ -109,6 +114,7 @@ pub struct AuditListRow {
     pub id: AuditId,
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
+    pub on_behalf_of: Option<String>,
     pub action: String,
     pub target: Option<String>,
     pub ip: Option<String>,
@@ -138,18 +144,19 @@ impl AuditListRow {
 /// `$1 IS NULL` when no tenant is chosen.
 fn search_sql(tenant_column_filter: &str) -> String {
     format!(
-        "SELECT a.id, a.at, u.email AS actor, a.action, a.target, a.ip, a.user_agent,
+        "SELECT a.id, a.at, u.email AS actor, o.email AS on_behalf_of, a.action, a.target, a.ip, a.user_agent,
                 CAST(a.details AS TEXT) AS details, t.id AS tenant_id, t.slug AS tenant_slug,
                 t.name AS tenant_name, t.variant AS tenant_variant, t.status AS tenant_status
          FROM audit_log a
          LEFT JOIN users u ON u.id = a.actor_id
+         LEFT JOIN users o ON o.id = a.on_behalf_of_id
          LEFT JOIN tenants t ON t.id = a.tenant_id
          WHERE {tenant_column_filter}
            AND ($2 IS NULL OR a.at >= $2) AND ($3 IS NULL OR a.at < $3)
            AND ($4 = '' OR a.action LIKE $4 ESCAPE '\\')
            AND ($5 = '' OR LOWER(a.action || ' ' || COALESCE(a.target, '') || ' '
                 || COALESCE(a.ip, '') || ' ' || COALESCE(u.email, '') || ' '
-                || CAST(a.details AS TEXT)) LIKE $5 ESCAPE '\\')
+                || COALESCE(o.email, '') || ' ' || CAST(a.details AS TEXT)) LIKE $5 ESCAPE '\\')
            AND ($6 IS NULL OR (a.at, a.id) < (SELECT b.at, b.id FROM audit_log b WHERE b.id = $6))
          ORDER BY a.at DESC, a.id DESC
          LIMIT $7"

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use shared::email::Email;
-use shared::ids::{SessionId, UserId};
+use shared::ids::{ImpersonationId, SessionId, UserId};
 use shared::names::PersonName;
 use shared::personas::PersonaSet;
 use shared::platform::UserStatus;
@@ -42,6 +42,52 @@ pub struct SessionLookup {
     pub authenticated_at: DateTime<Utc>,
     pub has_two_factor: bool,
     pub email_verified: bool,
+    /// The impersonation this session is in, if one was started and not ended (it may have
+    /// run out: [`crate::auth::sessions::lookup`] compares its end with the clock).
+    pub impersonation_id: Option<ImpersonationId>,
+    pub impersonation_read_only: Option<bool>,
+    pub impersonation_expires_at: Option<DateTime<Utc>>,
+    /// The person impersonated, with what a session needs to know of them.
+    pub as_user_id: Option<UserId>,
+    pub as_email: Option<Email>,
+    pub as_name: Option<PersonName>,
+    pub as_personas: Option<PersonaSet>,
+    pub as_status: Option<UserStatus>,
+    pub as_two_factor: bool,
+    pub as_email_verified: bool,
+}
+
+/// The person a session is impersonating, read from its [`SessionLookup`].
+#[derive(Clone, Debug)]
+pub struct ImpersonatedLookup {
+    pub id: ImpersonationId,
+    pub read_only: bool,
+    pub expires_at: DateTime<Utc>,
+    pub user_id: UserId,
+    pub email: Email,
+    pub name: PersonName,
+    pub personas: PersonaSet,
+    pub status: UserStatus,
+    pub has_two_factor: bool,
+    pub email_verified: bool,
+}
+
+impl SessionLookup {
+    /// The impersonation this session is in (ended or not by the clock), if any.
+    pub fn impersonated(&self) -> Option<ImpersonatedLookup> {
+        Some(ImpersonatedLookup {
+            id: self.impersonation_id?,
+            read_only: self.impersonation_read_only?,
+            expires_at: self.impersonation_expires_at?,
+            user_id: self.as_user_id?,
+            email: self.as_email.clone()?,
+            name: self.as_name.clone()?,
+            personas: self.as_personas.clone()?,
+            status: self.as_status?,
+            has_two_factor: self.as_two_factor,
+            email_verified: self.as_email_verified,
+        })
+    }
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -84,8 +130,17 @@ impl Store {
                     COALESCE(s.authenticated_at, s.created_at) AS authenticated_at,
                     EXISTS (SELECT 1 FROM totp_credentials c
                             WHERE c.user_id = s.user_id AND c.confirmed_at IS NOT NULL) AS has_two_factor,
-                    u.email_verified_at IS NOT NULL AS email_verified
+                    u.email_verified_at IS NOT NULL AS email_verified,
+                    i.id AS impersonation_id, i.read_only AS impersonation_read_only,
+                    i.expires_at AS impersonation_expires_at,
+                    t.id AS as_user_id, t.email AS as_email, t.name AS as_name,
+                    t.personas AS as_personas, t.status AS as_status,
+                    EXISTS (SELECT 1 FROM totp_credentials c
+                            WHERE c.user_id = t.id AND c.confirmed_at IS NOT NULL) AS as_two_factor,
+                    t.email_verified_at IS NOT NULL AS as_email_verified
              FROM sessions s JOIN users u ON u.id = s.user_id
+             LEFT JOIN impersonations i ON i.session_id = s.id AND i.ended_at IS NULL
+             LEFT JOIN users t ON t.id = i.user_id
              WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
         )
         .bind(token_hash)

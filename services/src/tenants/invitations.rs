@@ -243,6 +243,7 @@ pub async fn accept(
     client: &ClientInfo,
     token: &str,
 ) -> Result<String> {
+    caller.in_person()?;
     let invitation = lookup(svc, token).await?;
     if caller.email != invitation.email {
         return Err(AppError::forbidden(format!(
