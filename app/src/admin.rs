@@ -1,7 +1,9 @@
 //! The super admin's console home: the platform at a glance.
 
 pub mod act_on_activation;
+pub mod act_on_alert;
 pub mod adjust_credits;
+pub mod block_address;
 pub mod builders;
 pub mod create_tenant;
 pub mod edit_plan;
@@ -13,6 +15,8 @@ pub mod get_platform_overview;
 pub mod get_services_admin;
 pub mod get_tenant_detail;
 pub mod get_tenants;
+pub mod get_threats;
+pub mod lift_lock;
 pub mod plans;
 pub mod save_service;
 pub mod services;
@@ -22,6 +26,7 @@ pub mod set_tenant_branding;
 pub mod set_tenant_plan;
 pub mod set_tenant_status;
 pub mod tenants;
+pub mod threats;
 
 use leptos::prelude::*;
 use shared::billing::group_digits;

@@ -133,6 +133,10 @@ lazy_page!(
 );
 lazy_page!(PersonRoute, view! { <crate::people::PersonPage /> });
 lazy_page!(
+    ThreatsRoute,
+    view! { <crate::admin::threats::ThreatsPage /> }
+);
+lazy_page!(
     PlatformAuditRoute,
     view! { <crate::audit::PlatformAuditPage /> }
 );
@@ -246,6 +250,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/users/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/builders") view={Lazy::<AdminBuildersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view={Lazy::<PlatformAuditRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/security") view={Lazy::<ThreatsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/services") view={Lazy::<AdminServicesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/support") view={Lazy::<AdminSupportRoute>::new()} ssr=SsrMode::Async />

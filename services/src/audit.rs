@@ -23,6 +23,9 @@ pub mod actions {
     pub const SIGN_IN_FAILED: &str = "auth.sign_in_failed";
     pub const ACCOUNT_LOCKED: &str = "auth.account_locked";
     pub const ADDRESS_BLOCKED: &str = "auth.address_blocked";
+    pub const ALERT_ACKNOWLEDGED: &str = "auth.alert_acknowledged";
+    pub const ALERT_RESOLVED: &str = "auth.alert_resolved";
+    pub const LOCK_LIFTED: &str = "auth.lock_lifted";
     pub const SIGN_OUT: &str = "auth.sign_out";
     pub const SIGN_OUT_EVERYWHERE: &str = "auth.sign_out_everywhere";
     pub const SESSION_REVOKED: &str = "auth.session_revoked";

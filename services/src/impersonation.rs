@@ -10,7 +10,7 @@
 use shared::AppError;
 use shared::ids::{ImpersonationId, NotificationId, UserId};
 use shared::impersonation::{
-    HISTORY_SHOWN, ImpersonationRequest, ImpersonationView, SupportAccess,
+    HISTORY_SHOWN, ImpersonationRequest, ImpersonationView, SupportAccess, stopped_at,
 };
 use shared::permissions::Permission;
 use shared::personas::Persona;
@@ -149,6 +149,7 @@ pub fn view(caller: &Caller) -> Option<ImpersonationView> {
 /// Every time someone impersonated the caller, newest first: theirs to see.
 #[instrument(skip_all)]
 pub async fn history(svc: &Services, caller: &Caller) -> Result<Vec<SupportAccess>> {
+    let now = crate::time::now();
     Ok(svc
         .store()
         .impersonations_of(caller.user_id, HISTORY_SHOWN)
@@ -159,8 +160,7 @@ pub async fn history(svc: &Services, caller: &Caller) -> Result<Vec<SupportAcces
             reason: row.reason,
             read_only: row.read_only,
             started_at: row.started_at,
-            ended_at: row.ended_at,
-            expires_at: row.expires_at,
+            stopped_at: stopped_at(row.ended_at, row.expires_at, now),
         })
         .collect())
 }

@@ -32,6 +32,7 @@ pub mod state;
 pub mod storage;
 pub mod support;
 pub mod tenants;
+pub mod threats;
 pub mod time;
 pub mod tokens;
 pub mod vault;

@@ -99,19 +99,20 @@ pub struct SupportAccess {
     pub reason: String,
     pub read_only: bool,
     pub started_at: DateTime<Utc>,
-    /// When it was ended by hand, if it was.
-    pub ended_at: Option<DateTime<Utc>>,
-    /// When it ran out (or will).
-    pub expires_at: DateTime<Utc>,
+    /// When it stopped (ended by hand, or ran out), or `None` while it lasts.
+    pub stopped_at: Option<DateTime<Utc>>,
 }
 
-impl SupportAccess {
-    /// When it stopped, or `None` while it lasts.
-    pub fn stopped_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        match self.ended_at {
-            Some(ended) => Some(ended.min(self.expires_at)),
-            None => (self.expires_at <= now).then_some(self.expires_at),
-        }
+/// When an impersonation stopped, as of `now`: ended by hand, or ran out; `None` while it
+/// lasts.
+pub fn stopped_at(
+    ended_at: Option<DateTime<Utc>>,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    match ended_at {
+        Some(ended) => Some(ended.min(expires_at)),
+        None => (expires_at <= now).then_some(expires_at),
     }
 }
 
@@ -146,23 +147,11 @@ mod tests {
     #[test]
     fn it_stops_when_ended_or_when_its_time_is_up() {
         let start = DateTime::<Utc>::UNIX_EPOCH;
-        let mut access = SupportAccess {
-            by_name: "Ada".into(),
-            reason: "Ticket #42".into(),
-            read_only: true,
-            started_at: start,
-            ended_at: None,
-            expires_at: start + TimeDelta::minutes(15),
-        };
-        assert_eq!(access.stopped_at(start + TimeDelta::minutes(5)), None);
-        assert_eq!(
-            access.stopped_at(start + TimeDelta::minutes(20)),
-            Some(access.expires_at)
-        );
-        access.ended_at = Some(start + TimeDelta::minutes(3));
-        assert_eq!(
-            access.stopped_at(start + TimeDelta::minutes(5)),
-            access.ended_at
-        );
+        let expires = start + TimeDelta::minutes(15);
+        let at = |m| start + TimeDelta::minutes(m);
+        assert_eq!(stopped_at(None, expires, at(5)), None);
+        assert_eq!(stopped_at(None, expires, at(20)), Some(expires));
+        assert_eq!(stopped_at(Some(at(3)), expires, at(5)), Some(at(3)));
+        assert_eq!(stopped_at(Some(at(30)), expires, at(40)), Some(expires));
     }
 }

@@ -36,6 +36,7 @@ pub mod slug;
 pub mod support;
 pub mod tenant_console;
 pub mod tenants;
+pub mod threats;
 pub mod two_factor;
 pub mod validation;
 pub mod vault;

@@ -104,6 +104,9 @@ text_enum! {
         /// Super admin: see the platform as one person sees it, to help them (with a reason,
         /// for a limited time, shown to them afterwards).
         UsersImpersonate => "platform.users.impersonate",
+        /// Super admin: acknowledge and resolve security alerts, block addresses and lift
+        /// sign-in locks.
+        ThreatsManage => "platform.security.manage",
     }
 }
 
@@ -153,6 +156,7 @@ impl Permission {
             Self::InvoicesIssue => "issue invoices",
             Self::SupportManage => "answer every organization's support tickets",
             Self::UsersImpersonate => "impersonate people",
+            Self::ThreatsManage => "act on security alerts, blocks and locks",
         }
     }
 
@@ -274,6 +278,7 @@ pub const SUPER_ADMIN: &[Permission] = &[
     Permission::InvoicesIssue,
     Permission::SupportManage,
     Permission::UsersImpersonate,
+    Permission::ThreatsManage,
 ];
 
 /// What an anonymous visitor holds on a site that embeds a published widget (admitted by the

@@ -153,6 +153,10 @@ pub struct SecurityAlertView {
     pub occurrences: i64,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    #[serde(default)]
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub resolved_at: Option<DateTime<Utc>>,
 }
 
 /// The network an address belongs to, as far as "a sign-in from a new network" goes:

@@ -313,7 +313,6 @@ fn SupportAccessHistory() -> impl IntoView {
                     Err(error) => view! { <ErrorView error /> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="muted">"Nobody has."</p> }.into_any(),
                     Ok(list) => {
-                        let now = chrono::Utc::now();
                         view! {
                             <div class="table-wrap">
                                 <table>
@@ -328,7 +327,7 @@ fn SupportAccessHistory() -> impl IntoView {
                                     </thead>
                                     <tbody>
                                         {list.into_iter().map(|a| {
-                                            let until = match a.stopped_at(now) {
+                                            let until = match a.stopped_at {
                                                 Some(at) => view! { <time datetime=machine_time(at)>{format_time(at)}</time> }.into_any(),
                                                 None => view! { <span class="badge warn">"Now"</span> }.into_any(),
                                             };

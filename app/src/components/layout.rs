@@ -46,6 +46,7 @@ pub enum Section {
     AdminSupport,
     Outbox,
     AuditLog,
+    Threats,
     Home,
     Members,
     CommandCenter,
@@ -134,6 +135,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Audit log",
                 href: crate::audit::PLATFORM_PATH.into(),
                 section: Section::AuditLog,
+            });
+            items.push(NavItem {
+                label: "Alerts",
+                href: crate::admin::threats::PATH.into(),
+                section: Section::Threats,
             });
         }
         (Some(persona), Some(slug)) => {

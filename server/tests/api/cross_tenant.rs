@@ -868,6 +868,45 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "get_threats",
+            expect: Refused,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
+            function: "act_on_alert",
+            expect: Refused,
+            args: |_| {
+                vec![
+                    ("id", uuid::Uuid::now_v7().to_string()),
+                    ("step", "resolve".to_owned()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "block_address",
+            expect: Refused,
+            args: |_| {
+                vec![
+                    ("address", "203.0.113.9".to_owned()),
+                    ("hours", "1".to_owned()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
+            function: "lift_lock",
+            expect: Refused,
+            args: |_| {
+                vec![
+                    ("kind", "account".to_owned()),
+                    ("subject", "pending@bravo.example".to_owned()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
             function: "get_builders_console",
             expect: Refused,
             args: |_| vec![],
@@ -1919,6 +1958,7 @@ const PAGES: &[&str] = &[
     "/admin/users",
     "/admin/users/{id}",
     "/admin/builders",
+    "/admin/security",
     "/admin/plans",
     "/admin/services",
     "/admin/support",

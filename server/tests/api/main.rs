@@ -37,6 +37,7 @@ mod sign_in;
 mod sign_up;
 mod support;
 mod tenant_console;
+mod threats;
 mod two_factor;
 mod vault;
 mod widgets;

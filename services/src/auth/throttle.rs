@@ -15,6 +15,7 @@ use crate::storage::security_alerts::NewSecurityAlert;
 use crate::storage::throttle::ThrottleRow;
 use shared::ids::SecurityAlertId;
 use shared::security::AlertKind;
+use shared::threats::{LockKind, LockSubject};
 
 fn email_key(email: &Email) -> String {
     format!("email:{email}")
@@ -25,6 +26,23 @@ fn ip_key(client: &ClientInfo) -> String {
         "ip:{}",
         client.ip_text().unwrap_or_else(|| "unknown".into())
     )
+}
+
+/// The counter of a lock's subject, as the sign-in checks read it.
+pub fn key_of(subject: &LockSubject) -> String {
+    match subject {
+        LockSubject::Account(email) => email_key(email),
+        LockSubject::Address(ip) => format!("ip:{ip}"),
+    }
+}
+
+/// What a counter's key is about: an account's email or an address.
+pub fn subject_of(key: &str) -> Option<(LockKind, String)> {
+    if let Some(email) = key.strip_prefix("email:") {
+        return Some((LockKind::Account, email.to_owned()));
+    }
+    key.strip_prefix("ip:")
+        .map(|ip| (LockKind::Address, ip.to_owned()))
 }
 
 fn remaining(row: &ThrottleRow, now: DateTime<Utc>) -> Option<TimeDelta> {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use tracing::instrument;
 
-use super::{Store, with_reader, with_writer};
+use super::{PlatformData, Store, Tx, on_tx, with_reader, with_writer};
 use crate::error::Result;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -70,5 +70,59 @@ impl Store {
             .await
             .map(|done| done.rows_affected()))?;
         Ok(())
+    }
+}
+
+impl PlatformData<'_> {
+    /// The locks and blocks running at `now`, ending last first.
+    #[instrument(skip_all)]
+    pub async fn running_locks(&self, now: DateTime<Utc>) -> Result<Vec<ThrottleRow>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_as(
+            "SELECT key, failures, window_started_at, locked_until FROM sign_in_throttle
+             WHERE locked_until > $1 ORDER BY locked_until DESC LIMIT 200",
+        )
+        .bind(now)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Locks `key` until `until` whatever its failures (an operator's block); a longer
+    /// lock already running stays.
+    #[instrument(skip_all)]
+    pub async fn block_key(
+        &self,
+        tx: &mut Tx,
+        key: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<()> {
+        on_tx!(tx, conn => sqlx::query(
+            "INSERT INTO sign_in_throttle (key, failures, window_started_at, locked_until)
+             VALUES ($1, 0, $2, $3)
+             ON CONFLICT (key) DO UPDATE SET locked_until = CASE
+                 WHEN sign_in_throttle.locked_until > excluded.locked_until THEN sign_in_throttle.locked_until
+                 ELSE excluded.locked_until END",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(until)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Lifts a lock or block and forgets its failures; false when none was running.
+    #[instrument(skip_all)]
+    pub async fn lift_key(&self, tx: &mut Tx, key: &str, now: DateTime<Utc>) -> Result<bool> {
+        let done = on_tx!(tx, conn => sqlx::query(
+            "DELETE FROM sign_in_throttle WHERE key = $1 AND locked_until > $2",
+        )
+        .bind(key)
+        .bind(now)
+        .execute(&mut **conn)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(done == 1)
     }
 }
