@@ -132,6 +132,7 @@ lazy_page!(
     view! { <crate::admin::builders::BuildersConsolePage /> }
 );
 lazy_page!(PersonRoute, view! { <crate::people::PersonPage /> });
+lazy_page!(HealthRoute, view! { <crate::admin::health::HealthPage /> });
 lazy_page!(
     ThreatsRoute,
     view! { <crate::admin::threats::ThreatsPage /> }
@@ -251,6 +252,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/builders") view={Lazy::<AdminBuildersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view={Lazy::<PlatformAuditRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/security") view={Lazy::<ThreatsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/admin/health") view={Lazy::<HealthRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/services") view={Lazy::<AdminServicesRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/admin/support") view={Lazy::<AdminSupportRoute>::new()} ssr=SsrMode::Async />

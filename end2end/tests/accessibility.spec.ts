@@ -31,6 +31,7 @@ for (const [who, path] of [
   ['admin@atrium.example', '/admin/tenants/northwind'],
   ['admin@atrium.example', '/admin/builders'],
   ['admin@atrium.example', '/admin/security'],
+  ['admin@atrium.example', '/admin/health'],
 ] as const) {
   test(`${path} has no serious accessibility problems (WCAG 2.1 AA)`, async ({ page, browser }) => {
     if (who.startsWith('admin')) await trustAdminDevice(browser, page.context());

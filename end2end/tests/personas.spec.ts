@@ -3,7 +3,7 @@ import { test, expect, hydrated, signIn, signInAsAdmin } from './fixtures';
 test('the super admin lands on the platform console', async ({ page, browser }) => {
   await signInAsAdmin(browser, page);
   await expect(page.getByRole('heading', { level: 1, name: 'Platform overview' })).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'Tenants', 'Users', 'Builders', 'Plans', 'Services', 'Support', 'Outbox', 'Audit log', 'Alerts', 'Account', 'Security']);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Overview', 'Tenants', 'Users', 'Builders', 'Plans', 'Services', 'Support', 'Outbox', 'Audit log', 'Alerts', 'Health', 'Account', 'Security']);
   await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toContainText('Super Admin');
   // The demo's four variants each have a workspace; the admin just signed in, so counts today.
   for (const variant of ['Standard', 'Partner', 'Agency', 'Enterprise']) {

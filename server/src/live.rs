@@ -101,19 +101,22 @@ pub async fn connect(
         .on_upgrade(move |socket| serve(services, caller, token, socket))
 }
 
-/// Counts open connections for `/metrics`, also when a connection task ends by panic.
-struct Open;
+/// Counts open connections for `/metrics` and the console's health page, also when a
+/// connection task ends by panic.
+struct Open(Services);
 
 impl Open {
-    fn new() -> Self {
+    fn new(services: &Services) -> Self {
         metrics::gauge!("atrium_websocket_connections").increment(1.0);
-        Self
+        services.health().websocket(1);
+        Self(services.clone())
     }
 }
 
 impl Drop for Open {
     fn drop(&mut self) {
         metrics::gauge!("atrium_websocket_connections").decrement(1.0);
+        self.0.health().websocket(-1);
     }
 }
 
@@ -135,7 +138,7 @@ async fn serve(svc: Services, mut caller: Caller, token: String, mut socket: Web
         let _ = socket.send(Message::Close(Some(frame))).await;
         return;
     };
-    let _open = Open::new();
+    let _open = Open::new(&svc);
     let mut budget = (tokio::time::Instant::now(), 0u32);
     let (mut sink, mut stream) = socket.split();
     let mut events = svc.store().events().subscribe();

@@ -164,7 +164,10 @@ pub fn router(state: AppState) -> Router {
             state.services.clone(),
             http::csrf::refuse_cross_site,
         ))
-        .layer(middleware::from_fn(http::request_metrics::record))
+        .layer(middleware::from_fn_with_state(
+            state.services.clone(),
+            http::request_metrics::record,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

@@ -21,6 +21,8 @@ pub struct Settings {
     pub jobs: JobSettings,
     pub billing: BillingSettings,
     pub widgets: WidgetSettings,
+    /// The lines the console's health page raises alerts at.
+    pub health: HealthSettings,
     /// Load the demo tenants and people into an empty database at start-up.
     pub demo: bool,
     pub log: LogSettings,
@@ -131,6 +133,18 @@ pub struct WidgetSettings {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+pub struct HealthSettings {
+    /// Failed (5xx) requests over the last five minutes, in percent.
+    pub error_percent: f64,
+    /// The 99th percentile latency over the last five minutes, in milliseconds.
+    pub p99_ms: f64,
+    /// Jobs waiting to run.
+    pub jobs_waiting: i64,
+    /// The server's resident memory, in MB.
+    pub memory_mb: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
 pub struct LogSettings {
     /// `pretty` for people, `json` for log collectors.
     pub format: String,
@@ -167,6 +181,10 @@ impl Settings {
             .set_default("billing.tax_rate", "0")?
             .set_default("widgets.submissions_per_minute_per_ip", 20)?
             .set_default("widgets.event_batches_per_minute_per_ip", 120)?
+            .set_default("health.error_percent", 5.0)?
+            .set_default("health.p99_ms", 1000.0)?
+            .set_default("health.jobs_waiting", 1000)?
+            .set_default("health.memory_mb", 1024)?
             .set_default("demo", false)?
             .set_default("log.format", "pretty")?
             .set_default("log.filter", "info,sqlx=warn,tower_http=warn")?;

@@ -19,6 +19,7 @@ pub mod customers;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod health;
 pub mod impersonation;
 pub mod key_rotation;
 pub mod mail;

@@ -46,6 +46,8 @@ struct Inner {
     tax_rate: shared::billing::invoice::TaxRate,
     /// Where invoices are paid: the test provider in this build.
     payments: Arc<dyn crate::billing::payments::PaymentProvider>,
+    /// Requests and gauges of the last day, for the console's health page.
+    health: crate::health::HealthRecorder,
 }
 
 impl Services {
@@ -116,11 +118,13 @@ impl Services {
                 api_calls: Default::default(),
                 tax_rate,
                 payments: Arc::new(crate::billing::payments::TestPaymentProvider),
+                health: Default::default(),
             }),
         };
         services.spawn_housekeeping();
         services.spawn_invoicing();
         services.spawn_api_call_flush();
+        services.spawn_health_sampling();
         Ok(services)
     }
 
@@ -138,6 +142,10 @@ impl Services {
 
     pub fn payments(&self) -> &dyn crate::billing::payments::PaymentProvider {
         self.inner.payments.as_ref()
+    }
+
+    pub fn health(&self) -> &crate::health::HealthRecorder {
+        &self.inner.health
     }
 
     pub fn settings(&self) -> &Settings {
@@ -257,6 +265,13 @@ impl Services {
             {
                 tracing::warn!(error = %err.into_app_error(), "the monthly invoice run failed");
             }
+        });
+    }
+
+    /// Samples the health gauges and checks their thresholds, once a minute.
+    fn spawn_health_sampling(&self) {
+        self.spawn_every(Duration::from_secs(60), |services| async move {
+            crate::health::sample(&services).await;
         });
     }
 

@@ -442,6 +442,26 @@ impl Store {
         }
     }
 
+    /// The database's size on disk in bytes (the SQLite file's pages; PostgreSQL's
+    /// `pg_database_size`), for the console's health page.
+    #[instrument(skip_all)]
+    pub async fn database_size(&self) -> crate::Result<Option<i64>> {
+        Ok(match &self.backend {
+            Backend::Sqlite { reader, .. } => {
+                sqlx::query_scalar(
+                    "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+                )
+                .fetch_optional(reader)
+                .await?
+            }
+            Backend::Postgres(pool) => {
+                sqlx::query_scalar("SELECT pg_database_size(current_database())")
+                    .fetch_optional(pool)
+                    .await?
+            }
+        })
+    }
+
     pub fn pool_stats(&self) -> PoolStats {
         match &self.backend {
             Backend::Sqlite { writer, reader } => PoolStats {

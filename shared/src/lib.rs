@@ -18,6 +18,7 @@ pub mod credits;
 pub mod customers;
 pub mod email;
 pub mod error;
+pub mod health;
 pub mod ids;
 pub mod impersonation;
 pub mod live;

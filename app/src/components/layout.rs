@@ -47,6 +47,7 @@ pub enum Section {
     Outbox,
     AuditLog,
     Threats,
+    Health,
     Home,
     Members,
     CommandCenter,
@@ -140,6 +141,11 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
                 label: "Alerts",
                 href: crate::admin::threats::PATH.into(),
                 section: Section::Threats,
+            });
+            items.push(NavItem {
+                label: "Health",
+                href: crate::admin::health::PATH.into(),
+                section: Section::Health,
             });
         }
         (Some(persona), Some(slug)) => {

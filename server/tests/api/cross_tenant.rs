@@ -868,6 +868,12 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "get_health",
+            expect: Refused,
+            args: |_| vec![],
+            caller: owner,
+        },
+        Case {
             function: "get_threats",
             expect: Refused,
             args: |_| vec![],
@@ -1959,6 +1965,7 @@ const PAGES: &[&str] = &[
     "/admin/users/{id}",
     "/admin/builders",
     "/admin/security",
+    "/admin/health",
     "/admin/plans",
     "/admin/services",
     "/admin/support",

@@ -1,0 +1,67 @@
+//! The console's health page: the server's own request figures per route, its database,
+//! connections and queue, and the alerts its thresholds raise — for super admins only.
+
+use shared::health::HealthSnapshot;
+
+use crate::helpers::{spawn_app, spawn_app_with, unique_email};
+
+#[tokio::test]
+async fn the_health_page_counts_this_servers_requests_per_route() {
+    let app = spawn_app().await;
+    let admin = app.super_admin().await;
+    for _ in 0..5 {
+        assert!(admin.me().await.is_some());
+    }
+    assert_eq!(admin.page("/no-such-page").await.status(), 404);
+    let health: HealthSnapshot = admin.call_ok("get_health", &[]).await;
+
+    assert_eq!(health.version, env!("CARGO_PKG_VERSION"));
+    assert!(health.uptime_seconds >= 0);
+    let get_me = health
+        .routes
+        .iter()
+        .find(|r| r.route == "POST /rpc/get_me")
+        .unwrap_or_else(|| panic!("get_me is listed: {:?}", health.routes));
+    assert!(get_me.requests >= 5, "{get_me:?}");
+    assert_eq!(get_me.errors, 0);
+    assert!(get_me.latency.p50_ms.is_some() && get_me.latency.p99_ms >= get_me.latency.p50_ms);
+    assert!(health.hour.requests >= 7);
+    assert_eq!(health.last_hour.len(), 60);
+    assert_eq!(health.last_day.len(), 96);
+    assert_eq!(
+        health.last_hour.last().map(|p| p.requests),
+        Some(health.last_hour.iter().map(|p| p.requests).sum::<u64>()),
+        "it all happened this minute"
+    );
+    assert!(health.database.pool_size >= 1);
+    assert!(health.database.size_bytes.is_some_and(|b| b > 0));
+    assert!(health.memory_bytes.is_some_and(|b| b > 1024 * 1024));
+    assert!(health.alerts.is_empty(), "{:?}", health.alerts);
+
+    // Nobody else gets it.
+    let (owner, _) = app
+        .sign_up("end_user", "Acme", &unique_email("o", "acme.example"))
+        .await;
+    let (status, _) = owner.call_err("get_health", &[]).await;
+    assert_eq!(status, 403);
+    assert_eq!(owner.page("/admin/health").await.status(), 403);
+}
+
+#[tokio::test]
+async fn a_crossed_threshold_is_listed_as_an_alert() {
+    // Every request is slower than a line of a microsecond.
+    let app = spawn_app_with(|s| s.health.p99_ms = 0.001).await;
+    let admin = app.super_admin().await;
+    let health: HealthSnapshot = admin.call_ok("get_health", &[]).await;
+    let latency = health
+        .alerts
+        .iter()
+        .find(|a| a.metric == "latency")
+        .expect("the latency line is crossed");
+    assert!(
+        latency.message.starts_with("99 % of requests took up to"),
+        "{}",
+        latency.message
+    );
+    assert!(health.alerts.iter().all(|a| a.metric != "error_rate"));
+}
