@@ -78,13 +78,17 @@ fn time_of(minute: i64) -> DateTime<Utc> {
 }
 
 impl HealthRecorder {
+    /// The figures, for one short read or update (a panic elsewhere leaves them usable).
+    fn recent(&self) -> std::sync::MutexGuard<'_, Recent> {
+        self.recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Counts one answered request of `route` ("GET /api/v1/…").
     pub fn record(&self, route: &str, status: u16, micros: u64) {
         let now = minute_of(crate::time::now());
-        let mut recent = self
-            .recent
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut recent = self.recent();
         match recent.minutes.back_mut() {
             Some(minute) if minute.at == now => minute.traffic.record(status, micros),
             _ => {
@@ -130,10 +134,7 @@ impl HealthRecorder {
 
     fn remember(&self, sample: Sample) {
         let now = minute_of(crate::time::now());
-        let mut recent = self
-            .recent
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut recent = self.recent();
         match recent.minutes.back_mut() {
             Some(minute) if minute.at == now => minute.sample = Some(sample),
             _ => recent.minutes.push_back(Minute {
@@ -232,10 +233,7 @@ pub async fn sample(svc: &Services) {
     };
     recorder.remember(sample);
     let now = minute_of(crate::time::now());
-    let mut recent = recorder
-        .recent
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut recent = recorder.recent();
     let window = HealthRecorder::traffic_since(&recent, now - ALERT_WINDOW_MINUTES as i64 + 1);
     let found = alerts(&thresholds(svc), &window, jobs, sample.memory_bytes);
     let metrics: HashSet<String> = found.iter().map(|a| a.metric.clone()).collect();
@@ -265,10 +263,7 @@ pub async fn snapshot(svc: &Services, caller: &Caller) -> Result<HealthSnapshot>
     let websockets = recorder.websockets.load(Ordering::Relaxed);
     let now_at = crate::time::now();
     let now = minute_of(now_at);
-    let recent = recorder
-        .recent
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let recent = recorder.recent();
     let hour = HealthRecorder::traffic_since(&recent, now - HOUR_POINTS as i64 + 1);
     let window = HealthRecorder::traffic_since(&recent, now - ALERT_WINDOW_MINUTES as i64 + 1);
     let mut routes: Vec<RouteHealth> = recent

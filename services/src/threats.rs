@@ -7,8 +7,8 @@ use shared::AppError;
 use shared::ids::SecurityAlertId;
 use shared::permissions::Permission;
 use shared::threats::{
-    AddressBlock, AlertStep, LockKind, LockSubject, OPEN_SHOWN, RESOLVED_SHOWN, SignInLock,
-    ThreatsConsole, WINDOW_HOURS,
+    AddressBlock, AlertStep, LockSubject, OPEN_SHOWN, RESOLVED_SHOWN, SignInLock, ThreatsConsole,
+    WINDOW_HOURS,
 };
 use tracing::instrument;
 
@@ -143,17 +143,13 @@ pub async fn lift(
     if !data.lift_key(&mut tx, &key, crate::time::now()).await? {
         return Err(AppError::not_found("A running lock on that").into());
     }
-    let (kind, subject) = match &subject {
-        LockSubject::Account(email) => (LockKind::Account, email.to_string()),
-        LockSubject::Address(ip) => (LockKind::Address, ip.to_string()),
-    };
     tx.audit(&audit::entry(
         actions::LOCK_LIFTED,
         Some(caller.user_id),
         None,
-        Some(subject),
+        Some(subject.text()),
         client,
-        serde_json::json!({ "kind": kind }),
+        serde_json::json!({ "kind": subject.kind() }),
     ))
     .await?;
     tx.commit().await

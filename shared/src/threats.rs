@@ -140,6 +140,21 @@ pub enum LockSubject {
 }
 
 impl LockSubject {
+    pub fn kind(&self) -> LockKind {
+        match self {
+            Self::Account(_) => LockKind::Account,
+            Self::Address(_) => LockKind::Address,
+        }
+    }
+
+    /// The email or the address, as the page shows it.
+    pub fn text(&self) -> String {
+        match self {
+            Self::Account(email) => email.to_string(),
+            Self::Address(ip) => ip.to_string(),
+        }
+    }
+
     pub fn parse(kind: &str, subject: &str) -> Result<Self, AppError> {
         match kind.parse::<LockKind>() {
             Ok(LockKind::Account) => Email::parse(subject)
