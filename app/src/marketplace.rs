@@ -17,8 +17,7 @@ use shared::AppError;
 use shared::ids::ListingId;
 use shared::marketplace::{
     DESCRIPTION_MAX, ListingPage, ListingSort, ListingSummary, MarketplacePage, REVIEW_MAX,
-    SCREENSHOT_MAX_BYTES, SCREENSHOTS_PER_LISTING, SEARCH_MAX, SUMMARY_MAX, Screenshot,
-    screenshot_accept,
+    SCREENSHOT, SCREENSHOT_MAX_BYTES, SCREENSHOTS_PER_LISTING, SEARCH_MAX, SUMMARY_MAX, Screenshot,
 };
 use shared::personas::Persona;
 use shared::support::files::size_text;
@@ -380,7 +379,8 @@ fn ScreenshotUpload(url: String, actions: ListingActions) -> impl IntoView {
     let upload = Upload::new();
     let Upload { pending, error } = upload;
     let check = |name: &str, size: u64| {
-        shared::marketplace::check_screenshot_before_upload(name, size)
+        SCREENSHOT
+            .check_before_upload(name, size)
             .map(|_| ())
             .map_err(AppError::from)
     };
@@ -388,7 +388,7 @@ fn ScreenshotUpload(url: String, actions: ListingActions) -> impl IntoView {
     view! {
         <form method="post" enctype="multipart/form-data" action=url class="stack" data-testid="screenshot-form" on:submit=on_submit>
             <label for="screenshot-file">"Add a screenshot"</label>
-            <input type="file" id="screenshot-file" name="file" required accept=screenshot_accept() aria-describedby="screenshot-file-help" />
+            <input type="file" id="screenshot-file" name="file" required accept=SCREENSHOT.accept() aria-describedby="screenshot-file-help" />
             <p id="screenshot-file-help" class="muted small">
                 {format!(
                     "PNG, JPEG, GIF or WebP, up to {} each and {SCREENSHOTS_PER_LISTING} per listing; the first one shows on the listing's card.",

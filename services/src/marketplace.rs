@@ -12,8 +12,8 @@ use shared::ids::{ImplementationId, ListingId, ScreenshotId, WidgetId};
 use shared::live::Change;
 use shared::marketplace::{
     InstallRequest, Installed, ListingDraft, ListingPage, ListingSort, ListingSummary,
-    MarketplacePage, MarketplaceQuery, PAGE_SIZE, RatingDraft, SCREENSHOTS_PER_LISTING, Screenshot,
-    check_screenshot, template_of,
+    MarketplacePage, MarketplaceQuery, PAGE_SIZE, RatingDraft, SCREENSHOT, SCREENSHOTS_PER_LISTING,
+    Screenshot, template_of,
 };
 use shared::permissions::Permission;
 use shared::widgets::WidgetConfig;
@@ -250,7 +250,7 @@ pub async fn add_screenshot(
 ) -> Result<Screenshot> {
     let access = enter(svc, caller, slug, Permission::WidgetsPublish).await?;
     let data = svc.store().tenant(&access);
-    let (name, kind) = check_screenshot(name, content).map_err(AppError::from)?;
+    let (name, kind) = SCREENSHOT.check(name, content).map_err(AppError::from)?;
     let mut tx = svc.store().begin().await?;
     if !data.lock_own_listing(&mut tx, listing).await? {
         return Err(AppError::not_found("This listing").into());

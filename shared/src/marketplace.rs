@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::customers::Link;
 use crate::ids::{CustomerLinkId, ListingId, ScreenshotId};
 use crate::names::{ListingTitle, TenantName, WidgetName};
-use crate::support::files::{FileKind, FileName, FileRefusal, size_text};
+use crate::support::files::{FileKind, FileName, ImageUse};
 use crate::tenants::TenantSummary;
 use crate::validation::{ValidationError, search_text};
 use crate::widgets::{AllowedOrigin, WidgetConfig, WidgetKind};
@@ -337,9 +337,12 @@ pub struct ListingPage {
 pub const SCREENSHOT_MAX_BYTES: usize = 1024 * 1024;
 /// Most screenshots one listing shows.
 pub const SCREENSHOTS_PER_LISTING: usize = 6;
-/// The kinds a screenshot may be: images a browser shows, never one that can run (SVG).
-pub const SCREENSHOT_KINDS: [FileKind; 4] =
-    [FileKind::Png, FileKind::Jpeg, FileKind::Gif, FileKind::Webp];
+/// How a screenshot is checked: an image a browser shows, at most [`SCREENSHOT_MAX_BYTES`].
+pub const SCREENSHOT: ImageUse = ImageUse {
+    noun: "screenshot",
+    shown_by: "a listing shows",
+    max_bytes: SCREENSHOT_MAX_BYTES,
+};
 
 /// A screenshot on a listing, without its bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -348,64 +351,6 @@ pub struct Screenshot {
     pub name: FileName,
     pub kind: FileKind,
     pub size: i64,
-}
-
-/// What the file picker offers for a screenshot (`accept` on the file input).
-pub fn screenshot_accept() -> String {
-    SCREENSHOT_KINDS
-        .iter()
-        .flat_map(|kind| kind.extensions().iter().map(|ext| format!(".{ext}")))
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// The name and size of a screenshot, checked before its bytes are read (in the browser
-/// before sending, on the server before sniffing): the kind its name claims.
-pub fn check_screenshot_before_upload(name: &str, size: u64) -> Result<FileKind, FileRefusal> {
-    claimed_screenshot(name, size).map(|(_, kind)| kind)
-}
-
-fn claimed_screenshot(name: &str, size: u64) -> Result<(FileName, FileKind), FileRefusal> {
-    let name = FileName::parse(name).map_err(FileRefusal::Invalid)?;
-    let kind = FileKind::from_name(name.as_str())
-        .filter(|kind| SCREENSHOT_KINDS.contains(kind))
-        .ok_or_else(|| {
-            FileRefusal::Unsupported(format!(
-                "“{name}” is not an image a listing shows: choose a PNG, JPEG, GIF or WebP screenshot."
-            ))
-        })?;
-    if size == 0 {
-        return Err(FileRefusal::Invalid(ValidationError::new(
-            "file",
-            format!("“{name}” is empty."),
-        )));
-    }
-    if size > SCREENSHOT_MAX_BYTES as u64 {
-        return Err(FileRefusal::TooLarge(format!(
-            "“{name}” is {}; a screenshot can be at most {}.",
-            size_text(size),
-            size_text(SCREENSHOT_MAX_BYTES as u64)
-        )));
-    }
-    Ok((name, kind))
-}
-
-/// A screenshot as received, checked once: its tidied name and the image kind its bytes are,
-/// which must be the kind its name says.
-pub fn check_screenshot(name: &str, bytes: &[u8]) -> Result<(FileName, FileKind), FileRefusal> {
-    let (name, claimed) = claimed_screenshot(name, bytes.len() as u64)?;
-    match FileKind::sniff(bytes) {
-        Some(found) if found == claimed => Ok((name, found)),
-        Some(found) if SCREENSHOT_KINDS.contains(&found) => Err(FileRefusal::Unsupported(format!(
-            "“{name}” is named as a {} but its content is a {}; rename it or choose the right file.",
-            claimed.label(),
-            found.label()
-        ))),
-        _ => Err(FileRefusal::Unsupported(format!(
-            "The content of “{name}” is not a {}: a screenshot is a PNG, JPEG, GIF or WebP image.",
-            claimed.label()
-        ))),
-    }
 }
 
 /// What an install asks for, checked once: the new widget's name, the site that will embed
@@ -460,6 +405,7 @@ pub struct Installed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::support::files::FileRefusal;
     use crate::widgets::preset;
     use proptest::prelude::*;
 
@@ -468,10 +414,10 @@ mod tests {
 
     #[test]
     fn screenshots_are_images_whose_bytes_agree_with_their_names() {
-        let (name, kind) = check_screenshot("C:\\shots\\editor.png", PNG).unwrap();
+        let (name, kind) = SCREENSHOT.check("C:\\shots\\editor.png", PNG).unwrap();
         assert_eq!((name.as_str(), kind), ("editor.png", FileKind::Png));
-        assert_eq!(check_screenshot("loop.GIF", GIF).unwrap().1, FileKind::Gif);
-        let refused = |name: &str, bytes: &[u8]| match check_screenshot(name, bytes) {
+        assert_eq!(SCREENSHOT.check("loop.GIF", GIF).unwrap().1, FileKind::Gif);
+        let refused = |name: &str, bytes: &[u8]| match SCREENSHOT.check(name, bytes) {
             Err(FileRefusal::Unsupported(reason) | FileRefusal::TooLarge(reason)) => reason,
             Err(FileRefusal::Invalid(err)) => err.reason,
             Ok(found) => panic!("{name} was taken as {found:?}"),
@@ -498,8 +444,12 @@ mod tests {
             refused("big.png", &big),
             "“big.png” is 2.0 MB; a screenshot can be at most 1.0 MB."
         );
-        assert!(check_screenshot_before_upload("big.webp", SCREENSHOT_MAX_BYTES as u64).is_ok());
-        assert_eq!(screenshot_accept(), ".png,.jpg,.jpeg,.gif,.webp");
+        assert!(
+            SCREENSHOT
+                .check_before_upload("big.webp", SCREENSHOT_MAX_BYTES as u64)
+                .is_ok()
+        );
+        assert_eq!(SCREENSHOT.accept(), ".png,.jpg,.jpeg,.gif,.webp");
     }
 
     #[test]

@@ -246,6 +246,84 @@ pub fn check_upload(name: &str, bytes: &[u8]) -> Result<CheckedFile, FileRefusal
     Ok(CheckedFile { name, kind })
 }
 
+/// The kinds an image on a page may be: ones a browser shows, never one that can run (SVG).
+pub const IMAGE_KINDS: [FileKind; 4] =
+    [FileKind::Png, FileKind::Jpeg, FileKind::Gif, FileKind::Webp];
+
+/// An image the pages show (a listing's screenshot, a workspace's logo), and the words and
+/// limit its checks use.
+#[derive(Clone, Copy, Debug)]
+pub struct ImageUse {
+    /// What it is called ("screenshot").
+    pub noun: &'static str,
+    /// Where it is shown, finishing "not an image …" ("a listing shows").
+    pub shown_by: &'static str,
+    pub max_bytes: usize,
+}
+
+impl ImageUse {
+    /// What the file picker offers (`accept` on the file input).
+    pub fn accept(&self) -> String {
+        IMAGE_KINDS
+            .iter()
+            .flat_map(|kind| kind.extensions().iter().map(|ext| format!(".{ext}")))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The name and size, checked before the bytes are read (in the browser before sending,
+    /// on the server before sniffing): the kind the name claims.
+    pub fn check_before_upload(&self, name: &str, size: u64) -> Result<FileKind, FileRefusal> {
+        self.claimed(name, size).map(|(_, kind)| kind)
+    }
+
+    fn claimed(&self, name: &str, size: u64) -> Result<(FileName, FileKind), FileRefusal> {
+        let noun = self.noun;
+        let name = FileName::parse(name).map_err(FileRefusal::Invalid)?;
+        let kind = FileKind::from_name(name.as_str())
+            .filter(|kind| IMAGE_KINDS.contains(kind))
+            .ok_or_else(|| {
+                FileRefusal::Unsupported(format!(
+                    "“{name}” is not an image {}: choose a PNG, JPEG, GIF or WebP {noun}.",
+                    self.shown_by
+                ))
+            })?;
+        if size == 0 {
+            return Err(FileRefusal::Invalid(ValidationError::new(
+                "file",
+                format!("“{name}” is empty."),
+            )));
+        }
+        if size > self.max_bytes as u64 {
+            return Err(FileRefusal::TooLarge(format!(
+                "“{name}” is {}; a {noun} can be at most {}.",
+                size_text(size),
+                size_text(self.max_bytes as u64)
+            )));
+        }
+        Ok((name, kind))
+    }
+
+    /// The image as received, checked once: its tidied name and the kind its bytes are,
+    /// which must be the kind its name says.
+    pub fn check(&self, name: &str, bytes: &[u8]) -> Result<(FileName, FileKind), FileRefusal> {
+        let (name, claimed) = self.claimed(name, bytes.len() as u64)?;
+        match FileKind::sniff(bytes) {
+            Some(found) if found == claimed => Ok((name, found)),
+            Some(found) if IMAGE_KINDS.contains(&found) => Err(FileRefusal::Unsupported(format!(
+                "“{name}” is named as a {} but its content is a {}; rename it or choose the right file.",
+                claimed.label(),
+                found.label()
+            ))),
+            _ => Err(FileRefusal::Unsupported(format!(
+                "The content of “{name}” is not a {}: a {} is a PNG, JPEG, GIF or WebP image.",
+                claimed.label(),
+                self.noun
+            ))),
+        }
+    }
+}
+
 /// A file on a ticket, as its page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketFile {
