@@ -6,6 +6,7 @@ pub mod adjust_credits;
 pub mod block_address;
 pub mod builders;
 pub mod create_tenant;
+pub mod delete_tenant;
 pub mod edit_plan;
 pub mod edit_tenant;
 pub mod get_builders_console;

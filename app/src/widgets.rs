@@ -20,6 +20,7 @@ pub mod view;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::AppError;
+use shared::branding::Branding;
 use shared::ids::WidgetId;
 use shared::live::Topic;
 use shared::personas::Persona;
@@ -283,6 +284,9 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
         saved.with(|(name, config)| *name != draft.name.get() || *config != draft.config.get())
     });
     let problems = Memo::new(move |_| draft.problem_count());
+    // The preview draws what gets embedded: the draft with the workspace's branding applied.
+    let branding = d.branding.clone();
+    let drawn = Memo::new(move |_| draft.config.read().branded(&branding));
     let publish_error = Signal::derive(move || actions.publish.value().get().and_then(Result::err));
     let roll_back_error =
         Signal::derive(move || actions.roll_back.value().get().and_then(Result::err));
@@ -319,7 +323,7 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
                             _ => None,
                         })) />
                     <ContentFields draft />
-                    <ThemeFields draft />
+                    <ThemeFields draft branding=d.branding.clone() />
                     <LayoutFields draft />
                     <OriginsField draft initial=origins />
                 </fieldset>
@@ -349,7 +353,7 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
                 </div>
                 <p class="muted small">"Drawn by the same code that embeds it, from the draft as you type (nothing is sent from the preview)."</p>
                 <div class="widget-stage" data-device=device data-testid="widget-stage">
-                    <WidgetView config=draft.config />
+                    <WidgetView config=drawn />
                 </div>
             </section>
         </div>
@@ -721,12 +725,24 @@ fn color_field(
 }
 
 #[component]
-fn ThemeFields(draft: Draft) -> impl IntoView {
+fn ThemeFields(draft: Draft, branding: Branding) -> impl IntoView {
     let font = draft.config.with_untracked(|c| c.theme.font);
     let radius_message = draft.message("theme.radius");
+    let follows = draft.config.with_untracked(|c| c.theme.brand);
+    let hint = if branding.is_default() {
+        "This workspace has no branding yet (a super admin sets it); until it does, the widget keeps its own."
+    } else {
+        "The workspace’s accent color and typeface stand for the primary color and font below, here and wherever it is embedded."
+    };
     view! {
         <fieldset class="stack">
             <legend>"Theme"</legend>
+            <label class="option">
+                <input type="checkbox" checked=follows aria-describedby="w-theme-brand-hint"
+                    on:change=move |ev| { let on = event_target_checked(&ev); draft.edit(|c| c.theme.brand = on); } />
+                <span>"Follow the workspace’s branding"</span>
+            </label>
+            <p class="hint" id="w-theme-brand-hint">{hint}</p>
             <div class="field-grid">
                 {color_field(draft, "Primary color", "theme.primary", |c| &c.theme.primary, |c, v| c.theme.primary = v)}
                 {color_field(draft, "Background", "theme.background", |c| &c.theme.background, |c, v| c.theme.background = v)}

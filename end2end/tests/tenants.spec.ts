@@ -158,3 +158,57 @@ test('a super admin brands a tenant with a live preview; its member’s pages ta
   await expect(member.page.locator('.app')).toHaveCSS('font-family', /Georgia/);
   await member.context.close();
 });
+
+test('a super admin deletes a tenant: suspended, exported, its address typed again; its member’s workspace is gone', async ({ page, browser, guard }) => {
+  const member = await anotherPerson(browser);
+  const home = await signUp(member.page, { name: 'Gone Soon', email: uniqueEmail('gone'), organization: `Gone ${Date.now().toString(36)}` });
+  const slug = home.split('/').pop()!;
+
+  await signInAsAdmin(browser, page);
+  await page.goto(`/admin/tenants/${slug}`);
+  await hydrated(page);
+  const zone = page.locator('section.danger-zone');
+  await expect(zone.getByTestId('delete-blocker')).toContainText('Suspend the tenant first');
+  const button = zone.getByTestId('delete-tenant');
+  const confirm = zone.getByLabel(`Type “${slug}” to confirm`);
+
+  // The button waits for the address; an active tenant is refused by the server.
+  await confirm.fill(slug.slice(0, -1));
+  await expect(button).toBeDisabled();
+  await confirm.fill(slug);
+  guard.allow(/status of 409/);
+  await button.click();
+  await expect(zone.getByRole('alert')).toContainText('Suspend the tenant first');
+
+  // Suspended, but not exported: refused again, with the step it waits for.
+  await page.getByRole('button', { name: 'Suspend' }).click();
+  await expect(page.getByTestId('tenant-facts')).toContainText('suspended');
+  await expect(zone.getByTestId('delete-blocker')).toContainText('Export its data first');
+  await expect(zone.getByTestId('delete-steps')).toContainText('Not exported yet.');
+
+  // The export downloads as lines of JSON naming the tenant and its member.
+  const downloading = page.waitForEvent('download');
+  await zone.getByTestId('tenant-export').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^atrium-${slug}-\\d{8}-\\d{4}\\.jsonl$`));
+  const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  expect(lines[0].tenant.slug).toBe(slug);
+  expect(lines.some((line) => line.table === 'members' && line.row.name === 'Gone Soon')).toBe(true);
+  expect(lines.at(-1)).toMatchObject({ end: true, rows: lines.length - 2 });
+
+  await page.reload();
+  await hydrated(page);
+  await expect(zone.getByTestId('delete-steps')).toContainText('Last exported');
+  await expect(zone.getByTestId('delete-blocker')).toHaveCount(0);
+  await zone.getByLabel(`Type “${slug}” to confirm`).fill(slug);
+  await zone.getByTestId('delete-tenant').click();
+  await page.waitForURL(`**/admin/tenants?deleted=${slug}`);
+  await expect(page.getByTestId('tenant-deleted')).toContainText(`Deleted “${slug}”`);
+  await expect(page.getByTestId('tenants').locator(`tr[data-slug="${slug}"]`)).toHaveCount(0);
+
+  // Its member's workspace is gone; their account is not.
+  guard.allow(/status of 404/);
+  const response = await member.page.goto(home);
+  expect(response!.status()).toBe(404);
+  await member.context.close();
+});

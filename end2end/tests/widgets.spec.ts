@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signIn, signUp, uniqueEmail } from './fixtures';
+import { test, expect, hydrated, signIn, signUp, uniqueEmail, signInAsAdmin, anotherPerson } from './fixtures';
 
 test('a builder makes a lead form, watches the preview follow the draft, saves, publishes and rolls back', async ({ page }) => {
   const home = await signUp(page, { name: 'Wendy Widget', email: uniqueEmail('wendy'), organization: 'Wendy Widgets', builder: true });
@@ -101,4 +101,42 @@ test('end-user workspaces have no widgets', async ({ page, guard }) => {
   const refused = await page.goto('/builder/acme/widgets');
   expect(refused!.status()).toBe(403);
   await expect(page.getByRole('alert')).toContainText('Widgets are made in builder workspaces');
+});
+
+test('a widget that follows the workspace’s branding takes the accent and typeface a super admin sets, in the preview', async ({ page, browser }) => {
+  const home = await signUp(page, { name: 'Bea Brand', email: uniqueEmail('bea'), organization: `Bea Builds ${Date.now().toString(36)}`, builder: true });
+  const slug = home.split('/').pop()!;
+  await page.goto(`${home}/widgets`);
+  await hydrated(page);
+  await page.getByLabel('Name').fill('Branded form');
+  await page.getByLabel(/Lead form/).check();
+  await page.getByLabel('Preset').selectOption({ label: 'Paper (in the page)' });
+  await page.getByRole('button', { name: 'Create and open the editor' }).click();
+  await expect(page).toHaveURL(new RegExp(`${home}/widgets/[0-9a-f-]{36}$`));
+  await hydrated(page);
+  const editor = page.url();
+  const send = page.getByTestId('widget-stage').getByRole('button', { name: 'Send' });
+  await expect(send).toHaveCSS('background-color', 'rgb(180, 83, 9)');
+  await expect(page.getByText('This workspace has no branding yet')).toBeVisible();
+
+  // A super admin brands the builder's workspace.
+  const admin = await anotherPerson(browser);
+  await signInAsAdmin(browser, admin.page);
+  await admin.page.goto(`/admin/tenants/${slug}`);
+  await hydrated(admin.page);
+  await admin.page.getByLabel('Accent color', { exact: true }).fill('#aa3300');
+  await admin.page.getByLabel('Typeface').selectOption('system');
+  await admin.page.getByRole('button', { name: 'Save branding' }).click();
+  await expect(admin.page.getByText('Saved: its members see it on their next page.')).toBeVisible();
+  await admin.context.close();
+
+  // The widget keeps its own look until it follows the branding; then the preview takes it.
+  await page.goto(editor);
+  await hydrated(page);
+  await expect(send).toHaveCSS('background-color', 'rgb(180, 83, 9)');
+  await page.getByLabel('Follow the workspace’s branding').check();
+  await expect(send).toHaveCSS('background-color', 'rgb(170, 51, 0)');
+  await expect(page.getByTestId('widget-view')).not.toHaveCSS('font-family', /Georgia/);
+  await page.getByLabel('Follow the workspace’s branding').uncheck();
+  await expect(send).toHaveCSS('background-color', 'rgb(180, 83, 9)');
 });

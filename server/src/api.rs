@@ -11,6 +11,7 @@ mod invoice_csv;
 mod list_members;
 mod listing_screenshots;
 mod people_csv;
+mod tenant_export;
 mod tenants_csv;
 pub mod ticket_files;
 mod usage;
@@ -47,6 +48,7 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/platform/users.csv",
     "/api/v1/platform/tenants.csv",
     "/api/v1/tenants/{slug}/branding.css",
+    "/api/v1/platform/tenants/{slug}/export",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -85,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .route(ROUTES[14], get(people_csv::people_csv))
         .route(ROUTES[15], get(tenants_csv::tenants_csv))
         .route(ROUTES[16], get(branding_css::branding_css))
+        .route(ROUTES[17], get(tenant_export::tenant_export))
 }
 
 /// Who is on the other end of the request (for audit entries).

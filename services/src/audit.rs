@@ -61,6 +61,8 @@ pub mod actions {
     pub const TENANT_REACTIVATED: &str = "tenant.reactivated";
     pub const TENANT_EDITED: &str = "tenant.edited";
     pub const TENANT_BRANDING_CHANGED: &str = "tenant.branding_changed";
+    pub const TENANT_EXPORTED: &str = "tenant.exported";
+    pub const TENANT_DELETED: &str = "tenant.deleted";
     pub const INVITATION_CREATED: &str = "invitation.created";
     pub const INVITATION_REVOKED: &str = "invitation.revoked";
     pub const INVITATION_ACCEPTED: &str = "invitation.accepted";

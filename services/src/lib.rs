@@ -32,6 +32,7 @@ pub mod projects;
 pub mod state;
 pub mod storage;
 pub mod support;
+pub mod tenant_removal;
 pub mod tenants;
 pub mod threats;
 pub mod time;

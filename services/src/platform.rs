@@ -239,17 +239,23 @@ pub async fn tenant(svc: &Services, caller: &Caller, slug: &str) -> Result<Tenan
         .ok_or_else(missing)?;
     let data = svc.store().tenant_from_platform(&access, row.tenant.id);
     let platform = svc.store().platform(&access);
-    let (mut members, open_invitations, branding) = tokio::try_join!(
+    let (mut members, open_invitations, branding, last_export) = tokio::try_join!(
         data.members(),
         data.open_invitations(crate::time::now()),
-        platform.branding(row.tenant.id)
+        platform.branding(row.tenant.id),
+        platform.last_export(row.tenant.id)
     )?;
     members.truncate(tenant_console::MEMBERS_SHOWN as usize);
+    let deletion_blocker =
+        tenant_console::deletion_blocker(row.tenant.status, last_export, crate::time::now())
+            .map(str::to_owned);
     Ok(TenantDetail {
         row,
         members,
         open_invitations,
         branding,
+        deletion_blocker,
+        last_export,
     })
 }
 

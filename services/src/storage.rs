@@ -40,6 +40,7 @@ pub mod billing;
 pub mod catalog;
 pub mod credits;
 pub mod customers;
+pub mod export;
 pub mod impersonations;
 pub mod invitations;
 pub mod invoices;

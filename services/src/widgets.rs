@@ -110,10 +110,11 @@ pub async fn detail(
 ) -> Result<WidgetDetail> {
     let access = enter(svc, caller, slug, Permission::WidgetsView).await?;
     let data = svc.store().tenant(&access);
-    let (found, versions, listing) = tokio::try_join!(
+    let (found, versions, listing, branding) = tokio::try_join!(
         data.widget(id),
         data.widget_versions(id),
-        data.listing_of(id)
+        data.listing_of(id),
+        data.branding()
     )?;
     let Some((summary, draft)) = found else {
         return Err(AppError::not_found("The widget").into());
@@ -129,6 +130,7 @@ pub async fn detail(
         can_publish: access.role().can(Permission::WidgetsPublish),
         public_url: svc.settings().public_url(),
         listing,
+        branding,
     })
 }
 

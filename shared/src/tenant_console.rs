@@ -3,10 +3,12 @@
 //!
 //! The search form and the edit forms are parsed once, here, for the page and the server.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::billing::PlanTier;
 use crate::email::Email;
+use crate::error::AppError;
 use crate::ids::TenantId;
 use crate::names::TenantName;
 use crate::platform::{PlatformVariant, TenantStatus};
@@ -142,6 +144,10 @@ pub struct TenantDetail {
     /// Invitations not yet accepted, revoked or expired.
     pub open_invitations: Vec<crate::members::InvitationView>,
     pub branding: crate::branding::Branding,
+    /// When its data was last exported (a deletion needs one within [`EXPORT_FRESH_HOURS`]).
+    pub last_export: Option<DateTime<Utc>>,
+    /// What is left to do before it can be deleted ([`deletion_blocker`]), if anything.
+    pub deletion_blocker: Option<String>,
 }
 
 /// A new tenant as the console's form sends it: its owner is invited by email.
@@ -211,6 +217,62 @@ impl TenantEdit {
             ),
         ))
     }
+}
+
+/// How long an export counts as the one taken before deleting: a tenant is deleted only
+/// within this many hours of its data being exported.
+pub const EXPORT_FRESH_HOURS: i64 = 24;
+
+/// What must hold before a tenant is deleted, checked by the page (to say what is left to
+/// do) and the server (to refuse): it is suspended, so its members are already out, and its
+/// data was exported within the last [`EXPORT_FRESH_HOURS`] hours.
+pub fn deletion_blocker(
+    status: TenantStatus,
+    last_export: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<&'static str> {
+    if status != TenantStatus::Suspended {
+        return Some(
+            "Suspend the tenant first, so its members are signed out of it before it goes.",
+        );
+    }
+    match last_export {
+        Some(at) if now - at <= TimeDelta::hours(EXPORT_FRESH_HOURS) => None,
+        Some(_) => Some("Its last export is more than a day old: export its data again first."),
+        None => Some("Export its data first: deleting cannot be undone."),
+    }
+}
+
+/// A deletion as the console's form sends it: the tenant's address typed again, and the
+/// conditions of [`deletion_blocker`].
+pub fn check_deletion(
+    typed: &str,
+    slug: &Slug,
+    status: TenantStatus,
+    last_export: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if typed.trim() != slug.as_str() {
+        return Err(ValidationError::new(
+            "confirm",
+            format!("Type the tenant's address, “{slug}”, to confirm."),
+        )
+        .into());
+    }
+    match deletion_blocker(status, last_export, now) {
+        Some(reason) => Err(AppError::conflict(reason)),
+        None => Ok(()),
+    }
+}
+
+/// Where a tenant's export downloads from (super admins).
+pub fn export_path(slug: &Slug) -> String {
+    format!("/api/v1/platform/tenants/{slug}/export")
+}
+
+/// The export's file name: the tenant and the minute it was taken.
+pub fn export_file_name(slug: &Slug, at: DateTime<Utc>) -> String {
+    format!("atrium-{slug}-{}.jsonl", at.format("%Y%m%d-%H%M"))
 }
 
 #[cfg(test)]
@@ -291,5 +353,34 @@ mod tests {
             "Agency is a variant for builder workspaces; this one can be Standard or Enterprise."
         );
         assert_eq!(TenantEdit::parse(" ", "agency").unwrap_err().field, "name");
+    }
+
+    #[test]
+    fn a_tenant_is_deleted_only_suspended_freshly_exported_and_named_again() {
+        let slug = Slug::parse("acme").unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-12-04T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let hour_ago = Some(now - TimeDelta::hours(1));
+        let ok = check_deletion(" acme ", &slug, TenantStatus::Suspended, hour_ago, now);
+        assert_eq!(ok, Ok(()));
+        let typo = check_deletion("acm", &slug, TenantStatus::Suspended, hour_ago, now);
+        assert!(matches!(typo, Err(AppError::Invalid { ref field, .. }) if field == "confirm"));
+        let active = check_deletion("acme", &slug, TenantStatus::Active, hour_ago, now);
+        assert!(
+            matches!(active, Err(AppError::Conflict { ref reason }) if reason.contains("Suspend"))
+        );
+        let never = check_deletion("acme", &slug, TenantStatus::Suspended, None, now);
+        assert!(
+            matches!(never, Err(AppError::Conflict { ref reason }) if reason.contains("Export"))
+        );
+        let stale = Some(now - TimeDelta::hours(EXPORT_FRESH_HOURS) - TimeDelta::minutes(1));
+        let old = check_deletion("acme", &slug, TenantStatus::Suspended, stale, now);
+        assert!(matches!(old, Err(AppError::Conflict { ref reason }) if reason.contains("again")));
+        assert_eq!(
+            export_file_name(&slug, now),
+            "atrium-acme-20261204-1200.jsonl"
+        );
+        assert_eq!(export_path(&slug), "/api/v1/platform/tenants/acme/export");
     }
 }

@@ -375,6 +375,10 @@ pub struct Theme {
     pub font: Font,
     /// Corner radius in CSS pixels, 0 to 24.
     pub radius: u8,
+    /// Follows the workspace's white-label branding: its accent color stands for `primary`
+    /// and its typeface for `font`, wherever it sets them (see [`WidgetConfig::branded`]).
+    #[serde(default)]
+    pub brand: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -753,6 +757,7 @@ fn theme(primary: &str, background: &str, text: &str, font: Font, radius: u8) ->
         text: color(text),
         font,
         radius,
+        brand: false,
     }
 }
 
@@ -899,9 +904,29 @@ pub struct WidgetDetail {
     pub public_url: String,
     /// Its listing on the marketplace, if it was ever listed.
     pub listing: Option<crate::marketplace::OwnListing>,
+    /// The workspace's branding, which the theme may follow.
+    #[serde(default)]
+    pub branding: crate::branding::Branding,
 }
 
 impl WidgetConfig {
+    /// The configuration as it is drawn in a workspace with `branding`: when the theme
+    /// follows the branding, its accent and typeface replace the widget's own primary color
+    /// and font. The editor's preview and the embedded widget both draw this, so a branding
+    /// change shows in both at once (published versions included).
+    pub fn branded(&self, branding: &crate::branding::Branding) -> Self {
+        let mut drawn = self.clone();
+        if self.theme.brand {
+            if let Some(accent) = &branding.accent {
+                drawn.theme.primary = accent.clone();
+            }
+            if let Some(font) = branding.font {
+                drawn.theme.font = font;
+            }
+        }
+        drawn
+    }
+
     /// A height the iframe embed code starts with, in CSS pixels (the script tag sizes its
     /// frame itself; a bare iframe cannot ask).
     pub fn frame_height_hint(&self) -> u32 {
@@ -951,6 +976,36 @@ mod tests {
                 assert_eq!(WidgetConfig::parse(&json).unwrap(), preset.config);
             }
         }
+    }
+
+    #[test]
+    fn a_theme_that_follows_the_branding_takes_its_accent_and_typeface() {
+        let mut config = lead_form();
+        let branding = crate::branding::Branding::parse("#aa3300", "serif").unwrap();
+        let own = config.theme.clone();
+        assert_eq!(
+            config.branded(&branding).theme,
+            own,
+            "not following: its own"
+        );
+        config.theme.brand = true;
+        let drawn = config.branded(&branding).theme;
+        assert_eq!(drawn.primary.as_str(), "#aa3300");
+        assert_eq!(drawn.font, Font::Serif);
+        assert_eq!((drawn.background, drawn.text), (own.background, own.text));
+        let accent_only = crate::branding::Branding::parse("#aa3300", "").unwrap();
+        assert_eq!(config.branded(&accent_only).theme.font, own.font);
+        assert_eq!(
+            config
+                .branded(&crate::branding::Branding::default())
+                .theme
+                .primary,
+            own.primary
+        );
+        // Configurations saved before the setting existed read as not following.
+        let old = lead_form().to_json().replace(",\"brand\":false", "");
+        assert!(!old.contains("brand"));
+        assert!(!WidgetConfig::parse(&old).unwrap().theme.brand);
     }
 
     #[test]

@@ -10,12 +10,13 @@ use shared::billing::PlanTier;
 use shared::branding::Branding;
 use shared::personas::Persona;
 use shared::platform::{PlatformVariant, TenantStatus};
-use shared::tenant_console::{SEARCH_MAX, TenantDetail, TenantForm, TenantSort, TenantsPage};
+use shared::tenant_console::{self, SEARCH_MAX, TenantDetail, TenantForm, TenantSort, TenantsPage};
 use shared::tenants::TenantRow;
 use shared::validation::search_link;
 use shared::widgets::Font;
 
 use super::create_tenant::CreateTenant;
+use super::delete_tenant::DeleteTenant;
 use super::edit_tenant::EditTenant;
 use super::get_tenant_detail::get_tenant_detail;
 use super::get_tenants::get_tenants;
@@ -87,9 +88,16 @@ pub fn TenantsPage() -> impl IntoView {
     );
     let status_error = Signal::derive(move || actions.status.value().get().and_then(Result::err));
     let rate_error = Signal::derive(move || actions.rate.value().get().and_then(Result::err));
+    let query = use_query_map();
+    let deleted = move || query.read().get("deleted").filter(|slug| !slug.is_empty());
     view! {
         <AppShell place=place() crumbs=vec![("Tenants".to_owned(), None)]>
             <PageHeader title="Tenants" subtitle="Every organization and builder workspace on the platform: find them, create them, suspend or reactivate them." />
+            {move || deleted().map(|slug| view! {
+                <p class="notice ok" role="status" data-testid="tenant-deleted">
+                    {format!("Deleted “{slug}” and everything it held. Its audit entries stay in the log; its members keep their accounts.")}
+                </p>
+            })}
             <Filters form />
             <NewTenant create />
             <ActionError error=status_error />
@@ -417,6 +425,7 @@ fn Tenant(
             </section>
         </div>
         <BrandingForm slug=brand_slug name=brand_name current=detail.branding action=brand />
+        <DeleteTenantForm slug=row.tenant.slug.clone() status=row.tenant.status last_export=detail.last_export blocker=detail.deletion_blocker />
         <section class="panel" aria-labelledby="tenant-members">
             <h2 id="tenant-members">{format!("Members ({})", row.member_count)}</h2>
             {if detail.members.is_empty() {
@@ -468,6 +477,64 @@ fn Tenant(
                     </ul>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+/// Deleting the tenant, in the order it must go: suspended, exported, its address typed
+/// again. The steps left say why the button waits; the server checks them all again.
+#[component]
+fn DeleteTenantForm(
+    slug: shared::slug::Slug,
+    status: TenantStatus,
+    last_export: Option<chrono::DateTime<chrono::Utc>>,
+    blocker: Option<String>,
+) -> impl IntoView {
+    let action = ServerAction::<DeleteTenant>::new();
+    let typed = RwSignal::new(String::new());
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(path)) = action.value().get() {
+            navigate(&path, Default::default());
+        }
+    });
+    let export = tenant_console::export_path(&slug);
+    let name = slug.to_string();
+    let matches = {
+        let name = name.clone();
+        move || typed.get().trim() == name
+    };
+    let suspended = status == TenantStatus::Suspended;
+    view! {
+        <section class="panel danger-zone" aria-labelledby="tenant-delete">
+            <h2 id="tenant-delete">"Delete this tenant"</h2>
+            <p>"Deleting removes its members' access and everything it holds — sessions, templates, widgets, usage, invoices, tickets — for good. Its audit entries stay in the platform's log, and its members keep their accounts."</p>
+            <ol class="steps" data-testid="delete-steps">
+                <li class:done=suspended>{if suspended { "Suspended." } else { "Suspend it (above), so its members are signed out of it." }}</li>
+                <li class:done=blocker.is_none()>
+                    <a class="button small" href=export download="" data-testid="tenant-export">"Export its data"</a>
+                    " "
+                    {match last_export {
+                        Some(at) => view! { <span class="muted small">"Last exported " <time datetime=machine_time(at)>{format_time(at)}</time> "."</span> }.into_any(),
+                        None => view! { <span class="muted small">"Not exported yet."</span> }.into_any(),
+                    }}
+                    <span class="muted small">" One line of JSON per row; reload this page once it has downloaded."</span>
+                </li>
+                <li>"Type its address to confirm."</li>
+            </ol>
+            {blocker.map(|reason| view! { <p class="notice warn" data-testid="delete-blocker">{reason}</p> })}
+            <ActionForm action attr:class="inline-form" attr:novalidate="true">
+                <input type="hidden" name="slug" value=name.clone() />
+                <div class="field">
+                    <label for="delete-confirm">{format!("Type “{name}” to confirm")}</label>
+                    <input id="delete-confirm" name="confirm" autocomplete="off" spellcheck="false"
+                        prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
+                </div>
+                <button type="submit" class="button danger" data-testid="delete-tenant"
+                    disabled=move || action.pending().get() || !matches()>"Delete tenant"</button>
+            </ActionForm>
+            <ActionError error />
         </section>
     }
 }

@@ -603,6 +603,12 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "delete_tenant",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone()), ("confirm", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
             function: "set_tenant_status",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone()), ("status", "suspended".into())],
@@ -1893,6 +1899,7 @@ fn plain_api_routes() -> impl Iterator<Item = &'static &'static str> {
             && !r.contains("/audit")
             && !r.contains("/users.csv")
             && !r.contains("/tenants.csv")
+            && !r.contains("/export")
     })
 }
 
@@ -2014,6 +2021,7 @@ const API: &[&str] = &[
     "/api/v1/platform/users.csv",
     "/api/v1/platform/tenants.csv",
     "/api/v1/tenants/{slug}/branding.css",
+    "/api/v1/platform/tenants/{slug}/export",
 ];
 
 #[tokio::test]
@@ -2220,6 +2228,8 @@ async fn another_tenants_ids_never_reach_its_data() {
             403,
         ),
         (format!("/api/v1/platform/tenants.csv?q={}", w.b.slug), 403),
+        (format!("/api/v1/platform/tenants/{}/export", w.b.slug), 403),
+        (format!("/api/v1/platform/tenants/{}/export", w.a.slug), 403),
     ] {
         let response =
             w.a.owner

@@ -219,6 +219,81 @@ async fn the_document_is_framed_only_by_the_sites_its_live_version_allows() {
 }
 
 #[tokio::test]
+async fn a_widget_that_follows_the_branding_is_drawn_in_it_published_versions_included() {
+    let app = spawn_app().await;
+    let team = builder_org(&app, "Brand Works", "brand-works.example").await;
+    let admin = app.super_admin().await;
+    let id = published(&team, "Contact form", "lead_form").await;
+    let drawn = || async {
+        let (status, body) = status_and_text(framed(&app, &id.to_string(), Some(SHOP)).await).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    };
+    let brand = |accent: &'static str| {
+        let admin = admin.clone();
+        let slug = team.slug.clone();
+        async move {
+            let _: () = admin
+                .call_ok(
+                    "set_tenant_branding",
+                    &[("slug", &slug), ("accent", accent), ("font", "serif")],
+                )
+                .await;
+        }
+    };
+    let own = drawn().await;
+    assert!(own.contains("--aw-primary: #2563eb"), "{own}");
+
+    // Branded, a widget that does not follow it keeps its own look.
+    brand("#aa3300").await;
+    assert!(drawn().await.contains("--aw-primary: #2563eb"));
+    let detail: WidgetDetail = team
+        .owner
+        .call_ok(
+            "get_widget",
+            &[("slug", &team.slug), ("id", &id.to_string())],
+        )
+        .await;
+    assert_eq!(detail.branding.accent.as_ref().unwrap().as_str(), "#aa3300");
+
+    // Following it: the editor's rule and the embedded document draw the same thing.
+    let mut config = detail.draft;
+    config.theme.brand = true;
+    let _: () = team
+        .owner
+        .call_ok(
+            "save_widget",
+            &[
+                ("slug", &team.slug),
+                ("id", &id.to_string()),
+                ("name", "Contact form"),
+                ("config", &config.to_json()),
+            ],
+        )
+        .await;
+    let _: i32 = team
+        .owner
+        .call_ok(
+            "publish_widget",
+            &[("slug", &team.slug), ("id", &id.to_string())],
+        )
+        .await;
+    let body = drawn().await;
+    let expected = config.branded(&detail.branding);
+    assert_eq!(expected.theme.primary.as_str(), "#aa3300");
+    assert!(body.contains("--aw-primary: #aa3300"), "{body}");
+    assert!(body.contains("--aw-font: Georgia"), "{body}");
+
+    // A new accent reaches the live version without publishing again.
+    brand("#116633").await;
+    let body = drawn().await;
+    assert!(
+        body.contains("--aw-primary: #116633") && !body.contains("#aa3300"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn what_visitors_send_becomes_contacts_and_feedback_live() {
     let app = spawn_app().await;
     let team = builder_org(&app, "Lead Works", "lead-works.example").await;

@@ -38,6 +38,7 @@ mod sign_in;
 mod sign_up;
 mod support;
 mod tenant_console;
+mod tenant_removal;
 mod threats;
 mod two_factor;
 mod vault;

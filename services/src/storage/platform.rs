@@ -327,18 +327,8 @@ impl PlatformData<'_> {
     }
 
     /// A tenant's branding.
-    #[instrument(skip_all, fields(%tenant))]
     pub async fn branding(&self, tenant: TenantId) -> Result<Branding> {
-        let (accent, font): (Option<String>, Option<String>) = with_reader!(self.store, pool => sqlx::query_as(
-            "SELECT brand_accent, brand_font FROM tenants WHERE id = $1",
-        )
-        .bind(tenant)
-        .fetch_one(pool)
-        .await)?;
-        Ok(super::tenants::stored_branding(
-            accent.as_deref(),
-            font.as_deref(),
-        ))
+        self.store.branding_of(tenant).await
     }
 
     /// Sets a tenant's branding; its members' pages carry it from their next request.
@@ -489,5 +479,33 @@ impl PlatformData<'_> {
             .map(|done| done.rows_affected()))?;
         tx.invalidates(Invalidation::AllMemberships);
         Ok(())
+    }
+
+    /// When the tenant's data was last exported: the newest `tenant.exported` entry of the
+    /// audit log (which nothing rewrites).
+    #[instrument(skip_all)]
+    pub async fn last_export(&self, tenant: TenantId) -> Result<Option<DateTime<Utc>>> {
+        Ok(with_reader!(self.store, pool => sqlx::query_scalar(
+            "SELECT at FROM audit_log WHERE tenant_id = $1 AND action = $2 ORDER BY at DESC LIMIT 1",
+        )
+        .bind(tenant)
+        .bind(crate::audit::actions::TENANT_EXPORTED)
+        .fetch_optional(pool)
+        .await)?)
+    }
+
+    /// Deletes a tenant and, by cascade, everything keyed by it. Its audit entries stay
+    /// (the log names tenants by id and keeps no link to the row); its members keep their
+    /// accounts.
+    #[instrument(skip_all)]
+    pub async fn delete_tenant(&self, tx: &mut Tx, tenant: TenantId) -> Result<bool> {
+        let deleted = on_tx!(tx, conn => sqlx::query("DELETE FROM tenants WHERE id = $1")
+            .bind(tenant)
+            .execute(&mut **conn)
+            .await
+            .map(|done| done.rows_affected()))?;
+        tx.invalidates(Invalidation::AllMemberships);
+        tx.invalidates(Invalidation::Tokens);
+        Ok(deleted == 1)
     }
 }

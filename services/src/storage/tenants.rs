@@ -14,7 +14,7 @@ use tracing::instrument;
 use std::sync::Arc;
 
 use super::access_cache::Invalidation;
-use super::{Store, Tx, on_tx, with_reader};
+use super::{Store, TenantData, Tx, on_tx, with_reader};
 use crate::error::{Result, is_unique_violation};
 
 #[derive(Clone, Debug)]
@@ -127,6 +127,36 @@ impl Store {
                 }
             })
             .collect())
+    }
+}
+
+impl Store {
+    /// A tenant's branding (callers hold the access that admits them to it).
+    #[instrument(skip_all, fields(%tenant))]
+    pub(crate) async fn branding_of(&self, tenant: TenantId) -> Result<shared::branding::Branding> {
+        let found: Option<(Option<String>, Option<String>)> = with_reader!(self, pool => sqlx::query_as(
+            "SELECT brand_accent, brand_font FROM tenants WHERE id = $1",
+        )
+        .bind(tenant)
+        .fetch_optional(pool)
+        .await)?;
+        let (accent, font) = found.unwrap_or_default();
+        Ok(stored_branding(accent.as_deref(), font.as_deref()))
+    }
+
+    /// The branding of the workspace whose widget a visitor's page shows.
+    pub async fn branding_for_visitor(
+        &self,
+        access: &crate::authz::EmbedAccess,
+    ) -> Result<shared::branding::Branding> {
+        self.branding_of(access.tenant_id()).await
+    }
+}
+
+impl TenantData<'_> {
+    /// The workspace's own branding.
+    pub async fn branding(&self) -> Result<shared::branding::Branding> {
+        self.store.branding_of(self.tenant).await
     }
 }
 
