@@ -21,6 +21,7 @@ pub mod get_threats;
 pub mod health;
 pub mod lift_lock;
 pub mod plans;
+pub mod remove_tenant_logo;
 pub mod save_service;
 pub mod services;
 pub mod set_commission_rate;

@@ -212,3 +212,52 @@ test('a super admin deletes a tenant: suspended, exported, its address typed aga
   expect(response!.status()).toBe(404);
   await member.context.close();
 });
+
+test('a super admin uploads a logo: checked as it is chosen, previewed before sending, then in its member’s top bar', async ({ page, browser }) => {
+  const member = await anotherPerson(browser);
+  const home = await signUp(member.page, { name: 'Lola Logo', email: uniqueEmail('lola'), organization: `Logo Co ${Date.now().toString(36)}` });
+  const slug = home.split('/').pop()!;
+  await expect(member.page.getByTestId('workspace-logo')).toHaveCount(0);
+  // A 2×1 PNG, so the browser can draw it.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAADklEQVR4nGP4z8AAQv8BD/kD/YURmXYAAAAASUVORK5CYII=', 'base64');
+
+  await signInAsAdmin(browser, page);
+  await page.goto(`/admin/tenants/${slug}`);
+  await hydrated(page);
+  const form = page.getByTestId('logo-form');
+  const preview = page.getByTestId('brand-preview');
+
+  // An SVG is refused as soon as it is chosen, and the preview shows nothing of it.
+  await form.getByLabel('Logo').setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') });
+  await expect(page.getByTestId('logo-error')).toHaveText('Error 415 · “logo.svg” is not an image a page shows: choose a PNG, JPEG, GIF or WebP logo.');
+  await expect(preview.getByTestId('brand-preview-logo')).toHaveCount(0);
+
+  // A PNG shows in the preview before it is sent.
+  await form.getByLabel('Logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png });
+  await expect(page.getByTestId('logo-error')).toBeHidden();
+  await expect(preview.getByTestId('brand-preview-logo')).toHaveAttribute('src', /^blob:/);
+  await member.page.reload();
+  await expect(member.page.getByTestId('workspace-logo')).toHaveCount(0);
+
+  await form.getByRole('button', { name: 'Upload the logo' }).click();
+  const saved = preview.getByTestId('brand-preview-logo');
+  await expect(saved).toHaveAttribute('src', new RegExp(`^/api/v1/platform/tenants/${slug}/logo\\?v=[0-9a-f]{16}$`));
+  await expect.poll(() => saved.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
+  await expect(page.getByRole('button', { name: 'Remove the logo' })).toBeVisible();
+
+  // The member's top bar shows it, drawn, with the workspace's name beside it.
+  await member.page.reload();
+  await hydrated(member.page);
+  const logo = member.page.getByTestId('workspace-logo');
+  await expect(logo).toBeVisible();
+  expect(await logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
+  await expect(member.page.locator('header.topbar .brand')).toContainText('Logo Co');
+
+  // Removed, the platform's mark is back.
+  await page.getByRole('button', { name: 'Remove the logo' }).click();
+  await expect(preview.getByTestId('brand-preview-logo')).toHaveCount(0);
+  await member.page.reload();
+  await expect(member.page.getByTestId('workspace-logo')).toHaveCount(0);
+  await expect(member.page.locator('header.topbar .brand')).toContainText('Atrium');
+  await member.context.close();
+});

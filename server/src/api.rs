@@ -12,6 +12,7 @@ mod list_members;
 mod listing_screenshots;
 mod people_csv;
 mod tenant_export;
+mod tenant_logo;
 mod tenants_csv;
 pub mod ticket_files;
 mod usage;
@@ -49,6 +50,8 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/platform/tenants.csv",
     "/api/v1/tenants/{slug}/branding.css",
     "/api/v1/platform/tenants/{slug}/export",
+    "/api/v1/platform/tenants/{slug}/logo",
+    "/api/v1/tenants/{slug}/logo",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -88,6 +91,13 @@ pub fn router() -> Router<AppState> {
         .route(ROUTES[15], get(tenants_csv::tenants_csv))
         .route(ROUTES[16], get(branding_css::branding_css))
         .route(ROUTES[17], get(tenant_export::tenant_export))
+        .route(
+            ROUTES[18],
+            post(tenant_logo::upload)
+                .layer(DefaultBodyLimit::max(tenant_logo::BODY_LIMIT))
+                .get(tenant_logo::console_image),
+        )
+        .route(ROUTES[19], get(tenant_logo::image))
 }
 
 /// Who is on the other end of the request (for audit entries).

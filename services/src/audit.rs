@@ -61,6 +61,8 @@ pub mod actions {
     pub const TENANT_REACTIVATED: &str = "tenant.reactivated";
     pub const TENANT_EDITED: &str = "tenant.edited";
     pub const TENANT_BRANDING_CHANGED: &str = "tenant.branding_changed";
+    pub const TENANT_LOGO_CHANGED: &str = "tenant.logo_changed";
+    pub const TENANT_LOGO_REMOVED: &str = "tenant.logo_removed";
     pub const TENANT_EXPORTED: &str = "tenant.exported";
     pub const TENANT_DELETED: &str = "tenant.deleted";
     pub const INVITATION_CREATED: &str = "invitation.created";

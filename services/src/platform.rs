@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use shared::AppError;
 use shared::billing::invoice::Period;
 use shared::billing::{Metric, Money};
-use shared::branding::Branding;
+use shared::branding::{Branding, LOGO};
 use shared::customers::{BuilderStanding, BuildersConsole};
 use shared::members::CreatedInvitation;
 use shared::permissions::{Permission, Role};
@@ -27,7 +27,7 @@ use crate::error::Result;
 use crate::state::Services;
 use crate::storage::PlatformData;
 use crate::storage::customers::BuilderCounts;
-use crate::storage::platform::Created;
+use crate::storage::platform::{Created, NewLogo};
 
 #[instrument(skip_all)]
 pub async fn overview(svc: &Services, caller: &Caller) -> Result<PlatformOverview> {
@@ -239,10 +239,11 @@ pub async fn tenant(svc: &Services, caller: &Caller, slug: &str) -> Result<Tenan
         .ok_or_else(missing)?;
     let data = svc.store().tenant_from_platform(&access, row.tenant.id);
     let platform = svc.store().platform(&access);
-    let (mut members, open_invitations, branding, last_export) = tokio::try_join!(
+    let (mut members, open_invitations, branding, logo, last_export) = tokio::try_join!(
         data.members(),
         data.open_invitations(crate::time::now()),
         platform.branding(row.tenant.id),
+        platform.logo_version(row.tenant.id),
         platform.last_export(row.tenant.id)
     )?;
     members.truncate(tenant_console::MEMBERS_SHOWN as usize);
@@ -254,6 +255,7 @@ pub async fn tenant(svc: &Services, caller: &Caller, slug: &str) -> Result<Tenan
         members,
         open_invitations,
         branding,
+        logo,
         deletion_blocker,
         last_export,
     })
@@ -373,6 +375,93 @@ pub async fn set_branding(
         Some(tenant.slug.to_string()),
         client,
         serde_json::json!({ "before": before, "after": branding }),
+    ))
+    .await?;
+    tx.commit().await
+}
+
+/// Sets a tenant's logo (checked by [`LOGO`]: an image a browser shows, small, whose bytes
+/// are what its name says) and answers its version; its members' top bar shows it from
+/// their next page.
+#[instrument(skip_all, fields(slug))]
+pub async fn set_logo(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    (name, content): (&str, &[u8]),
+) -> Result<String> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::TenantsManage)?;
+    let data = svc.store().platform(&access);
+    let tenant = data.tenant_named(slug).await?;
+    let (name, kind) = LOGO.check(name, content).map_err(AppError::from)?;
+    let version = shared::branding::fingerprint(content);
+    let logo = NewLogo {
+        name: &name,
+        kind,
+        content,
+        version: &version,
+    };
+    let mut tx = svc.store().begin().await?;
+    data.set_logo(&mut tx, tenant.id, Some(&logo), crate::time::now())
+        .await?;
+    tx.audit(&audit::entry(
+        actions::TENANT_LOGO_CHANGED,
+        Some(caller.user_id),
+        Some(tenant.id),
+        Some(tenant.slug.to_string()),
+        client,
+        serde_json::json!({ "name": name, "kind": kind, "size": content.len(), "version": version }),
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// A tenant's logo as the console shows it, or 404 when it has none.
+#[instrument(skip_all, fields(slug))]
+pub async fn logo(
+    svc: &Services,
+    caller: &Caller,
+    slug: &str,
+) -> Result<crate::storage::support::StoredFile> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::PlatformView)?;
+    let tenant = svc.store().platform(&access).tenant_named(slug).await?;
+    Ok(svc
+        .store()
+        .tenant_from_platform(&access, tenant.id)
+        .logo()
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("The logo of “{slug}”")))?)
+}
+
+/// Removes a tenant's logo (its members' top bar shows the platform's again).
+#[instrument(skip_all, fields(slug))]
+pub async fn remove_logo(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+) -> Result<()> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::TenantsManage)?;
+    let data = svc.store().platform(&access);
+    let tenant = data.tenant_named(slug).await?;
+    if data.logo_version(tenant.id).await?.is_none() {
+        return Ok(());
+    }
+    let mut tx = svc.store().begin().await?;
+    data.set_logo(&mut tx, tenant.id, None, crate::time::now())
+        .await?;
+    tx.audit(&audit::entry(
+        actions::TENANT_LOGO_REMOVED,
+        Some(caller.user_id),
+        Some(tenant.id),
+        Some(tenant.slug.to_string()),
+        client,
+        serde_json::json!({}),
     ))
     .await?;
     tx.commit().await

@@ -24,6 +24,9 @@ pub struct Workspace {
     /// Its white-label branding, applied to its pages.
     #[serde(default)]
     pub branding: crate::branding::Branding,
+    /// Its logo's version ([`crate::branding::logo_path`]), when it has one.
+    #[serde(default)]
+    pub logo: Option<String>,
 }
 
 /// Everything the navigation needs about the signed-in person.
@@ -187,6 +190,7 @@ mod tests {
             two_factor_required_by: None,
             two_factor_overdue: false,
             branding: crate::branding::Branding::default(),
+            logo: None,
         }
     }
 

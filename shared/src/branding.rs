@@ -1,9 +1,12 @@
 //! A tenant's white-label branding: its accent color and typeface (the widgets' own color
-//! and font types), applied to its members' pages as CSS custom properties. The console's
-//! form, its live preview and the pages all read the same [`Branding::properties`].
+//! and font types), applied to its members' pages as CSS custom properties, and its logo,
+//! shown in their top bar. The console's form, its live preview and the pages all read the
+//! same [`Branding::properties`]; a logo is checked by [`LOGO`] in the browser and again on
+//! the server.
 
 use serde::{Deserialize, Serialize};
 
+use crate::support::files::ImageUse;
 use crate::validation::{ValidationError, choice};
 use crate::widgets::{Color, Font};
 
@@ -67,11 +70,44 @@ impl Branding {
     /// A short fingerprint of the properties (FNV-1a), so the stylesheet's address changes
     /// with them and browsers may keep each version for good.
     pub fn version(&self) -> String {
-        let hash = self.css().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        });
-        format!("{hash:016x}")
+        fingerprint(self.css().as_bytes())
     }
+}
+
+/// A short fingerprint of `bytes` (FNV-1a, 16 hex digits), for addresses that change with
+/// what they serve.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
+/// Largest logo a workspace takes: 256 KiB (it is drawn 32 pixels high).
+pub const LOGO_MAX_BYTES: usize = 256 * 1024;
+
+/// How a logo is checked: an image a browser shows (never SVG, which can run), at most
+/// [`LOGO_MAX_BYTES`], whose bytes are what its name says.
+pub const LOGO: ImageUse = ImageUse {
+    noun: "logo",
+    shown_by: "a page shows",
+    max_bytes: LOGO_MAX_BYTES,
+};
+
+/// Where a workspace's logo is served (to its members), at `version` (its fingerprint).
+pub fn logo_path(slug: &str, version: &str) -> String {
+    format!("/api/v1/tenants/{slug}/logo?v={version}")
+}
+
+/// Where a super admin sends a tenant's logo (and, with the version, loads it in the
+/// console, which is no member of the tenant).
+pub fn logo_upload_path(slug: &str) -> String {
+    format!("/api/v1/platform/tenants/{slug}/logo")
+}
+
+/// Where the console loads a tenant's logo, at `version`.
+pub fn console_logo_path(slug: &str, version: &str) -> String {
+    format!("{}?v={version}", logo_upload_path(slug))
 }
 
 /// Where a workspace's branding stylesheet is served, at this version.
@@ -130,6 +166,43 @@ mod tests {
             ("--accent-text", DARK_TEXT.to_owned())
         );
         assert_eq!(Branding::parse("", "").unwrap(), Branding::default());
+    }
+
+    #[test]
+    fn logos_are_small_images_at_versioned_addresses() {
+        const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+        let (name, kind) = LOGO.check("acme.png", PNG).unwrap();
+        assert_eq!((name.as_str(), kind.as_str()), ("acme.png", "png"));
+        use crate::support::files::FileRefusal;
+        let refusal = |r: Result<(), FileRefusal>| match r {
+            Err(FileRefusal::Unsupported(reason) | FileRefusal::TooLarge(reason)) => reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            refusal(LOGO.check("logo.svg", b"<svg></svg>").map(|_| ())),
+            "“logo.svg” is not an image a page shows: choose a PNG, JPEG, GIF or WebP logo."
+        );
+        assert_eq!(
+            refusal(
+                LOGO.check_before_upload("big.png", (LOGO_MAX_BYTES + 1) as u64)
+                    .map(|_| ())
+            ),
+            "“big.png” is 257 KB; a logo can be at most 256 KB."
+        );
+        assert_eq!(
+            logo_path("acme", "00ff"),
+            "/api/v1/tenants/acme/logo?v=00ff"
+        );
+        assert_eq!(
+            logo_upload_path("acme"),
+            "/api/v1/platform/tenants/acme/logo"
+        );
+        assert_eq!(
+            console_logo_path("acme", "00ff"),
+            "/api/v1/platform/tenants/acme/logo?v=00ff"
+        );
+        assert_eq!(fingerprint(b"a"), fingerprint(b"a"));
+        assert_ne!(fingerprint(b"a"), fingerprint(b"b"));
     }
 
     #[test]

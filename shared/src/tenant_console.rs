@@ -144,6 +144,8 @@ pub struct TenantDetail {
     /// Invitations not yet accepted, revoked or expired.
     pub open_invitations: Vec<crate::members::InvitationView>,
     pub branding: crate::branding::Branding,
+    /// Its logo's version, when it has one.
+    pub logo: Option<String>,
     /// When its data was last exported (a deletion needs one within [`EXPORT_FRESH_HOURS`]).
     pub last_export: Option<DateTime<Utc>>,
     /// What is left to do before it can be deleted ([`deletion_blocker`]), if anything.

@@ -6,10 +6,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::AppError;
 use shared::billing::PlanTier;
-use shared::branding::Branding;
+use shared::branding::{Branding, LOGO, LOGO_MAX_BYTES, console_logo_path, logo_upload_path};
 use shared::personas::Persona;
 use shared::platform::{PlatformVariant, TenantStatus};
+use shared::support::files::size_text;
 use shared::tenant_console::{self, SEARCH_MAX, TenantDetail, TenantForm, TenantSort, TenantsPage};
 use shared::tenants::TenantRow;
 use shared::validation::search_link;
@@ -20,6 +22,7 @@ use super::delete_tenant::DeleteTenant;
 use super::edit_tenant::EditTenant;
 use super::get_tenant_detail::get_tenant_detail;
 use super::get_tenants::get_tenants;
+use super::remove_tenant_logo::RemoveTenantLogo;
 use super::set_commission_rate::SetCommissionRate;
 use super::set_tenant_branding::SetTenantBranding;
 use super::set_tenant_plan::SetTenantPlan;
@@ -30,6 +33,7 @@ use crate::components::forms::{
 };
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::{format_date, format_time, machine_time};
+use crate::components::upload::Upload;
 
 pub const PATH: &str = "/admin/tenants";
 /// Where a search's CSV downloads from (the same query string).
@@ -310,6 +314,10 @@ pub fn TenantPage() -> impl IntoView {
     let status = ServerAction::<SetTenantStatus>::new();
     let brand = ServerAction::<SetTenantBranding>::new();
     let plan = ServerAction::<SetTenantPlan>::new();
+    let logo = LogoActions {
+        uploads: RwSignal::new(0),
+        remove: ServerAction::new(),
+    };
     let detail = Resource::new(
         move || {
             (
@@ -318,6 +326,8 @@ pub fn TenantPage() -> impl IntoView {
                 status.version().get(),
                 brand.version().get(),
                 plan.version().get(),
+                logo.uploads.get(),
+                logo.remove.version().get(),
             )
         },
         |(slug, ..)| get_tenant_detail(slug),
@@ -329,7 +339,7 @@ pub fn TenantPage() -> impl IntoView {
                     Err(error) => view! { <PageHeader title="Tenant" /> <ErrorView error /> }.into_any(),
                     Ok(detail) => view! {
                         <PageHeader title=detail.row.tenant.name.to_string() subtitle="Its settings, members and open invitations." />
-                        <Tenant detail edit status brand plan />
+                        <Tenant detail edit status brand plan logo />
                     }.into_any(),
                 })}
             </Transition>
@@ -344,6 +354,7 @@ fn Tenant(
     status: ServerAction<SetTenantStatus>,
     brand: ServerAction<SetTenantBranding>,
     plan: ServerAction<SetTenantPlan>,
+    logo: LogoActions,
 ) -> impl IntoView {
     let row = detail.row;
     let plan_error = Signal::derive(move || plan.value().get().and_then(Result::err));
@@ -424,8 +435,9 @@ fn Tenant(
                 </ActionForm>
             </section>
         </div>
-        <BrandingForm slug=brand_slug name=brand_name current=detail.branding action=brand />
-        <DeleteTenantForm slug=row.tenant.slug.clone() status=row.tenant.status last_export=detail.last_export blocker=detail.deletion_blocker />
+        // Type-erased: the page's whole view as one type is too deep for a debug build's stack.
+        {view! { <BrandingForm slug=brand_slug name=brand_name current=detail.branding action=brand logo=detail.logo logo_actions=logo /> }.into_any()}
+        {view! { <DeleteTenantForm slug=row.tenant.slug.clone() status=row.tenant.status last_export=detail.last_export blocker=detail.deletion_blocker /> }.into_any()}
         <section class="panel" aria-labelledby="tenant-members">
             <h2 id="tenant-members">{format!("Members ({})", row.member_count)}</h2>
             {if detail.members.is_empty() {
@@ -547,7 +559,16 @@ fn BrandingForm(
     name: String,
     current: Branding,
     action: ServerAction<SetTenantBranding>,
+    logo: Option<String>,
+    logo_actions: LogoActions,
 ) -> impl IntoView {
+    // The logo the preview shows: the file just chosen (before it is sent), else the saved one.
+    let chosen = RwSignal::new(None::<String>);
+    let saved_logo = logo
+        .as_deref()
+        .map(|version| console_logo_path(&slug, version));
+    let shown_logo = move || chosen.get().or_else(|| saved_logo.clone());
+    let logo_slug = slug.clone();
     let accent = RwSignal::new(
         current
             .accent
@@ -584,6 +605,7 @@ fn BrandingForm(
         <section class="panel" aria-labelledby="tenant-branding">
             <h2 id="tenant-branding">"Branding"</h2>
             <div class="branding">
+                <div class="stack">
                 <ActionForm action attr:class="stack" attr:novalidate="true">
                     <input type="hidden" name="slug" value=slug />
                     <div class="field" class:invalid=move || local_error().is_some()>
@@ -610,8 +632,11 @@ fn BrandingForm(
                     <button type="submit" class="button primary" disabled=move || action.pending().get() || local_error().is_some()>"Save branding"</button>
                     <p class="muted" role="status" hidden=move || !saved()>"Saved: its members see it on their next page."</p>
                 </ActionForm>
+                <LogoForm slug=logo_slug has_logo=logo.is_some() actions=logo_actions chosen />
+                </div>
                 <div class="brand-preview" node_ref=preview data-testid="brand-preview" aria-label="Preview of the branding" role="group">
                     <p class="muted small">"Preview"</p>
+                    {move || shown_logo().map(|src| view! { <img class="brand-logo" src=src alt="The logo" data-testid="brand-preview-logo" /> })}
                     <h3>{name}</h3>
                     <p>"Text as members read it, with " <a href="#tenant-branding">"a link"</a> "."</p>
                     <p>
@@ -623,6 +648,92 @@ fn BrandingForm(
             </div>
         </section>
     }
+}
+
+/// What the logo's forms do, for the page to reload the tenant after them.
+#[derive(Clone, Copy)]
+struct LogoActions {
+    /// Logos sent (the upload goes to its API route, not through a server action).
+    uploads: RwSignal<u64>,
+    remove: ServerAction<RemoveTenantLogo>,
+}
+
+/// Sends a logo, checked in the browser by the server's rules as it is chosen (and shown in
+/// the preview then); without JavaScript the form posts itself and the server redirects
+/// back here.
+#[component]
+fn LogoForm(
+    slug: String,
+    has_logo: bool,
+    actions: LogoActions,
+    chosen: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let url = logo_upload_path(&slug);
+    let upload = Upload::new();
+    let Upload { pending, error } = upload;
+    let check = |name: &str, size: u64| {
+        LOGO.check_before_upload(name, size)
+            .map(|_| ())
+            .map_err(AppError::from)
+    };
+    let on_submit = upload.on_submit::<String>(url.clone(), check, actions.uploads);
+    let on_change = move |ev: leptos::ev::Event| match chosen_file(&ev) {
+        Some((name, size, preview)) => match check(&name, size) {
+            Ok(()) => {
+                error.set(None);
+                chosen.set(Some(preview));
+            }
+            Err(refusal) => {
+                error.set(Some(refusal));
+                chosen.set(None);
+            }
+        },
+        None => chosen.set(None),
+    };
+    let remove_error = Signal::derive(move || actions.remove.value().get().and_then(Result::err));
+    view! {
+        <form method="post" enctype="multipart/form-data" action=url class="stack" data-testid="logo-form" on:submit=on_submit>
+            <label for="logo-file">"Logo"</label>
+            <input type="file" id="logo-file" name="file" required accept=LOGO.accept() aria-describedby="logo-file-help" on:change=on_change />
+            <p id="logo-file-help" class="muted small">
+                {format!(
+                    "PNG, JPEG, GIF or WebP, up to {}; shown 32 pixels high in its members' top bar. The preview shows it before you upload it.",
+                    size_text(LOGO_MAX_BYTES as u64)
+                )}
+            </p>
+            <p class="form-error" role="alert" aria-live="assertive" data-testid="logo-error" hidden=move || error.read().is_none()>
+                {move || error.get().map(|e| format!("Error {} · {e}", e.status()))}
+            </p>
+            <button type="submit" class="button" disabled=move || pending.get()>
+                {move || if pending.get() { "Uploading…" } else { "Upload the logo" }}
+            </button>
+        </form>
+        {has_logo.then(|| view! {
+            <ActionForm action=actions.remove attr:class="inline-form">
+                <input type="hidden" name="slug" value=slug.clone() />
+                <button type="submit" class="button small">"Remove the logo"</button>
+            </ActionForm>
+        })}
+        <ActionError error=remove_error />
+    }
+}
+
+/// The file just chosen: its name, its size and an address that shows it (in the browser).
+#[cfg(feature = "hydrate")]
+fn chosen_file(ev: &leptos::ev::Event) -> Option<(String, u64, String)> {
+    use wasm_bindgen::JsCast;
+    let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0)?;
+    let preview = web_sys::Url::create_object_url_with_blob(&file).ok()?;
+    // Sizes are whole bytes; a file past u64 is refused as too large anyway.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let size = file.size() as u64;
+    Some((file.name(), size, preview))
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn chosen_file(_ev: &leptos::ev::Event) -> Option<(String, u64, String)> {
+    None
 }
 
 /// Applies the draft branding to the preview (in the browser; the server renders the

@@ -328,15 +328,35 @@ fn Frame(
         .as_ref()
         .filter(|w| !w.branding.is_default())
         .map(|w| shared::branding::stylesheet_path(w.tenant.slug.as_str(), &w.branding));
+    // Its logo, when it has one, stands for the platform's mark in the top bar.
+    let workspace_logo = current_workspace.as_ref().and_then(|w| {
+        w.logo.as_deref().map(|version| {
+            (
+                shared::branding::logo_path(w.tenant.slug.as_str(), version),
+                w.tenant.name.to_string(),
+                w.tenant.home_path(),
+            )
+        })
+    });
     view! {
         <div class="app">
             {branding.map(|href| view! { <link rel="stylesheet" href=href data-testid="branding-stylesheet" /> })}
             {me.impersonation.clone().map(|impersonation| view! { <ImpersonationBanner impersonation /> })}
             <header class="topbar">
-                <a class="brand" href="/">
-                    <span class="logo" aria-hidden="true">"◆"</span>
-                    "Atrium"
-                </a>
+                {match workspace_logo {
+                    Some((src, name, home)) => view! {
+                        <a class="brand" href=home>
+                            <img class="brand-logo" src=src alt="" data-testid="workspace-logo" />
+                            {name}
+                        </a>
+                    }.into_any(),
+                    None => view! {
+                        <a class="brand" href="/">
+                            <span class="logo" aria-hidden="true">"◆"</span>
+                            "Atrium"
+                        </a>
+                    }.into_any(),
+                }}
                 <PersonaSwitcher me=me.clone() current=place.persona />
                 <OrgSwitcher me=me.clone() place=place.clone() />
                 <div class="spacer"></div>

@@ -603,6 +603,12 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "remove_tenant_logo",
+            expect: Refused,
+            args: |w| vec![("slug", w.b.slug.clone())],
+            caller: owner,
+        },
+        Case {
             function: "delete_tenant",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone()), ("confirm", w.b.slug.clone())],
@@ -1900,6 +1906,7 @@ fn plain_api_routes() -> impl Iterator<Item = &'static &'static str> {
             && !r.contains("/users.csv")
             && !r.contains("/tenants.csv")
             && !r.contains("/export")
+            && !r.contains("/logo")
     })
 }
 
@@ -2022,6 +2029,8 @@ const API: &[&str] = &[
     "/api/v1/platform/tenants.csv",
     "/api/v1/tenants/{slug}/branding.css",
     "/api/v1/platform/tenants/{slug}/export",
+    "/api/v1/platform/tenants/{slug}/logo",
+    "/api/v1/tenants/{slug}/logo",
 ];
 
 #[tokio::test]
@@ -2230,6 +2239,8 @@ async fn another_tenants_ids_never_reach_its_data() {
         (format!("/api/v1/platform/tenants.csv?q={}", w.b.slug), 403),
         (format!("/api/v1/platform/tenants/{}/export", w.b.slug), 403),
         (format!("/api/v1/platform/tenants/{}/export", w.a.slug), 403),
+        (format!("/api/v1/tenants/{}/logo", w.b.slug), 404),
+        (format!("/api/v1/platform/tenants/{}/logo", w.b.slug), 403),
     ] {
         let response =
             w.a.owner
@@ -2339,6 +2350,17 @@ async fn another_tenants_ids_never_reach_its_data() {
         let status = response.status().as_u16();
         assert_no_leak(&shots, &response.text().await.unwrap());
         assert_eq!(status, expected, "upload to {shots}");
+    }
+    // Logos are the console's to set: neither B's nor A's own takes one from A's owner.
+    for slug in [&w.b.slug, &w.a.slug] {
+        let upload = format!("/api/v1/platform/tenants/{slug}/logo");
+        let response =
+            w.a.owner
+                .upload(&upload, "evil.png", crate::support::PNG, false)
+                .await;
+        let status = response.status().as_u16();
+        assert_no_leak(&upload, &response.text().await.unwrap());
+        assert_eq!(status, 403, "upload to {upload}");
     }
     let b_listing: shared::marketplace::ListingPage = w
         .b_builder

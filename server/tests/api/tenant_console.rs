@@ -12,7 +12,7 @@ use shared::platform::{PlatformVariant, TenantStatus};
 use shared::tenant_console::{PAGE_SIZE, TenantDetail, TenantsPage};
 use shared::tenants::{PlatformOverview, TenantSummary};
 
-use crate::helpers::{Browser, PASSWORD, spawn_app, unique_email};
+use crate::helpers::{Browser, PASSWORD, assert_redirect_to, spawn_app, unique_email};
 use crate::members::{builder_org, org};
 
 /// The search form's fields as `get_tenants` takes them (every field, as the page sends it).
@@ -649,4 +649,130 @@ async fn a_super_admin_brands_a_tenant_and_its_members_pages_carry_it() {
         )
         .await;
     assert!(!page(&acme.viewer, home).await.contains("branding.css"));
+}
+
+#[tokio::test]
+async fn a_super_admin_uploads_a_logo_that_its_members_top_bar_shows() {
+    use crate::support::PNG;
+    use shared::branding::{LOGO_MAX_BYTES, logo_path, logo_upload_path};
+
+    let app = spawn_app().await;
+    let acme = org(&app, "Acme", "acme.example").await;
+    let other = org(&app, "Other", "other.example").await;
+    let admin = app.super_admin().await;
+    let upload = logo_upload_path(&acme.slug);
+    let home = format!("/app/{}", acme.slug);
+
+    // Not an image a page shows, not what its name says, too large: each refused with its
+    // status and reason, and nothing is kept.
+    let big = [PNG, &vec![0; LOGO_MAX_BYTES]].concat();
+    for (name, bytes, status, reason) in [
+        (
+            "logo.svg",
+            &b"<svg onload=alert(1)></svg>"[..],
+            415,
+            "is not an image a page shows",
+        ),
+        (
+            "logo.png",
+            &b"GIF89a\x01\0\x01\0\x80\0\0"[..],
+            415,
+            "but its content is a GIF image",
+        ),
+        ("logo.png", &big[..], 413, "the most a logo can be"),
+        ("logo.png", &b""[..], 422, "is empty"),
+    ] {
+        let response = admin.upload(&upload, name, bytes, false).await;
+        assert_eq!(response.status(), status, "{name}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains(reason), "{name}: {body}");
+    }
+    // Only super admins set it, whatever their role in the workspace.
+    let response = acme.owner.upload(&upload, "logo.png", PNG, false).await;
+    assert_eq!(response.status(), 403);
+    let detail: TenantDetail = admin
+        .call_ok("get_tenant_detail", &[("slug", &acme.slug)])
+        .await;
+    assert_eq!(detail.logo, None);
+
+    let response = admin.upload(&upload, "logo.png", PNG, false).await;
+    assert_eq!(response.status(), 201);
+    let version: String = response.json().await.unwrap();
+    let detail: TenantDetail = admin
+        .call_ok("get_tenant_detail", &[("slug", &acme.slug)])
+        .await;
+    assert_eq!(detail.logo.as_deref(), Some(version.as_str()));
+    // The console shows it (its super admins are no members); the workspace's owner may
+    // not load it there.
+    let console = shared::branding::console_logo_path(&acme.slug, &version);
+    let response = admin.client.get(admin.url(&console)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), PNG);
+    let response = acme
+        .owner
+        .client
+        .get(acme.owner.url(&console))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    // Every member's top bar shows it at once, at its version.
+    let path = logo_path(&acme.slug, &version);
+    let page = acme.viewer.page(&home).await.text().await.unwrap();
+    assert!(page.contains(&path), "{page}");
+    let response = acme
+        .viewer
+        .client
+        .get(acme.viewer.url(&path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert!(
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(response.bytes().await.unwrap().as_ref(), PNG);
+    // Not another tenant's to load, and not on its pages.
+    let response = other
+        .owner
+        .client
+        .get(other.owner.url(&path))
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(response.status().as_u16(), 403 | 404));
+    let page = other
+        .owner
+        .page(&format!("/app/{}", other.slug))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("/logo?v="));
+    // A plain form post goes back to the tenant's page.
+    let response = admin.upload(&upload, "logo.png", PNG, true).await;
+    assert_redirect_to(&response, &format!("/admin/tenants/{}", acme.slug));
+
+    // Removed: gone from the pages and its address; recorded both ways.
+    let _: () = admin
+        .call_ok("remove_tenant_logo", &[("slug", &acme.slug)])
+        .await;
+    let page = acme.viewer.page(&home).await.text().await.unwrap();
+    assert!(!page.contains("/logo?v="));
+    let response = acme
+        .viewer
+        .client
+        .get(acme.viewer.url(&path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let changes = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action IN ('tenant.logo_changed', 'tenant.logo_removed')")
+        .await;
+    assert_eq!(changes, 3);
 }

@@ -59,6 +59,7 @@ pub const EXPORTED: &[(&str, &[&str], &[&str])] = &[
     ("marketplace_ratings", TENANT, &[]),
     ("marketplace_installs", TENANT, &[]),
     ("marketplace_screenshots", TENANT, &["content"]),
+    ("tenant_logos", TENANT, &["content"]),
     ("audit_log", TENANT, &[]),
 ];
 

@@ -17,6 +17,14 @@ use super::search::{Arg, Filter, bind_args};
 use super::{PlatformData, Tx, contains_pattern, on_tx, with_reader};
 use crate::error::Result;
 
+/// A logo about to be stored: checked, with its fingerprint.
+pub struct NewLogo<'a> {
+    pub name: &'a shared::support::files::FileName,
+    pub kind: shared::support::files::FileKind,
+    pub content: &'a [u8],
+    pub version: &'a str,
+}
+
 #[derive(Clone, Copy, Debug, sqlx::FromRow)]
 pub struct PersonaCounts {
     pub total: i64,
@@ -329,6 +337,65 @@ impl PlatformData<'_> {
     /// A tenant's branding.
     pub async fn branding(&self, tenant: TenantId) -> Result<Branding> {
         self.store.branding_of(tenant).await
+    }
+
+    /// A tenant's logo's version, when it has one.
+    #[instrument(skip_all, fields(%tenant))]
+    pub async fn logo_version(&self, tenant: TenantId) -> Result<Option<String>> {
+        let found: Option<Option<String>> = with_reader!(self.store, pool => sqlx::query_scalar(
+            "SELECT brand_logo FROM tenants WHERE id = $1",
+        )
+        .bind(tenant)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(found.flatten())
+    }
+
+    /// Sets (or with `None` removes) a tenant's logo; its members' pages show it from their
+    /// next request.
+    #[instrument(skip_all, fields(%tenant))]
+    pub async fn set_logo(
+        &self,
+        tx: &mut Tx,
+        tenant: TenantId,
+        logo: Option<&NewLogo<'_>>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        match logo {
+            Some(logo) => {
+                on_tx!(tx, conn => sqlx::query(
+                    "INSERT INTO tenant_logos (tenant_id, name, kind, content, updated_at)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+                         content = excluded.content, updated_at = excluded.updated_at",
+                )
+                .bind(tenant)
+                .bind(logo.name)
+                .bind(logo.kind)
+                .bind(logo.content)
+                .bind(at)
+                .execute(&mut **conn)
+                .await
+                .map(|_| ()))?;
+            }
+            None => {
+                on_tx!(tx, conn => sqlx::query("DELETE FROM tenant_logos WHERE tenant_id = $1")
+                    .bind(tenant)
+                    .execute(&mut **conn)
+                    .await
+                    .map(|_| ()))?;
+            }
+        }
+        on_tx!(tx, conn => sqlx::query("UPDATE tenants SET brand_logo = $1, updated_at = $2 WHERE id = $3")
+            .bind(logo.map(|l| l.version))
+            .bind(at)
+            .bind(tenant)
+            .execute(&mut **conn)
+            .await
+            .map(|_| ()))?;
+        // Memberships carry the logo's version (the top bar of every page of the workspace).
+        tx.invalidates(Invalidation::AllMemberships);
+        Ok(())
     }
 
     /// Sets a tenant's branding; its members' pages carry it from their next request.

@@ -14,7 +14,7 @@ use tracing::instrument;
 use std::sync::Arc;
 
 use super::access_cache::Invalidation;
-use super::{Store, TenantData, Tx, on_tx, with_reader};
+use super::{Store, TenantData, Tx, on_tx, with_reader, with_tenant_reader};
 use crate::error::{Result, is_unique_violation};
 
 #[derive(Clone, Debug)]
@@ -38,6 +38,8 @@ pub struct MembershipLookup {
     pub two_factor_grace_days: i32,
     pub brand_accent: Option<String>,
     pub brand_font: Option<String>,
+    /// The logo's version, when it has one.
+    pub brand_logo: Option<String>,
 }
 
 impl MembershipLookup {
@@ -83,7 +85,8 @@ impl Store {
         let seen = self.cache.generation();
         let rows: Vec<MembershipLookup> = with_reader!(self, pool => sqlx::query_as(
             "SELECT t.id, t.slug, t.name, t.variant, t.status, m.role, t.created_at AS tenant_created_at,
-                    t.require_two_factor_since, t.two_factor_grace_days, t.brand_accent, t.brand_font
+                    t.require_two_factor_since, t.two_factor_grace_days, t.brand_accent, t.brand_font,
+                    t.brand_logo
              FROM memberships m JOIN tenants t ON t.id = m.tenant_id
              WHERE m.user_id = $1 ORDER BY t.name",
         )
@@ -124,6 +127,7 @@ impl Store {
                     two_factor_required_by: deadline,
                     two_factor_overdue: deadline.is_some_and(|d| d <= now),
                     branding: m.branding(),
+                    logo: m.brand_logo.clone(),
                 }
             })
             .collect())
@@ -157,6 +161,17 @@ impl TenantData<'_> {
     /// The workspace's own branding.
     pub async fn branding(&self) -> Result<shared::branding::Branding> {
         self.store.branding_of(self.tenant).await
+    }
+
+    /// The workspace's logo, if it has one.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn logo(&self) -> Result<Option<super::support::StoredFile>> {
+        Ok(with_tenant_reader!(self, conn => sqlx::query_as(
+            "SELECT name, kind, content FROM tenant_logos WHERE tenant_id = $1",
+        )
+        .bind(self.tenant)
+        .fetch_optional(conn)
+        .await)?)
     }
 }
 

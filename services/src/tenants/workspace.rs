@@ -67,6 +67,23 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
     })
 }
 
+/// The workspace's logo (its members' top bar shows it), or 404 when it has none.
+#[instrument(skip_all, fields(slug))]
+pub async fn logo(
+    svc: &Services,
+    caller: &Caller,
+    slug: &str,
+) -> Result<crate::storage::support::StoredFile> {
+    let access = authz::enter_tenant(svc.store(), caller, slug).await?;
+    authz::require(&access, Permission::TenantView)?;
+    Ok(svc
+        .store()
+        .tenant(&access)
+        .logo()
+        .await?
+        .ok_or_else(|| shared::AppError::not_found("This workspace's logo"))?)
+}
+
 /// The workspace's branding stylesheet (its members' pages link it): the accent color and
 /// typeface a super admin set, as CSS custom properties on the page's frame.
 #[instrument(skip_all, fields(slug))]
