@@ -119,12 +119,13 @@ fn caller(extensions: &Extensions) -> Result<Caller, ApiError> {
 /// A CSV document as a private download named `name` (a name built from values that passed
 /// their lookup, so it needs no quoting).
 fn csv_download(csv: String, name: &str) -> Response {
-    let mut response = csv.into_response();
+    download(csv.into_response(), "text/csv; charset=utf-8", name)
+}
+
+/// `response` as a private download of `content_type` named `name` (unquoted, as above).
+fn download(mut response: Response, content_type: &'static str, name: &str) -> Response {
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),

@@ -5,12 +5,12 @@ use std::convert::Infallible;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{Extensions, HeaderValue, header};
+use axum::http::Extensions;
 use axum::response::{IntoResponse, Response};
 use services::Services;
 use tokio::sync::mpsc;
 
-use super::{caller, client};
+use super::{caller, client, download};
 use crate::http::errors::ApiError;
 
 /// Lines held between the database and the connection.
@@ -34,18 +34,9 @@ pub async fn tenant_export(
             .poll_recv(cx)
             .map(|line| line.map(|line| Ok::<_, Infallible>(Bytes::from(line))))
     });
-    let mut response = Body::from_stream(body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/x-ndjson; charset=utf-8"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(download(
+        Body::from_stream(body).into_response(),
+        "application/x-ndjson; charset=utf-8",
+        &name,
+    ))
 }
