@@ -68,6 +68,8 @@ test('trust a device to skip the second step, see it listed, then stop trusting 
 });
 
 test('an owner requires two-factor sign-in: a member is walked through setting it up', async ({ page, browser, guard }) => {
+  // Several browsers and many pages: 20–30 s on a 2-core machine, too near the default limit.
+  test.setTimeout(60_000);
   guard.allow(/status of 403/);
   guard.allow(/status of 409/);
   const home = await signUp(page, { name: 'Rhea Rules', email: uniqueEmail('rhea'), organization: `Rules ${Date.now()}` });

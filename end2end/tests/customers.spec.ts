@@ -18,6 +18,8 @@ async function hostPage(html: () => string): Promise<{ origin: string; server: S
 }
 
 test('a customer accepts a builder, whose live deployment sends contacts to the customer', async ({ page, browser, guard }) => {
+  // Several browsers and many pages: 20–30 s on a 2-core machine, too near the default limit.
+  test.setTimeout(60_000);
   let snippet = '';
   const site = await hostPage(() => `<!doctype html><html><head><title>Customer site</title></head>
     <body><h1>Customer site</h1>${snippet}</body></html>`);

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { test, expect, hydrated, signInAsAdmin, signUp, uniqueEmail, anotherPerson } from './fixtures';
 
 test('a super admin finds people, deactivates one after confirming, and reactivates a whole search', async ({ page, browser }) => {
+  // Four browsers and a dozen pages: 20–30 s on a 2-core machine, too near the default limit.
+  test.setTimeout(60_000);
   // Three people of one organization's domain, each signed in in their own browser.
   const domain = `people-${Date.now()}.example`;
   const people = [];

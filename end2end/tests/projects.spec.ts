@@ -5,6 +5,8 @@
 import { test, expect, hydrated, signIn, signUp, uniqueEmail } from './fixtures';
 
 test('a builder starts a project, puts a customer in it and moves it through its states', async ({ page, browser, guard }) => {
+  // Several browsers and many pages: 20–30 s on a 2-core machine, too near the default limit.
+  test.setTimeout(60_000);
   const customerContext = await browser.newContext();
   const customer = await customerContext.newPage();
   try {
