@@ -281,8 +281,10 @@ pub async fn enter_embed(
             s.customer
         }
     };
+    // Drawn as the editor's preview draws it: with the workspace's branding applied.
     let config = WidgetConfig::parse(&live.config)
-        .map_err(|e| anyhow::anyhow!("stored widget version {widget}/{}: {e:?}", live.version))?;
+        .map_err(|e| anyhow::anyhow!("stored widget version {widget}/{}: {e:?}", live.version))?
+        .branded(&live.branding());
     let site = match site {
         None => None,
         Some(site) => {

@@ -147,14 +147,6 @@ impl Store {
         let (accent, font) = found.unwrap_or_default();
         Ok(stored_branding(accent.as_deref(), font.as_deref()))
     }
-
-    /// The branding of the workspace whose widget a visitor's page shows.
-    pub async fn branding_for_visitor(
-        &self,
-        access: &crate::authz::EmbedAccess,
-    ) -> Result<shared::branding::Branding> {
-        self.branding_of(access.tenant_id()).await
-    }
 }
 
 impl TenantData<'_> {

@@ -38,6 +38,15 @@ pub struct LiveWidget {
     pub tenant_status: TenantStatus,
     pub version: i32,
     pub config: String,
+    pub brand_accent: Option<String>,
+    pub brand_font: Option<String>,
+}
+
+impl LiveWidget {
+    /// The branding of the widget's workspace, which its theme may follow.
+    pub fn branding(&self) -> shared::branding::Branding {
+        super::tenants::stored_branding(self.brand_accent.as_deref(), self.brand_font.as_deref())
+    }
 }
 
 impl Store {
@@ -47,7 +56,8 @@ impl Store {
     #[instrument(skip_all, fields(%widget))]
     pub async fn live_widget(&self, widget: WidgetId) -> Result<Option<LiveWidget>> {
         Ok(with_reader!(self, pool => sqlx::query_as(
-            "SELECT w.tenant_id, t.status AS tenant_status, v.version, v.config
+            "SELECT w.tenant_id, t.status AS tenant_status, v.version, v.config, t.brand_accent,
+                    t.brand_font
              FROM widgets w
              JOIN tenants t ON t.id = w.tenant_id
              JOIN widget_versions v ON v.widget_id = w.id AND v.version = w.live_version

@@ -112,15 +112,11 @@ pub async fn visit(
 ) -> Result<EmbeddedWidget> {
     let access = authz::enter_embed(svc.store(), widget, implementation, site).await?;
     let site = access.site().map(|s| s.as_str().to_owned());
-    let (services, branding) = tokio::try_join!(
-        badge_services(svc, &access),
-        svc.store().branding_for_visitor(&access)
-    )?;
+    let services = badge_services(svc, &access).await?;
     Ok(EmbeddedWidget {
         id: widget,
         version: access.version(),
-        // Drawn as the editor's preview draws it: with the workspace's branding applied.
-        config: access.config().branded(&branding),
+        config: access.config().clone(),
         visit: sign_visit(svc, widget, implementation, site.as_deref()),
         site,
         services,
