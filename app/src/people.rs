@@ -12,8 +12,8 @@ pub mod start_impersonation;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::people::{
-    BulkAction, BulkOutcome, BulkResult, PersonDetail, SEARCH_MAX, SignInFilter, UserForm,
-    UserListing, UserSort, UsersPage,
+    BULK_PERSONAS, BulkAction, BulkChange, BulkOutcome, BulkResult, PersonDetail, SEARCH_MAX,
+    SignInFilter, UserForm, UserListing, UserSort, UsersPage,
 };
 use shared::permissions::Role;
 use shared::personas::Persona;
@@ -57,7 +57,7 @@ fn form_from_address() -> Memo<UserForm> {
 /// A bulk action waiting for its confirmation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Pending {
-    action: BulkAction,
+    change: BulkChange,
     /// The ticked people, or none for everyone the search matches.
     ids: Vec<String>,
     count: u64,
@@ -78,7 +78,7 @@ pub fn PeoplePage() -> impl IntoView {
     };
     view! {
         <AppShell place crumbs=vec![("Users".to_owned(), None)]>
-            <PageHeader title="Users" subtitle="Every account on the platform: find people, then activate, deactivate or sign them out, one by one or in bulk." />
+            <PageHeader title="Users" subtitle="Every account on the platform: find people, then activate, deactivate, sign out, give a persona or change a role, one by one or in bulk." />
             <Filters form />
             <BulkOutcomeView bulk />
             <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
@@ -129,6 +129,8 @@ fn Filters(form: Memo<UserForm>) -> impl IntoView {
 fn People(page: UsersPage, form: UserForm, bulk: ServerAction<BulkPeople>) -> impl IntoView {
     let selected = RwSignal::new(Vec::<String>::new());
     let action = RwSignal::new(BulkAction::Deactivate.as_str().to_owned());
+    let persona = RwSignal::new(BULK_PERSONAS[0].as_str().to_owned());
+    let role = RwSignal::new(Role::Viewer.as_str().to_owned());
     let pending = RwSignal::new(None::<Pending>);
     let total = page.total;
     let on_page: Vec<String> = page.people.iter().map(|p| p.id.to_string()).collect();
@@ -138,18 +140,17 @@ fn People(page: UsersPage, form: UserForm, bulk: ServerAction<BulkPeople>) -> im
         .map(|after| search_link(PATH, &query, Some(("after", after.to_string()))));
     let shown = page.people.len();
     let csv = search_link(CSV_PATH, &query, None);
-    let chosen = move || {
-        action
-            .get()
-            .parse::<BulkAction>()
-            .unwrap_or(BulkAction::Deactivate)
-    };
+    // The same parse the server makes: the buttons wait until the choice is complete.
+    let search = page.query.clone();
+    let chosen = Memo::new(move |_| {
+        BulkChange::parse(&action.read(), &persona.read(), &role.read(), &search)
+    });
+    let incomplete = move || chosen.with(Result::is_err);
+    let kind = move || action.get().parse::<BulkAction>().ok();
     let ask = move |ids: Vec<String>, count: u64| {
-        pending.set(Some(Pending {
-            action: chosen(),
-            ids,
-            count,
-        }));
+        if let Ok(change) = chosen.get() {
+            pending.set(Some(Pending { change, ids, count }));
+        }
     };
     let all_ticked = {
         let on_page = on_page.clone();
@@ -209,14 +210,27 @@ fn People(page: UsersPage, form: UserForm, bulk: ServerAction<BulkPeople>) -> im
                 <select id="bulk-action" prop:value=move || action.get() on:change=move |ev| action.set(event_target_value(&ev))>
                     {BulkAction::ALL.iter().map(|a| view! { <option value=a.as_str()>{a.label()}</option> }).collect_view()}
                 </select>
-                <button type="button" class="button" disabled=move || selected.read().is_empty()
+                <span hidden=move || !matches!(kind(), Some(BulkAction::GrantPersona | BulkAction::RemovePersona))>
+                    <label for="bulk-persona" class="visually-hidden">"Which persona"</label>
+                    <select id="bulk-persona" prop:value=move || persona.get() on:change=move |ev| persona.set(event_target_value(&ev))>
+                        {BULK_PERSONAS.iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                    </select>
+                </span>
+                <span hidden=move || kind() != Some(BulkAction::ChangeRole)>
+                    <label for="bulk-role">"New role"</label>
+                    <select id="bulk-role" prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
+                        {Role::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                    </select>
+                </span>
+                <button type="button" class="button" disabled=move || selected.read().is_empty() || incomplete()
                     on:click=move |_| { let ids = selected.get(); let n = ids.len() as u64; ask(ids, n); }>
                     {move || format!("Apply to {} selected", selected.read().len())}
                 </button>
-                <button type="button" class="button" disabled=total == 0 on:click=move |_| ask(Vec::new(), total)>
+                <button type="button" class="button" disabled=move || total == 0 || incomplete() on:click=move |_| ask(Vec::new(), total)>
                     {format!("Apply to all {total} matching")}
                 </button>
             </div>
+            {move || chosen.get().err().map(|err| view! { <p class="muted small" role="status" data-testid="bulk-hint">{err.reason}</p> })}
             {move || pending.get().map(|p| view! { <Confirm pending=p form=form_for_confirm.clone() bulk on_done=move || { pending.set(None); selected.set(Vec::new()); } /> })}
             {table}
             {next.map(|href| view! { <p><a href=href rel="next" data-testid="people-next">"Next page →"</a></p> })}
@@ -279,7 +293,7 @@ fn Confirm(
     bulk: ServerAction<BulkPeople>,
     on_done: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    let Pending { action, ids, count } = pending;
+    let Pending { change, ids, count } = pending;
     let whom = if ids.is_empty() {
         format!(
             "all {count} {} this search matches",
@@ -291,11 +305,16 @@ fn Confirm(
             if count == 1 { "person" } else { "people" }
         )
     };
-    let question = format!("{} {whom}?", action.label());
-    let harsh = matches!(
-        action,
-        BulkAction::Deactivate | BulkAction::ForcePasswordReset
-    );
+    let question = change.question(&whom);
+    let harsh = change.harsh();
+    let consequence = change.consequence();
+    let button = format!("{} {count}", change.verb());
+    let (bulk_persona, bulk_role) = match &change {
+        BulkChange::GrantPersona(p) | BulkChange::RemovePersona(p) => (p.as_str(), ""),
+        BulkChange::ChangeRole { role, .. } => ("", role.as_str()),
+        _ => ("", ""),
+    };
+    let action = change.action();
     let cancel = on_done.clone();
     let confirm = move |_| {
         bulk.dispatch(BulkPeople {
@@ -306,16 +325,18 @@ fn Confirm(
             ids: ids.join(","),
             expected: count.to_string(),
             action: action.as_str().to_owned(),
+            bulk_persona: bulk_persona.to_owned(),
+            bulk_role: bulk_role.to_owned(),
         });
         on_done();
     };
     view! {
         <div class="confirm panel" role="alertdialog" aria-labelledby="bulk-question" aria-describedby="bulk-consequence" data-testid="bulk-confirm">
             <h3 id="bulk-question">{question}</h3>
-            <p id="bulk-consequence">{action.consequence()}</p>
+            <p id="bulk-consequence">{consequence}</p>
             <div class="actions">
                 <button type="button" class="button" class:primary=!harsh class:danger=harsh on:click=confirm>
-                    {format!("{} {count}", action.label())}
+                    {button}
                 </button>
                 <button type="button" class="button" on:click=move |_| cancel()>"Cancel"</button>
             </div>
@@ -341,7 +362,7 @@ fn BulkSummary(result: BulkResult) -> impl IntoView {
     let more = result.total().saturating_sub(listed);
     view! {
         <section class="panel" aria-labelledby="bulk-result" data-testid="bulk-result">
-            <h2 id="bulk-result">{format!("{}: done", result.action.label())}</h2>
+            <h2 id="bulk-result">{format!("{}: done", result.change.title())}</h2>
             <p role="status">
                 {format!(
                     "{} changed · {} unchanged · {} skipped",

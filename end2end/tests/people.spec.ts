@@ -108,3 +108,66 @@ test('a bad filter names its field, and only super admins reach the list', async
   await expect(member.page.getByTestId('people')).toHaveCount(0);
   await member.context.close();
 });
+
+test('a super admin takes a persona away and gives it back, and role changes keep a workspace its owner', async ({ page, browser }) => {
+  test.setTimeout(60_000);
+  const domain = `personas-${Date.now()}.example`;
+  const person = await anotherPerson(browser);
+  const home = await signUp(person.page, { name: 'Rae Person', email: uniqueEmail('rae', domain), organization: 'Rae Org' });
+  const slug = home.split('/').pop()!;
+
+  await signInAsAdmin(browser, page);
+  await page.goto(`/admin/users?q=${domain}`);
+  await hydrated(page);
+  const rows = page.getByTestId('people').locator('tbody tr');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('End User');
+
+  // Taking End User away closes Rae's workspace to her at once.
+  await rows.first().getByRole('checkbox').check();
+  await page.getByLabel('With the people chosen:').selectOption('remove_persona');
+  await page.getByLabel('Which persona').selectOption('end_user');
+  await page.getByRole('button', { name: 'Apply to 1 selected' }).click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm).toContainText('Take the End User persona from the 1 person you selected?');
+  await expect(confirm).toContainText('Their memberships and everything in those workspaces stay.');
+  await confirm.getByRole('button', { name: 'Take from 1' }).click();
+  const result = page.getByTestId('bulk-result');
+  await expect(result.getByRole('heading')).toHaveText('Take the End User persona away: done');
+  await expect(result.getByRole('status')).toHaveText('1 changed · 0 unchanged · 0 skipped');
+  await expect(rows.first()).not.toContainText('End User');
+  const refused = await person.page.goto(home);
+  expect(refused?.status()).toBe(403);
+  await expect(person.page.getByRole('alert').first()).toContainText('does not have the End User persona');
+
+  // Given back, the workspace opens again.
+  await rows.first().getByRole('checkbox').check();
+  await page.getByLabel('With the people chosen:').selectOption('grant_persona');
+  await page.getByLabel('Which persona').selectOption('end_user');
+  await page.getByRole('button', { name: 'Apply to 1 selected' }).click();
+  await confirm.getByRole('button', { name: 'Give to 1' }).click();
+  await expect(result.getByRole('status')).toHaveText('1 changed · 0 unchanged · 0 skipped');
+  const back = await person.page.goto(home);
+  expect(back?.status()).toBe(200);
+  await hydrated(person.page);
+  await expect(person.page.getByText('does not have the End User persona')).toHaveCount(0);
+  await expect(person.page.getByTestId('org-switcher').or(person.page.getByTestId('org'))).toContainText('Rae Org');
+
+  // A role is held in one workspace: the list has to be filtered by one first.
+  await page.getByLabel('With the people chosen:').selectOption('change_role');
+  await expect(page.getByTestId('bulk-hint')).toContainText('Filter the list by a workspace address first');
+  await expect(page.getByRole('button', { name: 'Apply to all 1 matching' })).toBeDisabled();
+  await page.getByLabel('Workspace address').fill(slug);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/tenant=/);
+  await hydrated(page);
+  await page.getByLabel('With the people chosen:').selectOption('change_role');
+  await page.getByLabel('New role').selectOption('viewer');
+  await page.getByRole('button', { name: 'Apply to all 1 matching' }).click();
+  await expect(confirm).toContainText(`Change the role of all 1 person this search matches in “${slug}” to Viewer?`);
+  await confirm.getByRole('button', { name: 'Change role for 1' }).click();
+  // Rae is the workspace's only owner: she is skipped, and says why.
+  await expect(result.getByRole('status')).toHaveText('0 changed · 0 unchanged · 1 skipped');
+  await expect(result).toContainText('Every organization needs at least one owner');
+  await person.context.close();
+});

@@ -53,6 +53,8 @@ pub mod actions {
     pub const PERSON_DEACTIVATED: &str = "platform.person_deactivated";
     pub const PERSON_SIGNED_OUT: &str = "platform.person_signed_out";
     pub const PERSON_PASSWORD_RESET: &str = "platform.person_password_reset";
+    pub const PERSON_PERSONA_GIVEN: &str = "platform.person_persona_given";
+    pub const PERSON_PERSONA_TAKEN: &str = "platform.person_persona_taken";
     pub const PEOPLE_BULK_ACTION: &str = "platform.people_bulk_action";
     pub const IMPERSONATION_STARTED: &str = "platform.impersonation_started";
     pub const IMPERSONATION_ENDED: &str = "platform.impersonation_ended";

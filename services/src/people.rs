@@ -1,5 +1,6 @@
-//! The console's people: super admins search every account, and activate, deactivate or
-//! sign out many at once — the ticked ones, or everyone a search matches.
+//! The console's people: super admins search every account, and activate, deactivate,
+//! sign out, give or take a persona, or change the role of many at once — the ticked ones,
+//! or everyone a search matches.
 
 use std::collections::HashMap;
 
@@ -7,10 +8,10 @@ use shared::AppError;
 use shared::email::Email;
 use shared::ids::UserId;
 use shared::people::{
-    ACTIVITY_LINES, BulkAction, BulkLine, BulkOutcome, BulkResult, BulkTargets, CSV_MAX_ROWS,
+    ACTIVITY_LINES, BulkChange, BulkLine, BulkOutcome, BulkResult, BulkTargets, CSV_MAX_ROWS,
     PAGE_SIZE, PersonDetail, RESULT_LINES_MAX, UserListing, UserQuery, UsersPage,
 };
-use shared::permissions::Permission;
+use shared::permissions::{Permission, Role, check_member_change};
 use shared::platform::UserStatus;
 use tracing::instrument;
 
@@ -130,17 +131,25 @@ fn listing(row: PersonRow) -> UserListing {
     }
 }
 
-/// Applies `action` to the ticked people, or to everyone `query` matches — refused when
+/// What a bulk action did to one person it changed or left alone for a reason.
+enum Done {
+    /// Changed: the line's note, and the details its audit entry keeps.
+    Changed(String, serde_json::Value),
+    /// Left alone, and why.
+    Skipped(String),
+}
+
+/// Applies `change` to the ticked people, or to everyone `query` matches — refused when
 /// that is no longer the count the person confirmed. The caller's own account is left
 /// alone. Each person changed gets an audit entry, and the whole action one more.
-#[instrument(skip_all, fields(?action))]
+#[instrument(skip_all, fields(action = ?change.action()))]
 pub async fn bulk(
     svc: &Services,
     caller: &Caller,
     client: &ClientInfo,
     query: &UserQuery,
     targets: BulkTargets,
-    action: BulkAction,
+    change: BulkChange,
 ) -> Result<BulkResult> {
     let access = authz::enter_platform(caller)?;
     authz::require(&access, Permission::UsersManage)?;
@@ -169,36 +178,69 @@ pub async fn bulk(
             found
         }
     };
+    // A role is changed through the workspace's own data, as its owners change one.
+    let workspace = match &change {
+        BulkChange::ChangeRole { tenant, .. } => {
+            let found = data
+                .tenant_by_slug(tenant)
+                .await?
+                .ok_or_else(|| AppError::not_found(format!("The workspace “{tenant}”")))?;
+            Some(found)
+        }
+        _ => None,
+    };
 
     let (own, others): (Vec<BulkTarget>, Vec<BulkTarget>) =
         people.into_iter().partition(|p| p.id == caller.user_id);
     let batch = uuid::Uuid::now_v7().to_string();
-    let mut changed: HashMap<UserId, u64> = HashMap::new();
+    let mut done: HashMap<UserId, Done> = HashMap::new();
     for chunk in others.chunks(CHUNK) {
         let mut mails = Vec::new();
         let ids: Vec<UserId> = chunk.iter().map(|p| p.id).collect();
         let mut tx = svc.store().begin().await?;
-        let done: HashMap<UserId, u64> = match action {
-            BulkAction::Activate => data
+        let sessions = |ended: &HashMap<UserId, u64>, id: &UserId| {
+            let n = ended.get(id).copied().unwrap_or(0);
+            (
+                ended_note(n),
+                serde_json::json!({ "batch": batch, "sessions": n }),
+            )
+        };
+        let outcome: HashMap<UserId, Done> = match &change {
+            BulkChange::Activate => data
                 .set_people_status(&mut tx, &ids, UserStatus::Active)
                 .await?
                 .into_iter()
-                .map(|id| (id, 0))
+                .map(|id| {
+                    let details = serde_json::json!({ "batch": batch });
+                    (id, Done::Changed("Activated".to_owned(), details))
+                })
                 .collect(),
-            BulkAction::Deactivate => {
+            BulkChange::Deactivate => {
                 let disabled = data
                     .set_people_status(&mut tx, &ids, UserStatus::Disabled)
                     .await?;
                 let ended = data.revoke_sessions_of(&mut tx, &disabled, now).await?;
                 disabled
                     .into_iter()
-                    .map(|id| (id, ended.get(&id).copied().unwrap_or(0)))
+                    .map(|id| {
+                        let (note, details) = sessions(&ended, &id);
+                        (id, Done::Changed(format!("Deactivated; {note}"), details))
+                    })
                     .collect()
             }
-            BulkAction::SignOutEverywhere => data.revoke_sessions_of(&mut tx, &ids, now).await?,
-            BulkAction::ForcePasswordReset => {
+            BulkChange::SignOutEverywhere => {
                 let ended = data.revoke_sessions_of(&mut tx, &ids, now).await?;
-                let mut done = HashMap::new();
+                ended
+                    .keys()
+                    .map(|id| {
+                        let (note, details) = sessions(&ended, id);
+                        (*id, Done::Changed(format!("Signed out: {note}"), details))
+                    })
+                    .collect()
+            }
+            BulkChange::ForcePasswordReset => {
+                let ended = data.revoke_sessions_of(&mut tx, &ids, now).await?;
+                let mut reset = HashMap::new();
                 for person in chunk {
                     let email = Email::parse(&person.email)?;
                     mails.push(
@@ -211,20 +253,55 @@ pub async fn bulk(
                         )
                         .await?,
                     );
-                    done.insert(person.id, ended.get(&person.id).copied().unwrap_or(0));
+                    let (note, details) = sessions(&ended, &person.id);
+                    let note = format!("Password reset, link emailed; {note}");
+                    reset.insert(person.id, Done::Changed(note, details));
                 }
-                done
+                reset
+            }
+            BulkChange::GrantPersona(persona) | BulkChange::RemovePersona(persona) => {
+                let grant = matches!(change, BulkChange::GrantPersona(_));
+                let mut changed = HashMap::new();
+                for person in chunk {
+                    if person.personas.contains(*persona) == grant {
+                        continue;
+                    }
+                    let personas = if grant {
+                        person.personas.with(*persona)
+                    } else {
+                        person.personas.without(*persona)
+                    };
+                    tx.set_personas(person.id, &personas).await?;
+                    let note = if grant {
+                        "Persona given"
+                    } else {
+                        "Persona taken away"
+                    };
+                    let details = serde_json::json!({
+                        "batch": batch,
+                        "from": person.personas.to_text(),
+                        "to": personas.to_text(),
+                    });
+                    changed.insert(person.id, Done::Changed(note.to_owned(), details));
+                }
+                changed
+            }
+            BulkChange::ChangeRole { role, .. } => {
+                let Some(workspace) = &workspace else {
+                    return Err(AppError::not_found("The workspace").into());
+                };
+                change_roles(svc, &access, &mut tx, workspace, chunk, *role, &batch).await?
             }
         };
         for person in chunk {
-            if let Some(sessions) = done.get(&person.id) {
+            if let Some(Done::Changed(_, details)) = outcome.get(&person.id) {
                 tx.audit(&audit::entry(
-                    per_person_action(action),
+                    per_person_action(&change),
                     Some(caller.user_id),
-                    None,
+                    workspace.as_ref().map(|w| w.id),
                     Some(person.email.clone()),
                     client,
-                    serde_json::json!({ "batch": batch, "sessions": sessions }),
+                    details.clone(),
                 ))
                 .await?;
             }
@@ -233,53 +310,65 @@ pub async fn bulk(
         for mail in mails {
             svc.send_mail(mail).await;
         }
-        changed.extend(done);
+        done.extend(outcome);
     }
 
-    let mut lines: Vec<BulkLine> = own
-        .iter()
-        .map(|p| BulkLine {
-            email: p.email.clone(),
+    let (mut skipped, mut rest) = (Vec::new(), Vec::new());
+    for person in &own {
+        skipped.push(BulkLine {
+            email: person.email.clone(),
             outcome: BulkOutcome::Skipped,
             note: "Your own account: change it from your account's Security page.".to_owned(),
-        })
-        .collect();
-    let mut unchanged = 0_u64;
+        });
+    }
+    let (mut changed, mut unchanged) = (0_u64, 0_u64);
     for person in &others {
-        let line = match changed.get(&person.id) {
-            Some(sessions) => BulkLine {
-                email: person.email.clone(),
-                outcome: BulkOutcome::Changed,
-                note: changed_note(action, *sessions),
-            },
+        let (outcome, note) = match done.remove(&person.id) {
+            Some(Done::Changed(note, _)) => {
+                changed += 1;
+                (BulkOutcome::Changed, note)
+            }
+            Some(Done::Skipped(note)) => (BulkOutcome::Skipped, note),
             None => {
                 unchanged += 1;
-                BulkLine {
-                    email: person.email.clone(),
-                    outcome: BulkOutcome::Unchanged,
-                    note: unchanged_note(action, person.status).to_owned(),
-                }
+                (
+                    BulkOutcome::Unchanged,
+                    unchanged_note(&change, person).to_owned(),
+                )
             }
         };
-        lines.push(line);
+        let line = BulkLine {
+            email: person.email.clone(),
+            outcome,
+            note,
+        };
+        if outcome == BulkOutcome::Skipped {
+            skipped.push(line);
+        } else {
+            rest.push(line);
+        }
     }
+    let skipped_count = skipped.len() as u64;
+    let mut lines = skipped;
+    lines.extend(rest);
     lines.truncate(RESULT_LINES_MAX);
     let result = BulkResult {
-        action,
-        changed: changed.len() as u64,
+        change: change.clone(),
+        changed,
         unchanged,
-        skipped: own.len() as u64,
+        skipped: skipped_count,
         lines,
     };
     svc.store()
         .audit(&audit::entry(
             actions::PEOPLE_BULK_ACTION,
             Some(caller.user_id),
-            None,
-            Some(action.as_str().to_owned()),
+            workspace.as_ref().map(|w| w.id),
+            Some(change.action().as_str().to_owned()),
             client,
             serde_json::json!({
                 "batch": batch,
+                "change": change.title(),
                 "targets": match targets {
                     BulkTargets::Selected(_) => "selected".to_owned(),
                     BulkTargets::Matching(_) => query.to_query_string(),
@@ -293,38 +382,81 @@ pub async fn bulk(
     Ok(result)
 }
 
-const fn per_person_action(action: BulkAction) -> &'static str {
-    match action {
-        BulkAction::Activate => actions::PERSON_ACTIVATED,
-        BulkAction::Deactivate => actions::PERSON_DEACTIVATED,
-        BulkAction::SignOutEverywhere => actions::PERSON_SIGNED_OUT,
-        BulkAction::ForcePasswordReset => actions::PERSON_PASSWORD_RESET,
+/// Gives `role` in `workspace` to those of `people` who are members there, under the rule
+/// every role change follows (the workspace keeps an owner); the others are skipped.
+async fn change_roles(
+    svc: &Services,
+    access: &authz::PlatformAccess,
+    tx: &mut crate::storage::Tx,
+    workspace: &shared::tenants::TenantSummary,
+    people: &[BulkTarget],
+    role: Role,
+    batch: &str,
+) -> Result<HashMap<UserId, Done>> {
+    let data = svc.store().tenant_from_platform(access, workspace.id);
+    data.lock_for_member_change(tx).await?;
+    let mut owners = data.owner_count(tx).await?;
+    let mut outcome = HashMap::new();
+    for person in people {
+        let Some(from) = data.member_role(tx, person.id).await? else {
+            let note = format!("Not a member of “{}”", workspace.slug);
+            outcome.insert(person.id, Done::Skipped(note));
+            continue;
+        };
+        if from == role {
+            continue;
+        }
+        // The console acts with an owner's authority over roles.
+        if let Err(refusal) = check_member_change(Role::Owner, from, Some(role), owners) {
+            outcome.insert(person.id, Done::Skipped(refusal.message(Role::Owner)));
+            continue;
+        }
+        data.set_role(tx, person.id, role).await?;
+        if from == Role::Owner {
+            owners -= 1;
+        }
+        if role == Role::Owner {
+            owners += 1;
+        }
+        let note = format!("{} → {}", from.label(), role.label());
+        let details = serde_json::json!({ "batch": batch, "from": from, "to": role });
+        outcome.insert(person.id, Done::Changed(note, details));
+    }
+    Ok(outcome)
+}
+
+const fn per_person_action(change: &BulkChange) -> &'static str {
+    match change {
+        BulkChange::Activate => actions::PERSON_ACTIVATED,
+        BulkChange::Deactivate => actions::PERSON_DEACTIVATED,
+        BulkChange::SignOutEverywhere => actions::PERSON_SIGNED_OUT,
+        BulkChange::ForcePasswordReset => actions::PERSON_PASSWORD_RESET,
+        BulkChange::GrantPersona(_) => actions::PERSON_PERSONA_GIVEN,
+        BulkChange::RemovePersona(_) => actions::PERSON_PERSONA_TAKEN,
+        BulkChange::ChangeRole { .. } => actions::MEMBER_ROLE_CHANGED,
     }
 }
 
-fn changed_note(action: BulkAction, sessions: u64) -> String {
-    let ended = match sessions {
+fn ended_note(sessions: u64) -> String {
+    match sessions {
         0 => "no session was open".to_owned(),
         1 => "1 session ended".to_owned(),
         n => format!("{n} sessions ended"),
-    };
-    match action {
-        BulkAction::Activate => "Activated".to_owned(),
-        BulkAction::Deactivate => format!("Deactivated; {ended}"),
-        BulkAction::SignOutEverywhere => format!("Signed out: {ended}"),
-        BulkAction::ForcePasswordReset => format!("Password reset, link emailed; {ended}"),
     }
 }
 
-const fn unchanged_note(action: BulkAction, status: UserStatus) -> &'static str {
-    match (action, status) {
-        (BulkAction::Activate, _) => "Already active",
-        (BulkAction::Deactivate, _) => "Already deactivated",
-        (BulkAction::SignOutEverywhere, UserStatus::Disabled) => {
+fn unchanged_note(change: &BulkChange, person: &BulkTarget) -> &'static str {
+    match change {
+        BulkChange::Activate => "Already active",
+        BulkChange::Deactivate => "Already deactivated",
+        BulkChange::SignOutEverywhere if person.status == UserStatus::Disabled => {
             "Deactivated, with no session open"
         }
-        (BulkAction::SignOutEverywhere, UserStatus::Active) => "No session was open",
+        BulkChange::SignOutEverywhere => "No session was open",
         // Every password can be reset again: nobody is left unchanged.
-        (BulkAction::ForcePasswordReset, _) => "Not reset",
+        BulkChange::ForcePasswordReset => "Not reset",
+        BulkChange::GrantPersona(_) => "Already has it",
+        BulkChange::RemovePersona(_) => "Did not have it",
+        BulkChange::ChangeRole { .. } => "Already has this role",
     }
 }

@@ -234,12 +234,15 @@ pub struct PersonDetail {
 }
 
 text_enum! {
-    /// What a bulk action does to each person.
+    /// The bulk actions the list offers (what each needs besides is in [`BulkChange`]).
     pub enum BulkAction {
         Activate => "activate",
         Deactivate => "deactivate",
         SignOutEverywhere => "sign_out_everywhere",
         ForcePasswordReset => "force_password_reset",
+        GrantPersona => "grant_persona",
+        RemovePersona => "remove_persona",
+        ChangeRole => "change_role",
     }
 }
 
@@ -250,22 +253,161 @@ impl BulkAction {
             Self::Deactivate => "Deactivate",
             Self::SignOutEverywhere => "Sign out everywhere",
             Self::ForcePasswordReset => "Force password reset",
+            Self::GrantPersona => "Give a persona",
+            Self::RemovePersona => "Take a persona away",
+            Self::ChangeRole => "Change role in the workspace",
+        }
+    }
+}
+
+/// The personas the console gives and takes in bulk. Super Admin is not one of them: only
+/// the command line makes a super admin.
+pub const BULK_PERSONAS: [Persona; 2] = [Persona::Builder, Persona::EndUser];
+
+/// What a bulk action does to each person, with what it needs: the persona given or taken,
+/// the role set and the workspace it is held in. Parsed once, by the page before it asks for
+/// a confirmation and by the server before it acts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BulkChange {
+    Activate,
+    Deactivate,
+    SignOutEverywhere,
+    ForcePasswordReset,
+    GrantPersona(Persona),
+    RemovePersona(Persona),
+    /// The role each member of the workspace gets; people who are not members are skipped.
+    ChangeRole {
+        tenant: Slug,
+        role: Role,
+    },
+}
+
+impl BulkChange {
+    /// Reads the chosen action and what it needs: `persona` for giving or taking one, `role`
+    /// for a role change, which is made in the workspace the search is filtered by.
+    pub fn parse(
+        action: &str,
+        persona: &str,
+        role: &str,
+        search: &UserQuery,
+    ) -> Result<Self, ValidationError> {
+        let action = choice::<BulkAction>("action", action, "an action")?
+            .ok_or_else(|| ValidationError::new("action", "Choose an action from the list."))?;
+        let persona = || {
+            let persona = choice::<Persona>("bulk_persona", persona, "a persona")?
+                .ok_or_else(|| ValidationError::new("bulk_persona", "Choose a persona."))?;
+            if BULK_PERSONAS.contains(&persona) {
+                Ok(persona)
+            } else {
+                Err(ValidationError::new(
+                    "bulk_persona",
+                    "Super admins are made from the command line (atrium create-super-admin); the console does not give or take that persona.",
+                ))
+            }
+        };
+        Ok(match action {
+            BulkAction::Activate => Self::Activate,
+            BulkAction::Deactivate => Self::Deactivate,
+            BulkAction::SignOutEverywhere => Self::SignOutEverywhere,
+            BulkAction::ForcePasswordReset => Self::ForcePasswordReset,
+            BulkAction::GrantPersona => Self::GrantPersona(persona()?),
+            BulkAction::RemovePersona => Self::RemovePersona(persona()?),
+            BulkAction::ChangeRole => {
+                let tenant = search.tenant.clone().ok_or_else(|| {
+                    ValidationError::new(
+                        "bulk_role",
+                        "Filter the list by a workspace address first: a role is held in one workspace.",
+                    )
+                })?;
+                let role = choice::<Role>("bulk_role", role, "a role")?
+                    .ok_or_else(|| ValidationError::new("bulk_role", "Choose the new role."))?;
+                Self::ChangeRole { tenant, role }
+            }
+        })
+    }
+
+    pub const fn action(&self) -> BulkAction {
+        match self {
+            Self::Activate => BulkAction::Activate,
+            Self::Deactivate => BulkAction::Deactivate,
+            Self::SignOutEverywhere => BulkAction::SignOutEverywhere,
+            Self::ForcePasswordReset => BulkAction::ForcePasswordReset,
+            Self::GrantPersona(_) => BulkAction::GrantPersona,
+            Self::RemovePersona(_) => BulkAction::RemovePersona,
+            Self::ChangeRole { .. } => BulkAction::ChangeRole,
         }
     }
 
-    /// What confirming it does, for the confirmation.
-    pub const fn consequence(self) -> &'static str {
+    /// The action in a few words, for the confirmation's question and the result's heading.
+    pub fn title(&self) -> String {
         match self {
-            Self::Activate => "They can sign in again.",
-            Self::Deactivate => {
-                "They are signed out at once and cannot sign in or use their API tokens until activated again. Nothing of theirs is deleted."
+            Self::GrantPersona(persona) => format!("Give the {} persona", persona.label()),
+            Self::RemovePersona(persona) => format!("Take the {} persona away", persona.label()),
+            Self::ChangeRole { tenant, role } => {
+                format!("Make {} in “{tenant}”", role.label())
             }
+            other => other.action().label().to_owned(),
+        }
+    }
+
+    /// The confirmation's question about `whom` (“the 3 people you selected”).
+    pub fn question(&self, whom: &str) -> String {
+        match self {
+            Self::GrantPersona(persona) => {
+                format!("Give the {} persona to {whom}?", persona.label())
+            }
+            Self::RemovePersona(persona) => {
+                format!("Take the {} persona from {whom}?", persona.label())
+            }
+            Self::ChangeRole { tenant, role } => {
+                format!(
+                    "Change the role of {whom} in “{tenant}” to {}?",
+                    role.label()
+                )
+            }
+            other => format!("{} {whom}?", other.action().label()),
+        }
+    }
+
+    /// The confirmation's button: an action with no object, then the count.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Self::GrantPersona(_) => "Give to",
+            Self::RemovePersona(_) => "Take from",
+            Self::ChangeRole { .. } => "Change role for",
+            other => other.action().label(),
+        }
+    }
+
+    /// Whether it takes something away (its button is red).
+    pub const fn harsh(&self) -> bool {
+        matches!(
+            self,
+            Self::Deactivate | Self::ForcePasswordReset | Self::RemovePersona(_)
+        )
+    }
+
+    /// What confirming it does, for the confirmation.
+    pub fn consequence(&self) -> String {
+        match self {
+            Self::Activate => "They can sign in again.".to_owned(),
+            Self::Deactivate => "They are signed out at once and cannot sign in or use their API tokens until activated again. Nothing of theirs is deleted.".to_owned(),
             Self::SignOutEverywhere => {
-                "Every session they have ends; they can sign in again with their password."
+                "Every session they have ends; they can sign in again with their password.".to_owned()
             }
-            Self::ForcePasswordReset => {
-                "Their password stops working and every session ends; each is emailed a link to choose a new one (it works for 60 minutes; after that, “Forgot your password?” sends another)."
-            }
+            Self::ForcePasswordReset => "Their password stops working and every session ends; each is emailed a link to choose a new one (it works for 60 minutes; after that, “Forgot your password?” sends another).".to_owned(),
+            Self::GrantPersona(persona) => format!(
+                "They can enter the {} workspaces they belong to or are invited to, and switch to that dashboard.",
+                persona.label()
+            ),
+            Self::RemovePersona(persona) => format!(
+                "At once they cannot enter {} workspaces (those pages tell them their account lacks the persona) until it is given back. Their memberships and everything in those workspaces stay.",
+                persona.label()
+            ),
+            Self::ChangeRole { tenant, role } => format!(
+                "Each of them who is a member of “{tenant}” gets the {} role there at once; anyone who is not a member is skipped, and the workspace always keeps at least one owner.",
+                role.label()
+            ),
         }
     }
 }
@@ -292,7 +434,7 @@ pub struct BulkLine {
 /// What a bulk action did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkResult {
-    pub action: BulkAction,
+    pub change: BulkChange,
     pub changed: u64,
     pub unchanged: u64,
     pub skipped: u64,
@@ -447,6 +589,68 @@ mod tests {
             .collect::<Vec<_>>()
             .join(",");
         assert_eq!(BulkTargets::parse(&many, "").unwrap_err().field, "ids");
+    }
+
+    #[test]
+    fn a_bulk_change_names_what_it_needs() {
+        let everyone = UserQuery::default();
+        let acme = form(&[("tenant", "acme")]).parse().unwrap();
+        assert_eq!(
+            BulkChange::parse("deactivate", "", "", &everyone).unwrap(),
+            BulkChange::Deactivate
+        );
+        assert_eq!(
+            BulkChange::parse("grant_persona", "builder", "", &everyone).unwrap(),
+            BulkChange::GrantPersona(Persona::Builder)
+        );
+        assert_eq!(
+            BulkChange::parse("remove_persona", "end_user", "", &everyone)
+                .unwrap()
+                .title(),
+            "Take the End User persona away"
+        );
+        let change = BulkChange::parse("change_role", "", "viewer", &acme).unwrap();
+        assert_eq!(
+            change,
+            BulkChange::ChangeRole {
+                tenant: Slug::parse("acme").unwrap(),
+                role: Role::Viewer
+            }
+        );
+        assert!(change.consequence().contains("“acme”"));
+        assert_eq!(
+            change.question("the 2 people you selected"),
+            "Change the role of the 2 people you selected in “acme” to Viewer?"
+        );
+        assert_eq!(
+            BulkChange::Deactivate.question("all 3 people this search matches"),
+            "Deactivate all 3 people this search matches?"
+        );
+        for (action, persona, role, search, field) in [
+            ("", "", "", &everyone, "action"),
+            ("promote", "", "", &everyone, "action"),
+            ("grant_persona", "", "", &everyone, "bulk_persona"),
+            (
+                "grant_persona",
+                "super_admin",
+                "",
+                &everyone,
+                "bulk_persona",
+            ),
+            (
+                "remove_persona",
+                "super_admin",
+                "",
+                &everyone,
+                "bulk_persona",
+            ),
+            ("change_role", "", "viewer", &everyone, "bulk_role"),
+            ("change_role", "", "", &acme, "bulk_role"),
+            ("change_role", "", "king", &acme, "bulk_role"),
+        ] {
+            let err = BulkChange::parse(action, persona, role, search).unwrap_err();
+            assert_eq!(err.field, field, "{action} {persona} {role}");
+        }
     }
 
     #[test]

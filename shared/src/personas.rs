@@ -62,6 +62,10 @@ impl PersonaSet {
         Self::new(self.0.iter().copied().chain([persona]))
     }
 
+    pub fn without(&self, persona: Persona) -> Self {
+        Self(self.0.iter().copied().filter(|p| *p != persona).collect())
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = Persona> + '_ {
         self.0.iter().copied()
     }

@@ -4,6 +4,7 @@
 
 use shared::AppError;
 use shared::people::{BulkOutcome, BulkResult, PAGE_SIZE, UsersPage};
+use shared::personas::Persona;
 use shared::platform::UserStatus;
 
 use crate::helpers::{Browser, PASSWORD, TestApp, spawn_app, sql_time, sql_uuid};
@@ -355,6 +356,179 @@ async fn bulk_actions_change_the_chosen_people_and_nobody_else() {
         app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'platform.people_bulk_action'")
             .await,
         5
+    );
+}
+
+async fn bulk_change(
+    browser: &Browser,
+    fields: &[(&str, &str)],
+    ids: &str,
+    expected: &str,
+    change: [&str; 3],
+) -> reqwest::Response {
+    let mut args = form(fields);
+    let [action, persona, role] = change;
+    args.push(("ids".to_owned(), ids));
+    args.push(("expected".to_owned(), expected));
+    args.push(("action".to_owned(), action));
+    args.push(("bulk_persona".to_owned(), persona));
+    args.push(("bulk_role".to_owned(), role));
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    browser.call("bulk_people", &args).await
+}
+
+async fn roles_in(app: &TestApp, slug: &str, role: &str) -> i64 {
+    app.count(&format!(
+        "SELECT COUNT(*) FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+         WHERE t.slug = '{slug}' AND m.role = '{role}'"
+    ))
+    .await
+}
+
+#[tokio::test]
+async fn bulk_role_changes_keep_every_workspace_an_owner_and_skip_non_members() {
+    let app = spawn_app().await;
+    let acme = org(&app, "Acme", "acme.example").await;
+    let globex = org(&app, "Globex", "globex.example").await;
+    let root = app.super_admin().await;
+    let in_acme = [("tenant", acme.slug.as_str())];
+
+    // Without a workspace to hold it, a role cannot be changed.
+    let response = bulk_change(&root, &[], "", "9", ["change_role", "", "viewer"]).await;
+    assert_eq!(response.status(), 422);
+    let error: AppError = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert!(matches!(error, AppError::Invalid { ref field, .. } if field == "bulk_role"));
+
+    // Everyone in acme becomes a viewer, except its only owner; the viewer already is one.
+    let response = bulk_change(&root, &in_acme, "", "4", ["change_role", "", "viewer"]).await;
+    assert_eq!(response.status(), 200);
+    let result: BulkResult = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!(
+        (result.changed, result.unchanged, result.skipped),
+        (2, 1, 1)
+    );
+    assert_eq!(result.lines[0].outcome, BulkOutcome::Skipped);
+    assert!(
+        result.lines[0].note.contains("at least one owner"),
+        "{}",
+        result.lines[0].note
+    );
+    assert_eq!(roles_in(&app, &acme.slug, "viewer").await, 3);
+    assert_eq!(roles_in(&app, &acme.slug, "owner").await, 1);
+    let (status, _) = acme
+        .admin
+        .call_err(
+            "invite_member",
+            &[
+                ("slug", &acme.slug),
+                ("email", "x@acme.example"),
+                ("role", "viewer"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403, "the former admin is a viewer at once");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM audit_log a JOIN tenants t ON t.id = a.tenant_id
+             WHERE a.action = 'member.role_changed' AND t.slug = '{}'",
+            acme.slug
+        ))
+        .await,
+        2
+    );
+
+    // A second owner first, then the first can step down; someone of another workspace
+    // in the selection is skipped and keeps their role there.
+    let admin_id = acme.admin.me().await.unwrap().user_id.to_string();
+    let owner_id = acme.owner.me().await.unwrap().user_id.to_string();
+    let stranger = globex.owner.me().await.unwrap().user_id.to_string();
+    let response = bulk_change(&root, &in_acme, &admin_id, "", ["change_role", "", "owner"]).await;
+    assert_eq!(response.status(), 200);
+    let ids = format!("{owner_id},{stranger}");
+    let response = bulk_change(&root, &in_acme, &ids, "", ["change_role", "", "consultant"]).await;
+    assert_eq!(response.status(), 200);
+    let result: BulkResult = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!((result.changed, result.skipped), (1, 1));
+    assert!(
+        result.lines[0].note.starts_with("Not a member of"),
+        "{}",
+        result.lines[0].note
+    );
+    assert_eq!(roles_in(&app, &acme.slug, "owner").await, 1);
+    assert_eq!(roles_in(&app, &acme.slug, "consultant").await, 1);
+    assert_eq!(roles_in(&app, &globex.slug, "owner").await, 1);
+
+    // Only super admins change roles this way.
+    let response = bulk_change(
+        &acme.admin,
+        &in_acme,
+        &owner_id,
+        "",
+        ["change_role", "", "viewer"],
+    )
+    .await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(roles_in(&app, &acme.slug, "consultant").await, 1);
+}
+
+#[tokio::test]
+async fn bulk_persona_changes_open_and_close_dashboards_but_never_make_super_admins() {
+    let app = spawn_app().await;
+    let acme = org(&app, "Acme", "acme.example").await;
+    let root = app.super_admin().await;
+    let viewer = acme.viewer.me().await.unwrap();
+    let id = viewer.user_id.to_string();
+
+    let response = bulk_change(&root, &[], &id, "", ["grant_persona", "builder", ""]).await;
+    assert_eq!(response.status(), 200);
+    let result: BulkResult = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!(result.changed, 1);
+    let me = acme.viewer.me().await.unwrap();
+    assert!(me.personas.contains(Persona::Builder), "given at once");
+    assert!(me.personas.contains(Persona::EndUser));
+
+    // Taking End User away closes the end-user workspace; memberships stay.
+    let response = bulk_change(&root, &[], &id, "", ["remove_persona", "end_user", ""]).await;
+    assert_eq!(response.status(), 200);
+    let (status, error) = acme
+        .viewer
+        .call_err("get_members_page", &[("slug", &acme.slug)])
+        .await;
+    assert_eq!(status, 403);
+    assert!(error.to_string().contains("End User persona"), "{error}");
+    assert_eq!(roles_in(&app, &acme.slug, "viewer").await, 1);
+    let response = bulk_change(&root, &[], &id, "", ["remove_persona", "end_user", ""]).await;
+    let result: BulkResult = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!((result.changed, result.unchanged), (0, 1));
+    let response = bulk_change(&root, &[], &id, "", ["grant_persona", "end_user", ""]).await;
+    assert_eq!(response.status(), 200);
+    let _: serde_json::Value = acme
+        .viewer
+        .call_ok("get_members_page", &[("slug", &acme.slug)])
+        .await;
+
+    // Super Admin is neither given nor taken here.
+    for action in ["grant_persona", "remove_persona"] {
+        let response = bulk_change(&root, &[], &id, "", [action, "super_admin", ""]).await;
+        assert_eq!(response.status(), 422);
+    }
+    assert!(
+        !acme
+            .viewer
+            .me()
+            .await
+            .unwrap()
+            .personas
+            .contains(Persona::SuperAdmin)
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE target = '{}'
+             AND action IN ('platform.person_persona_given', 'platform.person_persona_taken')",
+            viewer.email
+        ))
+        .await,
+        3
     );
 }
 

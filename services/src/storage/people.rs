@@ -36,6 +36,7 @@ pub struct BulkTarget {
     pub email: String,
     pub name: String,
     pub status: UserStatus,
+    pub personas: PersonaSet,
 }
 
 /// The search's conditions on `users u`, only those of the fields in use (so each can use
@@ -182,7 +183,7 @@ impl PlatformData<'_> {
     ) -> Result<Vec<BulkTarget>> {
         let filter = people_filter(search, now);
         let sql = format!(
-            "SELECT u.id, u.email, u.name, u.status FROM users u WHERE {} ORDER BY u.email",
+            "SELECT u.id, u.email, u.name, u.status, u.personas FROM users u WHERE {} ORDER BY u.email",
             filter.sql()
         );
         Ok(with_reader!(self.store, pool => bind_args!(
@@ -198,7 +199,7 @@ impl PlatformData<'_> {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT id, email, name, status FROM users WHERE id IN ({}) ORDER BY email",
+            "SELECT id, email, name, status, personas FROM users WHERE id IN ({}) ORDER BY email",
             placeholders(1, ids.len())
         );
         Ok(with_reader!(self.store, pool => {

@@ -111,7 +111,9 @@ impl Tx {
             .execute(&mut **conn)
             .await
             .map(|done| done.rows_affected()))?;
+        // Sessions and API tokens both carry the personas they act with.
         self.invalidates(Invalidation::SessionsOf(id));
+        self.invalidates(Invalidation::TokensOf(id));
         Ok(())
     }
 
