@@ -27,6 +27,7 @@ pub mod services;
 pub mod set_commission_rate;
 pub mod set_limit_override;
 pub mod set_tenant_branding;
+pub mod set_tenant_features;
 pub mod set_tenant_plan;
 pub mod set_tenant_status;
 pub mod tenants;

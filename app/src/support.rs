@@ -178,7 +178,12 @@ fn TicketTable(
                     {tickets.iter().map(|t| view! {
                         <tr data-ticket=t.id.to_string()>
                             <td><a href=link(t)>{t.subject.to_string()}</a></td>
-                            {with_tenant.then(|| view! { <td>{t.tenant.name.to_string()}</td> })}
+                            {with_tenant.then(|| view! {
+                                <td>
+                                    {t.tenant.name.to_string()}
+                                    {t.priority_support.then(|| view! { " " <span class="badge ok" data-testid="priority-support">"Priority support"</span> })}
+                                </td>
+                            })}
                             <td>{t.priority.label()}</td>
                             <td>{status_badge(t.status)}</td>
                             <td>{t.opened_by.to_string()}</td>
@@ -205,7 +210,7 @@ pub fn AdminSupportPage() -> impl IntoView {
     };
     view! {
         <AppShell place crumbs=vec![("Support".to_owned(), None)]>
-            <PageHeader title="Support" subtitle="Every organization's tickets, those waiting for an answer first.">
+            <PageHeader title="Support" subtitle="Every organization's tickets, those waiting for an answer first; organizations with priority support ahead of the others.">
                 <LiveIndicator />
             </PageHeader>
             <Transition fallback=|| view! { <p class="loading">"Loading the queue…"</p> }>

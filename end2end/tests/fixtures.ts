@@ -181,3 +181,14 @@ export async function confirmIdentity(page: Page, password = PASSWORD, code?: st
   await card.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByTestId('step-up-open')).toBeVisible();
 }
+
+/** On a super admin's tenant page: switches White-label branding on for the tenant (its
+ * members see its branding only then), and waits for the page to say so. */
+export async function turnOnWhiteLabel(page: Page) {
+  const panel = page.getByRole('region', { name: 'Features' });
+  await page.getByLabel('White-label branding').selectOption('on');
+  await panel.getByRole('button', { name: 'Save features' }).click();
+  await expect(panel.locator('tr[data-feature="white_label"] .badge')).toHaveText('on');
+  await expect(page.getByTestId('branding-hidden')).toHaveCount(0);
+  await hydrated(page);
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Locator } from '@playwright/test';
-import { test, expect, hydrated, signInAsAdmin, signUp, uniqueEmail, anotherPerson, PASSWORD } from './fixtures';
+import { test, expect, hydrated, signInAsAdmin, signUp, uniqueEmail, anotherPerson, turnOnWhiteLabel, PASSWORD } from './fixtures';
 
 test('a super admin creates a tenant, its invited owner takes it, and the admin renames it and changes its variant', async ({ page, browser, guard }) => {
   const stamp = Date.now().toString(36);
@@ -131,6 +131,10 @@ test('a super admin brands a tenant with a live preview; its member’s pages ta
   await signInAsAdmin(browser, page);
   await page.goto(`/admin/tenants/${slug}`);
   await hydrated(page);
+  // On the Free plan its members would not see a branding: the page says so, until the
+  // feature is switched on for the tenant.
+  await expect(page.getByTestId('branding-hidden')).toContainText('White-label branding is off for this tenant');
+  await turnOnWhiteLabel(page);
   const preview = page.getByTestId('brand-preview');
   const accent = page.getByLabel('Accent color', { exact: true });
 
@@ -224,6 +228,7 @@ test('a super admin uploads a logo: checked as it is chosen, previewed before se
   await signInAsAdmin(browser, page);
   await page.goto(`/admin/tenants/${slug}`);
   await hydrated(page);
+  await turnOnWhiteLabel(page);
   const form = page.getByTestId('logo-form');
   const preview = page.getByTestId('brand-preview');
 
@@ -259,5 +264,48 @@ test('a super admin uploads a logo: checked as it is chosen, previewed before se
   await member.page.reload();
   await expect(member.page.getByTestId('workspace-logo')).toHaveCount(0);
   await expect(member.page.locator('header.topbar .brand')).toContainText('Atrium');
+  await member.context.close();
+});
+
+test('a super admin switches a feature on for one tenant: its member uses it at once; back to its plan, it is refused again', async ({ page, browser, guard }) => {
+  guard.allow(/status of 403/);
+  const member = await anotherPerson(browser);
+  const home = await signUp(member.page, { name: 'Fern Feature', email: uniqueEmail('fern'), organization: `Feature Me ${Date.now().toString(36)}` });
+  const slug = home.split('/').pop()!;
+  const createTemplate = async (name: string) => {
+    await member.page.goto(`${home}/templates`);
+    await hydrated(member.page);
+    await member.page.getByLabel('Name', { exact: true }).fill(name);
+    await member.page.getByLabel(/^Definition/).fill('{"phases": [{"key": "H1", "name": "Hand-off", "steps": [{"key": "ok", "name": "Signed off", "kind": "approval"}]}]}');
+    await member.page.getByRole('button', { name: 'Create the template' }).click();
+  };
+  const refusal = '“Custom process templates” is not part of the Free plan: upgrade to Pro to use it.';
+
+  // On the Free plan the member's own template is refused, saying which plan has it.
+  await createTemplate('Too early');
+  await expect(member.page.getByRole('alert').filter({ hasText: refusal })).toBeVisible();
+
+  await signInAsAdmin(browser, page);
+  await page.goto(`/admin/tenants/${slug}`);
+  await hydrated(page);
+  const panel = page.getByRole('region', { name: 'Features' });
+  const row = panel.locator('tr[data-feature="custom_templates"]');
+  await expect(row).toContainText('Not included');
+  await expect(row.locator('.badge')).toHaveText('off');
+  await page.getByLabel('Custom process templates').selectOption('on');
+  await panel.getByRole('button', { name: 'Save features' }).click();
+  await expect(row.locator('.badge')).toHaveText('on');
+  await expect(page.getByLabel('Custom process templates')).toHaveValue('on');
+
+  // The member's next try goes through.
+  await createTemplate('Now allowed');
+  await member.page.waitForURL(/\/templates\/[0-9a-f-]+$/);
+
+  // Back to what the plan says: refused again.
+  await page.getByLabel('Custom process templates').selectOption('plan');
+  await panel.getByRole('button', { name: 'Save features' }).click();
+  await expect(row.locator('.badge')).toHaveText('off');
+  await createTemplate('Too late');
+  await expect(member.page.getByRole('alert').filter({ hasText: refusal })).toBeVisible();
   await member.context.close();
 });

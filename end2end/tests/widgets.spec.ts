@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signIn, signUp, uniqueEmail, signInAsAdmin, anotherPerson } from './fixtures';
+import { test, expect, hydrated, signIn, signUp, uniqueEmail, signInAsAdmin, anotherPerson, turnOnWhiteLabel } from './fixtures';
 
 test('a builder makes a lead form, watches the preview follow the draft, saves, publishes and rolls back', async ({ page }) => {
   const home = await signUp(page, { name: 'Wendy Widget', email: uniqueEmail('wendy'), organization: 'Wendy Widgets', builder: true });
@@ -124,6 +124,7 @@ test('a widget that follows the workspace’s branding takes the accent and type
   await signInAsAdmin(browser, admin.page);
   await admin.page.goto(`/admin/tenants/${slug}`);
   await hydrated(admin.page);
+  await turnOnWhiteLabel(admin.page);
   await admin.page.getByLabel('Accent color', { exact: true }).fill('#aa3300');
   await admin.page.getByLabel('Typeface').selectOption('system');
   await admin.page.getByRole('button', { name: 'Save branding' }).click();

@@ -16,6 +16,7 @@ use shared::AppError;
 use shared::api_tokens::{
     ApiScope, ApiTokensPage, CreatedApiToken, parse_expiry_days, parse_token_name,
 };
+use shared::billing::Feature;
 use shared::ids::ApiTokenId;
 use shared::permissions::Permission;
 use tracing::instrument;
@@ -141,6 +142,9 @@ pub async fn create(
     step_up::require(svc, caller)?;
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
     authz::require(&access, Permission::TenantView)?;
+    crate::billing::entitlement(&svc.store().tenant(&access))
+        .await?
+        .require(Feature::ApiAccess)?;
     // A token may carry only scopes the person's role could use itself.
     if let Some(scope) = scopes.iter().find(|s| !access.role().can(s.permission())) {
         return Err(AppError::forbidden(format!(

@@ -81,6 +81,7 @@ pub mod actions {
     pub const API_TOKEN_REVOKED: &str = "api_token.revoked";
     pub const PLAN_EDITED: &str = "platform.plan_edited";
     pub const LIMIT_OVERRIDDEN: &str = "tenant.limit_overridden";
+    pub const FEATURE_OVERRIDDEN: &str = "tenant.feature_overridden";
     pub const SERVICE_CREATED: &str = "platform.service_created";
     pub const SERVICE_EDITED: &str = "platform.service_edited";
     pub const SERVICE_REQUESTED: &str = "service.requested";

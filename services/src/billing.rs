@@ -8,7 +8,10 @@ pub mod payments;
 pub mod plans;
 pub mod usage;
 
-use shared::billing::{LimitOverride, Limits, Metric, Plan, PlanTier, UsageMeter};
+use shared::AppError;
+use shared::billing::{
+    Feature, FeatureOverride, Features, LimitOverride, Limits, Metric, Plan, PlanTier, UsageMeter,
+};
 use shared::personas::Persona;
 
 use crate::error::Result;
@@ -24,18 +27,40 @@ const METERED: &[Metric] = &[
     Metric::Widgets,
 ];
 
-/// A workspace's plan and the limits enforced on it (the plan's, with its overrides).
+/// A workspace's plan, and the limits and features enforced on it (the plan's, with its
+/// overrides).
 pub struct Entitlement {
     pub plan: Plan,
     pub limits: Limits,
+    pub features: Features,
 }
 
 impl Entitlement {
-    /// The entitlement of a workspace on `tier` with `overrides`, from the stored plans.
-    pub(crate) fn of(plans: &[Plan], tier: PlanTier, overrides: &[LimitOverride]) -> Self {
+    /// The entitlement of a workspace on `tier` with its limit and feature overrides, from
+    /// the stored plans.
+    pub(crate) fn of(
+        plans: &[Plan],
+        tier: PlanTier,
+        overrides: &[LimitOverride],
+        features: &[FeatureOverride],
+    ) -> Self {
         let plan = pick(plans, tier);
         let limits = plan.limits.with_overrides(overrides);
-        Self { plan, limits }
+        let features = Features::of(&plan, plans, features);
+        Self {
+            plan,
+            limits,
+            features,
+        }
+    }
+
+    /// Refuses what needs `feature` when the workspace does not have it, saying why (its
+    /// plan, and the plan that has it; or the operators switched it off).
+    pub fn require(&self, feature: Feature) -> Result<()> {
+        match self.features.refusal(feature) {
+            Some(why) => Err(AppError::forbidden(why).into()),
+            None => Ok(()),
+        }
     }
 }
 
@@ -82,13 +107,18 @@ pub(crate) async fn plan_of(store: &Store, tier: PlanTier) -> Result<Plan> {
 pub(crate) async fn entitlement_in(data: &TenantData<'_>, tx: &mut Tx) -> Result<Entitlement> {
     let tier = data.plan_tier_in(tx).await?;
     let overrides = data.limit_overrides_in(tx).await?;
+    let features = data.feature_overrides_in(tx).await?;
     let plans = data.store.plans_in(tx).await?;
-    Ok(Entitlement::of(&plans, tier, &overrides))
+    Ok(Entitlement::of(&plans, tier, &overrides, &features))
 }
 
 /// What `data`'s workspace is entitled to now.
 pub(crate) async fn entitlement(data: &TenantData<'_>) -> Result<Entitlement> {
-    let (tier, overrides, plans) =
-        tokio::try_join!(data.plan_tier(), data.limit_overrides(), data.store.plans())?;
-    Ok(Entitlement::of(&plans, tier, &overrides))
+    let (tier, overrides, features, plans) = tokio::try_join!(
+        data.plan_tier(),
+        data.limit_overrides(),
+        data.feature_overrides(),
+        data.store.plans()
+    )?;
+    Ok(Entitlement::of(&plans, tier, &overrides, &features))
 }

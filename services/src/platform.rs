@@ -239,13 +239,16 @@ pub async fn tenant(svc: &Services, caller: &Caller, slug: &str) -> Result<Tenan
         .ok_or_else(missing)?;
     let data = svc.store().tenant_from_platform(&access, row.tenant.id);
     let platform = svc.store().platform(&access);
-    let (mut members, open_invitations, branding, logo, last_export) = tokio::try_join!(
+    let (mut members, open_invitations, branding, logo, last_export, overrides) = tokio::try_join!(
         data.members(),
         data.open_invitations(crate::time::now()),
         platform.branding(row.tenant.id),
         platform.logo_version(row.tenant.id),
-        platform.last_export(row.tenant.id)
+        platform.last_export(row.tenant.id),
+        data.feature_overrides()
     )?;
+    let plan = crate::billing::plan_of(svc.store(), row.plan).await?;
+    let features = shared::billing::FeatureState::all(&plan, &overrides);
     members.truncate(tenant_console::MEMBERS_SHOWN as usize);
     let deletion_blocker =
         tenant_console::deletion_blocker(row.tenant.status, last_export, crate::time::now())
@@ -258,6 +261,7 @@ pub async fn tenant(svc: &Services, caller: &Caller, slug: &str) -> Result<Tenan
         logo,
         deletion_blocker,
         last_export,
+        features,
     })
 }
 

@@ -155,6 +155,168 @@ pub struct LimitOverride {
     pub limit: Option<u64>,
 }
 
+/// A super admin's exception to a tenant's plan for one feature: switched on although the
+/// plan lacks it, or off although the plan has it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureOverride {
+    pub feature: Feature,
+    pub on: bool,
+}
+
+text_enum! {
+    /// What the console sets a tenant's feature to.
+    pub enum FeatureSwitch {
+        /// No override: what its plan says.
+        Plan => "plan",
+        On => "on",
+        Off => "off",
+    }
+}
+
+impl FeatureSwitch {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Plan => "As its plan",
+            Self::On => "On",
+            Self::Off => "Off",
+        }
+    }
+
+    /// The override it stands for (`None`: follow the plan).
+    pub const fn to_override(self) -> Option<bool> {
+        match self {
+            Self::Plan => None,
+            Self::On => Some(true),
+            Self::Off => Some(false),
+        }
+    }
+
+    pub const fn of(switched: Option<bool>) -> Self {
+        match switched {
+            None => Self::Plan,
+            Some(true) => Self::On,
+            Some(false) => Self::Off,
+        }
+    }
+
+    /// Reads the console's form: one switch per feature, named by the feature
+    /// (`api_access=off`); a feature left out keeps what it has.
+    pub fn parse_form(
+        form: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Vec<(Feature, Self)>, ValidationError> {
+        form.iter()
+            .map(|(feature, switch)| {
+                let feature = feature.parse::<Feature>().map_err(|_| {
+                    ValidationError::new("features", format!("There is no feature “{feature}”."))
+                })?;
+                let switch = switch.parse::<Self>().map_err(|_| {
+                    ValidationError::new(
+                        "features",
+                        format!("Choose on, off or as its plan for {}.", feature.label()),
+                    )
+                })?;
+                Ok((feature, switch))
+            })
+            .collect()
+    }
+}
+
+/// One feature of a tenant as the console shows it: what its plan says, and its override.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureState {
+    pub feature: Feature,
+    pub in_plan: bool,
+    pub switch: FeatureSwitch,
+}
+
+impl FeatureState {
+    /// Every feature of a tenant on `plan` with `overrides`.
+    pub fn all(plan: &Plan, overrides: &[FeatureOverride]) -> Vec<Self> {
+        Feature::ALL
+            .iter()
+            .map(|feature| Self {
+                feature: *feature,
+                in_plan: plan.has(*feature),
+                switch: FeatureSwitch::of(
+                    overrides
+                        .iter()
+                        .find(|o| o.feature == *feature)
+                        .map(|o| o.on),
+                ),
+            })
+            .collect()
+    }
+
+    /// Whether the tenant has it now.
+    pub fn on(&self) -> bool {
+        self.switch.to_override().unwrap_or(self.in_plan)
+    }
+}
+
+/// What a workspace may use: its plan's features with its overrides on top, and for each
+/// feature it lacks, why (for the refusal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Features {
+    pub on: Vec<Feature>,
+    /// Each missing feature with the sentence that refuses it.
+    pub refusals: Vec<(Feature, String)>,
+}
+
+impl Features {
+    /// The features of a workspace on `plan`, among the platform's `plans`.
+    pub fn of(plan: &Plan, plans: &[Plan], overrides: &[FeatureOverride]) -> Self {
+        let mut features = Self {
+            on: Vec::new(),
+            refusals: Vec::new(),
+        };
+        for feature in Feature::ALL.iter().copied() {
+            let switched = overrides.iter().find(|o| o.feature == feature);
+            if switched.map_or(plan.has(feature), |o| o.on) {
+                features.on.push(feature);
+                continue;
+            }
+            let why = if plan.has(feature) {
+                format!(
+                    "“{}” is switched off for this workspace by the platform's operators: ask them to switch it back on.",
+                    feature.label()
+                )
+            } else {
+                let higher = plans
+                    .iter()
+                    .filter(|p| p.tier > plan.tier && p.has(feature))
+                    .min_by_key(|p| p.tier);
+                match higher {
+                    Some(up) => format!(
+                        "“{}” is not part of the {} plan: upgrade to {} to use it.",
+                        feature.label(),
+                        plan.tier.label(),
+                        up.tier.label()
+                    ),
+                    None => format!(
+                        "“{}” is not part of the {} plan.",
+                        feature.label(),
+                        plan.tier.label()
+                    ),
+                }
+            };
+            features.refusals.push((feature, why));
+        }
+        features
+    }
+
+    pub fn has(&self, feature: Feature) -> bool {
+        self.on.contains(&feature)
+    }
+
+    /// Why the workspace cannot use `feature`, or `None` when it can.
+    pub fn refusal(&self, feature: Feature) -> Option<&str> {
+        self.refusals
+            .iter()
+            .find(|(f, _)| *f == feature)
+            .map(|(_, why)| why.as_str())
+    }
+}
+
 /// A plan as offered: price per month, limits, features.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
@@ -614,6 +776,74 @@ mod tests {
             .into_iter()
             .find(|p| p.tier == tier)
             .unwrap()
+    }
+
+    #[test]
+    fn features_follow_the_plan_then_its_overrides_and_say_why_not() {
+        let plans = Plan::defaults();
+        let free = Features::of(&plan(PlanTier::Free), &plans, &[]);
+        assert!(free.has(Feature::ApiAccess));
+        assert!(!free.has(Feature::Webhooks));
+        assert_eq!(
+            free.refusal(Feature::Webhooks),
+            Some("“Outbound webhooks” is not part of the Free plan: upgrade to Pro to use it.")
+        );
+        assert!(
+            free.refusal(Feature::WhiteLabel)
+                .unwrap()
+                .ends_with("upgrade to Enterprise to use it.")
+        );
+        assert_eq!(free.refusal(Feature::ApiAccess), None);
+        let overrides = [
+            FeatureOverride {
+                feature: Feature::Webhooks,
+                on: true,
+            },
+            FeatureOverride {
+                feature: Feature::ApiAccess,
+                on: false,
+            },
+        ];
+        let custom = Features::of(&plan(PlanTier::Free), &plans, &overrides);
+        assert!(custom.has(Feature::Webhooks));
+        assert!(
+            custom
+                .refusal(Feature::ApiAccess)
+                .unwrap()
+                .contains("switched off for this workspace")
+        );
+        let top = Features::of(&plan(PlanTier::Enterprise), &plans, &[]);
+        assert_eq!(top.on.len(), Feature::ALL.len());
+        let states = FeatureState::all(&plan(PlanTier::Free), &overrides);
+        let webhooks = states
+            .iter()
+            .find(|s| s.feature == Feature::Webhooks)
+            .unwrap();
+        assert!(!webhooks.in_plan && webhooks.on());
+        assert_eq!(webhooks.switch, FeatureSwitch::On);
+    }
+
+    #[test]
+    fn the_feature_form_names_each_bad_switch() {
+        let form = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let parsed =
+            FeatureSwitch::parse_form(&form(&[("webhooks", "on"), ("api_access", "plan")]))
+                .unwrap();
+        assert_eq!(
+            parsed,
+            vec![
+                (Feature::ApiAccess, FeatureSwitch::Plan),
+                (Feature::Webhooks, FeatureSwitch::On)
+            ]
+        );
+        assert!(FeatureSwitch::parse_form(&form(&[("teleport", "on")])).is_err());
+        let err = FeatureSwitch::parse_form(&form(&[("webhooks", "maybe")])).unwrap_err();
+        assert!(err.reason.contains("Outbound webhooks"), "{}", err.reason);
     }
 
     #[test]

@@ -142,6 +142,10 @@ pub struct TicketSummary {
     pub assignee: Option<PersonName>,
     pub messages: i64,
     pub updated_at: DateTime<Utc>,
+    /// Its organization has priority support (its plan's feature, or switched on for it):
+    /// the console's queue lists it first among those waiting alike.
+    #[serde(default)]
+    pub priority_support: bool,
 }
 
 /// One message of a ticket's thread.

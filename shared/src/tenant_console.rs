@@ -150,6 +150,8 @@ pub struct TenantDetail {
     pub last_export: Option<DateTime<Utc>>,
     /// What is left to do before it can be deleted ([`deletion_blocker`]), if anything.
     pub deletion_blocker: Option<String>,
+    /// Each feature: what its plan says, and what the console switched.
+    pub features: Vec<crate::billing::FeatureState>,
 }
 
 /// A new tenant as the console's form sends it: its owner is invited by email.

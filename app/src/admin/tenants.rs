@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::AppError;
-use shared::billing::PlanTier;
+use shared::billing::{Feature, FeatureState, FeatureSwitch, PlanTier};
 use shared::branding::{Branding, LOGO, LOGO_MAX_BYTES, console_logo_path, logo_upload_path};
 use shared::personas::Persona;
 use shared::platform::{PlatformVariant, TenantStatus};
@@ -25,6 +25,7 @@ use super::get_tenants::get_tenants;
 use super::remove_tenant_logo::RemoveTenantLogo;
 use super::set_commission_rate::SetCommissionRate;
 use super::set_tenant_branding::SetTenantBranding;
+use super::set_tenant_features::SetTenantFeatures;
 use super::set_tenant_plan::SetTenantPlan;
 use super::set_tenant_status::SetTenantStatus;
 use crate::components::errors::{ActionError, ErrorView};
@@ -304,6 +305,61 @@ fn StatusButton(
     }
 }
 
+/// The tenant's features: what its plan includes, and the console's switch for each, which
+/// applies from its next request.
+#[component]
+fn FeaturesForm(
+    slug: String,
+    tier: PlanTier,
+    features: Vec<FeatureState>,
+    action: ServerAction<SetTenantFeatures>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <section class="panel" aria-labelledby="tenant-features">
+            <h2 id="tenant-features">"Features"</h2>
+            <p class="muted">{format!("What the {} plan includes, and this tenant's exceptions. A change applies from its next request.", tier.label())}</p>
+            <ActionForm action attr:class="stack">
+                <input type="hidden" name="slug" value=slug />
+                <div class="table-wrap">
+                    <table class="compact" data-testid="tenant-features">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Feature"</th>
+                                <th scope="col">{format!("{} plan", tier.label())}</th>
+                                <th scope="col">"This tenant"</th>
+                                <th scope="col">"Now"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {features.into_iter().map(|state| {
+                                let id = format!("feature-{}", state.feature.as_str());
+                                let on = state.on();
+                                view! {
+                                    <tr data-feature=state.feature.as_str()>
+                                        <th scope="row"><label for=id.clone()>{state.feature.label()}</label></th>
+                                        <td>{if state.in_plan { "Included" } else { "Not included" }}</td>
+                                        <td>
+                                            <select id=id name=format!("features[{}]", state.feature.as_str())>
+                                                {FeatureSwitch::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == state.switch>{s.label()}</option> }).collect_view()}
+                                            </select>
+                                        </td>
+                                        <td><span class="badge" class:ok=on class:warn=!on>{if on { "on" } else { "off" }}</span></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <ActionError error />
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>"Save features"</button>
+                <p class="muted" role="status" hidden=move || !saved()>"Saved."</p>
+            </ActionForm>
+        </section>
+    }
+}
+
 /// `/admin/tenants/:slug`: one tenant — its facts, name and variant, members and open
 /// invitations, with links to its people, audit log and plan.
 #[component]
@@ -314,6 +370,7 @@ pub fn TenantPage() -> impl IntoView {
     let status = ServerAction::<SetTenantStatus>::new();
     let brand = ServerAction::<SetTenantBranding>::new();
     let plan = ServerAction::<SetTenantPlan>::new();
+    let features = ServerAction::<SetTenantFeatures>::new();
     let logo = LogoActions {
         uploads: RwSignal::new(0),
         remove: ServerAction::new(),
@@ -326,6 +383,7 @@ pub fn TenantPage() -> impl IntoView {
                 status.version().get(),
                 brand.version().get(),
                 plan.version().get(),
+                features.version().get(),
                 logo.uploads.get(),
                 logo.remove.version().get(),
             )
@@ -339,7 +397,7 @@ pub fn TenantPage() -> impl IntoView {
                     Err(error) => view! { <PageHeader title="Tenant" /> <ErrorView error /> }.into_any(),
                     Ok(detail) => view! {
                         <PageHeader title=detail.row.tenant.name.to_string() subtitle="Its settings, members and open invitations." />
-                        <Tenant detail edit status brand plan logo />
+                        <Tenant detail edit status brand plan features logo />
                     }.into_any(),
                 })}
             </Transition>
@@ -354,6 +412,7 @@ fn Tenant(
     status: ServerAction<SetTenantStatus>,
     brand: ServerAction<SetTenantBranding>,
     plan: ServerAction<SetTenantPlan>,
+    features: ServerAction<SetTenantFeatures>,
     logo: LogoActions,
 ) -> impl IntoView {
     let row = detail.row;
@@ -379,6 +438,10 @@ fn Tenant(
     let current = row.tenant.variant;
     let (brand_slug, brand_name) = (slug.clone(), row.tenant.name.to_string());
     let plan_slug = slug.clone();
+    let white_label = detail
+        .features
+        .iter()
+        .any(|f| f.feature == Feature::WhiteLabel && f.on());
     view! {
         <div class="cards">
             <section class="panel card" aria-labelledby="tenant-facts">
@@ -436,7 +499,8 @@ fn Tenant(
             </section>
         </div>
         // Type-erased: the page's whole view as one type is too deep for a debug build's stack.
-        {view! { <BrandingForm slug=brand_slug name=brand_name current=detail.branding action=brand logo=detail.logo logo_actions=logo /> }.into_any()}
+        {view! { <BrandingForm slug=brand_slug name=brand_name current=detail.branding action=brand logo=detail.logo logo_actions=logo white_label /> }.into_any()}
+        {view! { <FeaturesForm slug=row.tenant.slug.to_string() tier features=detail.features action=features /> }.into_any()}
         {view! { <DeleteTenantForm slug=row.tenant.slug.clone() status=row.tenant.status last_export=detail.last_export blocker=detail.deletion_blocker /> }.into_any()}
         <section class="panel" aria-labelledby="tenant-members">
             <h2 id="tenant-members">{format!("Members ({})", row.member_count)}</h2>
@@ -561,6 +625,8 @@ fn BrandingForm(
     action: ServerAction<SetTenantBranding>,
     logo: Option<String>,
     logo_actions: LogoActions,
+    /// Whether its members see it (the white-label feature).
+    white_label: bool,
 ) -> impl IntoView {
     // The logo the preview shows: the file just chosen (before it is sent), else the saved one.
     let chosen = RwSignal::new(None::<String>);
@@ -604,6 +670,9 @@ fn BrandingForm(
     view! {
         <section class="panel" aria-labelledby="tenant-branding">
             <h2 id="tenant-branding">"Branding"</h2>
+            {(!white_label).then(|| view! {
+                <p class="notice warn" data-testid="branding-hidden">"Its members see the platform’s look: White-label branding is off for this tenant. Switch it on under Features (or move it to a plan that includes it) to show what you set here."</p>
+            })}
             <div class="branding">
                 <div class="stack">
                 <ActionForm action attr:class="stack" attr:novalidate="true">
@@ -630,7 +699,9 @@ fn BrandingForm(
                     </div>
                     <ActionError error=server_error />
                     <button type="submit" class="button primary" disabled=move || action.pending().get() || local_error().is_some()>"Save branding"</button>
-                    <p class="muted" role="status" hidden=move || !saved()>"Saved: its members see it on their next page."</p>
+                    <p class="muted" role="status" hidden=move || !saved()>
+                        {if white_label { "Saved: its members see it on their next page." } else { "Saved: its members see it once White-label branding is on." }}
+                    </p>
                 </ActionForm>
                 <LogoForm slug=logo_slug has_logo=logo.is_some() actions=logo_actions chosen />
                 </div>

@@ -20,7 +20,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use crate::helpers::{
     Backend, Browser, backend, spawn_app, spawn_app_with, spawn_instance, wait_for,
 };
-use crate::members::org;
+use crate::members::pro_org;
 
 /// A template of our own with two phases: the first checks its data and waits for an
 /// approval, the second tells the owner.
@@ -85,7 +85,7 @@ async fn wait_for_job(
 #[tokio::test]
 async fn every_workspace_has_the_built_in_templates_read_only() {
     let app = spawn_app().await;
-    let team = org(&app, "Builtins Ltd", "builtins.example").await;
+    let team = pro_org(&app, "Builtins Ltd", "builtins.example").await;
     let page: TemplatesPage = team
         .owner
         .call_ok("get_templates", &[("slug", &team.slug)])
@@ -200,7 +200,7 @@ async fn every_workspace_has_the_built_in_templates_read_only() {
 #[tokio::test]
 async fn a_session_runs_through_its_phases_with_an_audit_trail() {
     let app = spawn_app().await;
-    let team = org(&app, "Phases Ltd", "phases.example").await;
+    let team = pro_org(&app, "Phases Ltd", "phases.example").await;
     let template = create_template(&team.admin, &team.slug, "Two phases", TWO_PHASES)
         .await
         .to_string();
@@ -361,7 +361,7 @@ async fn a_session_runs_through_its_phases_with_an_audit_trail() {
 #[tokio::test]
 async fn invalid_transitions_and_read_only_sessions_are_refused_clearly() {
     let app = spawn_app().await;
-    let team = org(&app, "Rules Ltd", "rules.example").await;
+    let team = pro_org(&app, "Rules Ltd", "rules.example").await;
     let center: CommandCenter = team
         .owner
         .call_ok("get_command_center", &[("slug", &team.slug)])
@@ -518,7 +518,7 @@ async fn invalid_transitions_and_read_only_sessions_are_refused_clearly() {
 #[tokio::test]
 async fn running_sessions_keep_their_template_version() {
     let app = spawn_app().await;
-    let team = org(&app, "Versions Ltd", "versions.example").await;
+    let team = pro_org(&app, "Versions Ltd", "versions.example").await;
     let template = create_template(&team.owner, &team.slug, "Versioned", TWO_PHASES).await;
     let id: ProcessSessionId = team
         .owner
@@ -622,9 +622,74 @@ fn fast_retries(settings: &mut services::config::Settings) {
 }
 
 #[tokio::test]
+async fn a_workspace_whose_webhooks_are_switched_off_sends_nothing() {
+    let app = spawn_app_with(fast_retries).await;
+    let team = pro_org(&app, "Switched Ltd", "switched.example").await;
+    let (url, receiver) = start_receiver(&[200]).await;
+    let template = create_template(
+        &team.owner,
+        &team.slug,
+        "Hooked",
+        &webhook_template(&url, 3),
+    )
+    .await;
+    // The platform's operators switch outbound webhooks off for this workspace.
+    let _: () = app
+        .super_admin()
+        .await
+        .call_ok(
+            "set_tenant_features",
+            &[("slug", &team.slug), ("features[webhooks]", "off")],
+        )
+        .await;
+    let id: ProcessSessionId = team
+        .owner
+        .call_ok(
+            "create_session",
+            &[
+                ("slug", &team.slug),
+                ("template", &template.to_string()),
+                ("title", "Muted"),
+            ],
+        )
+        .await;
+    act(&team.owner, &team.slug, id, "start").await;
+    let dead = wait_for_job(&team.owner, &team.slug, id, "hook", JobStatus::Failed).await;
+    let d = detail(&team.owner, &team.slug, id).await;
+    let job = d.jobs.iter().find(|j| j.id == dead).unwrap();
+    assert_eq!(job.attempts, 1, "a refusal is not retried");
+    assert_eq!(
+        job.last_error.as_deref(),
+        Some(
+            "“Outbound webhooks” is switched off for this workspace by the platform's operators: ask them to switch it back on."
+        )
+    );
+    assert!(
+        receiver.received.lock().unwrap().is_empty(),
+        "nothing was sent"
+    );
+    // Saving a template with a webhook step is refused with the same sentence.
+    let (status, error) = team
+        .owner
+        .call_err(
+            "create_template",
+            &[
+                ("slug", &team.slug),
+                ("name", "Another"),
+                ("definition", &webhook_template(&url, 3)),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert!(error.to_string().contains("switched off"), "{error}");
+    // Templates without one are still the workspace's to make.
+    create_template(&team.owner, &team.slug, "Plain", TWO_PHASES).await;
+}
+
+#[tokio::test]
 async fn webhook_steps_are_signed_retried_with_backoff_then_dead_lettered() {
     let app = spawn_app_with(fast_retries).await;
-    let team = org(&app, "Hooks Ltd", "hooks.example").await;
+    let team = pro_org(&app, "Hooks Ltd", "hooks.example").await;
     let (url, receiver) = start_receiver(&[500, 503, 200]).await;
     let template = create_template(
         &team.owner,
@@ -741,7 +806,7 @@ async fn webhook_steps_are_signed_retried_with_backoff_then_dead_lettered() {
 #[tokio::test]
 async fn a_step_longer_than_its_lease_keeps_it_and_runs_once() {
     let app = spawn_app_with(|s| s.jobs.lease_seconds = 1).await;
-    let team = org(&app, "Slow Ltd", "slow.example").await;
+    let team = pro_org(&app, "Slow Ltd", "slow.example").await;
     let (url, receiver) = start_receiver(&[200]).await;
     let url = url.replace("/hook", "/slow");
     let template =
@@ -770,7 +835,7 @@ async fn a_step_longer_than_its_lease_keeps_it_and_runs_once() {
 #[tokio::test]
 async fn webhooks_to_private_addresses_are_refused() {
     let app = spawn_app_with(|s| s.jobs.allow_private_webhooks = false).await;
-    let team = org(&app, "Fence Ltd", "fence.example").await;
+    let team = pro_org(&app, "Fence Ltd", "fence.example").await;
     let (url, receiver) = start_receiver(&[200]).await;
     for (target, reason) in [
         (
@@ -820,7 +885,7 @@ async fn webhooks_to_private_addresses_are_refused() {
 #[tokio::test]
 async fn asynchronous_webhooks_answer_through_a_signed_callback() {
     let app = spawn_app().await;
-    let team = org(&app, "Callbacks Ltd", "callbacks.example").await;
+    let team = pro_org(&app, "Callbacks Ltd", "callbacks.example").await;
     let (url, receiver) = start_receiver(&[202]).await;
     let template =
         create_template(&team.owner, &team.slug, "Async", &webhook_template(&url, 3)).await;
@@ -956,8 +1021,8 @@ impl Tab {
 #[tokio::test]
 async fn live_events_reach_members_and_nobody_else() {
     let app = spawn_app().await;
-    let a = org(&app, "Live A", "live-a.example").await;
-    let b = org(&app, "Live B", "live-b.example").await;
+    let a = pro_org(&app, "Live A", "live-a.example").await;
+    let b = pro_org(&app, "Live B", "live-b.example").await;
 
     // The handshake needs our own page's origin and a session.
     assert_eq!(
@@ -1074,7 +1139,7 @@ fn page_cursor(html: &str) -> i64 {
 #[tokio::test]
 async fn a_tab_catches_up_on_what_happened_between_rendering_and_subscribing() {
     let app = spawn_app().await;
-    let team = org(&app, "Render Gap", "render-gap.example").await;
+    let team = pro_org(&app, "Render Gap", "render-gap.example").await;
     let center: CommandCenter = team
         .owner
         .call_ok("get_command_center", &[("slug", &team.slug)])
@@ -1132,7 +1197,7 @@ async fn a_tab_catches_up_on_what_happened_between_rendering_and_subscribing() {
 #[tokio::test]
 async fn one_person_may_hold_only_so_many_live_tabs() {
     let app = spawn_app_with(|s| s.http.live_connections_per_person = 2).await;
-    let team = org(&app, "Many Tabs", "many-tabs.example").await;
+    let team = pro_org(&app, "Many Tabs", "many-tabs.example").await;
     let mut first = open_tab(&app.address, &team.viewer, Some(&app.address))
         .await
         .unwrap();
@@ -1191,7 +1256,7 @@ async fn one_person_may_hold_only_so_many_live_tabs() {
 #[tokio::test]
 async fn a_malformed_message_gets_a_clear_refusal_and_the_connection_stays_usable() {
     let app = spawn_app().await;
-    let team = org(&app, "Garbled", "garbled.example").await;
+    let team = pro_org(&app, "Garbled", "garbled.example").await;
     let mut tab = open_tab(&app.address, &team.viewer, Some(&app.address))
         .await
         .unwrap();
@@ -1225,7 +1290,7 @@ async fn a_malformed_message_gets_a_clear_refusal_and_the_connection_stays_usabl
 #[tokio::test]
 async fn a_removed_member_stops_receiving() {
     let app = spawn_app().await;
-    let team = org(&app, "Leavers Ltd", "leavers.example").await;
+    let team = pro_org(&app, "Leavers Ltd", "leavers.example").await;
     let mut tab = open_tab(&app.address, &team.viewer, Some(&app.address))
         .await
         .unwrap();
@@ -1256,7 +1321,7 @@ async fn events_cross_server_instances_on_postgres() {
         return;
     }
     let app = spawn_app().await;
-    let team = org(&app, "Cluster Ltd", "cluster.example").await;
+    let team = pro_org(&app, "Cluster Ltd", "cluster.example").await;
     let (second, _services) = spawn_instance(&app).await;
     let viewer_there = team.viewer.on(&second);
     let mut tab = open_tab(&second, &viewer_there, Some(&second))
@@ -1296,7 +1361,7 @@ async fn live_event_ids_follow_commit_order() {
     // A transaction that published first but commits last must not end up with the smaller
     // id: a tab that saw the later event would resume past it and never see it.
     let app = spawn_app().await;
-    let team = org(&app, "Order Ltd", "order.example").await;
+    let team = pro_org(&app, "Order Ltd", "order.example").await;
     let me = team.owner.me().await.unwrap();
     let tenant = me.workspaces[0].tenant.id;
     let store = app.services.store().clone();

@@ -1246,6 +1246,17 @@ fn cases() -> Vec<Case> {
             caller: owner,
         },
         Case {
+            function: "set_tenant_features",
+            expect: Refused,
+            args: |w| {
+                vec![
+                    ("slug", w.b.slug.clone()),
+                    ("features[api_access]", "off".into()),
+                ]
+            },
+            caller: owner,
+        },
+        Case {
             function: "get_services",
             expect: Refused,
             args: |w| vec![("slug", w.b.slug.clone())],

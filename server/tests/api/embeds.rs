@@ -241,6 +241,7 @@ async fn a_widget_that_follows_the_branding_is_drawn_in_it_published_versions_in
                 .await;
         }
     };
+    crate::tenant_console::white_label(&admin, &team.slug).await;
     let own = drawn().await;
     assert!(own.contains("--aw-primary: #2563eb"), "{own}");
 

@@ -77,6 +77,32 @@ impl TestDatabase {
             Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
         }
     }
+
+    /// Runs one SQL statement, for setting up what no page produces.
+    pub async fn exec(&self, sql: &str) -> u64 {
+        self.try_exec(sql).await.expect("statement")
+    }
+
+    /// Runs one SQL statement that may be refused (by a trigger, a constraint).
+    pub async fn try_exec(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match backend() {
+            Backend::Sqlite => {
+                let pool = sqlx::SqlitePool::connect(self.url()).await.expect("sqlite");
+                sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(self.url()).await.expect("postgres");
+                sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+        }
+    }
 }
 
 async fn admin_connection(url: &str) -> sqlx::postgres::PgConnection {
@@ -217,27 +243,7 @@ impl TestApp {
 
     /// Runs one SQL statement that may be refused (by a trigger, a constraint).
     pub async fn try_exec(&self, sql: &str) -> Result<u64, sqlx::Error> {
-        let sql = sqlx::AssertSqlSafe(sql.to_owned());
-        match backend() {
-            Backend::Sqlite => {
-                let pool = sqlx::SqlitePool::connect(self.database.url())
-                    .await
-                    .expect("sqlite");
-                sqlx::query(sql)
-                    .execute(&pool)
-                    .await
-                    .map(|r| r.rows_affected())
-            }
-            Backend::Postgres => {
-                let pool = sqlx::PgPool::connect(self.database.url())
-                    .await
-                    .expect("postgres");
-                sqlx::query(sql)
-                    .execute(&pool)
-                    .await
-                    .map(|r| r.rows_affected())
-            }
-        }
+        self.database.try_exec(sql).await
     }
 
     /// Creates a super admin the way `atrium create-super-admin` does, signs them in and

@@ -21,6 +21,7 @@ mod credits;
 mod cross_tenant;
 mod customers;
 mod embeds;
+mod features;
 mod health;
 mod impersonation;
 mod invitations;

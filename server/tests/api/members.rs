@@ -47,6 +47,19 @@ pub async fn org(app: &TestApp, name: &str, domain: &str) -> Org {
     org_of(app, "end_user", name, domain).await
 }
 
+/// An end-user workspace as [`org`] makes it, on the Pro plan (custom process templates and
+/// outbound webhooks are Pro features). The plan is set in the database: the console's path
+/// to it is tested with the console.
+pub async fn pro_org(app: &TestApp, name: &str, domain: &str) -> Org {
+    let org = org(app, name, domain).await;
+    app.exec(&format!(
+        "UPDATE tenants SET plan_tier = 'pro' WHERE slug = '{}'",
+        org.slug
+    ))
+    .await;
+    org
+}
+
 /// A builder workspace with an owner and one member per other role.
 pub async fn builder_org(app: &TestApp, name: &str, domain: &str) -> Org {
     org_of(app, "builder", name, domain).await

@@ -98,6 +98,12 @@ async fn a_job_interrupted_by_a_crash_completes_exactly_once() {
         )
         .await;
     let slug = home.rsplit('/').next().unwrap().to_owned();
+    // Webhook steps are a Pro feature.
+    database
+        .exec(&format!(
+            "UPDATE tenants SET plan_tier = 'pro' WHERE slug = '{slug}'"
+        ))
+        .await;
     let definition = format!(
         r#"{{"phases": [
             {{"key": "P0", "name": "Hand-off", "steps": [{{"key": "hook", "name": "Send", "kind": "webhook", "url": "{hook_url}", "timeout_secs": 30, "max_attempts": 3}}]}},

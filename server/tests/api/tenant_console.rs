@@ -577,6 +577,24 @@ async fn a_super_admin_brands_a_tenant_and_its_members_pages_carry_it() {
         .await;
     assert!(detail.branding.is_default());
 
+    // Saved while the tenant has no white-label feature, its members still see the
+    // platform's look; switched on, they see it at once.
+    let _: () = admin
+        .call_ok(
+            "set_tenant_branding",
+            &[
+                ("slug", &acme.slug),
+                ("accent", "#AA3300"),
+                ("font", "serif"),
+            ],
+        )
+        .await;
+    assert!(
+        !page(&acme.viewer, home.clone())
+            .await
+            .contains("branding.css")
+    );
+    white_label(&admin, &acme.slug).await;
     let _: () = admin
         .call_ok(
             "set_tenant_branding",
@@ -695,6 +713,7 @@ async fn a_super_admin_uploads_a_logo_that_its_members_top_bar_shows() {
         .await;
     assert_eq!(detail.logo, None);
 
+    white_label(&admin, &acme.slug).await;
     let response = admin.upload(&upload, "logo.png", PNG, false).await;
     assert_eq!(response.status(), 201);
     let version: String = response.json().await.unwrap();
@@ -775,4 +794,14 @@ async fn a_super_admin_uploads_a_logo_that_its_members_top_bar_shows() {
         .count("SELECT COUNT(*) FROM audit_log WHERE action IN ('tenant.logo_changed', 'tenant.logo_removed')")
         .await;
     assert_eq!(changes, 3);
+}
+
+/// Switches the white-label feature on for a tenant (its branding shows only then).
+pub async fn white_label(admin: &Browser, slug: &str) {
+    let _: () = admin
+        .call_ok(
+            "set_tenant_features",
+            &[("slug", slug), ("features[white_label]", "on")],
+        )
+        .await;
 }

@@ -14,7 +14,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use shared::AppError;
-use shared::billing::{Metric, PlanTier, UsageLevel, period_of, quota_message};
+use shared::billing::{Feature, Metric, PlanTier, UsageLevel, period_of, quota_message};
 use shared::ids::TenantId;
 use shared::live::Change;
 
@@ -36,6 +36,8 @@ struct Tally {
     pending: u64,
     limit: Option<u64>,
     tier: PlanTier,
+    /// Why the REST API is closed to the workspace (its plan or its operators), if it is.
+    closed: Option<String>,
     checked_at: Instant,
 }
 
@@ -75,6 +77,7 @@ impl ApiCallMeter {
                 pending: 0,
                 limit: None,
                 tier: ent.plan.tier,
+                closed: None,
                 checked_at: Instant::now(),
             });
             if tally.period != period {
@@ -87,12 +90,16 @@ impl ApiCallMeter {
             }
             tally.limit = ent.limits.of(Metric::ApiCalls);
             tally.tier = ent.plan.tier;
+            tally.closed = ent.features.refusal(Feature::ApiAccess).map(str::to_owned);
             tally.checked_at = Instant::now();
         }
         let mut tallies = self.lock();
         let Some(tally) = tallies.get_mut(&tenant) else {
             return Ok(());
         };
+        if let Some(why) = &tally.closed {
+            return Err(AppError::forbidden(why.clone()).into());
+        }
         let used = tally.stored + tally.in_flight + tally.pending;
         if let Some(limit) = tally.limit
             && used >= limit
@@ -109,6 +116,16 @@ impl ApiCallMeter {
         tally.pending += 1;
         tally.access = access.clone();
         Ok(())
+    }
+
+    /// Makes the next call of `tenant` read its plan afresh (after a super admin changed
+    /// what it may use), keeping what it has counted.
+    pub fn recheck(&self, tenant: TenantId) {
+        if let Some(tally) = self.lock().get_mut(&tenant) {
+            tally.checked_at = Instant::now()
+                .checked_sub(REFRESH)
+                .unwrap_or(tally.checked_at);
+        }
     }
 
     /// Writes what was admitted since the last flush.

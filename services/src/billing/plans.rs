@@ -3,8 +3,8 @@
 
 use chrono::{Datelike as _, Days};
 use shared::billing::{
-    BillingPage, LimitOverride, Metric, Plan, PlanTier, PlansAdminPage, TenantPlanRow, check_fits,
-    next_period_start, period_of,
+    BillingPage, Feature, FeatureSwitch, LimitOverride, Metric, Plan, PlanTier, PlansAdminPage,
+    TenantPlanRow, check_fits, next_period_start, period_of,
 };
 use shared::live::Change;
 use shared::permissions::Permission;
@@ -29,7 +29,7 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Billing
     let now = crate::time::now();
     let period = period_of(now);
     let (counts, plans) = tokio::try_join!(data.home_counts(now, &period), svc.store().plans())?;
-    let ent = Entitlement::of(&plans, counts.plan, &counts.overrides);
+    let ent = Entitlement::of(&plans, counts.plan, &counts.overrides, &counts.features);
     let meters = super::meters(&ent.limits, &counts, access.tenant().variant.persona());
     let today = now.date_naive();
     let since = today
@@ -234,7 +234,53 @@ pub async fn set_override(
     audit_override(&mut tx, caller, client, &data, metric, before, limit).await?;
     let tier = data.plan_tier_in(&mut tx).await?;
     tx.publish(data.tenant, Change::Plan { tier }).await?;
-    tx.commit().await
+    tx.commit().await?;
+    svc.api_calls().recheck(data.tenant);
+    Ok(())
+}
+
+/// A super admin switches features on or off for a tenant against its plan, or back to
+/// what the plan says. Each change is audited and applies to the tenant's next request, API
+/// calls included.
+#[instrument(skip_all, fields(slug))]
+pub async fn set_features(
+    svc: &Services,
+    caller: &Caller,
+    client: &ClientInfo,
+    slug: &str,
+    switches: &[(Feature, FeatureSwitch)],
+) -> Result<()> {
+    let access = authz::enter_platform(caller)?;
+    authz::require(&access, Permission::PlansManage)?;
+    let data = platform_tenant(svc, &access, slug).await?;
+    let before = data.feature_overrides().await?;
+    let platform = svc.store().platform(&access);
+    let now = crate::time::now();
+    let mut tx = svc.store().begin().await?;
+    for (feature, switch) in switches {
+        let was = before.iter().find(|o| o.feature == *feature).map(|o| o.on);
+        let after = switch.to_override();
+        if was == after {
+            continue;
+        }
+        platform
+            .set_feature_override(&mut tx, data.tenant, *feature, after, now)
+            .await?;
+        tx.audit(&audit::entry(
+            actions::FEATURE_OVERRIDDEN,
+            Some(caller.user_id),
+            Some(data.tenant),
+            Some(feature.as_str().to_owned()),
+            client,
+            serde_json::json!({ "before": was, "after": after }),
+        ))
+        .await?;
+    }
+    let tier = data.plan_tier_in(&mut tx).await?;
+    tx.publish(data.tenant, Change::Plan { tier }).await?;
+    tx.commit().await?;
+    svc.api_calls().recheck(data.tenant);
+    Ok(())
 }
 
 async fn audit_override(

@@ -32,7 +32,7 @@ pub async fn record(
 ) -> Result<UsageRecorded> {
     report.validate()?;
     let data = svc.store().tenant(access);
-    let Entitlement { plan, limits } = entitlement(&data).await?;
+    let Entitlement { plan, limits, .. } = entitlement(&data).await?;
     let limit = limits.of(report.metric);
     let now = crate::time::now();
     let period = period_of(now);
@@ -143,7 +143,7 @@ pub async fn report(
 pub(crate) async fn check_seats(data: &TenantData<'_>, tx: &mut Tx, adding: u64) -> Result<()> {
     // Concurrent invitations on PostgreSQL wait for each other here.
     data.lock_for_member_change(tx).await?;
-    let Entitlement { plan, limits } = entitlement_in(data, tx).await?;
+    let Entitlement { plan, limits, .. } = entitlement_in(data, tx).await?;
     let Some(limit) = limits.of(Metric::Members) else {
         return Ok(());
     };
@@ -162,7 +162,7 @@ pub(crate) async fn check_seats(data: &TenantData<'_>, tx: &mut Tx, adding: u64)
 /// adds it (concurrent creations on PostgreSQL wait for each other on the tenant's row).
 pub(crate) async fn check_widgets(data: &TenantData<'_>, tx: &mut Tx) -> Result<()> {
     data.lock_for_member_change(tx).await?;
-    let Entitlement { plan, limits } = entitlement_in(data, tx).await?;
+    let Entitlement { plan, limits, .. } = entitlement_in(data, tx).await?;
     let Some(limit) = limits.of(Metric::Widgets) else {
         return Ok(());
     };

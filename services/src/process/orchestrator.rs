@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use rand::RngExt as _;
 use serde_json::{Value, json};
 use shared::AppError;
+use shared::billing::Feature;
 use shared::ids::{JobId, NotificationId, ProcessSessionId, TenantId, UserId};
 use shared::live::Change;
 use shared::permissions::Permission;
@@ -376,6 +377,12 @@ async fn attempt(svc: &Services, access: &TenantAccess, claimed: &ClaimedJob) ->
         StepKind::Webhook {
             url, timeout_secs, ..
         } => {
+            // Switched off, or the plan lost it, since the template was saved: nothing is
+            // sent, and the dead letter says why.
+            let entitlement = crate::billing::entitlement(&svc.store().tenant(access)).await?;
+            if let Some(why) = entitlement.features.refusal(Feature::Webhooks) {
+                return Ok(Outcome::Dead(why.to_owned()));
+            }
             let secret = webhooks::signing_secret(svc, access).await?;
             let callback = webhooks::callback_url(
                 &svc.settings().public_url(),

@@ -2,6 +2,7 @@
 //! versioned (a running session keeps the version it started on).
 
 use shared::AppError;
+use shared::billing::Feature;
 use shared::ids::TemplateId;
 use shared::live::Change;
 use shared::names::TemplateName;
@@ -15,8 +16,8 @@ use crate::authz::{self, Caller};
 use crate::client::ClientInfo;
 use crate::error::Result;
 use crate::state::Services;
-use crate::storage::Store;
 use crate::storage::process::{NewTemplate, TemplateEdit};
+use crate::storage::{Store, TenantData};
 
 /// Gives every workspace the built-in templates it lacks (at start-up and after sign-up).
 pub async fn install_builtins(store: &Store) -> Result<()> {
@@ -140,9 +141,10 @@ async fn save_new(
     description: &str,
     definition: &TemplateDefinition,
 ) -> Result<TemplateId> {
+    let data = svc.store().tenant(access);
+    may_use(&data, definition).await?;
     let id = TemplateId::from_uuid(uuid::Uuid::now_v7());
     let text = serde_json::to_string(definition).map_err(anyhow::Error::from)?;
-    let data = svc.store().tenant(access);
     let mut tx = svc.store().begin().await?;
     data.insert_template(
         &mut tx,
@@ -170,6 +172,17 @@ async fn save_new(
         .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Refuses a template the workspace's plan does not cover: its own templates need custom
+/// templates, and webhook steps need outbound webhooks.
+async fn may_use(data: &TenantData<'_>, definition: &TemplateDefinition) -> Result<()> {
+    let entitlement = crate::billing::entitlement(data).await?;
+    entitlement.require(Feature::CustomTemplates)?;
+    if definition.has_webhooks() {
+        entitlement.require(Feature::Webhooks)?;
+    }
+    Ok(())
 }
 
 /// Saves an edit as a new version; returns the version number.
@@ -201,6 +214,7 @@ pub async fn update(
         )
         .into());
     }
+    may_use(&data, &definition).await?;
     let text = serde_json::to_string(&definition).map_err(anyhow::Error::from)?;
     let mut tx = svc.store().begin().await?;
     let version = data

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use shared::billing::{
-    Currency, DailyUsage, Feature, LimitOverride, Limits, Metric, Money, Plan, PlanTier,
-    ProviderCost, UsageLevel,
+    Currency, DailyUsage, Feature, FeatureOverride, LimitOverride, Limits, Metric, Money, Plan,
+    PlanTier, ProviderCost, UsageLevel,
 };
 use shared::ids::{TenantId, UserId};
 use tracing::instrument;
@@ -32,6 +32,14 @@ const PLANS_SQL: &str = concat!("SELECT ", plan_columns!(), " FROM plans");
 const PLAN_TIER_SQL: &str = "SELECT plan_tier FROM tenants WHERE id = $1";
 const OVERRIDES_SQL: &str =
     "SELECT metric, limit_value FROM tenant_limit_overrides WHERE tenant_id = $1 ORDER BY metric";
+const FEATURE_OVERRIDES_SQL: &str =
+    "SELECT feature, enabled FROM tenant_feature_overrides WHERE tenant_id = $1 ORDER BY feature";
+
+fn feature_overrides_from(rows: Vec<(Feature, bool)>) -> Vec<FeatureOverride> {
+    rows.into_iter()
+        .map(|(feature, on)| FeatureOverride { feature, on })
+        .collect()
+}
 
 type PlanRow = (
     PlanTier,
@@ -192,6 +200,8 @@ impl PlatformData<'_> {
         .await
         .map(|_| ()))?;
         tx.invalidates(super::access_cache::Invalidation::Plans);
+        // A plan's white-label feature decides whether its tenants show their branding.
+        tx.invalidates(super::access_cache::Invalidation::AllMemberships);
         Ok(())
     }
 
@@ -257,6 +267,42 @@ impl PlatformData<'_> {
         }
         Ok(())
     }
+
+    /// Switches `feature` on or off for a tenant against its plan (`None`: follow the plan).
+    #[instrument(skip_all, fields(tenant = %tenant, %feature))]
+    pub async fn set_feature_override(
+        &self,
+        tx: &mut Tx,
+        tenant: TenantId,
+        feature: Feature,
+        on: Option<bool>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        match on {
+            None => on_tx!(tx, conn => sqlx::query(
+                "DELETE FROM tenant_feature_overrides WHERE tenant_id = $1 AND feature = $2",
+            )
+            .bind(tenant)
+            .bind(feature)
+            .execute(&mut **conn)
+            .await
+            .map(|_| ()))?,
+            Some(on) => on_tx!(tx, conn => sqlx::query(
+                "INSERT INTO tenant_feature_overrides (tenant_id, feature, enabled, set_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (tenant_id, feature) DO UPDATE SET enabled = excluded.enabled, set_at = excluded.set_at",
+            )
+            .bind(tenant)
+            .bind(feature)
+            .bind(on)
+            .bind(at)
+            .execute(&mut **conn)
+            .await
+            .map(|_| ()))?,
+        }
+        // Memberships carry whether the tenant shows its branding.
+        tx.invalidates(super::access_cache::Invalidation::AllMemberships);
+        Ok(())
+    }
 }
 
 impl Tx {
@@ -268,8 +314,9 @@ impl Tx {
             .execute(&mut **conn)
             .await
             .map(|_| ()))?;
-        // Its tokens' rate comes from the plan.
+        // Its tokens' rate comes from the plan, and its members' view of its branding.
         self.invalidates(super::access_cache::Invalidation::Tokens);
+        self.invalidates(super::access_cache::Invalidation::AllMemberships);
         Ok(())
     }
 }
@@ -313,6 +360,26 @@ impl TenantData<'_> {
         .fetch_all(&mut **conn)
         .await)?;
         Ok(overrides_from(rows))
+    }
+
+    /// The features switched on or off for this workspace against its plan.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn feature_overrides(&self) -> Result<Vec<FeatureOverride>> {
+        let rows: Vec<(Feature, bool)> = with_tenant_reader!(self, pool => sqlx::query_as(FEATURE_OVERRIDES_SQL)
+        .bind(self.tenant)
+        .fetch_all(pool)
+        .await)?;
+        Ok(feature_overrides_from(rows))
+    }
+
+    /// The feature overrides read inside `tx` (see [`Store::plans_in`]).
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn feature_overrides_in(&self, tx: &mut Tx) -> Result<Vec<FeatureOverride>> {
+        let rows: Vec<(Feature, bool)> = on_tenant_tx!(self, tx, conn => sqlx::query_as(FEATURE_OVERRIDES_SQL)
+        .bind(self.tenant)
+        .fetch_all(&mut **conn)
+        .await)?;
+        Ok(feature_overrides_from(rows))
     }
 
     /// Adds `quantity` to this month's counter of `metric` if the total stays within

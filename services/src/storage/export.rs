@@ -32,6 +32,7 @@ pub const EXPORTED: &[(&str, &[&str], &[&str])] = &[
     ("process_phase_runs", TENANT, &[]),
     ("jobs", TENANT, &[]),
     ("tenant_limit_overrides", TENANT, &[]),
+    ("tenant_feature_overrides", TENANT, &[]),
     ("usage_events", TENANT, &[]),
     ("usage_daily", TENANT, &[]),
     ("usage_counters", TENANT, &[]),

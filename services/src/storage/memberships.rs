@@ -1,6 +1,6 @@
 //! Members of one tenant, reachable only through [`TenantData`].
 
-use shared::billing::{LimitOverride, Metric, PlanTier};
+use shared::billing::{FeatureOverride, LimitOverride, Metric, PlanTier};
 use shared::email::Email;
 use shared::ids::UserId;
 use shared::members::MemberView;
@@ -32,6 +32,7 @@ pub struct HomeCounts {
     pub used: Vec<(Metric, u64)>,
     pub plan: PlanTier,
     pub overrides: Vec<LimitOverride>,
+    pub features: Vec<FeatureOverride>,
     /// The services not cancelled, with their status, by name.
     pub services: Vec<HomeService>,
     /// Widgets the workspace has (the widgets limit counts what exists).
@@ -81,6 +82,9 @@ impl TenantData<'_> {
              SELECT 'override:' || metric, CAST(COALESCE(limit_value, -1) AS BIGINT)
              FROM tenant_limit_overrides WHERE tenant_id = $1
              UNION ALL
+             SELECT 'feature:' || feature, CAST(CASE WHEN enabled THEN 1 ELSE 0 END AS BIGINT)
+             FROM tenant_feature_overrides WHERE tenant_id = $1
+             UNION ALL
              SELECT 'service:' || a.status || ':' || s.name, CAST(0 AS BIGINT)
              FROM service_activations a JOIN services s ON s.id = a.service_id
              WHERE a.tenant_id = $1 AND a.status <> 'cancelled'
@@ -98,6 +102,7 @@ impl TenantData<'_> {
             used: Vec::new(),
             plan: PlanTier::Free,
             overrides: Vec::new(),
+            features: Vec::new(),
             services: Vec::new(),
             widgets: 0,
         };
@@ -115,6 +120,13 @@ impl TenantData<'_> {
                     counts.overrides.push(LimitOverride {
                         metric,
                         limit: unsigned(n),
+                    });
+                }
+            } else if let Some(feature) = label.strip_prefix("feature:") {
+                if let Ok(feature) = feature.parse() {
+                    counts.features.push(FeatureOverride {
+                        feature,
+                        on: n == 1,
                     });
                 }
             } else if let Some(service) = label.strip_prefix("service:") {

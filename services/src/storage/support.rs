@@ -13,18 +13,22 @@ use crate::error::Result;
 
 /// A ticket with its organization (the tenant's columns keep their names; the ticket's
 /// are prefixed where they would clash).
-const SELECT: &str = "SELECT t.id, t.slug, t.name, t.variant, t.status,
+const SELECT: &str = concat!(
+    "SELECT t.id, t.slug, t.name, t.variant, t.status,
         k.id AS ticket_id, k.subject, k.priority, k.status AS ticket_status, k.opened_by,
         o.name AS opened_by_name, k.assignee_id, a.name AS assignee_name,
         (SELECT COUNT(*) FROM ticket_messages m WHERE m.ticket_id = k.id) AS messages,
-        k.updated_at
-    FROM tickets k
+        k.updated_at, ",
+    super::tenants::feature_column!("priority_support"),
+    " FROM tickets k
     JOIN tenants t ON t.id = k.tenant_id
     JOIN users o ON o.id = k.opened_by
-    LEFT JOIN users a ON a.id = k.assignee_id";
+    LEFT JOIN users a ON a.id = k.assignee_id"
+);
 
-/// Waiting for support first, then the rest; the latest change first within each.
-const ORDER: &str = "ORDER BY CASE k.status WHEN 'open' THEN 0 WHEN 'answered' THEN 1 ELSE 2 END, k.updated_at DESC";
+/// Waiting for support first, then the rest; within each, organizations with priority
+/// support first, then the latest change first.
+const ORDER: &str = "ORDER BY CASE k.status WHEN 'open' THEN 0 WHEN 'answered' THEN 1 ELSE 2 END, priority_support DESC, k.updated_at DESC";
 
 #[derive(sqlx::FromRow)]
 struct TicketRow {
@@ -40,6 +44,7 @@ struct TicketRow {
     assignee_name: Option<PersonName>,
     messages: i64,
     updated_at: DateTime<Utc>,
+    priority_support: bool,
 }
 
 /// A ticket as loaded: its summary, who opened it and who has it.
@@ -64,6 +69,7 @@ impl From<TicketRow> for StoredTicket {
                 assignee: row.assignee_name,
                 messages: row.messages,
                 updated_at: row.updated_at,
+                priority_support: row.priority_support,
             },
         }
     }

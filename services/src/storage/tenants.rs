@@ -27,6 +27,27 @@ pub struct NewTenant {
 }
 
 /// A tenant the person belongs to, with their role and when they joined.
+/// A select-list column named after `$feature` (`white_label`): whether tenant `t` has that
+/// feature now — its override, else whether its plan includes it. (A macro so the queries
+/// that use it stay static strings.)
+macro_rules! feature_column {
+    ($feature:literal) => {
+        concat!(
+            "COALESCE(
+                (SELECT o.enabled FROM tenant_feature_overrides o
+                 WHERE o.tenant_id = t.id AND o.feature = '",
+            $feature,
+            "'),
+                (SELECT ',' || p.features || ',' LIKE '%,",
+            $feature,
+            ",%' FROM plans p WHERE p.tier = t.plan_tier),
+                FALSE) AS ",
+            $feature
+        )
+    };
+}
+pub(crate) use feature_column;
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct MembershipLookup {
     #[sqlx(flatten)]
@@ -40,12 +61,23 @@ pub struct MembershipLookup {
     pub brand_font: Option<String>,
     /// The logo's version, when it has one.
     pub brand_logo: Option<String>,
+    /// Whether its branding is shown (the white-label feature).
+    pub white_label: bool,
 }
 
 impl MembershipLookup {
-    /// The tenant's branding (a stored value that no longer parses keeps the platform's).
+    /// The tenant's branding (a stored value that no longer parses keeps the platform's), or
+    /// the platform's while the tenant has no white-label feature.
     pub fn branding(&self) -> shared::branding::Branding {
+        if !self.white_label {
+            return shared::branding::Branding::default();
+        }
         stored_branding(self.brand_accent.as_deref(), self.brand_font.as_deref())
+    }
+
+    /// The logo's version, when it has one and may show it.
+    pub fn logo(&self) -> Option<String> {
+        self.brand_logo.clone().filter(|_| self.white_label)
     }
 
     pub fn two_factor_policy(&self) -> TwoFactorPolicy {
@@ -83,13 +115,14 @@ impl Store {
             return Ok(hit);
         }
         let seen = self.cache.generation();
-        let rows: Vec<MembershipLookup> = with_reader!(self, pool => sqlx::query_as(
+        let rows: Vec<MembershipLookup> = with_reader!(self, pool => sqlx::query_as(concat!(
             "SELECT t.id, t.slug, t.name, t.variant, t.status, m.role, t.created_at AS tenant_created_at,
                     t.require_two_factor_since, t.two_factor_grace_days, t.brand_accent, t.brand_font,
-                    t.brand_logo
-             FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+                    t.brand_logo, ",
+            feature_column!("white_label"),
+            " FROM memberships m JOIN tenants t ON t.id = m.tenant_id
              WHERE m.user_id = $1 ORDER BY t.name",
-        )
+        ))
         .bind(user)
         .fetch_all(pool)
         .await)?;
@@ -127,7 +160,7 @@ impl Store {
                     two_factor_required_by: deadline,
                     two_factor_overdue: deadline.is_some_and(|d| d <= now),
                     branding: m.branding(),
-                    logo: m.brand_logo.clone(),
+                    logo: m.logo(),
                 }
             })
             .collect())
@@ -138,14 +171,18 @@ impl Store {
     /// A tenant's branding (callers hold the access that admits them to it).
     #[instrument(skip_all, fields(%tenant))]
     pub(crate) async fn branding_of(&self, tenant: TenantId) -> Result<shared::branding::Branding> {
-        let found: Option<(Option<String>, Option<String>)> = with_reader!(self, pool => sqlx::query_as(
-            "SELECT brand_accent, brand_font FROM tenants WHERE id = $1",
-        )
+        let found: Option<(Option<String>, Option<String>, bool)> = with_reader!(self, pool => sqlx::query_as(concat!(
+            "SELECT t.brand_accent, t.brand_font, ",
+            feature_column!("white_label"),
+            " FROM tenants t WHERE t.id = $1",
+        ))
         .bind(tenant)
         .fetch_optional(pool)
         .await)?;
-        let (accent, font) = found.unwrap_or_default();
-        Ok(stored_branding(accent.as_deref(), font.as_deref()))
+        match found {
+            Some((accent, font, true)) => Ok(stored_branding(accent.as_deref(), font.as_deref())),
+            _ => Ok(shared::branding::Branding::default()),
+        }
     }
 }
 

@@ -40,11 +40,17 @@ pub struct LiveWidget {
     pub config: String,
     pub brand_accent: Option<String>,
     pub brand_font: Option<String>,
+    /// Whether the workspace's branding is shown (the white-label feature).
+    pub white_label: bool,
 }
 
 impl LiveWidget {
-    /// The branding of the widget's workspace, which its theme may follow.
+    /// The branding of the widget's workspace, which its theme may follow (the platform's
+    /// while the workspace has no white-label feature).
     pub fn branding(&self) -> shared::branding::Branding {
+        if !self.white_label {
+            return shared::branding::Branding::default();
+        }
         super::tenants::stored_branding(self.brand_accent.as_deref(), self.brand_font.as_deref())
     }
 }
@@ -55,14 +61,15 @@ impl Store {
     /// `None` when there is no such widget or it was never published.
     #[instrument(skip_all, fields(%widget))]
     pub async fn live_widget(&self, widget: WidgetId) -> Result<Option<LiveWidget>> {
-        Ok(with_reader!(self, pool => sqlx::query_as(
+        Ok(with_reader!(self, pool => sqlx::query_as(concat!(
             "SELECT w.tenant_id, t.status AS tenant_status, v.version, v.config, t.brand_accent,
-                    t.brand_font
-             FROM widgets w
+                    t.brand_font, ",
+            super::tenants::feature_column!("white_label"),
+            " FROM widgets w
              JOIN tenants t ON t.id = w.tenant_id
              JOIN widget_versions v ON v.widget_id = w.id AND v.version = w.live_version
              WHERE w.id = $1",
-        )
+        ))
         .bind(widget)
         .fetch_optional(pool)
         .await)?)

@@ -23,7 +23,12 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
         .can(Permission::ServicesView)
         .then(|| std::mem::take(&mut home_counts.services));
     let usage = role.can(Permission::BillingView).then(|| {
-        let ent = crate::billing::Entitlement::of(&plans, home_counts.plan, &home_counts.overrides);
+        let ent = crate::billing::Entitlement::of(
+            &plans,
+            home_counts.plan,
+            &home_counts.overrides,
+            &home_counts.features,
+        );
         HomeUsage {
             meters: crate::billing::meters(
                 &ent.limits,

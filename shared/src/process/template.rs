@@ -102,6 +102,16 @@ fn valid_key(key: &str) -> bool {
 }
 
 impl TemplateDefinition {
+    /// Whether any step posts to a webhook (which needs the outbound-webhooks feature).
+    pub fn has_webhooks(&self) -> bool {
+        self.phases.iter().any(|phase| {
+            phase
+                .steps
+                .iter()
+                .any(|step| matches!(step.kind, StepKind::Webhook { .. }))
+        })
+    }
+
     /// Parses the template editor's JSON, with the reason a person can fix.
     pub fn parse(text: &str) -> Result<Self, ValidationError> {
         let definition: Self = serde_json::from_str(text).map_err(|e| {
