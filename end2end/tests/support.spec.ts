@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signIn, signInAsAdmin, anotherPerson } from './fixtures';
+import { test, expect, hydrated, signIn, signInAsAdmin, signUp, uniqueEmail, anotherPerson } from './fixtures';
 
 test('a consultant opens a ticket; the super admin answers from the console; both sides follow live', async ({ page, browser }) => {
   // The console's queue is open before the ticket exists.
@@ -136,4 +136,37 @@ test('files on a ticket: checked by their bytes, listed live on both sides, a ha
   await expect(cora.page.getByTestId('ticket-thread').locator('li', { hasText: 'Also, the volume' })).toBeVisible();
   await cora.page.screenshot({ path: 'test-results/ticket-files.png', fullPage: true });
   await cora.context.close();
+});
+
+test('a tenant given priority support is marked in the console’s queue', async ({ page, browser }) => {
+  const member = await anotherPerson(browser);
+  const organization = `Urgent Co ${Date.now().toString(36)}`;
+  const home = await signUp(member.page, { name: 'Una Urgent', email: uniqueEmail('una'), organization });
+  const slug = home.split('/').pop()!;
+  await member.page.goto(`${home}/support`);
+  await hydrated(member.page);
+  const form = member.page.getByTestId('new-ticket');
+  const subject = `Invoices are late ${Date.now().toString(36)}`;
+  await form.getByLabel('Subject').fill(subject);
+  await form.getByLabel('What happened?').fill('Our invoice for last month never came.');
+  await form.getByRole('button', { name: 'Open ticket' }).click();
+  await expect(member.page).toHaveURL(/\/support\/[0-9a-f-]{36}$/);
+
+  await signInAsAdmin(browser, page);
+  await page.goto('/admin/support');
+  await hydrated(page);
+  const row = page.getByTestId('tickets').locator('tr', { hasText: subject });
+  await expect(row).toContainText(organization);
+  await expect(row.getByTestId('priority-support')).toHaveCount(0);
+
+  // Its plan (Free) has no priority support; switched on for it, its tickets are marked.
+  await page.goto(`/admin/tenants/${slug}`);
+  await hydrated(page);
+  await page.getByLabel('Priority support').selectOption('on');
+  await page.getByRole('region', { name: 'Features' }).getByRole('button', { name: 'Save features' }).click();
+  await expect(page.getByRole('region', { name: 'Features' }).locator('tr[data-feature="priority_support"] .badge')).toHaveText('on');
+  await page.goto('/admin/support');
+  await hydrated(page);
+  await expect(row.getByTestId('priority-support')).toHaveText('Priority support');
+  await member.context.close();
 });
