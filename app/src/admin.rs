@@ -35,6 +35,7 @@ pub mod threats;
 
 use leptos::prelude::*;
 use shared::billing::group_digits;
+use shared::live::{PLATFORM, Topic};
 use shared::personas::Persona;
 use shared::platform::TenantStatus;
 use shared::tenants::PlatformOverview;
@@ -42,12 +43,38 @@ use shared::tenants::PlatformOverview;
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::{format_time, machine_time};
+use crate::live::{LiveIndicator, watch};
 use get_outbox::get_outbox;
 use get_platform_overview::get_platform_overview;
 
+/// How long the overview waits after a change before it reloads, so a busy platform (usage
+/// moves every second somewhere) reloads it at most this often.
+const OVERVIEW_SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
+
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_platform_overview());
+    // Tenants created, suspended or changed, plans and usage moved anywhere: the overview
+    // reloads once the changes settle.
+    let changes = watch(
+        Signal::stored(PLATFORM.to_owned()),
+        &[Topic::Tenants, Topic::Usage],
+    );
+    let reload = RwSignal::new(0_u64);
+    let waiting = StoredValue::new(false);
+    Effect::new(move |_| {
+        if changes.get() == 0 || waiting.get_value() {
+            return;
+        }
+        waiting.set_value(true);
+        set_timeout(
+            move || {
+                waiting.set_value(false);
+                reload.set(changes.get_untracked());
+            },
+            OVERVIEW_SETTLE,
+        );
+    });
+    let overview = Resource::new(move || reload.get(), |_| get_platform_overview());
     let place = Place {
         persona: Some(Persona::SuperAdmin),
         slug: None,
@@ -55,7 +82,9 @@ pub fn AdminHomePage() -> impl IntoView {
     };
     view! {
         <AppShell place>
-            <PageHeader title="Platform overview" subtitle="Every tenant and person on this Atrium." />
+            <PageHeader title="Platform overview" subtitle="Every tenant and person on this Atrium, live.">
+                <LiveIndicator />
+            </PageHeader>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || {
                     overview

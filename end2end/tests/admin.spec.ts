@@ -32,3 +32,18 @@ test('people who are not super admins get a refusal, not the console', async ({ 
   expect(response!.status()).toBe(403);
   await expect(page.getByText('only for super admins')).toBeVisible();
 });
+
+test('the overview counts a new tenant live, without a reload', async ({ page, browser }) => {
+  await signInAsAdmin(browser, page);
+  await page.goto('/admin');
+  await hydrated(page);
+  await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
+  const count = page.getByTestId('tenant-count');
+  const before = Number(await count.textContent());
+
+  // Someone signs up elsewhere: the open overview counts their workspace once changes settle.
+  const person = await anotherPerson(browser);
+  await signUp(person.page, { name: 'Liv Live', email: uniqueEmail('liv'), organization: `Live Org ${Date.now().toString(36)}` });
+  await expect(count).toHaveText(String(before + 1), { timeout: 10_000 });
+  await person.context.close();
+});

@@ -6,6 +6,7 @@ use shared::billing::invoice::Period;
 use shared::billing::{Metric, Money};
 use shared::branding::{Branding, LOGO};
 use shared::customers::{BuilderStanding, BuildersConsole};
+use shared::live::Change;
 use shared::members::CreatedInvitation;
 use shared::permissions::{Permission, Role};
 use shared::personas::Persona;
@@ -348,6 +349,8 @@ pub async fn edit_tenant(
         }),
     ))
     .await?;
+    let status = tenant.status;
+    tx.publish(tenant.id, Change::Tenant { status }).await?;
     tx.commit().await
 }
 
@@ -504,6 +507,7 @@ pub async fn set_tenant_status(
         serde_json::json!({ "name": tenant.name }),
     ))
     .await?;
+    tx.publish(tenant.id, Change::Tenant { status }).await?;
     tx.commit().await
 }
 

@@ -7,9 +7,10 @@ pub mod workspace;
 
 use shared::AppError;
 use shared::ids::{TenantId, UserId};
+use shared::live::Change;
 use shared::names::TenantName;
 use shared::permissions::Role;
-use shared::platform::PlatformVariant;
+use shared::platform::{PlatformVariant, TenantStatus};
 use shared::slug::Slug;
 use tracing::instrument;
 
@@ -60,6 +61,13 @@ pub async fn create(
         client,
         serde_json::json!({ "name": tenant.name, "variant": variant }),
     ))
+    .await?;
+    tx.publish(
+        tenant.id,
+        Change::Tenant {
+            status: TenantStatus::Active,
+        },
+    )
     .await?;
     Ok(tenant)
 }

@@ -15,6 +15,7 @@ use crate::ids::{
     ServiceId, TemplateId, TenantId, TicketId, WidgetId,
 };
 use crate::permissions::Permission;
+use crate::platform::TenantStatus;
 use crate::process::{JobStatus, SessionStatus};
 use crate::projects::ProjectStatus;
 use crate::support::TicketStatus;
@@ -43,6 +44,8 @@ text_enum! {
         WidgetStats => "widget_stats",
         /// Links between builders and customers, and the widgets deployed over them.
         Customers => "customers",
+        /// The workspace itself: created, suspended or reactivated, its variant changed.
+        Tenants => "tenants",
     }
 }
 
@@ -58,6 +61,7 @@ impl Topic {
             Self::Submissions => Permission::SubmissionsView,
             Self::WidgetStats => Permission::WidgetsView,
             Self::Customers => Permission::CustomersView,
+            Self::Tenants => Permission::TenantView,
         }
     }
 
@@ -67,9 +71,10 @@ impl Topic {
         match self {
             Self::Services => Some(Permission::ServicesManage),
             Self::Support => Some(Permission::SupportManage),
+            // The console's overview: tenants come and go, plans and usage move.
+            Self::Tenants | Self::Usage => Some(Permission::PlatformView),
             Self::Sessions
             | Self::Jobs
-            | Self::Usage
             | Self::Widgets
             | Self::Submissions
             | Self::WidgetStats
@@ -155,6 +160,10 @@ pub enum Change {
         project: ProjectId,
         status: ProjectStatus,
     },
+    /// The workspace was created, or its status or variant changed.
+    Tenant {
+        status: TenantStatus,
+    },
 }
 
 impl Change {
@@ -171,6 +180,7 @@ impl Change {
             Self::CustomerLink { .. } | Self::Implementation { .. } | Self::Project { .. } => {
                 Topic::Customers
             }
+            Self::Tenant { .. } => Topic::Tenants,
         }
     }
 }

@@ -805,3 +805,62 @@ pub async fn white_label(admin: &Browser, slug: &str) {
         )
         .await;
 }
+
+/// The next tenant event a console tab receives.
+async fn next_tenant_event(tab: &mut crate::command_center::Tab) -> TenantStatus {
+    loop {
+        match tab.next(5000).await {
+            Some(shared::live::ServerMessage::Event { slug, event }) => {
+                assert_eq!(slug, shared::live::PLATFORM);
+                if let shared::live::Change::Tenant { status } = event.change {
+                    return status;
+                }
+            }
+            Some(shared::live::ServerMessage::Subscribed { .. }) => {}
+            other => panic!("expected a tenant event: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_overview_hears_of_tenants_coming_and_changing_live_and_only_super_admins_do() {
+    let app = spawn_app().await;
+    let admin = app.super_admin().await;
+    let subscribe =
+        r#"{"type":"subscribe","slug":"@platform","topics":["tenants","usage"],"since":null}"#;
+    let mut console = crate::command_center::open_tab(&app.address, &admin, Some(&app.address))
+        .await
+        .unwrap();
+    console.send(subscribe).await;
+    assert!(matches!(
+        console.next(5000).await,
+        Some(shared::live::ServerMessage::Subscribed { .. })
+    ));
+
+    // A sign-up anywhere reaches the console's tab.
+    let (owner, home) = app
+        .sign_up("end_user", "Live Co", &unique_email("o", "live.example"))
+        .await;
+    assert_eq!(next_tenant_event(&mut console).await, TenantStatus::Active);
+    let slug = home.rsplit('/').next().unwrap().to_owned();
+    let _: () = admin
+        .call_ok(
+            "set_tenant_status",
+            &[("slug", slug.as_str()), ("status", "suspended")],
+        )
+        .await;
+    assert_eq!(
+        next_tenant_event(&mut console).await,
+        TenantStatus::Suspended
+    );
+
+    // A member cannot watch the platform's tenants or usage.
+    let mut tab = crate::command_center::open_tab(&app.address, &owner, Some(&app.address))
+        .await
+        .unwrap();
+    tab.send(subscribe).await;
+    assert!(matches!(
+        tab.next(5000).await,
+        Some(shared::live::ServerMessage::Refused { .. })
+    ));
+}
