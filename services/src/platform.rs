@@ -240,15 +240,15 @@ pub async fn tenant(svc: &Services, caller: &Caller, slug: &str) -> Result<Tenan
         .ok_or_else(missing)?;
     let data = svc.store().tenant_from_platform(&access, row.tenant.id);
     let platform = svc.store().platform(&access);
-    let (mut members, open_invitations, branding, logo, last_export, overrides) = tokio::try_join!(
+    let (mut members, open_invitations, branding, logo, last_export, overrides, plan) = tokio::try_join!(
         data.members(),
         data.open_invitations(crate::time::now()),
         platform.branding(row.tenant.id),
         platform.logo_version(row.tenant.id),
         platform.last_export(row.tenant.id),
-        data.feature_overrides()
+        data.feature_overrides(),
+        crate::billing::plan_of(svc.store(), row.plan)
     )?;
-    let plan = crate::billing::plan_of(svc.store(), row.plan).await?;
     let features = shared::billing::FeatureState::all(&plan, &overrides);
     members.truncate(tenant_console::MEMBERS_SHOWN as usize);
     let deletion_blocker =
