@@ -34,14 +34,16 @@ pub async fn search(svc: &Services, caller: &Caller, query: UserQuery) -> Result
     authz::require(&access, Permission::PlatformView)?;
     let data = svc.store().platform(&access);
     let now = crate::time::now();
-    let mut rows = data.people(&query, now, PAGE_SIZE + 1).await?;
+    let (mut rows, total) = tokio::try_join!(
+        data.people(&query, now, PAGE_SIZE + 1),
+        data.count_people(&query, now)
+    )?;
     let next = if rows.len() > PAGE_SIZE as usize {
         rows.truncate(PAGE_SIZE as usize);
         rows.last().map(|row| row.id)
     } else {
         None
     };
-    let total = data.count_people(&query, now).await?;
     Ok(UsersPage {
         query,
         total: u64::try_from(total).unwrap_or(0),

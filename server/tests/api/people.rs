@@ -209,6 +209,68 @@ async fn super_admins_find_people_by_every_filter_and_page_through_them() {
 }
 
 #[tokio::test]
+async fn words_are_found_anywhere_in_an_email_or_name_and_follow_changes() {
+    let app = spawn_app().await;
+    let root = app.super_admin().await;
+    add_accounts(&app, 12).await;
+    let found = |q: &'static str| {
+        let root = &root;
+        async move {
+            let page = people(root, &[("q", q)]).await;
+            let mut emails: Vec<String> = page.people.iter().map(|p| p.email.clone()).collect();
+            emails.sort();
+            assert_eq!(page.total as usize, emails.len(), "{q}");
+            emails
+        }
+    };
+
+    // Any part of a word, in any case, from the email or the name or across both.
+    assert_eq!(found("ILLER-01").await.len(), 2, "filler-010 and -011");
+    assert_eq!(
+        found("ler 00").await.len(),
+        10,
+        "the names Filler 000 to Filler 009"
+    );
+    assert_eq!(
+        found("filler-003@bulk.example filler 003").await,
+        ["filler-003@bulk.example"]
+    );
+    // Short words are looked for too, and the search's own characters are only characters.
+    let short: Vec<String> = found("01")
+        .await
+        .into_iter()
+        .filter(|e| e.ends_with("@bulk.example"))
+        .collect();
+    assert_eq!(
+        short,
+        [
+            "filler-001@bulk.example",
+            "filler-010@bulk.example",
+            "filler-011@bulk.example"
+        ]
+    );
+    assert!(found("%").await.is_empty());
+    assert!(found("_").await.is_empty());
+    assert!(found("\"filler").await.is_empty());
+    assert!(found("filler\"").await.is_empty());
+
+    // A new name or address is found at once, the old one no longer.
+    app.exec(
+        "UPDATE users SET name = 'Grace Hopper', email = 'grace@navy.example'
+         WHERE email = 'filler-004@bulk.example'",
+    )
+    .await;
+    assert_eq!(found("hopper").await, ["grace@navy.example"]);
+    assert_eq!(found("navy.ex").await, ["grace@navy.example"]);
+    assert!(found("filler-004").await.is_empty());
+    assert_eq!(found("filler-00").await.len(), 9);
+    app.exec("DELETE FROM users WHERE email = 'grace@navy.example'")
+        .await;
+    assert!(found("hopper").await.is_empty());
+    assert_eq!(found("bulk.example").await.len(), 11);
+}
+
+#[tokio::test]
 async fn bulk_actions_change_the_chosen_people_and_nobody_else() {
     let app = spawn_app().await;
     let acme = org(&app, "Acme", "acme.example").await;

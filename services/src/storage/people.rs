@@ -12,7 +12,7 @@ use tracing::instrument;
 
 use super::access_cache::Invalidation;
 use super::search::{Arg, Filter, bind_args, placeholders};
-use super::{PlatformData, Tx, contains_pattern, on_tx, with_reader};
+use super::{Dialect, PlatformData, Tx, contains_pattern, on_tx, with_reader};
 use crate::error::Result;
 
 /// A person as the list shows them.
@@ -39,23 +39,50 @@ pub struct BulkTarget {
     pub personas: PersonaSet,
 }
 
-/// The search's conditions on `users u`, only those of the fields in use (so each can use
-/// its index: a workspace's members through its memberships, a role through its index).
-fn people_filter(search: &UserQuery, now: DateTime<Utc>) -> Filter {
+/// The search's conditions on `users u`, only those of the fields in use, the cheap
+/// comparisons of a person's own columns first (a search that reads every account checks
+/// memberships only for those still in the running). Words use the backend's index of
+/// three-letter pieces: SQLite's `people_text` (FTS5, for words of three letters or more;
+/// shorter ones are read from every account) or PostgreSQL's trigram index on the same
+/// `LIKE`. A workspace's members come through its memberships (`IN`: a workspace is
+/// usually a small part of the platform); a role alone is checked per person (`EXISTS`: a
+/// role is held by a large part of it).
+fn people_filter(search: &UserQuery, now: DateTime<Utc>, dialect: Dialect) -> Filter {
     let mut filter = Filter::default();
-    if !search.text.is_empty() {
-        let n = filter.arg(Arg::Text(contains_pattern(&search.text)));
-        filter.when(format!(
-            "LOWER(u.email || ' ' || u.name) LIKE ${n} ESCAPE '\\'"
-        ));
+    if let Some(status) = search.status {
+        let n = filter.arg(Arg::Text(status.as_str().to_owned()));
+        filter.when(format!("u.status = ${n}"));
+    }
+    match search.signed_in {
+        None => {}
+        Some(SignInFilter::Never) => filter.when("u.last_sign_in_at IS NULL".to_owned()),
+        Some(period) => {
+            if let Some(since) = period.since(now) {
+                let n = filter.arg(Arg::Time(since));
+                filter.when(if period == SignInFilter::Dormant {
+                    format!("(u.last_sign_in_at IS NULL OR u.last_sign_in_at < ${n})")
+                } else {
+                    format!("u.last_sign_in_at >= ${n}")
+                });
+            }
+        }
     }
     if let Some(persona) = search.persona {
         let n = filter.arg(Arg::Text(format!("%,{},%", persona.as_str())));
         filter.when(format!("',' || u.personas || ',' LIKE ${n}"));
     }
-    if let Some(status) = search.status {
-        let n = filter.arg(Arg::Text(status.as_str().to_owned()));
-        filter.when(format!("u.status = ${n}"));
+    if !search.text.is_empty() {
+        if dialect == Dialect::Sqlite && search.text.chars().count() >= 3 {
+            let n = filter.arg(Arg::Text(fts_phrase(&search.text)));
+            filter.when(format!(
+                "u.id IN (SELECT user_id FROM people_text WHERE people_text MATCH ${n})"
+            ));
+        } else {
+            let n = filter.arg(Arg::Text(contains_pattern(&search.text)));
+            filter.when(format!(
+                "LOWER(u.email || ' ' || u.name) LIKE ${n} ESCAPE '\\'"
+            ));
+        }
     }
     match (&search.tenant, search.role) {
         (Some(tenant), role) => {
@@ -75,24 +102,10 @@ fn people_filter(search: &UserQuery, now: DateTime<Utc>) -> Filter {
         (None, Some(role)) => {
             let n = filter.arg(Arg::Text(role.as_str().to_owned()));
             filter.when(format!(
-                "u.id IN (SELECT m.user_id FROM memberships m WHERE m.role = ${n})"
+                "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.role = ${n})"
             ));
         }
         (None, None) => {}
-    }
-    match search.signed_in {
-        None => {}
-        Some(SignInFilter::Never) => filter.when("u.last_sign_in_at IS NULL".to_owned()),
-        Some(period) => {
-            if let Some(since) = period.since(now) {
-                let n = filter.arg(Arg::Time(since));
-                filter.when(if period == SignInFilter::Dormant {
-                    format!("(u.last_sign_in_at IS NULL OR u.last_sign_in_at < ${n})")
-                } else {
-                    format!("u.last_sign_in_at >= ${n}")
-                });
-            }
-        }
     }
     if let Some(on) = search.two_factor {
         filter.when(format!(
@@ -102,6 +115,12 @@ fn people_filter(search: &UserQuery, now: DateTime<Utc>) -> Filter {
         ));
     }
     filter
+}
+
+/// `text` as one FTS5 phrase: the trigram tokenizer matches it as a substring, ignoring
+/// case; inside the quotes nothing is syntax but a doubled quote.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// The column the list is ordered by, and whether it runs backwards.
@@ -142,7 +161,7 @@ impl PlatformData<'_> {
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<PersonRow>> {
-        let mut filter = people_filter(search, now);
+        let mut filter = people_filter(search, now, self.store.dialect());
         let sql = list_sql(search.sort, &mut filter, search.after, limit);
         Ok(with_reader!(self.store, pool => bind_args!(
                 sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
@@ -166,7 +185,7 @@ impl PlatformData<'_> {
     /// How many people match the search (all pages).
     #[instrument(skip_all)]
     pub async fn count_people(&self, search: &UserQuery, now: DateTime<Utc>) -> Result<i64> {
-        let filter = people_filter(search, now);
+        let filter = people_filter(search, now, self.store.dialect());
         let sql = format!("SELECT COUNT(*) FROM users u WHERE {}", filter.sql());
         Ok(with_reader!(self.store, pool => bind_args!(
                 sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
@@ -181,7 +200,7 @@ impl PlatformData<'_> {
         search: &UserQuery,
         now: DateTime<Utc>,
     ) -> Result<Vec<BulkTarget>> {
-        let filter = people_filter(search, now);
+        let filter = people_filter(search, now, self.store.dialect());
         let sql = format!(
             "SELECT u.id, u.email, u.name, u.status, u.personas FROM users u WHERE {} ORDER BY u.email",
             filter.sql()
@@ -284,23 +303,24 @@ mod tests {
         let after = Some(UserId::from_uuid(uuid::Uuid::from_u128(7)));
         let now = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
         let search = UserQuery::default();
-        let mut filter = people_filter(&search, now);
+        let mut filter = people_filter(&search, now, Dialect::Sqlite);
         let newest = list_sql(UserSort::Newest, &mut filter, after, 51);
         assert!(newest.contains(
             "(u.created_at, u.id) < (SELECT v.created_at, v.id FROM users v WHERE v.id = $1)"
         ));
         assert!(newest.contains("ORDER BY u.created_at DESC, u.id DESC"));
         assert!(newest.ends_with("LIMIT $2"));
-        let mut filter = people_filter(&search, now);
+        let mut filter = people_filter(&search, now, Dialect::Sqlite);
         let email = list_sql(UserSort::Email, &mut filter, after, 51);
         assert!(email.contains("(u.email, u.id) >"));
         assert!(email.contains("ORDER BY u.email ASC, u.id ASC"));
     }
 
     #[test]
-    fn only_the_fields_in_use_become_conditions_numbered_in_order() {
+    fn only_the_fields_in_use_become_conditions_the_cheap_ones_first() {
         let now = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
-        assert_eq!(people_filter(&UserQuery::default(), now).sql(), "1 = 1");
+        let everyone = people_filter(&UserQuery::default(), now, Dialect::Sqlite);
+        assert_eq!(everyone.sql(), "1 = 1");
         let search = UserQuery {
             text: "ann".to_owned(),
             role: Some(shared::permissions::Role::Viewer),
@@ -308,12 +328,37 @@ mod tests {
             two_factor: Some(false),
             ..UserQuery::default()
         };
-        let filter = people_filter(&search, now);
+        let filter = people_filter(&search, now, Dialect::Postgres);
         let sql = filter.sql();
         assert_eq!(filter.args.len(), 3);
-        assert!(sql.contains("LIKE $1 ESCAPE"), "{sql}");
-        assert!(sql.contains("m.role = $2"), "{sql}");
-        assert!(sql.contains("u.last_sign_in_at < $3"), "{sql}");
-        assert!(sql.contains("NOT EXISTS"), "{sql}");
+        let at = |part: &str| sql.find(part).unwrap_or_else(|| panic!("{part} in {sql}"));
+        assert!(at("u.last_sign_in_at < $1") < at("LIKE $2 ESCAPE"), "{sql}");
+        assert!(
+            at("LIKE $2 ESCAPE") < at("m.user_id = u.id AND m.role = $3"),
+            "{sql}"
+        );
+        assert!(at("m.role = $3") < at("NOT EXISTS"), "{sql}");
+    }
+
+    #[test]
+    fn words_use_the_sqlite_index_from_three_letters_on() {
+        let now = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
+        let words = |text: &str| {
+            let search = UserQuery {
+                text: text.to_owned(),
+                ..UserQuery::default()
+            };
+            people_filter(&search, now, Dialect::Sqlite)
+        };
+        let long = words("Ann \"Lee\"");
+        assert!(
+            long.sql().contains("people_text MATCH $1"),
+            "{}",
+            long.sql()
+        );
+        assert!(matches!(&long.args[0], Arg::Text(t) if t == "\"Ann \"\"Lee\"\"\""));
+        let short = words("an");
+        assert!(short.sql().contains("LIKE $1 ESCAPE"), "{}", short.sql());
+        assert!(matches!(&short.args[0], Arg::Text(t) if t == "%an%"));
     }
 }
