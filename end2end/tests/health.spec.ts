@@ -12,6 +12,11 @@ test('a super admin watches the server’s health refresh on its own, route by r
   await expect(page.getByTestId('health-server')).toContainText('Up for');
   await expect(page.getByTestId('health-database')).toContainText('sqlite');
   await expect(page.getByTestId('health-jobs')).toContainText('Waiting');
+  // Slow statements: counted and listed (what counts as slow is the server's line, 200 ms here).
+  expect(Number(await page.getByTestId('health-slow-count').textContent())).toBeGreaterThanOrEqual(0);
+  await expect(page.getByRole('heading', { name: 'Slow database statements' })).toBeVisible();
+  await expect(page.getByText('Statements that took 200 ms or longer, newest first')).toBeVisible();
+  await expect(page.getByTestId('health-slow').or(page.getByTestId('health-slow-none'))).toBeVisible();
   const requests = Number(await page.getByTestId('health-requests').textContent());
   expect(requests).toBeGreaterThan(0);
   // The busiest routes are listed with their counts (a shared test server has many).

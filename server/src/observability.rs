@@ -5,26 +5,44 @@ use std::time::Duration;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use services::config::LogSettings;
+use services::health::SlowStatements;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
-/// Structured logs to stdout; `RUST_LOG` overrides the configured filter.
+/// Structured logs to stdout (`RUST_LOG` overrides the configured filter), and beside them
+/// the health page's record of slow database statements, which sees sqlx's reports whatever
+/// the log filter lets through.
 pub fn init_logging(settings: &LogSettings) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.filter));
-    let registry = tracing_subscriber::registry().with(filter);
+    let registry =
+        tracing_subscriber::registry().with(SlowStatements.with_filter(SlowStatements::filter()));
     let result = if settings.format == "json" {
         registry
-            .with(tracing_subscriber::fmt::layer().json())
+            .with(tracing_subscriber::fmt::layer().json().with_filter(filter))
             .try_init()
     } else {
         registry
-            .with(tracing_subscriber::fmt::layer().compact())
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .compact()
+                    .with_filter(filter),
+            )
             .try_init()
     };
     // A second initialization (tests start several servers in one process) keeps the first.
     let _ = result;
+}
+
+/// The health page's record of slow database statements, as a layer seeing only sqlx's
+/// reports (whatever the log filter lets through).
+pub fn slow_statements<S>() -> impl tracing_subscriber::Layer<S>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    SlowStatements.with_filter(SlowStatements::filter())
 }
 
 /// Latency buckets in seconds, fine-grained where our budgets are (1–50 ms).

@@ -142,6 +142,11 @@ pub struct HealthSettings {
     pub jobs_waiting: i64,
     /// The server's resident memory, in MB.
     pub memory_mb: u64,
+    /// A database statement taking longer than this many milliseconds is slow: logged as a
+    /// warning with its text and counted on the health page.
+    pub slow_query_ms: u64,
+    /// Slow statements over the last five minutes.
+    pub slow_queries: u64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -185,6 +190,8 @@ impl Settings {
             .set_default("health.p99_ms", 1000.0)?
             .set_default("health.jobs_waiting", 1000)?
             .set_default("health.memory_mb", 1024)?
+            .set_default("health.slow_query_ms", 200)?
+            .set_default("health.slow_queries", 50)?
             .set_default("demo", false)?
             .set_default("log.format", "pretty")?
             .set_default("log.filter", "info,sqlx=warn,tower_http=warn")?;

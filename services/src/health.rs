@@ -5,6 +5,12 @@
 //! `atrium_health_alerts_total`, and the console lists it while it lasts.
 //!
 //! Each server instance keeps its own figures; the page shows the instance that answered.
+//!
+//! Slow database statements are timed by the driver itself: sqlx reports each statement over
+//! `health.slow_query_ms` as a warning (target `sqlx::query`, with its summary and time),
+//! and [`SlowStatements`], a `tracing` layer the server installs beside its log output, keeps
+//! the last day of them. A layer is process-wide, so these are the process's (one server in
+//! a deployment; every server of a test run).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
@@ -13,7 +19,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use chrono::{DateTime, TimeDelta, Utc};
 use shared::health::{
     ALERT_WINDOW_MINUTES, DAY_STEP_MINUTES, DatabaseHealth, HOUR_POINTS, HealthPoint,
-    HealthSnapshot, ROUTES_SHOWN, RouteHealth, Thresholds, Traffic, alerts,
+    HealthSnapshot, ROUTES_SHOWN, RouteHealth, SLOW_SHOWN, SlowQuery, Thresholds, Traffic, alerts,
 };
 use shared::permissions::Permission;
 use shared::process::JobStatus;
@@ -191,6 +197,98 @@ impl HealthRecorder {
     }
 }
 
+/// Slow statements kept at most (the oldest go first), so a storm cannot grow memory.
+const SLOW_KEPT: usize = 2_000;
+
+/// The slow statements of the last day, oldest first.
+static SLOW: Mutex<VecDeque<SlowQuery>> = Mutex::new(VecDeque::new());
+
+fn slow_statements() -> std::sync::MutexGuard<'static, VecDeque<SlowQuery>> {
+    SLOW.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The `tracing` layer that keeps the slow statements sqlx reports.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SlowStatements;
+
+impl SlowStatements {
+    /// What the layer needs to see: sqlx's statement reports at the level of slow ones.
+    pub fn filter() -> tracing_subscriber::filter::Targets {
+        tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::WARN)
+    }
+
+    fn keep(slow: SlowQuery) {
+        let mut kept = slow_statements();
+        let day_ago = slow.at - TimeDelta::days(1);
+        while kept
+            .front()
+            .is_some_and(|s| s.at < day_ago || kept.len() >= SLOW_KEPT)
+        {
+            kept.pop_front();
+        }
+        kept.push_back(slow);
+    }
+
+    /// How many since `since`, and the latest `shown` of them, newest first.
+    fn since(since: DateTime<Utc>, shown: usize) -> (u64, Vec<SlowQuery>) {
+        let kept = slow_statements();
+        let recent: Vec<&SlowQuery> = kept.iter().rev().take_while(|s| s.at >= since).collect();
+        let count = u64::try_from(recent.len()).unwrap_or(u64::MAX);
+        (count, recent.into_iter().take(shown).cloned().collect())
+    }
+}
+
+/// The fields of one of sqlx's statement reports.
+#[derive(Default)]
+struct Report {
+    slow: bool,
+    summary: Option<String>,
+    seconds: Option<f64>,
+}
+
+impl tracing::field::Visit for Report {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "summary" {
+            self.summary = Some(value.to_owned());
+        }
+    }
+
+    fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
+        if field.name() == "elapsed_secs" {
+            self.seconds = Some(value);
+        }
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        match field.name() {
+            // Only the slow report carries the line it crossed.
+            "slow_threshold" => self.slow = true,
+            "summary" if self.summary.is_none() => self.summary = Some(format!("{value:?}")),
+            _ => {}
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SlowStatements {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if event.metadata().target() != "sqlx::query" {
+            return;
+        }
+        let mut report = Report::default();
+        event.record(&mut report);
+        if let (true, Some(statement), Some(seconds)) =
+            (report.slow, report.summary, report.seconds)
+        {
+            Self::keep(SlowQuery {
+                at: crate::time::now(),
+                statement,
+                micros: (seconds * 1_000_000.0) as u64,
+            });
+        }
+    }
+}
+
 /// The process's resident memory, where the system tells (Linux).
 fn resident_memory() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
@@ -213,6 +311,8 @@ pub fn thresholds(svc: &Services) -> Thresholds {
         p99_ms: lines.p99_ms,
         jobs_waiting: lines.jobs_waiting,
         memory_mb: lines.memory_mb,
+        slow_query_ms: lines.slow_query_ms,
+        slow_queries: lines.slow_queries,
     }
 }
 
@@ -235,7 +335,8 @@ pub async fn sample(svc: &Services) {
     let now = minute_of(crate::time::now());
     let mut recent = recorder.recent();
     let window = HealthRecorder::traffic_since(&recent, now - ALERT_WINDOW_MINUTES as i64 + 1);
-    let found = alerts(&thresholds(svc), &window, jobs, sample.memory_bytes);
+    let (slow, _) = SlowStatements::since(time_of(now - ALERT_WINDOW_MINUTES as i64 + 1), 0);
+    let found = alerts(&thresholds(svc), &window, slow, jobs, sample.memory_bytes);
     let metrics: HashSet<String> = found.iter().map(|a| a.metric.clone()).collect();
     for alert in &found {
         if !recent.raised.contains(&alert.metric) {
@@ -297,7 +398,16 @@ pub async fn snapshot(svc: &Services, caller: &Caller) -> Result<HealthSnapshot>
     );
     drop(recent);
     let lines = thresholds(svc);
-    let raised = alerts(&lines, &window, jobs_waiting(&jobs), memory_bytes);
+    let (slow_window, _) = SlowStatements::since(time_of(now - ALERT_WINDOW_MINUTES as i64 + 1), 0);
+    let (slow_last_hour, slow_latest) =
+        SlowStatements::since(time_of(now - HOUR_POINTS as i64 + 1), SLOW_SHOWN);
+    let raised = alerts(
+        &lines,
+        &window,
+        slow_window,
+        jobs_waiting(&jobs),
+        memory_bytes,
+    );
     Ok(HealthSnapshot {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         started_at: recorder.started_at,
@@ -310,6 +420,8 @@ pub async fn snapshot(svc: &Services, caller: &Caller) -> Result<HealthSnapshot>
             pool_size: pool.size,
             pool_idle: pool.idle,
             size_bytes,
+            slow_last_hour,
+            slow_latest,
         },
         websockets,
         jobs,
@@ -351,5 +463,32 @@ mod tests {
         let day = HealthRecorder::series(&recent, now, DAY_STEP_MINUTES, 96);
         assert_eq!(day.len(), 96);
         assert_eq!(day.last().unwrap().requests, all.requests);
+    }
+
+    #[test]
+    fn the_slow_statements_sqlx_reports_are_kept_and_the_others_ignored() {
+        use tracing_subscriber::layer::SubscriberExt as _;
+        let subscriber = tracing_subscriber::registry().with(SlowStatements);
+        let before = crate::time::now() - TimeDelta::seconds(1);
+        tracing::subscriber::with_default(subscriber, || {
+            // The two reports sqlx makes (`sqlx_core::logger`): only a slow one names its line.
+            tracing::warn!(
+                target: "sqlx::query",
+                summary = "select count(*) from people_test …",
+                elapsed_secs = 0.25,
+                slow_threshold = ?std::time::Duration::from_millis(200),
+                "slow statement: execution time exceeded alert threshold"
+            );
+            tracing::warn!(target: "sqlx::query", summary = "select 1 from people_test", elapsed_secs = 0.001, "select");
+            tracing::warn!(target: "elsewhere", summary = "select 2 from people_test", elapsed_secs = 9.0, slow_threshold = 1, "slow");
+        });
+        let (_, latest) = SlowStatements::since(before, SLOW_KEPT);
+        let ours: Vec<&SlowQuery> = latest
+            .iter()
+            .filter(|s| s.statement.contains("people_test"))
+            .collect();
+        assert_eq!(ours.len(), 1, "{latest:?}");
+        assert_eq!(ours[0].statement, "select count(*) from people_test …");
+        assert_eq!(ours[0].micros, 250_000);
     }
 }

@@ -57,6 +57,7 @@ impl Services {
             &settings.database.url,
             settings.database.max_connections,
             Duration::from_secs(settings.sessions.cache_seconds),
+            Duration::from_millis(settings.health.slow_query_ms),
         )
         .await?;
         store.migrate().await?;

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use secrecy::{ExposeSecret, SecretString};
+use sqlx::ConnectOptions as _;
 use sqlx::Connection as _;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -312,18 +313,22 @@ impl Drop for TenantConnection {
 
 impl Store {
     /// Connects to the database named by `url`; SQLite files (and their folder) are created
-    /// when missing.
+    /// when missing. Statements taking `slow` or longer are reported as warnings (target
+    /// `sqlx::query`), which the health page counts.
     #[instrument(skip_all)]
     pub async fn connect(
         url: &SecretString,
         max_connections: u32,
         cache_ttl: Duration,
+        slow: Duration,
     ) -> anyhow::Result<Self> {
         let cache = Arc::new(AccessCache::new(cache_ttl));
         let events = Arc::new(EventBus::new());
         let url = url.expose_secret();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(url).context("parsing the PostgreSQL URL")?;
+            let options = PgConnectOptions::from_str(url)
+                .context("parsing the PostgreSQL URL")?
+                .log_slow_statements(log::LevelFilter::Warn, slow);
             let mut bootstrap = PgConnection::connect_with(&options)
                 .await
                 .context("connecting to PostgreSQL")?;
@@ -366,7 +371,8 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            .log_slow_statements(log::LevelFilter::Warn, slow);
         if let Some(dir) = options.get_filename().parent()
             && !dir.as_os_str().is_empty()
         {

@@ -166,6 +166,22 @@ pub struct DatabaseHealth {
     pub pool_size: u32,
     pub pool_idle: u32,
     pub size_bytes: Option<i64>,
+    /// Statements slower than [`Thresholds::slow_query_ms`] over the last hour…
+    pub slow_last_hour: u64,
+    /// …and the latest of them, newest first.
+    pub slow_latest: Vec<SlowQuery>,
+}
+
+/// Slow statements listed at most.
+pub const SLOW_SHOWN: usize = 20;
+
+/// A statement the database driver timed over the slow line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlowQuery {
+    pub at: DateTime<Utc>,
+    /// Its first words, as the driver summarizes it (`SELECT COUNT(*) FROM users …`).
+    pub statement: String,
+    pub micros: u64,
 }
 
 /// The lines an operator sets; crossing one raises an alert.
@@ -179,21 +195,26 @@ pub struct Thresholds {
     pub jobs_waiting: i64,
     /// The process's resident memory.
     pub memory_mb: u64,
+    /// A statement taking longer than this is slow…
+    pub slow_query_ms: u64,
+    /// …and more slow statements than this over the last minutes raise an alert.
+    pub slow_queries: u64,
 }
 
 /// A threshold crossed now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HealthAlert {
-    /// `error_rate`, `latency`, `queue` or `memory`.
+    /// `error_rate`, `latency`, `queue`, `memory` or `slow_queries`.
     pub metric: String,
     pub message: String,
 }
 
-/// What crosses its line: traffic over the last [`ALERT_WINDOW_MINUTES`], the queue and the
-/// memory as last sampled.
+/// What crosses its line: traffic and slow statements over the last
+/// [`ALERT_WINDOW_MINUTES`], the queue and the memory as last sampled.
 pub fn alerts(
     thresholds: &Thresholds,
     recent: &Traffic,
+    slow_queries: u64,
     jobs_waiting: i64,
     memory_bytes: Option<u64>,
 ) -> Vec<HealthAlert> {
@@ -217,6 +238,16 @@ pub fn alerts(
                 "99 % of requests took up to {} over the last {ALERT_WINDOW_MINUTES} minutes (the line is {}).",
                 milliseconds(p99),
                 milliseconds(thresholds.p99_ms)
+            ),
+        });
+    }
+    if slow_queries > thresholds.slow_queries {
+        found.push(HealthAlert {
+            metric: "slow_queries".into(),
+            message: format!(
+                "{slow_queries} database statements took over {} in the last {ALERT_WINDOW_MINUTES} minutes (the line is {}).",
+                milliseconds(thresholds.slow_query_ms as f64),
+                thresholds.slow_queries
             ),
         });
     }
@@ -323,10 +354,15 @@ mod tests {
             p99_ms: 500.0,
             jobs_waiting: 100,
             memory_mb: 512,
+            slow_query_ms: 100,
+            slow_queries: 10,
         };
-        let found = alerts(&lines, &hour, 101, Some(600 * 1024 * 1024));
+        let found = alerts(&lines, &hour, 11, 101, Some(600 * 1024 * 1024));
         let metrics: Vec<&str> = found.iter().map(|a| a.metric.as_str()).collect();
-        assert_eq!(metrics, ["error_rate", "latency", "queue", "memory"]);
+        assert_eq!(
+            metrics,
+            ["error_rate", "latency", "slow_queries", "queue", "memory"]
+        );
         assert!(
             found[0].message.starts_with("10.0 % of requests failed"),
             "{}",
@@ -334,6 +370,6 @@ mod tests {
         );
 
         let quiet = Traffic::default();
-        assert!(alerts(&lines, &quiet, 0, Some(1024)).is_empty());
+        assert!(alerts(&lines, &quiet, 10, 0, Some(1024)).is_empty());
     }
 }

@@ -100,8 +100,9 @@ fn Health(snapshot: HealthSnapshot) -> impl IntoView {
                 }.into_any()
             }}
             <p class="muted small">{format!(
-                "Lines: {} % failed requests or a p99 over {} in the last five minutes, {} waiting jobs, {} MB of memory.",
-                lines.error_percent, milliseconds(lines.p99_ms), lines.jobs_waiting, lines.memory_mb
+                "Lines: {} % failed requests, a p99 over {} or {} database statements over {} in the last five minutes, {} waiting jobs, {} MB of memory.",
+                lines.error_percent, milliseconds(lines.p99_ms), lines.slow_queries,
+                milliseconds(lines.slow_query_ms as f64), lines.jobs_waiting, lines.memory_mb
             )}</p>
         </section>
         <div class="cards" data-testid="health-cards">
@@ -135,6 +136,8 @@ fn Health(snapshot: HealthSnapshot) -> impl IntoView {
                     <dd>{format!("{} open, {} idle", db.pool_size, db.pool_idle)}</dd>
                     <dt>"Size"</dt>
                     <dd>{db.size_bytes.map_or_else(|| "—".to_owned(), |b| format!("{:.1} MB", b as f64 / 1_048_576.0))}</dd>
+                    <dt>"Slow statements, last hour"</dt>
+                    <dd data-testid="health-slow-count">{db.slow_last_hour}</dd>
                 </dl>
             </section>
             <section class="panel card" aria-labelledby="jobs-card">
@@ -160,6 +163,39 @@ fn Health(snapshot: HealthSnapshot) -> impl IntoView {
                 <RequestsChart points=snapshot.last_day.clone() span="quarter hour" />
                 <LatencyChart points=snapshot.last_day span="quarter hour" />
             </div>
+        </section>
+        <section class="panel" aria-labelledby="slow-title">
+            <h2 id="slow-title">"Slow database statements"</h2>
+            <p class="muted small">{format!(
+                "Statements that took {} or longer, newest first (the server's log has each in full).",
+                milliseconds(lines.slow_query_ms as f64)
+            )}</p>
+            {if db.slow_latest.is_empty() {
+                view! { <p class="muted" data-testid="health-slow-none">"None in the last hour."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table data-testid="health-slow">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"When"</th>
+                                    <th scope="col">"Statement"</th>
+                                    <th scope="col">"Took"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {db.slow_latest.into_iter().map(|q| view! {
+                                    <tr>
+                                        <td class="nowrap">{format_time(q.at)}</td>
+                                        <td class="break"><code>{q.statement}</code></td>
+                                        <td class="nowrap">{milliseconds(q.micros as f64 / 1000.0)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
         </section>
         <section class="panel" aria-labelledby="routes-title">
             <h2 id="routes-title">"Routes, last hour"</h2>

@@ -3,13 +3,19 @@
 
 use shared::health::HealthSnapshot;
 
-use crate::helpers::{spawn_app_with, unique_email};
+use crate::helpers::{captured_logs, spawn_app_with, unique_email};
 
 #[tokio::test]
 async fn the_health_page_counts_this_servers_requests_per_route() {
     // The test process hosts every concurrent test's server, so its memory is not this
     // server's: its line is out of reach here (the memory alert has its own test).
-    let app = spawn_app_with(|s| s.health.memory_mb = 1 << 40).await;
+    // Nor are the slow statements (counted per process): the slow-statement test's count
+    // there.
+    let app = spawn_app_with(|s| {
+        s.health.memory_mb = 1 << 40;
+        s.health.slow_queries = u64::MAX;
+    })
+    .await;
     let admin = app.super_admin().await;
     for _ in 0..5 {
         assert!(admin.me().await.is_some());
@@ -75,4 +81,53 @@ async fn a_crossed_threshold_is_listed_as_an_alert() {
         health.alerts
     );
     assert!(health.alerts.iter().all(|a| a.metric != "error_rate"));
+}
+
+#[tokio::test]
+async fn slow_database_statements_are_counted_listed_and_alerted() {
+    // The test process's subscriber, with the server's record of slow statements in it.
+    captured_logs();
+    // Every statement of this server takes at least the line of 0 ms.
+    let app = spawn_app_with(|s| {
+        s.health.slow_query_ms = 0;
+        s.health.slow_queries = 0;
+        s.health.memory_mb = 1 << 40;
+    })
+    .await;
+    let admin = app.super_admin().await;
+    let health: HealthSnapshot = admin.call_ok("get_health", &[]).await;
+
+    let db = &health.database;
+    assert!(db.slow_last_hour >= 1, "{db:?}");
+    assert!(
+        !db.slow_latest.is_empty() && db.slow_latest.len() <= 20,
+        "{db:?}"
+    );
+    assert!(
+        db.slow_latest.windows(2).all(|w| w[0].at >= w[1].at),
+        "newest first"
+    );
+    assert!(
+        db.slow_latest.iter().any(|s| {
+            let statement = s.statement.to_lowercase();
+            statement.starts_with("select")
+                || statement.starts_with("insert")
+                || statement.starts_with("update")
+        }),
+        "{:?}",
+        db.slow_latest
+    );
+    assert_eq!(health.thresholds.slow_query_ms, 0);
+    let alert = health
+        .alerts
+        .iter()
+        .find(|a| a.metric == "slow_queries")
+        .expect("the slow-statement line is crossed");
+    assert!(
+        alert
+            .message
+            .contains("database statements took over 0.0 ms in the last 5 minutes"),
+        "{}",
+        alert.message
+    );
 }

@@ -610,9 +610,11 @@ pub fn assert_redirect_to(response: &reqwest::Response, location: &str) {
 }
 
 /// Everything this test process logs from the moment the first caller asks, for tests that
-/// check what never appears in logs. Installs a global subscriber once (debug for our crates).
+/// check what never appears in logs. Installs the process's one global subscriber (debug for
+/// our crates), with the server's record of slow statements beside it as in the server.
 pub fn captured_logs() -> String {
     use std::sync::{Mutex, OnceLock};
+    use tracing_subscriber::Layer as _;
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
 
@@ -632,13 +634,14 @@ pub fn captured_logs() -> String {
         let logs = std::sync::Arc::new(Mutex::new(Vec::new()));
         let sink = Sink(logs.clone());
         let _ = tracing_subscriber::registry()
-            .with(tracing_subscriber::EnvFilter::new(
-                "info,services=debug,server=debug,app=debug,tower_http=debug",
-            ))
+            .with(server::observability::slow_statements())
             .with(
                 tracing_subscriber::fmt::layer()
                     .with_ansi(false)
-                    .with_writer(move || sink.clone()),
+                    .with_writer(move || sink.clone())
+                    .with_filter(tracing_subscriber::EnvFilter::new(
+                        "info,services=debug,server=debug,app=debug,tower_http=debug",
+                    )),
             )
             .try_init();
         logs
