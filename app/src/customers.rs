@@ -19,7 +19,9 @@ use shared::customers::{
     LinkStatus, Side,
 };
 use shared::live::Topic;
+use shared::navigation::Panel;
 use shared::personas::Persona;
+use shared::platform::PlatformVariant;
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
@@ -477,7 +479,7 @@ fn BuildersBody(page: BuildersPage, actions: CustomerActions) -> impl IntoView {
 /// customers' invoices brought (revenue and commissions over the last twelve months, per
 /// month and per customer). Follows link and deployment changes live.
 #[component]
-pub fn BuilderOverviewPanel(slug: String) -> impl IntoView {
+pub fn BuilderOverviewPanel(slug: String, variant: PlatformVariant) -> impl IntoView {
     let slug = Signal::stored(slug);
     let version = watch(slug, &[Topic::Customers]);
     let overview = Resource::new(
@@ -488,7 +490,7 @@ pub fn BuilderOverviewPanel(slug: String) -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading the customers' figures…"</p> }>
             {move || overview.get().map(|result| match result {
                 Err(error) => view! { <ErrorView error /> }.into_any(),
-                Ok(o) => view! { <OverviewBody o slug=slug.get_untracked() /> }.into_any(),
+                Ok(o) => view! { <OverviewBody o slug=slug.get_untracked() variant /> }.into_any(),
             })}
         </Transition>
     }
@@ -568,7 +570,11 @@ fn ProjectsPanel(o: shared::customers::BuilderOverview, slug: String) -> impl In
 }
 
 #[component]
-fn OverviewBody(o: shared::customers::BuilderOverview, slug: String) -> impl IntoView {
+fn OverviewBody(
+    o: shared::customers::BuilderOverview,
+    slug: String,
+    variant: PlatformVariant,
+) -> impl IntoView {
     let customers_href = format!("{}/{slug}/customers", Persona::Builder.url_prefix());
     let totals = o.totals();
     let money =
@@ -585,8 +591,10 @@ fn OverviewBody(o: shared::customers::BuilderOverview, slug: String) -> impl Int
         };
     let revenue = money(|t| t.0);
     let commission = money(|t| t.1);
-    view! {
-        <div class="cards" data-testid="builder-overview">
+    // Customers and what is deployed for them, and what they bring: an agency leads with
+    // the first, a partner with the second.
+    let delivery = view! {
+        <div class="cards" data-testid="builder-delivery">
             <section class="panel card" aria-labelledby="customers-card">
                 <h2 id="customers-card">"Customers"</h2>
                 <p class="figure" data-testid="active-customers">{o.active_customers}</p>
@@ -598,6 +606,12 @@ fn OverviewBody(o: shared::customers::BuilderOverview, slug: String) -> impl Int
                 <p class="figure" data-testid="live-deployments">{o.live_deployments}</p>
                 <p class="muted">{format!("live · {} paused · {} drafts", o.paused_deployments, o.draft_deployments)}</p>
             </section>
+        </div>
+        <ProjectsPanel o=o.clone() slug=slug.clone() />
+    }
+    .into_any();
+    let earnings = view! {
+        <div class="cards" data-testid="builder-earnings">
             <section class="panel card" aria-labelledby="revenue-card">
                 <h2 id="revenue-card">"Revenue from customers"</h2>
                 <p class="figure" data-testid="revenue">{revenue}</p>
@@ -609,7 +623,6 @@ fn OverviewBody(o: shared::customers::BuilderOverview, slug: String) -> impl Int
                 <p class="muted">{format!("Your rate: {} of each customer invoice", o.rate.text())}</p>
             </section>
         </div>
-        <ProjectsPanel o=o.clone() slug=slug.clone() />
         <section class="panel" aria-labelledby="trend-title">
             <h2 id="trend-title">"Revenue by month"</h2>
             {o.months.is_empty().then(|| view! { <p class="muted">"No customer invoices yet: they are issued when a month closes, and each one earns you your rate."</p> })}
@@ -635,4 +648,12 @@ fn OverviewBody(o: shared::customers::BuilderOverview, slug: String) -> impl Int
             })}
         </section>
     }
+    .into_any();
+    let at = |panel: Panel| variant.panels().iter().position(|p| *p == panel);
+    let (first, second) = if at(Panel::Earnings) < at(Panel::Delivery) {
+        (earnings, delivery)
+    } else {
+        (delivery, earnings)
+    };
+    view! { <div class="stack" data-testid="builder-overview">{first}{second}</div> }
 }

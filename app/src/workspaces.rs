@@ -8,9 +8,10 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 use shared::billing::UsageMeter;
 use shared::live::Topic;
+use shared::navigation::Panel;
 use shared::permissions::{Permission, Role};
 use shared::personas::Persona;
-use shared::tenants::{HomeService, HomeUsage, WorkspaceHome};
+use shared::tenants::{GOVERNANCE_DAYS, Governance, HomeService, HomeUsage, WorkspaceHome};
 
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
@@ -107,16 +108,27 @@ fn HomeBody(home: WorkspaceHome, persona: Persona) -> impl IntoView {
     let end_user = persona == Persona::EndUser;
     let live = end_user.then(|| view! { <LiveIndicator /> });
     let slug = home.tenant.slug.to_string();
-    let services = home
-        .services
-        .clone()
-        .filter(|_| end_user)
-        .map(|services| view! { <ServicesCard services slug=slug.clone() /> });
-    let usage = home
-        .usage
-        .clone()
-        .filter(|_| end_user)
-        .map(|usage| view! { <UsageCard usage slug=slug.clone() /> });
+    let variant = home.tenant.variant;
+    // The panels above the team's, in the order the workspace's variant gives them.
+    let leading: Vec<AnyView> =
+        variant
+            .panels()
+            .iter()
+            .filter_map(|panel| match panel {
+                Panel::Governance => home.governance.clone().map(|governance| {
+                    view! { <GovernanceCard governance home=home.tenant.home_path() /> }.into_any()
+                }),
+                Panel::Services => home.services.clone().filter(|_| end_user).map(|services| {
+                    view! { <ServicesCard services slug=slug.clone() /> }.into_any()
+                }),
+                Panel::Usage => home
+                    .usage
+                    .clone()
+                    .filter(|_| end_user)
+                    .map(|usage| view! { <UsageCard usage slug=slug.clone() /> }.into_any()),
+                Panel::Earnings | Panel::Delivery | Panel::Team => None,
+            })
+            .collect();
     let max = home
         .role_counts
         .iter()
@@ -129,8 +141,8 @@ fn HomeBody(home: WorkspaceHome, persona: Persona) -> impl IntoView {
             {live}
             <a class="button" href=members_href.clone()>"Members"</a>
         </PageHeader>
-        {(services.is_some() || usage.is_some()).then(|| view! { <div class="cards">{services}{usage}</div> })}
-        {(persona == Persona::Builder).then(|| view! { <crate::customers::BuilderOverviewPanel slug=slug.clone() /> })}
+        {(!leading.is_empty()).then(|| view! { <div class="cards" data-testid="home-leading">{leading}</div> })}
+        {(persona == Persona::Builder).then(|| view! { <crate::customers::BuilderOverviewPanel slug=slug.clone() variant /> })}
         <div class="cards">
             <section class="panel card" aria-labelledby="members-card">
                 <h2 id="members-card">"Members"</h2>
@@ -193,6 +205,34 @@ fn HomeBody(home: WorkspaceHome, persona: Persona) -> impl IntoView {
                 </dl>
             </section>
         </div>
+    }
+}
+
+/// An Enterprise organization's glance at who may do what: two-step sign-in among its
+/// members and whether it is required, and the audit log's activity.
+#[component]
+fn GovernanceCard(governance: Governance, home: String) -> impl IntoView {
+    let required = match governance.two_factor_required_since {
+        Some(at) => format!("Required of every member since {}.", format_date(at)),
+        None => "Not required: an owner can require it on Members.".to_owned(),
+    };
+    view! {
+        <section class="panel card wide" aria-labelledby="governance-card" data-testid="governance">
+            <h2 id="governance-card">"Governance"</h2>
+            <dl class="facts">
+                <dt>"Two-step sign-in"</dt>
+                <dd data-testid="two-factor-share">{governance.two_factor_share()}</dd>
+                <dt>"Requirement"</dt>
+                <dd data-testid="two-factor-required">{required}</dd>
+                {governance.audit_entries.map(|n| view! {
+                    <dt>{format!("Audit log, last {GOVERNANCE_DAYS} days")}</dt>
+                    <dd data-testid="audit-entries">
+                        <a href=format!("{home}/audit")>{format!("{n} entr{}", if n == 1 { "y" } else { "ies" })}</a>
+                    </dd>
+                })}
+            </dl>
+            <p><a href=format!("{home}/members")>"Members and their sign-in"</a></p>
+        </section>
     }
 }
 

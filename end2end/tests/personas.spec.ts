@@ -29,7 +29,8 @@ test('a builder lands on their builder workspace with builder navigation', async
   await expect(page).toHaveURL(/\/builder\/northwind$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Northwind Agency' })).toBeVisible();
   await expect(page.getByText('Agency builder workspace · you are Owner')).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Home', 'Members', 'Widgets', 'Customers', 'Projects', 'Marketplace', 'Contacts', 'Command center', 'Templates', 'Services', 'Plan & usage', 'Support', 'API keys', 'Audit log', 'Account', 'Security']);
+  // An agency's navigation leads with the customers it delivers for.
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Home', 'Customers', 'Projects', 'Widgets', 'Contacts', 'Command center', 'Templates', 'Marketplace', 'Members', 'Services', 'Plan & usage', 'Support', 'API keys', 'Audit log', 'Account', 'Security']);
   await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toHaveText(/^Builder\s*Northwind Agency$/);
 });
 

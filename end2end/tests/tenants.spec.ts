@@ -52,6 +52,15 @@ test('a super admin creates a tenant, its invited owner takes it, and the admin 
   await owner.page.getByRole('button', { name: /Create account and join/ }).click();
   await owner.page.waitForURL(`**/app/${slug}`);
   await expect(owner.page.getByRole('heading', { level: 1, name })).toBeVisible();
+  // An Enterprise organization's navigation leads with its processes, its home with governance.
+  const entries = owner.page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+  await expect(entries.nth(0)).toHaveText('Home');
+  await expect(entries.nth(1)).toHaveText('Command center');
+  const leading = owner.page.getByTestId('home-leading').locator(':scope > section');
+  await expect(leading.first()).toHaveAttribute('aria-labelledby', 'governance-card');
+  await expect(owner.page.getByTestId('two-factor-share')).toHaveText('0 of 1 member (0 %)');
+  await expect(owner.page.getByTestId('two-factor-required')).toContainText('Not required');
+  await expect(owner.page.getByTestId('audit-entries')).toContainText(/\d+ entr(y|ies)/);
 
   // The admin renames it; a builder variant is not offered for an organization.
   await page.reload();
@@ -70,9 +79,14 @@ test('a super admin creates a tenant, its invited owner takes it, and the admin 
   await page.getByRole('button', { name: 'Set plan' }).click();
   await expect(page.getByLabel('Plan', { exact: true })).toHaveValue('pro');
 
-  // Its owner sees the new name on their next page.
+  // Its owner sees the new name on their next page, and a Standard organization's
+  // navigation and home: its services first, no governance panel.
   await owner.page.reload();
   await expect(owner.page.getByRole('heading', { level: 1, name: `${name} Global` })).toBeVisible();
+  await expect(entries.nth(1)).toHaveText('Services');
+  await expect(entries.nth(2)).toHaveText('Plan & usage');
+  await expect(owner.page.getByTestId('governance')).toHaveCount(0);
+  await expect(leading.first()).toHaveAttribute('aria-labelledby', 'my-services-card');
   await owner.context.close();
 
   // The list finds it by its address and by its variant and plan.

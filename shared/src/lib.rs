@@ -25,6 +25,7 @@ pub mod live;
 pub mod marketplace;
 pub mod members;
 pub mod names;
+pub mod navigation;
 pub mod password;
 pub mod people;
 pub mod permissions;

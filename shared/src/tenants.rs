@@ -48,6 +48,40 @@ pub struct WorkspaceHome {
     /// The organization's services (not the cancelled ones) and their status, for members
     /// who may see them.
     pub services: Option<Vec<HomeService>>,
+    /// How the members sign in and what the audit log saw: on an Enterprise home, for
+    /// members who may see the members.
+    pub governance: Option<Governance>,
+}
+
+/// Days of audit activity an Enterprise home counts.
+pub const GOVERNANCE_DAYS: i64 = 30;
+
+/// An Enterprise organization's glance at who may do what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Governance {
+    /// Members who sign in with a second factor…
+    pub two_factor_members: u64,
+    /// …of all members.
+    pub members: u64,
+    /// Since when the organization requires a second factor, if it does.
+    pub two_factor_required_since: Option<DateTime<Utc>>,
+    /// Audit entries over the last [`GOVERNANCE_DAYS`], for members who may read the log.
+    pub audit_entries: Option<u64>,
+}
+
+impl Governance {
+    /// "3 of 4 members (75 %)".
+    pub fn two_factor_share(&self) -> String {
+        let percent = (self.two_factor_members * 100)
+            .checked_div(self.members)
+            .unwrap_or(0);
+        format!(
+            "{} of {} member{} ({percent} %)",
+            self.two_factor_members,
+            self.members,
+            if self.members == 1 { "" } else { "s" }
+        )
+    }
 }
 
 /// The home's glance at the plan: each limit's meter, and the next tier up for the upgrade

@@ -11,7 +11,9 @@ use leptos_router::hooks::use_location;
 use shared::AppError;
 use shared::accounts::{Me as MeView, TwoFactorDuty};
 use shared::impersonation::ImpersonationView;
+use shared::navigation::Area;
 use shared::personas::Persona;
+use shared::platform::PlatformVariant;
 use shared::tenants::workspace_path;
 
 use crate::auth::sign_out::SignOut;
@@ -149,96 +151,28 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
             });
         }
         (Some(persona), Some(slug)) => {
+            // The workspace's variant orders the entries; some show only where the role
+            // allows them.
             let base = format!("{}/{slug}", persona.url_prefix());
-            items.push(NavItem {
-                label: "Home",
-                href: base.clone(),
-                section: Section::Home,
-            });
-            items.push(NavItem {
-                label: "Members",
-                href: format!("{base}/members"),
-                section: Section::Members,
-            });
-            if persona == Persona::Builder {
-                items.push(NavItem {
-                    label: "Widgets",
-                    href: format!("{base}/widgets"),
-                    section: Section::Widgets,
-                });
-                items.push(NavItem {
-                    label: "Customers",
-                    href: format!("{base}/customers"),
-                    section: Section::Customers,
-                });
-                items.push(NavItem {
-                    label: "Projects",
-                    href: format!("{base}/projects"),
-                    section: Section::Projects,
-                });
-                items.push(NavItem {
-                    label: "Marketplace",
-                    href: format!("{base}/marketplace"),
-                    section: Section::Marketplace,
-                });
-            } else {
-                items.push(NavItem {
-                    label: "Builders",
-                    href: format!("{base}/builders"),
-                    section: Section::Builders,
-                });
-            }
-            items.push(NavItem {
-                label: "Contacts",
-                href: format!("{base}/contacts"),
-                section: Section::Contacts,
-            });
-            items.push(NavItem {
-                label: "Command center",
-                href: format!("{base}/command-center"),
-                section: Section::CommandCenter,
-            });
-            items.push(NavItem {
-                label: "Templates",
-                href: format!("{base}/templates"),
-                section: Section::Templates,
-            });
-            items.push(NavItem {
-                label: "Services",
-                href: format!("{base}/services"),
-                section: Section::Services,
-            });
-            items.push(NavItem {
-                label: "Plan & usage",
-                href: format!("{base}/billing"),
-                section: Section::Billing,
-            });
-            items.push(NavItem {
-                label: "Support",
-                href: format!("{base}/support"),
-                section: Section::Support,
-            });
-            // Entries some roles may not use show where the role allows them.
-            let role_can = |permission| {
-                me.workspaces
+            let workspace = me
+                .workspaces
+                .iter()
+                .find(|w| w.tenant.slug.as_str() == slug.as_str());
+            let variant = workspace.map_or(persona_variant(persona), |w| w.tenant.variant);
+            items.extend(
+                variant
+                    .areas()
                     .iter()
-                    .find(|w| w.tenant.slug.as_str() == slug.as_str())
-                    .is_some_and(|w| w.role.can(permission))
-            };
-            if role_can(shared::permissions::Permission::VaultUse) {
-                items.push(NavItem {
-                    label: "API keys",
-                    href: format!("{base}/api-keys"),
-                    section: Section::Vault,
-                });
-            }
-            if role_can(shared::permissions::Permission::AuditView) {
-                items.push(NavItem {
-                    label: "Audit log",
-                    href: format!("{base}/audit"),
-                    section: Section::AuditLog,
-                });
-            }
+                    .filter(|area| {
+                        area.permission()
+                            .is_none_or(|p| workspace.is_some_and(|w| w.role.can(p)))
+                    })
+                    .map(|area| NavItem {
+                        label: area.label(),
+                        href: format!("{base}{}", area.path()),
+                        section: section_of(*area),
+                    }),
+            );
         }
         _ => {}
     }
@@ -253,6 +187,35 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
         section: Section::Security,
     });
     items
+}
+
+/// The variant whose navigation a persona's pages show before the workspace is known.
+const fn persona_variant(persona: Persona) -> PlatformVariant {
+    match persona {
+        Persona::Builder => PlatformVariant::Partner,
+        _ => PlatformVariant::Standard,
+    }
+}
+
+/// The sidebar entry a workspace's navigation entry is.
+const fn section_of(area: Area) -> Section {
+    match area {
+        Area::Home => Section::Home,
+        Area::Members => Section::Members,
+        Area::Widgets => Section::Widgets,
+        Area::Customers => Section::Customers,
+        Area::Projects => Section::Projects,
+        Area::Marketplace => Section::Marketplace,
+        Area::Builders => Section::Builders,
+        Area::Contacts => Section::Contacts,
+        Area::CommandCenter => Section::CommandCenter,
+        Area::Templates => Section::Templates,
+        Area::Services => Section::Services,
+        Area::Billing => Section::Billing,
+        Area::Support => Section::Support,
+        Area::ApiKeys => Section::Vault,
+        Area::AuditLog => Section::AuditLog,
+    }
 }
 
 /// Signed-in pages render inside this; anonymous visitors are sent to sign in and back.

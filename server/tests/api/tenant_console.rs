@@ -10,9 +10,9 @@ use shared::members::{CreatedInvitation, MembersPage};
 use shared::permissions::Role;
 use shared::platform::{PlatformVariant, TenantStatus};
 use shared::tenant_console::{PAGE_SIZE, TenantDetail, TenantsPage};
-use shared::tenants::{PlatformOverview, TenantSummary};
+use shared::tenants::{PlatformOverview, TenantSummary, WorkspaceHome};
 
-use crate::helpers::{Browser, PASSWORD, assert_redirect_to, spawn_app, unique_email};
+use crate::helpers::{Browser, PASSWORD, assert_redirect_to, enroll, spawn_app, unique_email};
 use crate::members::{builder_org, org};
 
 /// The search form's fields as `get_tenants` takes them (every field, as the page sends it).
@@ -378,6 +378,17 @@ async fn a_super_admin_renames_a_tenant_and_changes_its_variant_within_its_kind(
         .call_ok("get_members_page", &[("slug", &acme.slug)])
         .await;
     assert_eq!(before.tenant.name.as_str(), "Acme");
+    let home = async |member: &Browser| -> WorkspaceHome {
+        member
+            .call_ok("get_workspace_home", &[("slug", &acme.slug)])
+            .await
+    };
+    assert_eq!(
+        home(&acme.owner).await.governance,
+        None,
+        "a Standard home has none"
+    );
+    enroll(&acme.admin).await;
 
     let _: () = admin
         .call_ok(
@@ -389,6 +400,22 @@ async fn a_super_admin_renames_a_tenant_and_changes_its_variant_within_its_kind(
             ],
         )
         .await;
+    // An Enterprise home leads with governance: two-step sign-in among the members and
+    // the audit log's month, for those who may read it.
+    let governance = home(&acme.owner)
+        .await
+        .governance
+        .expect("an Enterprise home has a governance panel");
+    assert_eq!((governance.two_factor_members, governance.members), (1, 4));
+    assert_eq!(governance.two_factor_share(), "1 of 4 members (25 %)");
+    assert_eq!(governance.two_factor_required_since, None);
+    let audited = governance.audit_entries.expect("owners read the audit log");
+    assert!(audited >= 3, "three invitations and more: {audited}");
+    let viewers = home(&acme.viewer).await.governance.expect("viewers see it");
+    assert_eq!(
+        viewers.audit_entries, None,
+        "but not the audit log's figure"
+    );
     let after: MembersPage = acme
         .owner
         .call_ok("get_members_page", &[("slug", &acme.slug)])

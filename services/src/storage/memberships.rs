@@ -203,6 +203,23 @@ impl TenantData<'_> {
         .await)?)
     }
 
+    /// For an Enterprise home: members with a confirmed second factor, and the audit log's
+    /// entries about the workspace since `since`, in one round trip.
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn governance_counts(&self, since: DateTime<Utc>) -> Result<(i64, i64)> {
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM memberships m
+                     WHERE m.tenant_id = $1 AND EXISTS (
+                         SELECT 1 FROM totp_credentials c
+                         WHERE c.user_id = m.user_id AND c.confirmed_at IS NOT NULL)),
+                    (SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND at >= $2)",
+        )
+        .bind(self.tenant)
+        .bind(since)
+        .fetch_one(pool)
+        .await)?)
+    }
+
     /// Members who have no confirmed second factor.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn members_without_two_factor(&self, tx: &mut Tx) -> Result<Vec<UserId>> {

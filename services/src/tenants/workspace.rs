@@ -1,8 +1,10 @@
 //! A workspace's home page.
 
+use chrono::TimeDelta;
 use shared::billing::period_of;
+use shared::navigation::Panel;
 use shared::permissions::{Permission, Role};
-use shared::tenants::{HomeUsage, WorkspaceHome};
+use shared::tenants::{GOVERNANCE_DAYS, Governance, HomeUsage, WorkspaceHome};
 use tracing::instrument;
 
 use crate::authz::{self, Caller};
@@ -59,16 +61,35 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
             (*role, u64::try_from(n).unwrap_or(0))
         })
         .collect();
+    let member_count: u64 = role_counts.iter().map(|(_, n)| n).sum();
+    // An Enterprise home leads with governance; other variants do not read it.
+    let governance =
+        if access.tenant().variant.shows(Panel::Governance) && role.can(Permission::MembersView) {
+            let (two_factor, audit) = data
+                .governance_counts(now - TimeDelta::days(GOVERNANCE_DAYS))
+                .await?;
+            Some(Governance {
+                two_factor_members: u64::try_from(two_factor).unwrap_or(0),
+                members: member_count,
+                two_factor_required_since: access.two_factor_policy().required_since,
+                audit_entries: role
+                    .can(Permission::AuditView)
+                    .then(|| u64::try_from(audit).unwrap_or(0)),
+            })
+        } else {
+            None
+        };
     Ok(WorkspaceHome {
         tenant: access.tenant().clone(),
         my_role: access.role(),
         permissions: access.role().permissions().to_vec(),
-        member_count: role_counts.iter().map(|(_, n)| n).sum(),
+        member_count,
         role_counts,
         pending_invitations,
         created_at: access.tenant_created_at(),
         usage,
         services,
+        governance,
     })
 }
 
