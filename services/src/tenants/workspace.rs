@@ -19,8 +19,24 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
     let now = crate::time::now();
     let role = access.role();
     let period = period_of(now);
-    let (mut home_counts, plans) =
-        tokio::try_join!(data.home_counts(now, &period), svc.store().plans())?;
+    // An Enterprise home leads with governance, read beside the other counts; other
+    // variants do not read it.
+    let governed =
+        access.tenant().variant.shows(Panel::Governance) && role.can(Permission::MembersView);
+    let governance_counts = async {
+        if governed {
+            data.governance_counts(now - TimeDelta::days(GOVERNANCE_DAYS))
+                .await
+                .map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (mut home_counts, plans, governance_counts) = tokio::try_join!(
+        data.home_counts(now, &period),
+        svc.store().plans(),
+        governance_counts
+    )?;
     let services = role
         .can(Permission::ServicesView)
         .then(|| std::mem::take(&mut home_counts.services));
@@ -62,23 +78,14 @@ pub async fn home(svc: &Services, caller: &Caller, slug: &str) -> Result<Workspa
         })
         .collect();
     let member_count: u64 = role_counts.iter().map(|(_, n)| n).sum();
-    // An Enterprise home leads with governance; other variants do not read it.
-    let governance =
-        if access.tenant().variant.shows(Panel::Governance) && role.can(Permission::MembersView) {
-            let (two_factor, audit) = data
-                .governance_counts(now - TimeDelta::days(GOVERNANCE_DAYS))
-                .await?;
-            Some(Governance {
-                two_factor_members: u64::try_from(two_factor).unwrap_or(0),
-                members: member_count,
-                two_factor_required_since: access.two_factor_policy().required_since,
-                audit_entries: role
-                    .can(Permission::AuditView)
-                    .then(|| u64::try_from(audit).unwrap_or(0)),
-            })
-        } else {
-            None
-        };
+    let governance = governance_counts.map(|(two_factor, audit)| Governance {
+        two_factor_members: u64::try_from(two_factor).unwrap_or(0),
+        members: member_count,
+        two_factor_required_since: access.two_factor_policy().required_since,
+        audit_entries: role
+            .can(Permission::AuditView)
+            .then(|| u64::try_from(audit).unwrap_or(0)),
+    });
     Ok(WorkspaceHome {
         tenant: access.tenant().clone(),
         my_role: access.role(),
