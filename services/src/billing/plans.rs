@@ -221,12 +221,13 @@ pub async fn set_override(
     let access = authz::enter_platform(caller)?;
     authz::require(&access, Permission::PlansManage)?;
     let data = platform_tenant(svc, &access, slug).await?;
+    let mut tx = svc.store().begin().await?;
+    // Read inside the write, so the audit's "before" is what this change replaced.
     let before: Option<LimitOverride> = data
-        .limit_overrides()
+        .limit_overrides_in(&mut tx)
         .await?
         .into_iter()
         .find(|o| o.metric == metric);
-    let mut tx = svc.store().begin().await?;
     svc.store()
         .platform(&access)
         .set_limit_override(&mut tx, data.tenant, metric, limit, crate::time::now())
@@ -253,10 +254,11 @@ pub async fn set_features(
     let access = authz::enter_platform(caller)?;
     authz::require(&access, Permission::PlansManage)?;
     let data = platform_tenant(svc, &access, slug).await?;
-    let before = data.feature_overrides().await?;
     let platform = svc.store().platform(&access);
     let now = crate::time::now();
     let mut tx = svc.store().begin().await?;
+    // Read inside the write, so "before" (what is skipped and audited) is what it replaces.
+    let before = data.feature_overrides_in(&mut tx).await?;
     for (feature, switch) in switches {
         let was = before.iter().find(|o| o.feature == *feature).map(|o| o.on);
         let after = switch.to_override();
