@@ -61,3 +61,30 @@ test('a super admin acknowledges and resolves the alert a locked account raised,
   await blocked.getByRole('button', { name: 'Lift' }).click();
   await expect(blocked).toHaveCount(0);
 });
+
+test('an open security page shows a lockout raised elsewhere without a reload', async ({ page, browser, baseURL }) => {
+  await signInAsAdmin(browser, page);
+  await page.goto('/admin/security');
+  await hydrated(page);
+  const email = uniqueEmail('watched', 'threats.example');
+  const alert = page.getByTestId('open-alerts').locator(`tr[data-subject="${email}"]`);
+  await expect(alert).toHaveCount(0);
+  // Typed into the block form while the page refreshes: the refresh must not lose it.
+  await page.getByTestId('block-address').getByLabel('Note (optional)').fill('typed before the refresh');
+
+  const person = await anotherPerson(browser);
+  await signUp(person.page, { name: 'Wanda Watched', email, organization: 'Watched Org' });
+  const attacker = await anotherPerson(browser);
+  for (let i = 0; i < 10; i++) {
+    const response = await attacker.page.request.post('/rpc/sign_in', {
+      form: { email, password: `wrong guess ${i}` },
+      headers: { Accept: 'application/json', Origin: baseURL! },
+    });
+    expect(response.ok()).toBe(false);
+  }
+
+  // The page reads its figures again every five seconds: the alert and the lock arrive.
+  await expect(alert).toContainText('Account locked', { timeout: 15_000 });
+  await expect(page.getByTestId('locks').locator(`tr[data-subject="${email}"]`)).toContainText('Account');
+  await expect(page.getByTestId('block-address').getByLabel('Note (optional)')).toHaveValue('typed before the refresh');
+});
