@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test, expect, hydrated, signInAsAdmin } from './fixtures';
 
 test('a super admin watches the server’s health refresh on its own, route by route', async ({ page, browser }) => {
@@ -25,6 +26,13 @@ test('a super admin watches the server’s health refresh on its own, route by r
   expect(Number(await first.locator('td').nth(1).textContent())).toBeGreaterThan(0);
   await expect(page.getByTestId('requests-chart')).toHaveCount(2);
   await expect(page.getByTestId('latency-chart')).toHaveCount(2);
+  // The routes table downloads as CSV.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('health-routes-csv').click()]);
+  expect(download.suggestedFilename()).toBe('atrium-health-routes.csv');
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('route,requests,errors,error percent,p50 ms,p95 ms,p99 ms');
+  expect(csv.length).toBeGreaterThan(1);
+  expect(csv[1]).toMatch(/^(GET|POST) \/[^,]*,[1-9][0-9]*,[0-9]+,[0-9]+\.[0-9]{2},/);
 
   // Without a reload, the page asks again within ten seconds, and counts have moved on.
   await expect

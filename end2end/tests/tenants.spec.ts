@@ -121,6 +121,13 @@ test('a super admin reads each builder’s customers, deployments and earnings, 
   await expect(northwind.getByTestId('builder-months').locator('li').first()).toContainText('earned');
   // End-user organizations are not builders.
   await expect(page.getByTestId('builders').locator('tr[data-slug="acme"]')).toHaveCount(0);
+  // The table downloads as CSV, a line per builder and month.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('builders-csv').click()]);
+  expect(download.suggestedFilename()).toBe('atrium-builders.csv');
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('builder,address,variant,active customers,waiting customers,live deployments,open deployments,commission rate,month,currency,revenue,commission,invoices');
+  expect(csv.some((line) => /^Northwind[^,]*,northwind,agency,[1-9]/.test(line) && /,[0-9]{4}-[0-9]{2},usd,[0-9]+\.[0-9]{2},[0-9]+\.[0-9]{2},[1-9][0-9]*$/.test(line))).toBe(true);
+  expect(csv.some((line) => line.includes(',acme,'))).toBe(false);
 
   // The rate is edited in place; a bad one is refused with the reason.
   const initech = page.getByTestId('builders').locator('tr[data-slug="initech"]');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { test, expect, hydrated, signInAsAdmin, signUp, uniqueEmail, anotherPerson, PASSWORD } from './fixtures';
 
 test('a super admin acknowledges and resolves the alert a locked account raised, lifts the lock, and blocks then unblocks an address', async ({ page, browser, guard, baseURL }) => {
@@ -34,6 +35,12 @@ test('a super admin acknowledges and resolves the alert a locked account raised,
   await alert.getByRole('button', { name: 'Resolve' }).click();
   await expect(alert).toHaveCount(0);
   await expect(page.getByTestId('resolved-alerts').locator(`tr[data-subject="${email}"]`)).toContainText('Resolved');
+  // The alerts download as CSV with their state.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('alerts-csv').click()]);
+  expect(download.suggestedFilename()).toBe('atrium-security-alerts.csv');
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('kind,subject,state,reason,occurrences,raised,last seen,acknowledged,resolved,evidence');
+  expect(csv.some((line) => line.startsWith(`Account locked,${email},resolved,`))).toBe(true);
 
   // Lifting the lock lets the person sign in again.
   await lock.getByRole('button', { name: 'Lift' }).click();

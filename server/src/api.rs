@@ -5,6 +5,7 @@
 mod audit_csv;
 mod branding_css;
 mod complete_job;
+mod console_csv;
 mod files;
 mod get_workspace;
 mod invoice_csv;
@@ -52,6 +53,9 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/platform/tenants/{slug}/export",
     "/api/v1/platform/tenants/{slug}/logo",
     "/api/v1/tenants/{slug}/logo",
+    "/api/v1/platform/builders.csv",
+    "/api/v1/platform/security/alerts.csv",
+    "/api/v1/platform/health/routes.csv",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -98,6 +102,9 @@ pub fn router() -> Router<AppState> {
                 .get(tenant_logo::console_image),
         )
         .route(ROUTES[19], get(tenant_logo::image))
+        .route(ROUTES[20], get(console_csv::builders))
+        .route(ROUTES[21], get(console_csv::alerts))
+        .route(ROUTES[22], get(console_csv::health_routes))
 }
 
 /// Who is on the other end of the request (for audit entries).

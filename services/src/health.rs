@@ -434,6 +434,34 @@ pub async fn snapshot(svc: &Services, caller: &Caller) -> Result<HealthSnapshot>
     })
 }
 
+/// The health page's routes over the last hour as CSV (latencies in milliseconds).
+#[instrument(skip_all)]
+pub async fn routes_csv(svc: &Services, caller: &Caller) -> Result<String> {
+    let page = snapshot(svc, caller).await?;
+    let mut out = crate::csv_table::CsvTable::new(&[
+        "route",
+        "requests",
+        "errors",
+        "error percent",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+    ])?;
+    let ms = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+    for route in &page.routes {
+        out.row([
+            route.route.clone(),
+            route.requests.to_string(),
+            route.errors.to_string(),
+            format!("{:.2}", route.error_percent),
+            ms(route.latency.p50_ms),
+            ms(route.latency.p95_ms),
+            ms(route.latency.p99_ms),
+        ])?;
+    }
+    out.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

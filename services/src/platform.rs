@@ -565,3 +565,56 @@ pub async fn outbox(svc: &Services, caller: &Caller) -> Result<Vec<OutboxView>> 
         })
         .collect())
 }
+
+/// The builders page as CSV: a line per builder and month with invoices (over the page's
+/// twelve months, per currency), or one line without a month for a builder with none.
+#[instrument(skip_all)]
+pub async fn builders_csv(svc: &Services, caller: &Caller) -> Result<String> {
+    let console = builders(svc, caller).await?;
+    let mut out = CsvTable::new(&[
+        "builder",
+        "address",
+        "variant",
+        "active customers",
+        "waiting customers",
+        "live deployments",
+        "open deployments",
+        "commission rate",
+        "month",
+        "currency",
+        "revenue",
+        "commission",
+        "invoices",
+    ])?;
+    for builder in &console.builders {
+        let row = &builder.row;
+        let standing = [
+            row.tenant.name.to_string(),
+            row.tenant.slug.to_string(),
+            row.tenant.variant.as_str().to_owned(),
+            builder.active_customers.to_string(),
+            builder.waiting_customers.to_string(),
+            builder.live_deployments.to_string(),
+            builder.open_deployments.to_string(),
+            row.commission.map(|rate| rate.text()).unwrap_or_default(),
+        ];
+        if builder.months.is_empty() {
+            out.row(
+                standing
+                    .iter()
+                    .cloned()
+                    .chain(std::iter::repeat_n(String::new(), 5)),
+            )?;
+        }
+        for month in &builder.months {
+            out.row(standing.iter().cloned().chain([
+                month.period.to_string(),
+                month.revenue.currency.as_str().to_owned(),
+                month.revenue.input_value(),
+                month.commission.input_value(),
+                month.invoices.to_string(),
+            ]))?;
+        }
+    }
+    out.finish()
+}

@@ -154,3 +154,42 @@ pub async fn lift(
     .await?;
     tx.commit().await
 }
+
+/// The security page's alerts as CSV: the open ones, then those resolved lately.
+#[instrument(skip_all)]
+pub async fn alerts_csv(svc: &Services, caller: &Caller) -> Result<String> {
+    use crate::csv_table::{CsvTable, time};
+    let page = console(svc, caller).await?;
+    let mut out = CsvTable::new(&[
+        "kind",
+        "subject",
+        "state",
+        "reason",
+        "occurrences",
+        "raised",
+        "last seen",
+        "acknowledged",
+        "resolved",
+        "evidence",
+    ])?;
+    for alert in page.open.iter().chain(&page.resolved) {
+        let state = match (alert.resolved_at, alert.acknowledged_at) {
+            (Some(_), _) => "resolved",
+            (None, Some(_)) => "acknowledged",
+            (None, None) => "new",
+        };
+        out.row([
+            alert.kind.label(),
+            &alert.subject,
+            state,
+            &alert.reason,
+            &alert.occurrences.to_string(),
+            &time(alert.created_at),
+            &time(alert.last_seen_at),
+            &alert.acknowledged_at.map(time).unwrap_or_default(),
+            &alert.resolved_at.map(time).unwrap_or_default(),
+            &alert.evidence,
+        ])?;
+    }
+    out.finish()
+}

@@ -48,7 +48,10 @@ fn Builders(page: BuildersConsole, rate: ServerAction<SetCommissionRate>) -> imp
     }
     view! {
         <section class="panel" aria-labelledby="builders-table">
-            <h2 id="builders-table">{format!("{} builder workspaces", page.builders.len())}</h2>
+            <div class="panel-head">
+                <h2 id="builders-table">{format!("{} builder workspaces", page.builders.len())}</h2>
+                <a class="button" href="/api/v1/platform/builders.csv" download="" data-testid="builders-csv">"Download CSV"</a>
+            </div>
             <p class="muted small">{format!("Revenue is the customers’ invoices (before tax) since {since}; commission is what the builder earned of them.")}</p>
             <div class="table-wrap">
                 <table data-testid="builders">

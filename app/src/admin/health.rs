@@ -198,7 +198,10 @@ fn Health(snapshot: HealthSnapshot) -> impl IntoView {
             }}
         </section>
         <section class="panel" aria-labelledby="routes-title">
-            <h2 id="routes-title">"Routes, last hour"</h2>
+            <div class="panel-head">
+                <h2 id="routes-title">"Routes, last hour"</h2>
+                <a class="button" href="/api/v1/platform/health/routes.csv" download="" data-testid="health-routes-csv">"Download CSV"</a>
+            </div>
             <div class="table-wrap">
                 <table data-testid="health-routes">
                     <thead>

@@ -107,7 +107,10 @@ fn Threats(console: ThreatsConsole, actions: Actions) -> impl IntoView {
             </section>
         </div>
         <section class="panel" aria-labelledby="open-alerts">
-            <h2 id="open-alerts">{format!("Open alerts ({})", open.len())}</h2>
+            <div class="panel-head">
+                <h2 id="open-alerts">{format!("Open alerts ({})", open.len())}</h2>
+                <a class="button" href="/api/v1/platform/security/alerts.csv" download="" data-testid="alerts-csv">"Download CSV"</a>
+            </div>
             {if open.is_empty() {
                 view! { <p class="muted" data-testid="no-open-alerts">"No open alert."</p> }.into_any()
             } else {

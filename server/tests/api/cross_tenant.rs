@@ -1914,8 +1914,8 @@ fn plain_api_routes() -> impl Iterator<Item = &'static &'static str> {
             && !r.contains("/events")
             && !r.contains("/screenshots")
             && !r.contains("/audit")
-            && !r.contains("/users.csv")
-            && !r.contains("/tenants.csv")
+            // The console's routes have no tenant in their path; checked below (403).
+            && !r.starts_with("/api/v1/platform/")
             && !r.contains("/export")
             && !r.contains("/logo")
     })
@@ -2042,6 +2042,9 @@ const API: &[&str] = &[
     "/api/v1/platform/tenants/{slug}/export",
     "/api/v1/platform/tenants/{slug}/logo",
     "/api/v1/tenants/{slug}/logo",
+    "/api/v1/platform/builders.csv",
+    "/api/v1/platform/security/alerts.csv",
+    "/api/v1/platform/health/routes.csv",
 ];
 
 #[tokio::test]
@@ -2235,7 +2238,7 @@ async fn another_tenants_ids_never_reach_its_data() {
     assert_eq!(response.status(), 404);
     // The audit log's downloads: B's slice is not A's to read (404, as to a stranger), the
     // platform's is the console's (403), A's token reaches neither, and A's own slice holds
-    // nothing of B. The console's users and tenants CSVs, searched for B, are the console's too.
+    // nothing of B. The console's CSVs (users and tenants searched for B, builders, alerts, health routes) are the console's too.
     for (path, expected) in [
         (format!("/api/v1/tenants/{}/audit.csv", w.b.slug), 404),
         ("/api/v1/platform/audit.csv".to_owned(), 403),
@@ -2252,6 +2255,9 @@ async fn another_tenants_ids_never_reach_its_data() {
         (format!("/api/v1/platform/tenants/{}/export", w.a.slug), 403),
         (format!("/api/v1/tenants/{}/logo", w.b.slug), 404),
         (format!("/api/v1/platform/tenants/{}/logo", w.b.slug), 403),
+        ("/api/v1/platform/builders.csv".to_owned(), 403),
+        ("/api/v1/platform/security/alerts.csv".to_owned(), 403),
+        ("/api/v1/platform/health/routes.csv".to_owned(), 403),
     ] {
         let response =
             w.a.owner

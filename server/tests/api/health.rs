@@ -46,6 +46,29 @@ async fn the_health_page_counts_this_servers_requests_per_route() {
     assert!(health.memory_bytes.is_some_and(|b| b > 1024 * 1024));
     assert!(health.alerts.is_empty(), "{:?}", health.alerts);
 
+    // The routes table downloads as CSV.
+    let csv = |browser: &crate::helpers::Browser| {
+        let request = browser
+            .client
+            .get(browser.url("/api/v1/platform/health/routes.csv"));
+        async move { request.send().await.unwrap() }
+    };
+    let response = csv(&admin).await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let mut lines = text.trim().lines();
+    assert_eq!(
+        lines.next(),
+        Some("route,requests,errors,error percent,p50 ms,p95 ms,p99 ms")
+    );
+    let line = lines
+        .find(|l| l.starts_with("POST /rpc/get_me,"))
+        .unwrap_or_else(|| panic!("get_me is listed: {text}"));
+    let cells: Vec<&str> = line.split(',').collect();
+    assert!(cells[1].parse::<u64>().unwrap() >= 5, "{line}");
+    assert_eq!((cells[2], cells[3]), ("0", "0.00"), "{line}");
+    assert!(cells[4].parse::<f64>().is_ok(), "{line}");
+
     // Nobody else gets it.
     let (owner, _) = app
         .sign_up("end_user", "Acme", &unique_email("o", "acme.example"))
@@ -53,6 +76,7 @@ async fn the_health_page_counts_this_servers_requests_per_route() {
     let (status, _) = owner.call_err("get_health", &[]).await;
     assert_eq!(status, 403);
     assert_eq!(owner.page("/admin/health").await.status(), 403);
+    assert_eq!(csv(&owner).await.status(), 403);
 }
 
 #[tokio::test]

@@ -566,6 +566,51 @@ async fn the_builders_page_shows_each_builders_customers_deployments_and_earning
     let (status, _) = team.owner.call_err("get_builders_console", &[]).await;
     assert_eq!(status, 403);
     assert_eq!(team.owner.page("/admin/builders").await.status(), 403);
+
+    // The same table downloads as CSV: a line per builder and month, none for a quiet one.
+    let response = admin
+        .client
+        .get(admin.url("/api/v1/platform/builders.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("atrium-builders.csv")
+    );
+    let text = response.text().await.unwrap();
+    let lines: Vec<&str> = text.trim().lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "builder,address,variant,active customers,waiting customers,live deployments,\
+             open deployments,commission rate,month,currency,revenue,commission,invoices"
+                .to_owned(),
+            format!(
+                "Busy Builders,{},{},1,1,1,1,10 %,{},usd,49.00,4.90,1",
+                team.slug,
+                busy.row.tenant.variant.as_str(),
+                Period::of(chrono::Utc::now())
+            ),
+            format!(
+                "Idle Builders,{},{},0,0,0,0,{},,,,,",
+                idle.slug,
+                quiet.row.tenant.variant.as_str(),
+                quiet.row.commission.map(|r| r.text()).unwrap_or_default()
+            ),
+        ]
+    );
+    let response = team
+        .owner
+        .client
+        .get(team.owner.url("/api/v1/platform/builders.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
 }
 
 #[tokio::test]

@@ -142,6 +142,27 @@ async fn operators_see_an_alert_acknowledge_and_resolve_it_and_lift_the_lock() {
     assert_eq!(audited(&app, "auth.alert_resolved").await, 1);
     assert_eq!(audited(&app, "auth.lock_lifted").await, 1);
 
+    // The alerts download as CSV, with their state and the evidence.
+    let csv = |browser: &Browser| {
+        let request = browser
+            .client
+            .get(browser.url("/api/v1/platform/security/alerts.csv"));
+        async move { request.send().await.unwrap() }
+    };
+    let response = csv(&admin).await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let lines: Vec<&str> = text.trim().lines().collect();
+    assert_eq!(
+        lines[0],
+        "kind,subject,state,reason,occurrences,raised,last seen,acknowledged,resolved,evidence"
+    );
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[1].starts_with(&format!("Account locked,{email},resolved,")),
+        "{text}"
+    );
+
     // Another person's role is no way in.
     let (owner, _) = app
         .sign_up("end_user", "Bravo", &unique_email("o", "bravo.example"))
@@ -153,6 +174,7 @@ async fn operators_see_an_alert_acknowledge_and_resolve_it_and_lift_the_lock() {
         .await;
     assert_eq!(status, 403);
     assert_eq!(owner.page("/admin/security").await.status(), 403);
+    assert_eq!(csv(&owner).await.status(), 403);
 }
 
 #[tokio::test]
