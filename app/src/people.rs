@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::people::{
     BULK_PERSONAS, BulkAction, BulkChange, BulkOutcome, BulkResult, PersonDetail, SEARCH_MAX,
-    SignInFilter, UserForm, UserListing, UserSort, UsersPage,
+    SignInFilter, USAGE_DAYS, UserForm, UserListing, UserSort, UsersPage,
 };
 use shared::permissions::Role;
 use shared::personas::Persona;
@@ -504,6 +504,40 @@ fn Person(detail: PersonDetail) -> impl IntoView {
                                         <td><time datetime=machine_time(s.created_at)>{format_time(s.created_at)}</time></td>
                                         <td><time datetime=machine_time(s.last_seen_at)>{format_time(s.last_seen_at)}</time></td>
                                     </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="person-usage">
+            <h2 id="person-usage">{format!("Usage, last {USAGE_DAYS} days")}</h2>
+            {if detail.usage.is_empty() {
+                view! { <p class="muted" data-testid="person-no-usage">"Nothing used in any workspace."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="compact" data-testid="person-usage">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Workspace"</th>
+                                    <th scope="col">"What"</th>
+                                    <th scope="col" class="number">"Used"</th>
+                                    <th scope="col" class="number">"Provider cost"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {detail.usage.into_iter().map(|u| {
+                                    let key = format!("{}:{}", u.slug, u.metric);
+                                    view! {
+                                        <tr data-usage=key>
+                                            <td>{format!("{} ({})", u.workspace, u.slug)}</td>
+                                            <td>{u.metric.label()}</td>
+                                            <td class="number">{u.quantity.to_string()}</td>
+                                            <td class="number">{u.cost.format()}</td>
+                                        </tr>
+                                    }
                                 }).collect_view()}
                             </tbody>
                         </table>

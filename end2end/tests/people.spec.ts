@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { test, expect, hydrated, signInAsAdmin, signUp, uniqueEmail, anotherPerson } from './fixtures';
 
-test('a super admin finds people, deactivates one after confirming, and reactivates a whole search', async ({ page, browser }) => {
+test('a super admin finds people, deactivates one after confirming, and reactivates a whole search', async ({ page, browser, baseURL }) => {
   // Four browsers and a dozen pages: 20–30 s on a 2-core machine, too near the default limit.
   test.setTimeout(60_000);
   // Three people of one organization's domain, each signed in in their own browser.
@@ -12,6 +12,12 @@ test('a super admin finds people, deactivates one after confirming, and reactiva
     const home = await signUp(person.page, { name: `${name} Person`, email: uniqueEmail(name.toLowerCase(), domain), organization: `${name} Org` });
     people.push({ ...person, home });
   }
+  // Ada uses a service in her organization: 1,500 tokens, 7 cents at the provider.
+  const used = await people[0].page.request.post(`/api/v1/tenants/${people[0].home.split('/').pop()}/usage`, {
+    data: { metric: 'tokens', quantity: 1500, provider: 'groq', cost_minor: 7 },
+    headers: { Accept: 'application/json', Origin: baseURL! },
+  });
+  expect(used.status()).toBe(201);
 
   await signInAsAdmin(browser, page);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
@@ -90,6 +96,11 @@ test('a super admin finds people, deactivates one after confirming, and reactiva
   const activity = page.getByTestId('person-activity');
   await expect(activity.locator('tr[data-action="platform.person_deactivated"]')).toHaveCount(1);
   await expect(activity.locator('tr[data-action="platform.person_activated"]')).toHaveCount(1);
+  // And what she used, per workspace, with what the provider charged.
+  const usage = page.getByTestId('person-usage').locator('tr[data-usage$=":tokens"]');
+  await expect(usage).toContainText('Ada Org');
+  await expect(usage).toContainText('1500');
+  await expect(usage).toContainText('$0.07');
 
   for (const person of people) await person.context.close();
 });

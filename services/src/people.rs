@@ -9,7 +9,7 @@ use shared::email::Email;
 use shared::ids::UserId;
 use shared::people::{
     ACTIVITY_LINES, BulkChange, BulkLine, BulkOutcome, BulkResult, BulkTargets, CSV_MAX_ROWS,
-    PAGE_SIZE, PersonDetail, RESULT_LINES_MAX, UserListing, UserQuery, UsersPage,
+    PAGE_SIZE, PersonDetail, RESULT_LINES_MAX, USAGE_DAYS, UserListing, UserQuery, UsersPage,
 };
 use shared::permissions::{Permission, Role, check_member_change};
 use shared::platform::UserStatus;
@@ -72,11 +72,19 @@ pub async fn detail(svc: &Services, caller: &Caller, id: &str) -> Result<PersonD
         .map(|row| row.view(false))
         .collect();
     let activity = audit::mentioning(&data, &person.email, ACTIVITY_LINES).await?;
+    let since = (crate::time::now() - chrono::TimeDelta::days(USAGE_DAYS)).date_naive();
+    let usage = data
+        .person_usage(id, since)
+        .await?
+        .into_iter()
+        .map(|row| row.view())
+        .collect();
     Ok(PersonDetail {
         person: listing(person),
         workspaces,
         sessions,
         activity,
+        usage,
     })
 }
 

@@ -231,6 +231,24 @@ pub struct PersonDetail {
     pub sessions: Vec<crate::accounts::SessionView>,
     /// The newest audit entries naming them, as actor or target.
     pub activity: Vec<crate::audit::AuditEntry>,
+    /// What they used in each workspace over the last [`USAGE_DAYS`] days, by workspace
+    /// and metric (from the daily roll-ups, which keep who each use was for).
+    #[serde(default)]
+    pub usage: Vec<PersonUsage>,
+}
+
+/// How far back a person's page sums their usage.
+pub const USAGE_DAYS: i64 = 30;
+
+/// One metric of one person's usage in one workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonUsage {
+    pub workspace: String,
+    pub slug: Slug,
+    pub metric: crate::billing::Metric,
+    pub quantity: u64,
+    /// What the providers charged for it, in the workspace's plan currency.
+    pub cost: crate::billing::Money,
 }
 
 text_enum! {

@@ -644,6 +644,54 @@ async fn a_persons_page_shows_their_workspaces_sessions_and_what_was_done_to_the
     assert_eq!(detail.sessions.len(), 1, "signed in once, when joining");
     let actions: Vec<&str> = detail.activity.iter().map(|e| e.action.as_str()).collect();
     assert!(actions.contains(&"invitation.accepted"), "{actions:?}");
+    assert!(detail.usage.is_empty(), "{:?}", detail.usage);
+
+    // What a person used is summed per workspace and metric, with the providers' cost.
+    let usage = format!("/api/v1/tenants/{}/usage", acme.slug);
+    for json in [
+        r#"{"metric": "tokens", "quantity": 1200, "provider": "groq", "cost_minor": 5}"#,
+        r#"{"metric": "tokens", "quantity": 300, "provider": "groq", "cost_minor": 2}"#,
+        r#"{"metric": "api_calls", "quantity": 4}"#,
+    ] {
+        assert_eq!(
+            acme.owner.api_post(&usage, json).await.status(),
+            201,
+            "{json}"
+        );
+    }
+    let owner = acme.owner.me().await.unwrap().user_id.to_string();
+    let detail: shared::people::PersonDetail = root.call_ok("get_person", &[("id", &owner)]).await;
+    let used: Vec<(&str, &str, u64, String)> = detail
+        .usage
+        .iter()
+        .map(|u| {
+            (
+                u.slug.as_str(),
+                u.metric.as_str(),
+                u.quantity,
+                u.cost.format(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        used,
+        vec![
+            (acme.slug.as_str(), "api_calls", 4, "$0.00".to_owned()),
+            (acme.slug.as_str(), "tokens", 1_500, "$0.07".to_owned()),
+        ]
+    );
+    let html = root
+        .page(&format!("/admin/users/{owner}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Usage, last 30 days") && html.contains("1500"),
+        "{html}"
+    );
+    let detail: shared::people::PersonDetail = root.call_ok("get_person", &[("id", &id)]).await;
+    assert!(detail.usage.is_empty(), "the viewer used nothing");
 
     bulk_ok(&root, &[], &id, "", "deactivate").await;
     let detail: shared::people::PersonDetail = root.call_ok("get_person", &[("id", &id)]).await;

@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::billing::{Currency, Metric, Money};
 use shared::ids::UserId;
-use shared::people::{SignInFilter, UserQuery, UserSort};
+use shared::people::{PersonUsage, SignInFilter, UserQuery, UserSort};
 use shared::personas::PersonaSet;
 use shared::platform::UserStatus;
+use shared::slug::Slug;
 use tracing::instrument;
 
 use super::access_cache::Invalidation;
@@ -27,6 +29,29 @@ pub struct PersonRow {
     pub last_sign_in_at: Option<DateTime<Utc>>,
     pub two_factor: bool,
     pub workspaces: i64,
+}
+
+/// One metric of a person's usage in one workspace.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PersonUsageRow {
+    pub workspace: String,
+    pub slug: Slug,
+    pub metric: Metric,
+    pub quantity: i64,
+    pub cost_minor: i64,
+    pub currency: Currency,
+}
+
+impl PersonUsageRow {
+    pub fn view(self) -> PersonUsage {
+        PersonUsage {
+            workspace: self.workspace,
+            slug: self.slug,
+            metric: self.metric,
+            quantity: u64::try_from(self.quantity).unwrap_or(0),
+            cost: Money::new(self.cost_minor, self.currency),
+        }
+    }
 }
 
 /// A person a bulk action is about to act on.
@@ -167,6 +192,34 @@ impl PlatformData<'_> {
                 sqlx::query_as::<_, PersonRow>(sqlx::AssertSqlSafe(sql.as_str())), &filter.args)
             .fetch_all(pool)
             .await)?)
+    }
+
+    /// What `user` used from `since` on, per workspace and metric, with what the providers
+    /// charged in each workspace's plan currency (the daily roll-ups keep who each use was
+    /// for; `usage_daily_by_user` finds a person's rows across every workspace).
+    #[instrument(skip_all)]
+    pub async fn person_usage(
+        &self,
+        user: UserId,
+        since: NaiveDate,
+    ) -> Result<Vec<PersonUsageRow>> {
+        Ok(
+            with_reader!(self.store, pool => sqlx::query_as::<_, PersonUsageRow>(
+            "SELECT t.name AS workspace, t.slug, d.metric,
+                    CAST(SUM(d.quantity) AS BIGINT) AS quantity,
+                    CAST(SUM(d.cost_minor) AS BIGINT) AS cost_minor, p.currency
+             FROM usage_daily d
+             JOIN tenants t ON t.id = d.tenant_id
+             JOIN plans p ON p.tier = t.plan_tier
+             WHERE d.user_key = $1 AND d.day >= $2
+             GROUP BY t.name, t.slug, d.metric, p.currency
+             ORDER BY t.name, t.slug, d.metric",
+        )
+        .bind(user.to_string())
+        .bind(since)
+        .fetch_all(pool)
+        .await)?,
+        )
     }
 
     /// One person as the list shows them.
