@@ -12,7 +12,7 @@ use shared::personas::Persona;
 use super::get_health::get_health;
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::time::format_time;
+use crate::components::time::{format_time, ticker};
 
 pub const PATH: &str = "/admin/health";
 /// How often the open page asks again.
@@ -20,12 +20,7 @@ const REFRESH: Duration = Duration::from_secs(10);
 
 #[component]
 pub fn HealthPage() -> impl IntoView {
-    let tick = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(move || tick.update(|n| *n += 1), REFRESH) {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    let tick = ticker(REFRESH);
     let health = Resource::new(move || tick.get(), |_| get_health());
     let place = Place {
         persona: Some(Persona::SuperAdmin),

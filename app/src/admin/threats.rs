@@ -15,7 +15,7 @@ use super::get_threats::get_threats;
 use super::lift_lock::LiftLock;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::time::{format_time, machine_time};
+use crate::components::time::{format_time, machine_time, ticker};
 
 pub const PATH: &str = "/admin/security";
 /// How often the open page reads its figures again. Sign-in failures are counted, not
@@ -38,12 +38,7 @@ pub fn ThreatsPage() -> impl IntoView {
         block: ServerAction::<BlockAddress>::new(),
         lift: ServerAction::<LiftLock>::new(),
     };
-    let tick = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(move || tick.update(|n| *n += 1), REFRESH) {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    let tick = ticker(REFRESH);
     let page = Resource::new(
         move || {
             (
