@@ -74,7 +74,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name=live::CURSOR_META content=live_cursor />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options />
-                <SplitPreloads />
                 <PageCsp />
                 <MetaTags />
             </head>
@@ -93,17 +92,8 @@ fn PageCsp() -> impl IntoView {
     server::set_page_csp();
 }
 
-/// Renders nothing; on the server it turns off Leptos's per-chunk preload links, which the
-/// split pages' routes send as one header instead (see `server::preloads`).
-#[component]
-fn SplitPreloads() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    server::preloads::without_leptos_chunk_links();
-}
-
 /// A page whose code is split out of the main WebAssembly file and fetched when a person
-/// first opens it (`cargo leptos build --split`); the server renders it like any other, with
-/// a header that preloads the chunks it needs.
+/// first opens it (`cargo leptos build --split`); the server renders it like any other.
 macro_rules! lazy_page {
     ($route:ident, $view:expr) => {
         struct $route;
@@ -111,8 +101,6 @@ macro_rules! lazy_page {
         #[lazy_route]
         impl LazyRoute for $route {
             fn data() -> Self {
-                #[cfg(feature = "ssr")]
-                server::preloads::preload_route(stringify!($route));
                 Self
             }
 

@@ -16,8 +16,6 @@ use shared::AppError;
 
 pub use services::{Caller, ClientInfo, Services};
 
-pub mod preloads;
-
 /// Set by the server's middleware on every request that reaches the app.
 #[derive(Clone, Debug, Default)]
 pub struct RequestContext {

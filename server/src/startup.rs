@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
 
 use anyhow::Context as _;
-use app::server::preloads::{self, RoutePreloads};
 use app::{App, shell};
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -28,7 +27,6 @@ pub struct AppState {
     pub services: Services,
     pub metrics: PrometheusHandle,
     pub assets: Arc<Assets>,
-    pub preloads: RoutePreloads,
 }
 
 pub struct Application {
@@ -61,13 +59,11 @@ impl Application {
         if assets.is_empty() {
             tracing::warn!(site_root = %site_root.display(), "no browser assets found: pages will not hydrate (build with `cargo leptos build`)");
         }
-        let preloads = route_preloads(site_root);
         let state = AppState {
             leptos_options,
             services: services.clone(),
             metrics: crate::observability::metrics_handle(),
             assets: Arc::new(assets),
-            preloads,
         };
         Ok(Self {
             listener,
@@ -125,19 +121,6 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-/// The chunks each split page needs, from the build's split manifest (none without one: a
-/// build without `--split`, or no assets at all).
-fn route_preloads(site_root: &std::path::Path) -> RoutePreloads {
-    let path = site_root.join("pkg").join(preloads::MANIFEST);
-    let Ok(manifest) = std::fs::read_to_string(&path) else {
-        return RoutePreloads::default();
-    };
-    RoutePreloads::from_manifest(&manifest, "/pkg").unwrap_or_else(|err| {
-        tracing::warn!(path = %path.display(), %err, "unreadable split manifest: pages will not preload their chunks");
-        RoutePreloads::default()
-    })
-}
-
 /// The pages' routes, read off the component tree once per process. Reading them renders the
 /// app while a process-wide flag in leptos_server keeps resources from loading, and a
 /// resource first polled meanwhile never loads (leptos#4773): a second server started in the
@@ -152,11 +135,7 @@ static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route
 pub fn router(state: AppState) -> Router {
     let routes = ROUTES.clone();
     let services = state.services.clone();
-    let preloads = state.preloads.clone();
-    let context = move || {
-        provide_context(services.clone());
-        provide_context(preloads.clone());
-    };
+    let context = move || provide_context(services.clone());
     let options = state.leptos_options.clone();
 
     Router::new()

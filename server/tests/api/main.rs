@@ -29,7 +29,6 @@ mod invoices;
 mod marketplace;
 mod members;
 mod operations;
-mod pages;
 mod people;
 mod platform;
 mod projects;
