@@ -73,16 +73,16 @@ build_release() {
     say "release build is up to date"
     return
   fi
-  say "building Atrium (release, WebAssembly split per page)"
+  say "building Atrium (release, WebAssembly split per area)"
   (cd "$ROOT" && cargo leptos build --release --split)
   node "$ROOT/scripts/precompress.mjs" "$ROOT/target/site"
   echo "$fingerprint" > "$stamp"
 }
 
 # The site the browser tests load: the WebAssembly built as shipped (release profile, split
-# per page), the stylesheet and the assets — without the server (the tests run the debug
+# per area), the stylesheet and the assets — without the server (the tests run the debug
 # server `cargo test` built, the same code unoptimised) and without wasm-opt's size pass,
-# which rewrites each of the thousand split files through npm's binaryen, one Node process
+# which rewrites each of the two hundred split files through npm's binaryen, one Node process
 # each (about ten minutes on 2 cores). Its passes preserve behaviour, so the tests lose
 # nothing; `scripts/run` and `scripts/bench` keep it. The site is built anew each time (no
 # fingerprint): it is quick, and the release build's stamp must not match it.

@@ -31,7 +31,7 @@ pub mod workspaces;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
+use leptos_router::{ChooseView, SsrMode, path};
 
 use crate::account::{AccountPage, SecurityPage};
 use crate::admin::plans::PlansPage;
@@ -92,122 +92,140 @@ fn PageCsp() -> impl IntoView {
     server::set_page_csp();
 }
 
-/// A page whose code is split out of the main WebAssembly file and fetched when a person
-/// first opens it (`cargo leptos build --split`); the server renders it like any other.
-macro_rules! lazy_page {
-    ($route:ident, $view:expr) => {
-        struct $route;
+/// The pages split out of the main WebAssembly file, an area at a time
+/// (`cargo leptos build --split`): an area's pages share one split function, whose code and
+/// the chunks it shares with other areas are fetched when a person first opens one of its
+/// pages; the server renders them like any other page.
+///
+/// Areas rather than pages: the split keeps what several split functions share in a chunk
+/// per combination of them, so fifty split pages made about a thousand chunks, about 350 of
+/// them fetched (and listed as preloads in the page's head) for any one page.
+macro_rules! split_area {
+    (
+        $(#[$doc:meta])*
+        $area:ident split into $split:ident, preloaded by $preload:ident {
+            $($page:ident => $view:expr),+ $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug)]
+        #[repr(u8)]
+        enum $area {
+            $($page),+
+        }
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
+        #[leptos::lazy]
+        fn $split(page: $area) -> AnyView {
+            match page {
+                $($area::$page => $view.into_any()),+
+            }
+        }
+
+        impl ChooseView for $area {
+            async fn choose(self) -> AnyView {
+                $split(self).await
             }
 
-            fn view(_this: Self) -> AnyView {
-                $view.into_any()
+            async fn preload(&self) {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
             }
         }
     };
 }
+split_area! {
+    /// Signing up, the second sign-in step, invitations and the e-mailed links.
+    EntryPages split into entry_pages, preloaded by __preload_entry_pages {
+        TwoFactor => view! { <TwoFactorPage /> },
+        Signup => view! { <SignupPage /> },
+        Invitation => view! { <InvitationPage /> },
+        ForgotPassword => view! { <ForgotPasswordPage /> },
+        ResetPassword => view! { <ResetPasswordPage /> },
+        VerifyEmail => view! { <VerifyEmailPage /> },
+    }
+}
 
-lazy_page!(SignupRoute, view! { <SignupPage /> });
-lazy_page!(TwoFactorRoute, view! { <TwoFactorPage /> });
-lazy_page!(InvitationRoute, view! { <InvitationPage /> });
-lazy_page!(ForgotPasswordRoute, view! { <ForgotPasswordPage /> });
-lazy_page!(ResetPasswordRoute, view! { <ResetPasswordPage /> });
-lazy_page!(VerifyEmailRoute, view! { <VerifyEmailPage /> });
-lazy_page!(AccountRoute, view! { <AccountPage /> });
-lazy_page!(SecurityRoute, view! { <SecurityPage /> });
-lazy_page!(AdminRoute, view! { <AdminHomePage /> });
-lazy_page!(OutboxRoute, view! { <OutboxPage /> });
-lazy_page!(
-    TenantsRoute,
-    view! { <crate::admin::tenants::TenantsPage /> }
-);
-lazy_page!(TenantRoute, view! { <crate::admin::tenants::TenantPage /> });
-lazy_page!(PeopleRoute, view! { <crate::people::PeoplePage /> });
-lazy_page!(
-    AdminBuildersRoute,
-    view! { <crate::admin::builders::BuildersConsolePage /> }
-);
-lazy_page!(PersonRoute, view! { <crate::people::PersonPage /> });
-lazy_page!(HealthRoute, view! { <crate::admin::health::HealthPage /> });
-lazy_page!(
-    ThreatsRoute,
-    view! { <crate::admin::threats::ThreatsPage /> }
-);
-lazy_page!(
-    PlatformAuditRoute,
-    view! { <crate::audit::PlatformAuditPage /> }
-);
-lazy_page!(
-    WorkspaceAuditRoute,
-    view! { <crate::audit::WorkspaceAuditPage /> }
-);
-lazy_page!(PlansRoute, view! { <PlansPage /> });
-lazy_page!(AdminServicesRoute, view! { <AdminServicesPage /> });
-lazy_page!(
-    EndUserHomeRoute,
-    view! { <WorkspaceHomePage persona=Persona::EndUser /> }
-);
-lazy_page!(
-    BuilderHomeRoute,
-    view! { <WorkspaceHomePage persona=Persona::Builder /> }
-);
-lazy_page!(
-    EndUserMembersRoute,
-    view! { <MembersPage persona=Persona::EndUser /> }
-);
-lazy_page!(
-    BuilderMembersRoute,
-    view! { <MembersPage persona=Persona::Builder /> }
-);
-lazy_page!(CommandCenterRoute, view! { <CommandCenterPage /> });
-lazy_page!(SessionRoute, view! { <SessionPage /> });
-lazy_page!(TemplatesRoute, view! { <TemplatesPage /> });
-lazy_page!(TemplateRoute, view! { <TemplatePage /> });
-lazy_page!(BillingRoute, view! { <BillingPage /> });
-lazy_page!(InvoiceRoute, view! { <InvoicePage /> });
-lazy_page!(SupportRoute, view! { <crate::support::SupportPageView /> });
-lazy_page!(TicketRoute, view! { <crate::support::TicketPageView /> });
-lazy_page!(
-    AdminSupportRoute,
-    view! { <crate::support::AdminSupportPage /> }
-);
-lazy_page!(
-    AdminTicketRoute,
-    view! { <crate::support::AdminTicketPage /> }
-);
-lazy_page!(ServicesRoute, view! { <ServicesCatalogPage /> });
-lazy_page!(VaultRoute, view! { <VaultPageView /> });
-lazy_page!(WidgetsRoute, view! { <crate::widgets::WidgetsPageView /> });
-lazy_page!(WidgetRoute, view! { <crate::widgets::WidgetPageView /> });
-lazy_page!(
-    ContactsRoute,
-    view! { <crate::widgets::contacts::ContactsPageView /> }
-);
-lazy_page!(
-    CustomersRoute,
-    view! { <crate::customers::CustomersPageView /> }
-);
-lazy_page!(
-    ProjectsRoute,
-    view! { <crate::projects::ProjectsPageView /> }
-);
-lazy_page!(ProjectRoute, view! { <crate::projects::ProjectPageView /> });
-lazy_page!(
-    MarketplaceRoute,
-    view! { <crate::marketplace::MarketplacePageView /> }
-);
-lazy_page!(
-    ListingRoute,
-    view! { <crate::marketplace::ListingPageView /> }
-);
-lazy_page!(
-    BuildersRoute,
-    view! { <crate::customers::BuildersPageView /> }
-);
+split_area! {
+    /// A person's own account and its security.
+    AccountPages split into account_pages, preloaded by __preload_account_pages {
+        Account => view! { <AccountPage /> },
+        Security => view! { <SecurityPage /> },
+    }
+}
+
+split_area! {
+    /// The super admin console.
+    ConsolePages split into console_pages, preloaded by __preload_console_pages {
+        Home => view! { <AdminHomePage /> },
+        Outbox => view! { <OutboxPage /> },
+        Tenants => view! { <crate::admin::tenants::TenantsPage /> },
+        Tenant => view! { <crate::admin::tenants::TenantPage /> },
+        People => view! { <crate::people::PeoplePage /> },
+        Person => view! { <crate::people::PersonPage /> },
+        Builders => view! { <crate::admin::builders::BuildersConsolePage /> },
+        Audit => view! { <crate::audit::PlatformAuditPage /> },
+        Threats => view! { <crate::admin::threats::ThreatsPage /> },
+        Health => view! { <crate::admin::health::HealthPage /> },
+        Plans => view! { <PlansPage /> },
+        Services => view! { <AdminServicesPage /> },
+    }
+}
+
+split_area! {
+    /// A workspace's home (the dashboard), its members and its audit trail.
+    WorkspacePages split into workspace_pages, preloaded by __preload_workspace_pages {
+        EndUserHome => view! { <WorkspaceHomePage persona=Persona::EndUser /> },
+        BuilderHome => view! { <WorkspaceHomePage persona=Persona::Builder /> },
+        EndUserMembers => view! { <MembersPage persona=Persona::EndUser /> },
+        BuilderMembers => view! { <MembersPage persona=Persona::Builder /> },
+        Audit => view! { <crate::audit::WorkspaceAuditPage /> },
+    }
+}
+
+split_area! {
+    /// The command center: sessions, the queue, analytics and process templates.
+    CommandCenterPages split into command_center_pages, preloaded by __preload_command_center_pages {
+        CommandCenter => view! { <CommandCenterPage /> },
+        Session => view! { <SessionPage /> },
+        Templates => view! { <TemplatesPage /> },
+        Template => view! { <TemplatePage /> },
+    }
+}
+
+split_area! {
+    /// Plan and usage, invoices, the service catalog and the API-key vault.
+    BillingPages split into billing_pages, preloaded by __preload_billing_pages {
+        Billing => view! { <BillingPage /> },
+        Invoice => view! { <InvoicePage /> },
+        Services => view! { <ServicesCatalogPage /> },
+        Vault => view! { <VaultPageView /> },
+    }
+}
+
+split_area! {
+    /// Support tickets, on a workspace's side and in the console.
+    SupportPages split into support_pages, preloaded by __preload_support_pages {
+        Tickets => view! { <crate::support::SupportPageView /> },
+        Ticket => view! { <crate::support::TicketPageView /> },
+        ConsoleTickets => view! { <crate::support::AdminSupportPage /> },
+        ConsoleTicket => view! { <crate::support::AdminTicketPage /> },
+    }
+}
+
+split_area! {
+    /// Builders' work: widgets and their contacts, customers, projects and the marketplace.
+    BuilderPages split into builder_pages, preloaded by __preload_builder_pages {
+        Widgets => view! { <crate::widgets::WidgetsPageView /> },
+        Widget => view! { <crate::widgets::WidgetPageView /> },
+        Contacts => view! { <crate::widgets::contacts::ContactsPageView /> },
+        Customers => view! { <crate::customers::CustomersPageView /> },
+        Projects => view! { <crate::projects::ProjectsPageView /> },
+        Project => view! { <crate::projects::ProjectPageView /> },
+        Marketplace => view! { <crate::marketplace::MarketplacePageView /> },
+        Listing => view! { <crate::marketplace::ListingPageView /> },
+        Builders => view! { <crate::customers::BuildersPageView /> },
+    }
+}
 
 /// Who is signed in, as the server loaded it with the session (the browser reads the same
 /// value back from the page while hydrating and never calls this).
@@ -235,52 +253,52 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                <Route path=path!("/login/two-factor") view={Lazy::<TwoFactorRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/invite/:token") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/reset-password/:token") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/verify-email/:token") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/account/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/tenants") view={Lazy::<TenantsRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/tenants/:slug") view={Lazy::<TenantRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/users") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/users/:id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/builders") view={Lazy::<AdminBuildersRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/audit") view={Lazy::<PlatformAuditRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/security") view={Lazy::<ThreatsRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/health") view={Lazy::<HealthRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/plans") view={Lazy::<PlansRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/services") view={Lazy::<AdminServicesRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/support") view={Lazy::<AdminSupportRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/admin/support/:ticket") view={Lazy::<AdminTicketRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug") view={Lazy::<EndUserHomeRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug/members") view={Lazy::<EndUserMembersRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug") view={Lazy::<BuilderHomeRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/members") view={Lazy::<BuilderMembersRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/widgets") view={Lazy::<WidgetsRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/widgets/:widget") view={Lazy::<WidgetRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/projects") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/projects/:project") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/marketplace") view={Lazy::<MarketplaceRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/builder/:slug/marketplace/:listing") view={Lazy::<ListingRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/app/:slug/builders") view={Lazy::<BuildersRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/contacts") view={Lazy::<ContactsRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/command-center") view={Lazy::<CommandCenterRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/command-center/sessions/:session") view={Lazy::<SessionRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/templates/:template") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/billing/invoices/:number") view={Lazy::<InvoiceRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/services") view={Lazy::<ServicesRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/api-keys") view={Lazy::<VaultRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/audit") view={Lazy::<WorkspaceAuditRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/support") view={Lazy::<SupportRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/:area/:slug/support/:ticket") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/login/two-factor") view=EntryPages::TwoFactor ssr=SsrMode::Async />
+                <Route path=path!("/signup") view=EntryPages::Signup ssr=SsrMode::Async />
+                <Route path=path!("/invite/:token") view=EntryPages::Invitation ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view=EntryPages::ForgotPassword ssr=SsrMode::Async />
+                <Route path=path!("/reset-password/:token") view=EntryPages::ResetPassword ssr=SsrMode::Async />
+                <Route path=path!("/verify-email/:token") view=EntryPages::VerifyEmail ssr=SsrMode::Async />
+                <Route path=path!("/account") view=AccountPages::Account ssr=SsrMode::Async />
+                <Route path=path!("/account/security") view=AccountPages::Security ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=ConsolePages::Home ssr=SsrMode::Async />
+                <Route path=path!("/admin/outbox") view=ConsolePages::Outbox ssr=SsrMode::Async />
+                <Route path=path!("/admin/tenants") view=ConsolePages::Tenants ssr=SsrMode::Async />
+                <Route path=path!("/admin/tenants/:slug") view=ConsolePages::Tenant ssr=SsrMode::Async />
+                <Route path=path!("/admin/users") view=ConsolePages::People ssr=SsrMode::Async />
+                <Route path=path!("/admin/users/:id") view=ConsolePages::Person ssr=SsrMode::Async />
+                <Route path=path!("/admin/builders") view=ConsolePages::Builders ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=ConsolePages::Audit ssr=SsrMode::Async />
+                <Route path=path!("/admin/security") view=ConsolePages::Threats ssr=SsrMode::Async />
+                <Route path=path!("/admin/health") view=ConsolePages::Health ssr=SsrMode::Async />
+                <Route path=path!("/admin/plans") view=ConsolePages::Plans ssr=SsrMode::Async />
+                <Route path=path!("/admin/services") view=ConsolePages::Services ssr=SsrMode::Async />
+                <Route path=path!("/admin/support") view=SupportPages::ConsoleTickets ssr=SsrMode::Async />
+                <Route path=path!("/admin/support/:ticket") view=SupportPages::ConsoleTicket ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug") view=WorkspacePages::EndUserHome ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug/members") view=WorkspacePages::EndUserMembers ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug") view=WorkspacePages::BuilderHome ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/members") view=WorkspacePages::BuilderMembers ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/widgets") view=BuilderPages::Widgets ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/widgets/:widget") view=BuilderPages::Widget ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/customers") view=BuilderPages::Customers ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/projects") view=BuilderPages::Projects ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/projects/:project") view=BuilderPages::Project ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/marketplace") view=BuilderPages::Marketplace ssr=SsrMode::Async />
+                <Route path=path!("/builder/:slug/marketplace/:listing") view=BuilderPages::Listing ssr=SsrMode::Async />
+                <Route path=path!("/app/:slug/builders") view=BuilderPages::Builders ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/contacts") view=BuilderPages::Contacts ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/command-center") view=CommandCenterPages::CommandCenter ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/command-center/sessions/:session") view=CommandCenterPages::Session ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/templates") view=CommandCenterPages::Templates ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/templates/:template") view=CommandCenterPages::Template ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/billing") view=BillingPages::Billing ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/billing/invoices/:number") view=BillingPages::Invoice ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/services") view=BillingPages::Services ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/api-keys") view=BillingPages::Vault ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/audit") view=WorkspacePages::Audit ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/support") view=SupportPages::Tickets ssr=SsrMode::Async />
+                <Route path=path!("/:area/:slug/support/:ticket") view=SupportPages::Ticket ssr=SsrMode::Async />
             </Routes>
         </Router>
     }
