@@ -74,6 +74,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name=live::CURSOR_META content=live_cursor />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options />
+                <WithoutLeptosChunkLinks />
                 <PageCsp />
                 <MetaTags />
             </head>
@@ -90,6 +91,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn PageCsp() -> impl IntoView {
     #[cfg(feature = "ssr")]
     server::set_page_csp();
+}
+
+/// Renders nothing; on the server it turns off Leptos's per-chunk preload links, which the
+/// server's preload middleware adds instead (see `server::without_leptos_chunk_links`).
+#[component]
+fn WithoutLeptosChunkLinks() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::without_leptos_chunk_links();
 }
 
 /// The pages split out of the main WebAssembly file, an area at a time
@@ -123,6 +132,8 @@ macro_rules! split_area {
 
         impl ChooseView for $area {
             async fn choose(self) -> AnyView {
+                #[cfg(feature = "ssr")]
+                server::mark_split_area(stringify!($split));
                 $split(self).await
             }
 

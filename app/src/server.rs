@@ -177,3 +177,46 @@ pub fn set_page_csp() {
         res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
+
+/// The response header by which a page split out of the main WebAssembly file names its area
+/// (`console_pages`), so the server's preload middleware can add the links that preload the
+/// area's chunks to the page's head; the middleware removes it.
+pub const SPLIT_AREA_HEADER: &str = "x-atrium-split-area";
+
+/// Names the area of the split page being rendered (its split function's name).
+pub fn mark_split_area(area: &'static str) {
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.insert_header(
+            http::HeaderName::from_static(SPLIT_AREA_HEADER),
+            HeaderValue::from_static(area),
+        );
+    }
+}
+
+/// Replaces the split manifest `HydrationScripts` provided with the same one without chunks:
+/// Leptos keeps its preload of the split loader (`__wasm_split.js`) and renders no link per
+/// chunk. It rendered them anew on every request, an element and a string each (about a
+/// hundred per page), and only when the page's split function had run before it looked — a
+/// race that left some pages without any. The server's preload middleware adds the same
+/// links, prepared once per area. Called in the document's head, after `HydrationScripts`.
+pub fn without_leptos_chunk_links() {
+    use leptos::WasmSplitManifest;
+    use leptos::reactive::owner::ArcStoredValue;
+    use std::sync::OnceLock;
+
+    static WITHOUT_CHUNKS: OnceLock<Option<WasmSplitManifest>> = OnceLock::new();
+    let replacement = WITHOUT_CHUNKS.get_or_init(|| {
+        let manifest = use_context::<WasmSplitManifest>()?;
+        let (pkg, split) = manifest
+            .0
+            .try_with_value(|(pkg, _, split)| (pkg.clone(), split.clone()))?;
+        Some(WasmSplitManifest(ArcStoredValue::new((
+            pkg,
+            Default::default(),
+            split,
+        ))))
+    });
+    if let Some(replacement) = replacement {
+        provide_context(replacement.clone());
+    }
+}

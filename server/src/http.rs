@@ -7,5 +7,6 @@ pub mod errors;
 pub mod headers;
 pub mod healthz;
 pub mod metrics;
+pub mod preloads;
 pub mod request_metrics;
 pub mod server_fn_status;

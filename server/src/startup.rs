@@ -20,6 +20,7 @@ use tower_http::compression::CompressionLayer;
 
 use crate::http;
 use crate::http::assets::Assets;
+use crate::http::preloads::SplitPreloads;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -27,6 +28,7 @@ pub struct AppState {
     pub services: Services,
     pub metrics: PrometheusHandle,
     pub assets: Arc<Assets>,
+    pub preloads: SplitPreloads,
 }
 
 pub struct Application {
@@ -64,6 +66,7 @@ impl Application {
             services: services.clone(),
             metrics: crate::observability::metrics_handle(),
             assets: Arc::new(assets),
+            preloads: SplitPreloads::load(site_root),
         };
         Ok(Self {
             listener,
@@ -130,8 +133,8 @@ static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route
 
 /// Every route the app answers, with its middleware. `leptos_routes_with_context` registers
 /// the pages and every server function (under `/rpc/`). Layers run after routing, outermost
-/// last: compression, request metrics, the CSRF check, the request context, then the
-/// server-function status correction.
+/// last: compression, request metrics, the CSRF check, the request context, the
+/// server-function status correction, then the split pages' chunk preloads.
 pub fn router(state: AppState) -> Router {
     let routes = ROUTES.clone();
     let services = state.services.clone();
@@ -155,6 +158,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(middleware::from_fn_with_state(
+            state.preloads.clone(),
+            http::preloads::add_to_page,
+        ))
         .layer(middleware::from_fn(http::server_fn_status::correct_status))
         .layer(middleware::from_fn_with_state(
             state.services.clone(),

@@ -29,6 +29,7 @@ mod invoices;
 mod marketplace;
 mod members;
 mod operations;
+mod pages;
 mod people;
 mod platform;
 mod projects;

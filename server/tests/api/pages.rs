@@ -1,0 +1,75 @@
+//! How pages are delivered: a page split out of the main WebAssembly file preloads its
+//! area's chunks with links the server puts in its head, from the build's split manifest.
+
+use crate::helpers::*;
+
+/// A site whose split manifest gives the workspace pages two chunks and billing one.
+fn site_with_manifest() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(
+        site.path().join("pkg/__wasm_split_manifest.json"),
+        r#"{
+            "workspace_pages_17": ["chunk_3", "split_workspace_pages_17"],
+            "billing_pages_17": ["chunk_5"],
+            "hydrate_embedded_widget_17": ["chunk_9"]
+        }"#,
+    )
+    .unwrap();
+    site
+}
+
+/// The split files (chunks and split modules) a page's head preloads, in order; the main
+/// file's own preload is `HydrationScripts`'s.
+fn preloaded(html: &str) -> Vec<String> {
+    let head = &html[..html.find("</head>").expect("the page has a head")];
+    head.split(r#"<link rel="preload" href=""#)
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+        .filter(|file| file != "/pkg/atrium.wasm")
+        .collect()
+}
+
+#[tokio::test]
+async fn a_split_page_preloads_exactly_its_areas_chunks_every_time() {
+    let site = site_with_manifest();
+    let root = site.path().to_str().unwrap().to_owned();
+    let app = spawn_app_with(|s| s.http.site_root = root).await;
+    let (browser, home) = app
+        .sign_up(
+            "end_user",
+            "Preloads",
+            &unique_email("preload", "example.com"),
+        )
+        .await;
+
+    // Every time: Leptos's own links depended on a race and were missing from some pages.
+    for _ in 0..10 {
+        let page = browser.page(&home).await;
+        assert_eq!(page.status(), 200);
+        assert!(!page.headers().contains_key("x-atrium-split-area"));
+        let html = page.text().await.unwrap();
+        assert_eq!(
+            preloaded(&html),
+            ["/pkg/chunk_3.wasm", "/pkg/split_workspace_pages_17.wasm"]
+        );
+        assert!(
+            !html[html.find("</head>").unwrap()..].contains("chunk_"),
+            "nothing else names a chunk"
+        );
+    }
+    let members = browser.page(&format!("{home}/members")).await;
+    assert_eq!(
+        preloaded(&members.text().await.unwrap()),
+        ["/pkg/chunk_3.wasm", "/pkg/split_workspace_pages_17.wasm"]
+    );
+    let billing = browser.page(&format!("{home}/billing")).await;
+    assert_eq!(billing.status(), 200);
+    assert_eq!(
+        preloaded(&billing.text().await.unwrap()),
+        ["/pkg/chunk_5.wasm"]
+    );
+    // A page in the main file (sign-in) preloads nothing.
+    let login = app.browser().page("/login").await;
+    assert!(preloaded(&login.text().await.unwrap()).is_empty());
+}
