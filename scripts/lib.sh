@@ -83,7 +83,7 @@ build_release() {
 # per area), the stylesheet and the assets — without the server (the tests run the debug
 # server `cargo test` built, the same code unoptimised) and without wasm-opt's size pass,
 # which rewrites each of the two hundred split files through npm's binaryen, one Node process
-# each (about ten minutes on 2 cores). Its passes preserve behaviour, so the tests lose
+# each (about five minutes on 2 cores). Its passes preserve behaviour, so the tests lose
 # nothing; `scripts/run` and `scripts/bench` keep it. The site is built anew each time (no
 # fingerprint): it is quick, and the release build's stamp must not match it.
 build_test_site() {
