@@ -27,3 +27,42 @@ test('a split page preloads its area’s chunks from its head and each is downlo
   // Everything the page's area needed was preloaded: nothing was fetched that was not.
   expect([...downloads.keys()].filter((p) => !preloaded.includes(p))).toEqual([]);
 });
+
+/** The size of a WebAssembly file's data section (id 11), read off its bytes. */
+function dataSectionSize(bytes: Buffer): number {
+  const leb = (at: number): [number, number] => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (byte < 0x80) return [value, at];
+    }
+  };
+  let total = 0;
+  for (let at = 8; at < bytes.length; ) {
+    const id = bytes[at];
+    const [size, start] = leb(at + 1);
+    if (id === 11) total += size;
+    at = start + size;
+  }
+  return total;
+}
+
+// The split moves each page's static data (strings, tables) out with its code; when it
+// cannot (the read-only segment has no room to lay the data out again), it keeps all of
+// it, 350 KB, in the main file every page loads (see SPLIT_DATA_ROOM in frontend/src/lib.rs).
+test('the main WebAssembly file keeps only the data the main code uses', async ({ request }) => {
+  const main = dataSectionSize(Buffer.from(await (await request.get('/pkg/atrium.wasm')).body()));
+  const manifest: Record<string, string[]> = await (await request.get('/pkg/__wasm_split_manifest.json')).json();
+  const workspace = Object.entries(manifest).find(([key]) => key.startsWith('workspace_pages_'));
+  expect(workspace).toBeDefined();
+  let split = 0;
+  for (const file of workspace![1]) {
+    split += dataSectionSize(Buffer.from(await (await request.get(`/pkg/${file}.wasm`)).body()));
+  }
+  expect(main).toBeGreaterThan(0);
+  expect(main).toBeLessThan(150_000);
+  expect(split).toBeGreaterThan(10_000);
+});
