@@ -1,5 +1,5 @@
-/*! Atrium widget frame: tells the loader on the host page how large the widget is, from the
- * first paint on (before the widget's WebAssembly has loaded) and whenever it changes, and
+/*! Atrium widget frame: tells the loader on the host page (or the editor around its preview)
+ * how large the widget is, from the first paint on (before the widget's WebAssembly has loaded) and whenever it changes, and
  * reports the widget's impression, load time, first interaction and errors to Atrium in small
  * batches (with the visit the server signed for this page). */
 (function () {
@@ -11,12 +11,14 @@
 
   if (window.parent !== window) {
     var report = function () {
-      var position = widget ? widget.getAttribute('data-position') : 'inline';
+      // Looked up each time: the editor's preview draws its widget once the draft arrives.
+      var drawn = main.querySelector('.aw-widget');
+      var position = drawn ? drawn.getAttribute('data-position') : 'inline';
       var box = main.getBoundingClientRect();
       // An inline widget asks for its configured width (the page may give it less); a corner
       // widget for what it takes now (the launcher alone, or the open card).
-      var width = position === 'inline' && widget
-        ? parseFloat(getComputedStyle(widget).getPropertyValue('--aw-width')) + 32
+      var width = position === 'inline' && drawn
+        ? parseFloat(getComputedStyle(drawn).getPropertyValue('--aw-width')) + 32
         : box.width;
       window.parent.postMessage({
         type: 'atrium:size',

@@ -169,6 +169,19 @@ pub fn set_embed_csp(widget: Option<&shared::widgets::embed::EmbeddedWidget>) {
     }
 }
 
+/// Sets the CSP of the editor's preview document: framed by Atrium's own pages only, and
+/// sandboxed by its own policy too (scripts, in an opaque origin), whoever opens it.
+pub fn set_preview_csp() {
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+        && let Ok(value) = HeaderValue::from_str(&format!(
+            "{}; sandbox allow-scripts",
+            content_security_policy_framed_by(&nonce, "'self'")
+        ))
+    {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// Sets this page's CSP header from the nonce Leptos is rendering with.
 pub fn set_page_csp() {
     if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())

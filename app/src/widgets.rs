@@ -11,6 +11,7 @@ pub mod get_contacts;
 pub mod get_widget;
 pub mod get_widget_analytics;
 pub mod get_widgets;
+pub mod preview;
 pub mod publish_widget;
 pub mod roll_back_widget;
 pub mod save_widget;
@@ -36,10 +37,10 @@ use crate::live::watch;
 use create_widget::CreateWidget;
 use get_widget::get_widget;
 use get_widgets::get_widgets;
+use preview::PreviewFrame;
 use publish_widget::PublishWidget;
 use roll_back_widget::RollBackWidget;
 use save_widget::SaveWidget;
-use view::WidgetView;
 
 pub fn widgets_path(slug: &str) -> String {
     format!("{}/{slug}/widgets", Persona::Builder.url_prefix())
@@ -351,9 +352,9 @@ fn Editor(d: WidgetDetail, actions: EditorActions) -> impl IntoView {
                         }).collect_view()}
                     </div>
                 </div>
-                <p class="muted small">"Drawn by the same code that embeds it, from the draft as you type (nothing is sent from the preview)."</p>
+                <p class="muted small">"Drawn by the same code that embeds it, in a sandboxed frame like a customer's site, from the draft as you type (nothing is sent from the preview)."</p>
                 <div class="widget-stage" data-device=device data-testid="widget-stage">
-                    <WidgetView config=drawn />
+                    <PreviewFrame config=drawn title=format!("Preview of {}", d.summary.name) />
                 </div>
             </section>
         </div>

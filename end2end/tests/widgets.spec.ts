@@ -16,19 +16,39 @@ test('a builder makes a lead form, watches the preview follow the draft, saves, 
   await hydrated(page);
   await expect(page.getByRole('heading', { name: 'Contact form', level: 1 })).toBeVisible();
 
-  // The preview is the runtime drawing the draft: behind its launcher, themed, live as one types.
+  // The preview is the embedded runtime in a sandboxed frame, drawing the draft: behind its
+  // launcher, in the stage's corner as on a page, themed, live as one types.
   const stage = page.getByTestId('widget-stage');
-  await stage.getByRole('button', { name: 'Contact us' }).click();
-  await expect(stage.getByRole('heading', { name: 'Talk to us' })).toBeVisible();
-  const card = stage.locator('.aw-card');
+  const frame = page.getByTestId('widget-frame');
+  await expect(frame).toHaveAttribute('sandbox', 'allow-scripts');
+  await expect(frame).toHaveAttribute('src', '/embed/preview');
+  const preview = frame.contentFrame();
+  await preview.getByRole('button', { name: 'Contact us' }).click();
+  await expect(preview.getByRole('heading', { name: 'Talk to us' })).toBeVisible();
+  await expect(frame).toHaveAttribute('data-position', 'bottom_right');
+  await expect.poll(async () => {
+    const [s, f] = [await stage.boundingBox(), await frame.boundingBox()];
+    return Math.round(s!.x + s!.width - (f!.x + f!.width));
+  }, { message: 'the frame sits in the stage’s right corner (inside its border)' }).toBeLessThanOrEqual(2);
+  const card = preview.locator('.aw-card');
   await expect(card).toHaveCSS('background-color', 'rgb(17, 24, 39)');
   await page.getByLabel('Title', { exact: true }).fill('Get a quote');
-  await expect(stage.getByRole('heading', { name: 'Get a quote' })).toBeVisible();
+  await expect(preview.getByRole('heading', { name: 'Get a quote' })).toBeVisible();
+
+  // Sandboxed: the frame runs in an opaque origin, so it reaches neither the editor nor the
+  // builder's cookies, and the editor's styles do not reach the widget.
+  const inside = page.frames().find((f) => f.url().endsWith('/embed/preview'))!;
+  expect(await inside.evaluate(() => window.origin)).toBe('null');
+  expect(await inside.evaluate(() => { try { return window.parent.document.title; } catch { return 'refused'; } })).toBe('refused');
+  expect(await inside.evaluate(() => { try { return document.cookie; } catch { return 'refused'; } })).toBe('refused');
+  await page.evaluate(() => document.styleSheets[0].insertRule('.aw-card, .aw-widget h2 { background: rgb(255, 0, 0) !important; color: rgb(0, 255, 0) !important; }'));
+  await expect(card).toHaveCSS('background-color', 'rgb(17, 24, 39)');
+  await expect(preview.getByRole('heading', { name: 'Get a quote' })).not.toHaveCSS('color', 'rgb(0, 255, 0)');
   await page.locator('#w-theme-background').fill('#ffffff');
   await page.locator('#w-theme-text').fill('#111827');
   await expect(card).toHaveCSS('background-color', 'rgb(255, 255, 255)');
   await page.getByRole('button', { name: 'Add a field' }).click();
-  await expect(stage.getByLabel('Field 4')).toBeVisible();
+  await expect(preview.getByLabel('Field 4')).toBeVisible();
 
   // Problems show at their field as one types, and saving waits for them.
   await page.locator('#w-theme-text').fill('#eeeeee');
@@ -52,11 +72,11 @@ test('a builder makes a lead form, watches the preview follow the draft, saves, 
   await expect(page.getByText('Published version 1.')).toBeVisible();
   await expect(page.getByTestId('versions').locator('li[data-version="1"]')).toContainText('Live');
 
-  // Device widths: the phone stage is 375 px and the widget fits inside it.
+  // Device widths: the phone stage is 375 px and the widget's frame fits inside it.
   await page.getByRole('button', { name: 'Phone' }).click();
   await expect(stage).toHaveAttribute('data-device', 'phone');
-  const box = await stage.boundingBox();
-  expect(box!.width).toBeLessThanOrEqual(376);
+  await expect.poll(async () => (await stage.boundingBox())!.width).toBeLessThanOrEqual(376);
+  expect((await frame.boundingBox())!.width).toBeLessThanOrEqual(376);
 
   // A second version, then back to the first: the draft becomes version 1 again.
   await page.getByLabel('Title', { exact: true }).fill('Ask us anything');
@@ -89,7 +109,7 @@ test('a builder consultant edits drafts but cannot publish', async ({ page }) =>
   await hydrated(page);
   await expect(page.getByRole('button', { name: 'Save the draft' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Publish the saved draft' })).toHaveCount(0);
-  await expect(page.getByTestId('widget-stage').getByRole('button', { name: 'Status' })).toBeVisible();
+  await expect(page.getByTestId('widget-frame').contentFrame().getByRole('button', { name: 'Status' })).toBeVisible();
 });
 
 test('end-user workspaces have no widgets', async ({ page, guard }) => {
@@ -115,8 +135,16 @@ test('a widget that follows the workspace’s branding takes the accent and type
   await expect(page).toHaveURL(new RegExp(`${home}/widgets/[0-9a-f-]{36}$`));
   await hydrated(page);
   const editor = page.url();
-  const send = page.getByTestId('widget-stage').getByRole('button', { name: 'Send' });
+  const preview = page.getByTestId('widget-frame').contentFrame();
+  const send = preview.getByRole('button', { name: 'Send' });
   await expect(send).toHaveCSS('background-color', 'rgb(180, 83, 9)');
+  // An inline widget's frame is as tall as the widget, as the loader sizes it on a page.
+  const frame = page.getByTestId('widget-frame');
+  await expect(frame).toHaveAttribute('data-position', 'inline');
+  await expect.poll(async () => {
+    const inner = await preview.locator('main').evaluate((m) => Math.ceil(m.getBoundingClientRect().height));
+    return Math.abs(Number(await frame.getAttribute('height')) - inner);
+  }).toBeLessThanOrEqual(1);
   await expect(page.getByText('This workspace has no branding yet')).toBeVisible();
 
   // A super admin brands the builder's workspace.
@@ -137,7 +165,7 @@ test('a widget that follows the workspace’s branding takes the accent and type
   await expect(send).toHaveCSS('background-color', 'rgb(180, 83, 9)');
   await page.getByLabel('Follow the workspace’s branding').check();
   await expect(send).toHaveCSS('background-color', 'rgb(170, 51, 0)');
-  await expect(page.getByTestId('widget-view')).not.toHaveCSS('font-family', /Georgia/);
+  await expect(preview.getByTestId('widget-view')).not.toHaveCSS('font-family', /Georgia/);
   await page.getByLabel('Follow the workspace’s branding').uncheck();
   await expect(send).toHaveCSS('background-color', 'rgb(180, 83, 9)');
 });

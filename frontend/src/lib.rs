@@ -17,11 +17,16 @@ static SPLIT_DATA_ROOM: [u8; 16 * 1024] = [0xA5; 16 * 1024];
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     let body = leptos::prelude::document().body().unwrap_throw();
-    // An embedded widget's document (`/embed/{widget}`) is its own small app.
-    let embedded = body.has_attribute("data-embed");
+    // An embedded widget's document (`/embed/{widget}`, or the editor's preview of one at
+    // `/embed/preview`) is its own small app.
+    let embedded = body.get_attribute("data-embed");
     wasm_bindgen_futures::spawn_local(async move {
-        if embedded {
-            hydrate_embedded_widget(body.clone()).await;
+        if let Some(document) = embedded {
+            if document == "preview" {
+                hydrate_widget_preview(body.clone()).await;
+            } else {
+                hydrate_embedded_widget(body.clone()).await;
+            }
         } else {
             leptos::mount::hydrate_from_async(body.clone(), app::App)
                 .await
@@ -38,6 +43,15 @@ pub fn hydrate() {
 #[leptos::lazy]
 async fn hydrate_embedded_widget(body: HtmlElement) {
     leptos::mount::hydrate_from_async(body, app::widgets::embed::EmbedApp)
+        .await
+        .forget();
+}
+
+/// Hydrates the editor's preview frame: the same widget runtime, drawing the drafts the
+/// editor posts. Split like the embedded widget, so neither loads the other's part.
+#[leptos::lazy]
+async fn hydrate_widget_preview(body: HtmlElement) {
+    leptos::mount::hydrate_from_async(body, app::widgets::preview::PreviewApp)
         .await
         .forget();
 }

@@ -2,6 +2,7 @@
 //! frame (`/embed-frame.js`), and the widget's own document (`/embed/{widget}`), rendered by
 //! the app's `EmbedApp` after `services::widgets::embed::visit` admitted the visitor.
 
+use app::widgets::embed::EmbedDocument;
 use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use http::header::{CACHE_CONTROL, REFERER};
@@ -57,11 +58,27 @@ pub async fn show_widget(
             provide_context(services.clone());
             provide_context(app::widgets::embed::EmbedResult(found.clone()));
         },
-        move || app::widgets::embed::embed_shell(options.clone()),
+        move || app::widgets::embed::embed_shell(options.clone(), EmbedDocument::Widget),
     );
     let mut response = render(req).await;
     *response.status_mut() = status;
     // The live version can change at any moment (a publish, a rollback, a suspension).
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The editor's preview document (`/embed/preview`): the embed shell with nothing loaded,
+/// drawing what the editor posts to it. It holds no data, so anyone may fetch it; its CSP lets
+/// only Atrium's pages frame it and sandboxes it whoever opens it.
+pub async fn show_preview(State(state): State<AppState>, req: Request) -> Response {
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        || {},
+        move || app::widgets::embed::embed_shell(options.clone(), EmbedDocument::Preview),
+    );
+    let mut response = render(req).await;
     response
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -149,6 +149,10 @@ pub fn router(state: AppState) -> Router {
         .route("/favicon.svg", get(http::assets::serve))
         .route("/embed.js", get(http::assets::serve))
         .route("/embed-frame.js", get(http::assets::serve))
+        .route(
+            shared::widgets::embed::PREVIEW_PATH,
+            get(crate::embed::show_preview),
+        )
         .route("/embed/{widget}", get(crate::embed::show_widget))
         .merge(crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {

@@ -34,8 +34,26 @@ fn embedded() -> Result<EmbeddedWidget, AppError> {
     })
 }
 
-/// The HTML document around the embedded widget; runs on the server only.
-pub fn embed_shell(options: LeptosOptions) -> impl IntoView {
+/// What an embed document holds: a published widget, or the editor's preview.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmbedDocument {
+    Widget,
+    Preview,
+}
+
+impl EmbedDocument {
+    /// The body's `data-embed`, by which the browser build knows what to hydrate.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Widget => "widget",
+            Self::Preview => "preview",
+        }
+    }
+}
+
+/// The HTML document around the embedded widget (or the editor's preview of one); runs on
+/// the server only.
+pub fn embed_shell(options: LeptosOptions, document: EmbedDocument) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en" class="embed">
@@ -50,9 +68,14 @@ pub fn embed_shell(options: LeptosOptions) -> impl IntoView {
                 <script src="/embed-frame.js" defer></script>
                 <HydrationScripts options />
             </head>
-            <body data-embed="true">
-                <EmbedApp />
-            </body>
+            {match document {
+                EmbedDocument::Widget => view! {
+                    <body data-embed=document.as_str()><EmbedApp /></body>
+                }.into_any(),
+                EmbedDocument::Preview => view! {
+                    <body data-embed=document.as_str()><super::preview::PreviewApp /></body>
+                }.into_any(),
+            }}
         </html>
     }
 }

@@ -8,16 +8,19 @@ use std::path::Path;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use http::header::{
-    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+    ACCEPT_ENCODING, ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE,
+    ETAG, IF_NONE_MATCH, VARY,
 };
 use http::{HeaderMap, HeaderValue, StatusCode};
 use sha2::{Digest, Sha256};
 
+/// One file in its forms; `Bytes`, so a response shares them instead of copying.
 struct Asset {
-    body: Vec<u8>,
-    brotli: Option<Vec<u8>>,
-    gzip: Option<Vec<u8>>,
+    body: Bytes,
+    brotli: Option<Bytes>,
+    gzip: Option<Bytes>,
     content_type: &'static str,
     etag: HeaderValue,
 }
@@ -64,10 +67,10 @@ impl Assets {
                 continue;
             }
             let url = format!("/{}", path.strip_prefix(root)?.to_string_lossy());
-            let body = std::fs::read(&path)?;
+            let body = Bytes::from(std::fs::read(&path)?);
             let digest = Sha256::digest(&body);
             let etag = HeaderValue::from_str(&format!("\"{}\"", hex(&digest[..12])))?;
-            let sibling = |ext: &str| std::fs::read(format!("{name}.{ext}")).ok();
+            let sibling = |ext: &str| std::fs::read(format!("{name}.{ext}")).ok().map(Bytes::from);
             self.files.insert(
                 url.clone(),
                 Asset {
@@ -98,6 +101,11 @@ impl Assets {
             .header(VARY, "accept-encoding")
             // File names are stable across builds, so browsers revalidate (a cheap 304).
             .header(CACHE_CONTROL, "no-cache");
+        if path.starts_with("/pkg/") {
+            // The browser build is public, and the editor's preview runs it in a sandboxed
+            // frame, whose opaque origin fetches modules and WebAssembly in CORS mode.
+            response = response.header(ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        }
         if headers.get(IF_NONE_MATCH) == Some(&asset.etag) {
             return response
                 .status(StatusCode::NOT_MODIFIED)
@@ -149,6 +157,7 @@ mod tests {
 
         let mut headers = HeaderMap::new();
         let plain = assets.respond("/pkg/app.js", &headers).unwrap();
+        assert_eq!(plain.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], "*");
         assert_eq!(
             plain.headers()[CONTENT_TYPE],
             "text/javascript; charset=utf-8"

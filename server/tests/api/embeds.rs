@@ -219,6 +219,47 @@ async fn the_document_is_framed_only_by_the_sites_its_live_version_allows() {
 }
 
 #[tokio::test]
+async fn the_editors_preview_document_is_sandboxed_framed_only_by_atrium_and_holds_no_data() {
+    let app = spawn_app().await;
+    // Nobody signed in, as a sandboxed frame asks (its opaque origin sends no cookie of ours).
+    let response = app
+        .browser()
+        .client
+        .get(format!("{}/embed/preview", app.address))
+        .header("sec-fetch-dest", "iframe")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    let csp = headers[CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.ends_with("frame-ancestors 'self'; sandbox allow-scripts"),
+        "framed by Atrium only, sandboxed whoever opens it: {csp}"
+    );
+    assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+    assert!(
+        headers.get(X_FRAME_OPTIONS).is_none(),
+        "the editor frames it"
+    );
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    let body = response.text().await.unwrap();
+    assert!(body.contains(r#"data-embed="preview""#), "{body}");
+    assert!(
+        body.contains(r#"<main data-preview="true" class="embed-frame"><!></main>"#),
+        "an empty frame: {body}"
+    );
+    assert!(body.contains("/embed-frame.js"), "the sizing script");
+    assert!(
+        !body.contains("aw-widget") && !body.contains("data-visit"),
+        "nothing is drawn before the editor posts its draft, and nothing can be sent: {body}"
+    );
+    // `/embed/{widget}` stays the published widgets' document.
+    let (status, _) = status_and_text(framed(&app, "preview-not", Some(SHOP)).await).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
 async fn a_widget_that_follows_the_branding_is_drawn_in_it_published_versions_included() {
     let app = spawn_app().await;
     let team = builder_org(&app, "Brand Works", "brand-works.example").await;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::WidgetConfig;
+use super::{CONFIG_MAX_BYTES, WidgetConfig};
 use crate::catalog::ActivationStatus;
 use crate::ids::{ImplementationId, WidgetId};
 
@@ -70,6 +70,38 @@ pub fn iframe_snippet(
     )
 }
 
+/// The address of the editor's preview document: the embedded runtime in a sandboxed frame,
+/// drawing what the editor posts to it.
+pub const PREVIEW_PATH: &str = "/embed/preview";
+
+/// What the preview frame posts to the editor once it listens, asking for the draft.
+pub const PREVIEW_READY: &str = "atrium:preview-ready";
+
+/// What the editor posts to its preview frame (as JSON text): the draft to draw, branding
+/// applied. Only its shape is checked: a draft being typed may still break rules (a contrast
+/// too low, a required text left empty) and the preview draws it all the same, as the
+/// editor's own preview did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PreviewMessage {
+    Draw { config: WidgetConfig },
+}
+
+impl PreviewMessage {
+    /// Reads a message a preview frame received; `None` for anything that is not one (other
+    /// scripts' messages, or a draft larger than a configuration may be).
+    pub fn parse(text: &str) -> Option<Self> {
+        if text.len() > 2 * CONFIG_MAX_BYTES {
+            return None;
+        }
+        serde_json::from_str(text).ok()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +122,23 @@ mod tests {
             r#"<iframe src="https://a.example/embed/00000000-0000-0000-0000-000000000000?for=ffffffff-ffff-ffff-ffff-ffffffffffff" title="Form""#
         ));
         assert!(frame.contains("height:420px"));
+    }
+
+    #[test]
+    fn a_preview_message_carries_a_draft_the_rules_would_refuse() {
+        let mut config = crate::widgets::presets(crate::widgets::WidgetKind::LeadForm)
+            .remove(0)
+            .config;
+        config.theme.text = config.theme.background.clone();
+        assert!(config.check().is_err(), "too little contrast to save");
+        let message = PreviewMessage::Draw {
+            config: config.clone(),
+        };
+        assert_eq!(PreviewMessage::parse(&message.to_json()), Some(message));
+        // Not a message of ours, or too large to be one: ignored.
+        assert_eq!(PreviewMessage::parse("atrium:size"), None);
+        assert_eq!(PreviewMessage::parse(r#"{"type":"draw"}"#), None);
+        let huge = format!(r#"{{"type":"draw","config":"{}"}}"#, "x".repeat(40_000));
+        assert_eq!(PreviewMessage::parse(&huge), None);
     }
 }
