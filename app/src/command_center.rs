@@ -224,7 +224,14 @@ fn SessionsPanel(center: CommandCenter, persona: Persona, actions: Actions) -> i
     let next = (page + 1 < pages).then(|| query_for(page + 1));
     let change_error = Signal::derive(move || actions.change.value().get().and_then(Result::err));
     let examples = center.examples.clone();
-    let dialog_templates = center.templates.clone();
+    // New sessions start from the templates that may be started now (a builder's deployed
+    // template only while its deployment is live).
+    let dialog_templates: Vec<TemplateSummary> = center
+        .templates
+        .iter()
+        .filter(|t| t.startable())
+        .cloned()
+        .collect();
     let template_options: Vec<(String, String, bool)> = center
         .templates
         .iter()

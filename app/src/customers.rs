@@ -6,6 +6,7 @@
 
 pub mod answer_builder_link;
 pub mod change_implementation;
+pub mod deploy_template;
 pub mod deploy_widget;
 pub mod end_customer_link;
 pub mod get_builder_overview;
@@ -30,6 +31,7 @@ use crate::live::watch;
 use crate::widgets::{EmbedCodes, slug_param};
 use answer_builder_link::AnswerBuilderLink;
 use change_implementation::ChangeImplementation;
+use deploy_template::DeployTemplate;
 use deploy_widget::DeployWidget;
 use end_customer_link::EndCustomerLink;
 use get_builders::get_builders;
@@ -61,6 +63,7 @@ struct BuilderActions {
     request: ServerAction<RequestCustomerLink>,
     end: ServerAction<EndCustomerLink>,
     deploy: ServerAction<DeployWidget>,
+    deploy_template: ServerAction<DeployTemplate>,
     change: ServerAction<ChangeImplementation>,
     place: ServerAction<PlaceCustomer>,
 }
@@ -74,6 +77,7 @@ pub fn CustomersPageView() -> impl IntoView {
         request: ServerAction::new(),
         end: ServerAction::new(),
         deploy: ServerAction::new(),
+        deploy_template: ServerAction::new(),
         change: ServerAction::new(),
         place: ServerAction::new(),
     };
@@ -85,6 +89,7 @@ pub fn CustomersPageView() -> impl IntoView {
                 actions.request.version().get(),
                 actions.end.version().get(),
                 actions.deploy.version().get(),
+                actions.deploy_template.version().get(),
                 actions.change.version().get(),
                 actions.place.version().get(),
             )
@@ -98,7 +103,7 @@ pub fn CustomersPageView() -> impl IntoView {
     });
     view! {
         <AppShell place crumbs=vec![("Customers".to_owned(), None)]>
-            <PageHeader title="Customers" subtitle="Organizations you build for, and the widgets you deployed on their sites." />
+            <PageHeader title="Customers" subtitle="Organizations you build for, and the widgets and process templates you deployed for them." />
             <Transition fallback=|| view! { <p class="loading">"Loading the customers…"</p> }>
                 {move || page.get().map(|result| match result {
                     Err(error) => view! { <ErrorView error /> }.into_any(),
@@ -115,6 +120,8 @@ fn CustomersBody(page: CustomersPage, actions: BuilderActions) -> impl IntoView 
     let request_error = Signal::derive(move || actions.request.value().get().and_then(Result::err));
     let end_error = Signal::derive(move || actions.end.value().get().and_then(Result::err));
     let deploy_error = Signal::derive(move || actions.deploy.value().get().and_then(Result::err));
+    let deploy_template_error =
+        Signal::derive(move || actions.deploy_template.value().get().and_then(Result::err));
     let change_error = Signal::derive(move || actions.change.value().get().and_then(Result::err));
     let place_error = Signal::derive(move || actions.place.value().get().and_then(Result::err));
     let active: Vec<Link> = page
@@ -186,7 +193,10 @@ fn CustomersBody(page: CustomersPage, actions: BuilderActions) -> impl IntoView 
         }.into_any()
     };
     let ask_slug = slug.clone();
-    let deploy_slug = slug;
+    let deploy_slug = slug.clone();
+    let template_slug = slug;
+    let templates = page.templates.clone();
+    let template_customers = active.clone();
     view! {
         <section class="panel" aria-labelledby="customers-title">
             <h2 id="customers-title">"Customers"</h2>
@@ -195,7 +205,7 @@ fn CustomersBody(page: CustomersPage, actions: BuilderActions) -> impl IntoView 
             <ActionError error=place_error />
         </section>
         <section class="panel stack" aria-labelledby="deployed-title">
-            <h2 id="deployed-title">"Deployed widgets"</h2>
+            <h2 id="deployed-title">"Deployments"</h2>
             {implementations_view}
             <ActionError error=change_error />
         </section>
@@ -238,6 +248,35 @@ fn CustomersBody(page: CustomersPage, actions: BuilderActions) -> impl IntoView 
                             </div>
                             <ActionError error=deploy_error />
                             <button type="submit" class="button primary" disabled=move || actions.deploy.pending().get()>"Deploy as a draft"</button>
+                        </ActionForm>
+                    }.into_any()
+                }}
+            </section>
+            <section class="panel" aria-labelledby="deploy-template-title">
+                <h2 id="deploy-template-title">"Deploy a process template"</h2>
+                {if template_customers.is_empty() || templates.is_empty() {
+                    view! { <p class="muted">{if template_customers.is_empty() { "Templates are deployed for customers who accepted your link." } else { "Make a process template under Templates first (built-in ones are in every workspace already)." }}</p> }.into_any()
+                } else {
+                    view! {
+                        <ActionForm action=actions.deploy_template attr:class="stack">
+                            <input type="hidden" name="slug" value=template_slug />
+                            <div class="field-grid">
+                                <div class="field">
+                                    <label for="deploy-template-link">"Customer"</label>
+                                    <select id="deploy-template-link" name="link">
+                                        {template_customers.iter().map(|l| view! { <option value=l.id.to_string()>{l.title()}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="deploy-template">"Process template"</label>
+                                    <select id="deploy-template" name="template">
+                                        {templates.iter().map(|t| view! { <option value=t.id.to_string()>{t.name.to_string()}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                            </div>
+                            <p class="hint">"Going live gives the customer's command center a read-only copy of its current version to start sessions from; pausing or retiring stops new sessions, and going live again brings your latest version."</p>
+                            <ActionError error=deploy_template_error />
+                            <button type="submit" class="button primary" disabled=move || actions.deploy_template.pending().get()>"Deploy the template as a draft"</button>
                         </ActionForm>
                     }.into_any()
                 }}
@@ -330,25 +369,27 @@ fn ImplementationItem(
         })
         .collect_view();
     let serves = i.status != shared::customers::ImplementationStatus::Retired;
+    let kind = i.kind_label();
+    let embed = i.widget.filter(|_| serves).map(|widget| view! {
+        <details>
+            <summary>"Embed code for "{customer.clone()}</summary>
+            <p class="muted small">"What visitors send through this code becomes the customer's contacts. It shows only while the deployment is live."</p>
+            <EmbedCodes base id=widget implementation=Some(i.id) height=420 name=i.name.to_string() />
+        </details>
+    });
     view! {
         <li class="deployment stack" data-implementation=i.id.to_string() data-status=i.status.as_str()>
             <div class="deployment-head">
                 <div>
                     <strong>{i.name.to_string()}</strong>" for "<span>{customer.clone()}</span>
-                    <div class="muted small">"Updated "{format_time(i.updated_at)}</div>
+                    <div class="muted small">{kind}" · updated "{format_time(i.updated_at)}</div>
                 </div>
                 <div class="deployment-actions">
                     {implementation_badge(i.status)}
                     {can_manage.then_some(buttons)}
                 </div>
             </div>
-            {serves.then(|| view! {
-                <details>
-                    <summary>"Embed code for "{customer.clone()}</summary>
-                    <p class="muted small">"What visitors send through this code becomes the customer's contacts. It shows only while the deployment is live."</p>
-                    <EmbedCodes base id=i.widget implementation=Some(i.id) height=420 name=i.name.to_string() />
-                </details>
-            })}
+            {embed}
         </li>
     }
 }
@@ -438,17 +479,18 @@ fn BuildersBody(page: BuildersPage, actions: CustomerActions) -> impl IntoView {
         }.into_any()
     };
     let implementations_view = if page.implementations.is_empty() {
-        view! { <p class="muted">"No widgets deployed for this organization yet."</p> }.into_any()
+        view! { <p class="muted">"Nothing deployed for this organization yet."</p> }.into_any()
     } else {
         let links = page.links.clone();
         view! {
             <div class="table-wrap">
                 <table data-testid="implementations">
-                    <thead><tr><th scope="col">"Widget"</th><th scope="col">"Builder"</th><th scope="col">"Status"</th><th scope="col">"Updated"</th></tr></thead>
+                    <thead><tr><th scope="col">"Deployed"</th><th scope="col">"Kind"</th><th scope="col">"Builder"</th><th scope="col">"Status"</th><th scope="col">"Updated"</th></tr></thead>
                     <tbody>
                         {page.implementations.iter().map(|i| view! {
                             <tr data-implementation=i.id.to_string()>
                                 <td>{i.name.to_string()}</td>
+                                <td>{i.kind_label()}</td>
                                 <td>{other_side(&links, i.link)}</td>
                                 <td>{implementation_badge(i.status)}</td>
                                 <td>{format_time(i.updated_at)}</td>
@@ -468,9 +510,9 @@ fn BuildersBody(page: BuildersPage, actions: CustomerActions) -> impl IntoView {
             {can_decide.then(|| view! { <p class="hint">"Accepting lets the builder deploy its widgets on your sites: what visitors send through them becomes your contacts, and its status badges show your services' status to your visitors. Ending a link takes the builder's widgets off your sites at once."</p> })}
         </section>
         <section class="panel" aria-labelledby="deployed-title">
-            <h2 id="deployed-title">"Widgets on your sites"</h2>
+            <h2 id="deployed-title">"Deployed for you"</h2>
             {implementations_view}
-            <p class="hint">"What visitors send through them is yours: see "<a href=contacts>"Contacts"</a>"."</p>
+            <p class="hint">"What visitors send through widgets is yours: see "<a href=contacts>"Contacts"</a>". A live process template is in your command center, to start sessions from."</p>
         </section>
     }
 }

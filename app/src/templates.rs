@@ -142,13 +142,14 @@ fn TemplatesBody(
                                     <td>
                                         <a href=template_path(persona, &slug, t.id)>{t.name.to_string()}</a>
                                         {t.builtin_key.is_some().then(|| view! { " " <span class="badge">"Built-in"</span> })}
+                                        {t.deployment.map(|status| view! { " " <span class="badge" class:ok=t.startable()>{format!("From {} · {}", t.provided_by.as_ref().map_or_else(|| "a builder".to_owned(), ToString::to_string), status.label())}</span> })}
                                         <p class="muted small">{t.description.clone()}</p>
                                     </td>
                                     <td>{t.version}</td>
                                     <td>{format_time(t.updated_at)}</td>
                                     {can_manage.then(|| view! {
                                         <td class="actions">
-                                            <ActionForm action=duplicate>
+                                            <ActionForm action=duplicate attr:hidden=t.deployment.is_some()>
                                                 <input type="hidden" name="slug" value=slug.clone() />
                                                 <input type="hidden" name="id" value=t.id.to_string() />
                                                 <button type="submit" class="button small">"Duplicate"</button>
@@ -299,8 +300,24 @@ fn TemplateBody(
 ) -> impl IntoView {
     let slug = d.tenant.slug.to_string();
     let builtin = d.template.builtin_key.is_some();
-    let can_edit = d.my_role.can(Permission::TemplatesManage) && !builtin;
-    let can_duplicate = d.my_role.can(Permission::TemplatesManage);
+    let deployed_by = d.template.deployment.map(|status| {
+        let builder = d
+            .template
+            .provided_by
+            .as_ref()
+            .map_or_else(|| "A builder".to_owned(), ToString::to_string);
+        match status {
+            shared::customers::ImplementationStatus::Live => format!(
+                "{builder} deployed this template for this workspace: it is read-only here, and they bring new versions."
+            ),
+            _ => format!(
+                "{builder} deployed this template for this workspace and has {} it: sessions already started go on, new ones cannot start from it.",
+                status.label().to_lowercase()
+            ),
+        }
+    });
+    let can_edit = d.my_role.can(Permission::TemplatesManage) && !d.template.read_only();
+    let can_duplicate = d.my_role.can(Permission::TemplatesManage) && deployed_by.is_none();
     let error = Signal::derive(move || update.value().get().and_then(Result::err));
     let saved = move || {
         update.value().get().and_then(Result::ok).map(|v| {
@@ -316,6 +333,7 @@ fn TemplateBody(
     view! {
         <PageHeader title=d.template.name.to_string() subtitle />
         {builtin.then(|| view! { <p class="notice">"A built-in template: read-only. Duplicate it to make your own version."</p> })}
+        {deployed_by.map(|text| view! { <p class="notice" data-testid="deployed-template">{text}</p> })}
         {can_duplicate.then(|| view! {
             <ActionForm action=duplicate attr:class="inline-form">
                 <input type="hidden" name="slug" value=duplicate_slug.clone() />

@@ -186,3 +186,96 @@ test('a super admin sets a builder’s commission rate; the builder sees it', as
   await hydrated(page);
   await expect(page.getByTestId('builder-overview')).toContainText('Your rate: 12.5 % of each customer invoice');
 });
+
+test('a builder deploys a process template its customer starts sessions from, while it is live', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const customerContext = await browser.newContext();
+  const customer = await customerContext.newPage();
+  try {
+    const customerHome = await signUp(customer, { name: 'Tess Templates', email: uniqueEmail('tess'), organization: `Tess Trading ${Date.now().toString(36)}` });
+    const customerSlug = customerHome.split('/').pop()!;
+    const builderName = `Pia Processes ${Date.now().toString(36)}`;
+    const home = await signUp(page, { name: 'Pia Builder', email: uniqueEmail('pia'), organization: builderName, builder: true });
+
+    // Own process templates are a Pro feature: the builder upgrades, then makes one.
+    await page.goto(`${home}/billing`);
+    await hydrated(page);
+    const pro = page.getByTestId('switch-pro');
+    await pro.locator('summary').click();
+    await pro.getByRole('button', { name: 'Confirm: upgrade to Pro' }).click();
+    await expect(page.getByTestId('current-plan')).toHaveAttribute('data-tier', 'pro');
+    await page.goto(`${home}/templates`);
+    await hydrated(page);
+    await page.getByLabel('Name', { exact: true }).fill('Site launch');
+    await page.getByLabel(/^Definition/).fill('{"phases": [{"key": "L1", "name": "Launch", "steps": [{"key": "ok", "name": "Signed off", "kind": "approval"}]}]}');
+    await page.getByRole('button', { name: 'Create the template' }).click();
+    await page.waitForURL(/\/templates\/[0-9a-f-]+$/);
+
+    // The customer accepts the builder.
+    await page.goto(`${home}/customers`);
+    await hydrated(page);
+    await page.getByLabel("The organization's address").fill(customerSlug);
+    await page.getByRole('button', { name: 'Send the request' }).click();
+    await customer.goto(`${customerHome}/builders`);
+    await hydrated(customer);
+    await customer.getByRole('button', { name: `Accept: ${builderName}` }).click();
+    const row = page.getByTestId('customer-links').locator(`tr[data-customer="${customerSlug}"]`);
+    await expect(row).toContainText('Active');
+
+    // Deployed as a draft, then live.
+    await page.getByLabel('Process template', { exact: true }).selectOption({ label: 'Site launch' });
+    await page.getByRole('button', { name: 'Deploy the template as a draft' }).click();
+    const deployment = page.getByTestId('implementations').locator('li').filter({ hasText: 'Site launch' });
+    await expect(deployment).toHaveAttribute('data-status', 'draft');
+    await expect(deployment).toContainText('Process template');
+    await expect(deployment.getByText(/Embed code/)).toHaveCount(0);
+    await deployment.getByRole('button', { name: /^Go live: Site launch for / }).click();
+    await expect(deployment).toHaveAttribute('data-status', 'live');
+    const onCustomerSide = customer.getByTestId('implementations').locator('tr').filter({ hasText: 'Site launch' });
+    await expect(onCustomerSide).toContainText('Process template');
+    await expect(onCustomerSide).toContainText('Live');
+
+    // The customer's templates list it, read-only, from the builder.
+    await customer.goto(`${customerHome}/templates`);
+    await hydrated(customer);
+    const listed = customer.getByTestId('templates').locator('tr[data-template="Site launch"]');
+    await expect(listed).toContainText(`From ${builderName} · Live`);
+    await expect(listed.getByRole('button', { name: 'Duplicate' })).toBeHidden();
+    await listed.getByRole('link', { name: 'Site launch' }).click();
+    await hydrated(customer);
+    await expect(customer.getByTestId('deployed-template')).toContainText(`${builderName} deployed this template for this workspace`);
+    await expect(customer.getByRole('button', { name: 'Save as a new version' })).toHaveCount(0);
+
+    // A session starts from it in the customer's command center.
+    await customer.goto(`${customerHome}/command-center`);
+    await hydrated(customer);
+    await customer.getByRole('button', { name: 'New session' }).click();
+    let dialog = customer.getByRole('dialog', { name: 'New session' });
+    await dialog.getByLabel('Template').selectOption({ label: 'Site launch' });
+    await dialog.getByLabel('Title').fill('Spring launch');
+    await dialog.getByRole('button', { name: 'Create the session' }).click();
+    await customer.waitForURL(/\/command-center\/sessions\/[0-9a-f-]+$/);
+    await hydrated(customer);
+    await expect(customer.getByTestId('session-state')).toContainText('Draft');
+
+    // Paused by the builder: the customer's list says so live, and no new session starts from it.
+    await deployment.getByRole('button', { name: /^Pause: Site launch for / }).click();
+    await expect(deployment).toHaveAttribute('data-status', 'paused');
+    await customer.goto(`${customerHome}/templates`);
+    await hydrated(customer);
+    await expect(listed).toContainText(`From ${builderName} · Paused`);
+    await deployment.getByRole('button', { name: /^Resume: Site launch for / }).click();
+    await expect(listed).toContainText(`From ${builderName} · Live`);
+    await deployment.getByRole('button', { name: /^Pause: Site launch for / }).click();
+    await expect(listed).toContainText(`From ${builderName} · Paused`);
+    await customer.goto(`${customerHome}/command-center`);
+    await hydrated(customer);
+    await customer.getByRole('button', { name: 'New session' }).click();
+    dialog = customer.getByRole('dialog', { name: 'New session' });
+    await expect(dialog.getByLabel('Template').locator('option', { hasText: 'Site launch' })).toHaveCount(0);
+    await expect(customer.getByTestId('session-list').locator('li[data-title="Spring launch"]')).toBeVisible();
+    await customer.screenshot({ path: 'test-results/customer-deployed-template.png', fullPage: true });
+  } finally {
+    await customerContext.close();
+  }
+});

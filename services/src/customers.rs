@@ -10,11 +10,11 @@ use shared::AppError;
 use shared::billing::Money;
 use shared::billing::invoice::Period;
 use shared::customers::{
-    BuilderOverview, BuildersPage, CustomersPage, DeployableWidget, ImplementationAction,
-    ImplementationStatus, LinkAction, LinkStatus, Side, commission_on, implementation_transition,
-    link_transition,
+    BuilderOverview, BuildersPage, CustomersPage, DeployableTemplate, DeployableWidget,
+    ImplementationAction, ImplementationStatus, LinkAction, LinkStatus, Side, commission_on,
+    implementation_transition, link_transition,
 };
-use shared::ids::{CustomerLinkId, ImplementationId, InvoiceId, WidgetId};
+use shared::ids::{CustomerLinkId, ImplementationId, InvoiceId, TemplateId};
 use shared::live::Change;
 use shared::permissions::Permission;
 use shared::personas::Persona;
@@ -27,7 +27,8 @@ use crate::authz::{self, Caller, TenantAccess};
 use crate::client::ClientInfo;
 use crate::error::Result;
 use crate::state::Services;
-use crate::storage::customers::{NewCommission, NewImplementation};
+use crate::storage::customers::{Deployed, NewCommission, NewImplementation};
+use crate::storage::process::{NewTemplate, TemplateEdit};
 use crate::storage::{TenantData, Tx};
 
 /// Enters the workspace `slug` as `side` of its links, holding `permission`.
@@ -65,10 +66,11 @@ pub(crate) async fn enter(
 pub async fn customers_page(svc: &Services, caller: &Caller, slug: &str) -> Result<CustomersPage> {
     let access = enter(svc, caller, slug, Side::Builder, Permission::CustomersView).await?;
     let data = svc.store().tenant(&access);
-    let (links, implementations, widgets, (projects, _)) = tokio::try_join!(
+    let (links, implementations, widgets, templates, (projects, _)) = tokio::try_join!(
         data.links(Side::Builder),
         data.implementations(Side::Builder),
         data.widgets(),
+        data.templates(),
         crate::projects::portfolio(&data),
     )?;
     Ok(CustomersPage {
@@ -81,6 +83,14 @@ pub async fn customers_page(svc: &Services, caller: &Caller, slug: &str) -> Resu
                 id: w.id,
                 name: w.name,
                 published: w.live_version.is_some(),
+            })
+            .collect(),
+        templates: templates
+            .into_iter()
+            .filter(|t| !t.read_only())
+            .map(|t| DeployableTemplate {
+                id: t.id,
+                name: t.name,
             })
             .collect(),
         projects,
@@ -245,15 +255,16 @@ pub async fn change_link(
     Ok(to)
 }
 
-/// Deploys the builder's widget `widget` for the customer of link `link`, as a draft.
-#[instrument(skip_all, fields(slug, %link, %widget))]
+/// Deploys the builder's widget or process template `deployed` for the customer of link
+/// `link`, as a draft.
+#[instrument(skip_all, fields(slug, %link, ?deployed))]
 pub async fn deploy(
     svc: &Services,
     caller: &Caller,
     client: &ClientInfo,
     slug: &str,
     link: CustomerLinkId,
-    widget: WidgetId,
+    deployed: Deployed,
 ) -> Result<ImplementationId> {
     let access = enter(
         svc,
@@ -264,8 +275,22 @@ pub async fn deploy(
     )
     .await?;
     let data = svc.store().tenant(&access);
-    let Some((summary, _)) = data.widget(widget).await? else {
-        return Err(AppError::not_found("The widget").into());
+    let name = match deployed {
+        Deployed::Widget(widget) => match data.widget(widget).await? {
+            Some((summary, _)) => summary.name.to_string(),
+            None => return Err(AppError::not_found("The widget").into()),
+        },
+        Deployed::Template(template) => match data.template(template).await? {
+            Some((summary, _)) if summary.read_only() => {
+                return Err(AppError::invalid(
+                    "template",
+                    "Built-in templates are in every workspace already: deploy one of your own.",
+                )
+                .into());
+            }
+            Some((summary, _)) => summary.name.to_string(),
+            None => return Err(AppError::not_found("The template").into()),
+        },
     };
     let now = crate::time::now();
     let mut tx = svc.store().begin().await?;
@@ -275,18 +300,17 @@ pub async fn deploy(
         .ok_or_else(|| AppError::not_found("This customer"))?;
     if locked.status != LinkStatus::Active {
         return Err(AppError::conflict(format!(
-            "This customer's link is {}: widgets are deployed for active customers only.",
+            "This customer's link is {}: deployments are for active customers only.",
             locked.status.as_str()
         ))
         .into());
     }
     if data
-        .open_implementation_exists(&mut tx, widget, locked.customer)
+        .open_implementation_exists(&mut tx, deployed, locked.customer)
         .await?
     {
         return Err(AppError::conflict(format!(
-            "“{}” is already deployed for this customer; retire that deployment first.",
-            summary.name
+            "“{name}” is already deployed for this customer; retire that deployment first."
         ))
         .into());
     }
@@ -297,15 +321,21 @@ pub async fn deploy(
             id,
             link,
             customer: locked.customer,
-            widget,
-            name: &summary.name,
+            deployed,
+            name: &name,
             by: caller.user_id,
             at: now,
         },
     )
     .await?;
-    let details =
-        serde_json::json!({ "widget": widget, "customer": locked.customer, "link": link });
+    let details = match deployed {
+        Deployed::Widget(widget) => {
+            serde_json::json!({ "widget": widget, "customer": locked.customer, "link": link })
+        }
+        Deployed::Template(template) => {
+            serde_json::json!({ "template": template, "customer": locked.customer, "link": link })
+        }
+    };
     finish_implementation(
         &mut tx,
         &access,
@@ -354,25 +384,43 @@ pub async fn change_implementation(
         .await?
         .ok_or_else(missing)?;
     let to = implementation_transition(locked.status, action)?;
+    let now = crate::time::now();
+    let customer = link.as_ref().and_then(|l| svc.store().customer_of(l));
     if to.serves_visitors() {
-        if link.is_none_or(|l| l.status != LinkStatus::Active) {
-            return Err(AppError::conflict(
-                "This customer's link is no longer active: the widget cannot go live for them.",
-            )
+        if customer.is_none() {
+            return Err(AppError::conflict(format!(
+                "This customer's link is no longer active: “{}” cannot go live for them.",
+                locked.name
+            ))
             .into());
-        }
-        let published = data
-            .lock_widget(&mut tx, locked.widget)
-            .await?
-            .is_some_and(|w| w.live_version.is_some());
-        if !published {
-            return Err(AppError::conflict(
-                "Publish the widget first: a customer's site gets its live version.",
-            )
-            .into());
+        };
+        if let Some(widget) = locked.widget {
+            let published = data
+                .lock_widget(&mut tx, widget)
+                .await?
+                .is_some_and(|w| w.live_version.is_some());
+            if !published {
+                return Err(AppError::conflict(
+                    "Publish the widget first: a customer's site gets its live version.",
+                )
+                .into());
+            }
         }
     }
-    data.set_implementation_status(&mut tx, implementation, to, crate::time::now())
+    if let Some(template) = locked.template {
+        deliver_template(
+            &data,
+            customer.as_ref(),
+            &mut tx,
+            implementation,
+            template,
+            to.serves_visitors(),
+            caller,
+            now,
+        )
+        .await?;
+    }
+    data.set_implementation_status(&mut tx, implementation, to, now)
         .await?;
     let details = serde_json::json!({ "from": locked.status, "to": to });
     finish_implementation(
@@ -388,6 +436,82 @@ pub async fn change_implementation(
     .await?;
     tx.commit().await?;
     Ok(to)
+}
+
+/// Keeps the customer's copy of a deployed process template in step with its deployment:
+/// going live (or live again) writes the builder's current version into the customer's
+/// workspace — the first time as a new read-only template, later as its next version when the
+/// builder changed it — through the customer's own scope; every change tells the customer's
+/// command center (its list of templates to start from follows the deployment's status).
+#[allow(clippy::too_many_arguments)]
+async fn deliver_template(
+    builder: &TenantData<'_>,
+    customer: Option<&TenantData<'_>>,
+    tx: &mut Tx,
+    implementation: ImplementationId,
+    template: TemplateId,
+    live: bool,
+    caller: &Caller,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let Some(customer) = customer else {
+        // The link ended: its deployments were retired with it, and the customer's copy
+        // stays unavailable.
+        return Ok(());
+    };
+    let copy = customer.deployed_template(tx, implementation).await?;
+    let copy = match (live, copy) {
+        (false, copy) => copy.map(|(id, _)| id),
+        (true, copy) => {
+            let (summary, definition) = builder
+                .template(template)
+                .await?
+                .ok_or_else(|| AppError::not_found("The template"))?;
+            match copy {
+                Some((id, current)) if current == definition => Some(id),
+                Some((id, _)) => {
+                    customer
+                        .refresh_deployed_template(
+                            tx,
+                            id,
+                            &TemplateEdit {
+                                name: &summary.name,
+                                description: &summary.description,
+                                definition: &definition,
+                                by: caller.user_id,
+                                at,
+                            },
+                        )
+                        .await?;
+                    Some(id)
+                }
+                None => {
+                    let id = TemplateId::from_uuid(uuid::Uuid::now_v7());
+                    customer
+                        .insert_template(
+                            tx,
+                            &NewTemplate {
+                                id,
+                                name: &summary.name,
+                                description: &summary.description,
+                                builtin_key: None,
+                                implementation: Some(implementation),
+                                definition: &definition,
+                                created_by: Some(caller.user_id),
+                                at,
+                            },
+                        )
+                        .await?;
+                    Some(id)
+                }
+            }
+        }
+    };
+    if let Some(copy) = copy {
+        tx.publish(customer.tenant, Change::Template { template: copy })
+            .await?;
+    }
+    Ok(())
 }
 
 /// Credits each builder `data`'s organization has an active link with its commission on

@@ -299,8 +299,9 @@ async fn widget(svc: &Services, builder: UserId, acme_owner: UserId) -> Result<(
     .await?;
     crate::projects::place_customer(svc, &caller, &client, "northwind", globex, Some(pilot))
         .await?;
+    let deployed = crate::storage::customers::Deployed::Widget(id);
     let implementation =
-        crate::customers::deploy(svc, &caller, &client, "northwind", link, id).await?;
+        crate::customers::deploy(svc, &caller, &client, "northwind", link, deployed).await?;
     crate::customers::change_implementation(
         svc,
         &caller,

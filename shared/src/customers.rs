@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::billing::invoice::{Period, Rate};
 use crate::billing::{Currency, Money};
-use crate::ids::{CustomerLinkId, ImplementationId, ProjectId, WidgetId};
-use crate::names::{TenantName, WidgetName};
+use crate::ids::{CustomerLinkId, ImplementationId, ProjectId, TemplateId, WidgetId};
+use crate::names::{TemplateName, TenantName, WidgetName};
 use crate::projects::{ProjectRevenue, ProjectSummary};
 use crate::slug::Slug;
 use crate::tenants::TenantSummary;
@@ -234,18 +234,39 @@ impl Link {
     }
 }
 
-/// A widget deployed for a customer.
+/// A widget, or a process template, deployed for a customer: exactly one of `widget` and
+/// `template` is set (the database checks it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Implementation {
     pub id: ImplementationId,
     pub link: CustomerLinkId,
-    pub widget: WidgetId,
-    /// The widget's name when it was deployed (the customer cannot see the builder's widgets).
-    pub name: WidgetName,
+    pub widget: Option<WidgetId>,
+    pub template: Option<TemplateId>,
+    /// The widget's or template's name when it was deployed, checked then as a widget's or
+    /// a template's name (the customer cannot see the builder's own).
+    pub name: String,
     pub status: ImplementationStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Implementation {
+    /// What was deployed, for people: "Widget" or "Process template".
+    pub fn kind_label(&self) -> &'static str {
+        if self.template.is_some() {
+            "Process template"
+        } else {
+            "Widget"
+        }
+    }
+}
+
+/// A builder's process template as the deploy form offers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeployableTemplate {
+    pub id: TemplateId,
+    pub name: TemplateName,
 }
 
 /// A builder's widget as the deploy form offers it.
@@ -263,6 +284,8 @@ pub struct CustomersPage {
     pub links: Vec<Link>,
     pub implementations: Vec<Implementation>,
     pub widgets: Vec<DeployableWidget>,
+    /// The builder's own process templates (built-in ones every workspace has already).
+    pub templates: Vec<DeployableTemplate>,
     /// The builder's projects (customers are placed in those that take them).
     pub projects: Vec<ProjectSummary>,
     pub can_manage: bool,

@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::customers::ImplementationStatus;
 use crate::ids::{JobId, ProcessSessionId, TemplateId, UserId};
-use crate::names::{PersonName, SessionTitle, TemplateName};
+use crate::names::{PersonName, SessionTitle, TemplateName, TenantName};
 use crate::permissions::Role;
 use crate::tenants::TenantSummary;
 pub use status::{SessionAction, SessionStatus, transition};
@@ -82,6 +83,26 @@ pub struct TemplateSummary {
     pub builtin_key: Option<String>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
+    /// For a template a builder deployed for this workspace (a read-only copy): the builder's
+    /// name, and where its deployment stands. Sessions start from it only while it is live.
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub provided_by: Option<TenantName>,
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub deployment: Option<ImplementationStatus>,
+}
+
+impl TemplateSummary {
+    /// Built-in and deployed templates are not the workspace's to change.
+    pub fn read_only(&self) -> bool {
+        self.builtin_key.is_some() || self.deployment.is_some()
+    }
+
+    /// Whether new sessions may start from it: the workspace's own and built-in templates,
+    /// and a builder's while its deployment is live.
+    pub fn startable(&self) -> bool {
+        self.deployment
+            .is_none_or(|status| status == ImplementationStatus::Live)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

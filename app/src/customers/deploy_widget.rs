@@ -14,7 +14,8 @@ pub async fn deploy_widget(
     let caller = server::caller()?;
     let svc = server::services()?;
     let ctx = server::request_context();
-    services::customers::deploy(&svc, &caller, &ctx.client, &slug, link, widget)
+    let deployed = services::storage::customers::Deployed::Widget(widget);
+    services::customers::deploy(&svc, &caller, &ctx.client, &slug, link, deployed)
         .await
         .map_err(server::fail)
 }

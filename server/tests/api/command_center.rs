@@ -24,7 +24,7 @@ use crate::members::pro_org;
 
 /// A template of our own with two phases: the first checks its data and waits for an
 /// approval, the second tells the owner.
-const TWO_PHASES: &str = r#"{"phases": [
+pub(crate) const TWO_PHASES: &str = r#"{"phases": [
   {"key": "P0", "name": "Intake",
    "schema": {"type": "object", "properties": {
       "client": {"type": "string", "title": "Client", "maxLength": 40},
@@ -36,7 +36,7 @@ const TWO_PHASES: &str = r#"{"phases": [
    "steps": [{"key": "tell", "name": "Tell the owner", "kind": "notify"}]}
 ]}"#;
 
-async fn create_template(
+pub(crate) async fn create_template(
     browser: &Browser,
     slug: &str,
     name: &str,
@@ -50,13 +50,42 @@ async fn create_template(
         .await
 }
 
-async fn detail(browser: &Browser, slug: &str, id: ProcessSessionId) -> SessionDetail {
+/// Saves [`TWO_PHASES`] with a middle phase as the next version of `template`; returns it.
+pub(crate) async fn add_middle_phase(
+    browser: &Browser,
+    slug: &str,
+    template: TemplateId,
+    name: &str,
+) -> i32 {
+    let three = TWO_PHASES.replace(
+        r#"{"key": "P1", "name": "Wrap-up""#,
+        r#"{"key": "P1", "name": "Middle", "steps": [{"key": "x", "name": "X", "kind": "notify"}]}, {"key": "P2", "name": "Wrap-up""#,
+    );
+    browser
+        .call_ok(
+            "update_template",
+            &[
+                ("slug", slug),
+                ("id", &template.to_string()),
+                ("name", name),
+                ("definition", &three),
+            ],
+        )
+        .await
+}
+
+pub(crate) async fn detail(browser: &Browser, slug: &str, id: ProcessSessionId) -> SessionDetail {
     browser
         .call_ok("get_session", &[("slug", slug), ("id", &id.to_string())])
         .await
 }
 
-async fn act(browser: &Browser, slug: &str, id: ProcessSessionId, action: &str) -> SessionStatus {
+pub(crate) async fn act(
+    browser: &Browser,
+    slug: &str,
+    id: ProcessSessionId,
+    action: &str,
+) -> SessionStatus {
     browser
         .call_ok(
             "change_session_status",
@@ -65,7 +94,7 @@ async fn act(browser: &Browser, slug: &str, id: ProcessSessionId, action: &str) 
         .await
 }
 
-async fn wait_for_job(
+pub(crate) async fn wait_for_job(
     browser: &Browser,
     slug: &str,
     id: ProcessSessionId,
@@ -531,19 +560,10 @@ async fn running_sessions_keep_their_template_version() {
             ],
         )
         .await;
-    let three = TWO_PHASES.replace(r#"{"key": "P1", "name": "Wrap-up""#, r#"{"key": "P1", "name": "Middle", "steps": [{"key": "x", "name": "X", "kind": "notify"}]}, {"key": "P2", "name": "Wrap-up""#);
-    let _: i32 = team
-        .owner
-        .call_ok(
-            "update_template",
-            &[
-                ("slug", &team.slug),
-                ("id", &template.to_string()),
-                ("name", "Versioned"),
-                ("definition", &three),
-            ],
-        )
-        .await;
+    assert_eq!(
+        add_middle_phase(&team.owner, &team.slug, template, "Versioned").await,
+        2
+    );
     let old = detail(&team.owner, &team.slug, id).await;
     assert_eq!(
         (old.session.template_version, old.definition.phases.len()),

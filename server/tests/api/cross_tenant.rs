@@ -1633,6 +1633,19 @@ fn cases() -> Vec<Case> {
             },
             caller: a_builder,
         },
+        // B's template deployed by A's builder over B's link: neither is A's to name.
+        Case {
+            function: "deploy_template",
+            expect: NotFound,
+            args: |w| {
+                vec![
+                    ("slug", w.a_builder_slug.clone()),
+                    ("link", w.b_link.clone()),
+                    ("template", w.b_template.clone()),
+                ]
+            },
+            caller: a_builder,
+        },
         Case {
             function: "change_implementation",
             expect: NotFound,

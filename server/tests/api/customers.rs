@@ -8,11 +8,15 @@ use shared::billing::{Currency, Money};
 use shared::customers::{
     BuilderOverview, BuildersPage, CustomersPage, ImplementationStatus, LinkStatus,
 };
-use shared::ids::{CustomerLinkId, ImplementationId, WidgetId};
+use shared::ids::{CustomerLinkId, ImplementationId, ProcessSessionId, TemplateId, WidgetId};
 use shared::live::{Change, ServerMessage};
+use shared::process::{JobStatus, SessionStatus, TemplateSummary, TemplatesPage};
 use shared::widgets::events::WidgetAnalytics;
 use shared::widgets::submissions::ContactsPage;
 
+use crate::command_center::{
+    TWO_PHASES, act, add_middle_phase, create_template, detail, wait_for_job,
+};
 use crate::embeds::{framed, lead, published, status_and_text, submit, watching};
 use crate::helpers::{Browser, TestApp, spawn_app};
 use crate::members::{Org, builder_org, org};
@@ -385,11 +389,7 @@ async fn a_customer_accepts_a_builder_and_the_deployments_contacts_are_the_custo
     assert_eq!(sent(None), Some(1), "{:?}", analytics.by_customer);
 
     // Paused: the site shows "not available" and sending is refused; resumed: back.
-    let _: ImplementationStatus = change(&team.owner, &team.slug, implementation, "pause")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let _ = changed(&team.owner, &team.slug, implementation, "pause").await;
     let (status, _) = status_and_text(framed(&app, &deployed, Some(SHOP)).await).await;
     assert_eq!(status, 403);
     let response = submit(
@@ -401,11 +401,7 @@ async fn a_customer_accepts_a_builder_and_the_deployments_contacts_are_the_custo
     )
     .await;
     assert_eq!(response.status(), 403);
-    let _: ImplementationStatus = change(&team.owner, &team.slug, implementation, "resume")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let _ = changed(&team.owner, &team.slug, implementation, "resume").await;
     let (status, _) = status_and_text(framed(&app, &deployed, Some(SHOP)).await).await;
     assert_eq!(status, 200);
 
@@ -689,4 +685,302 @@ async fn each_customer_invoice_earns_its_active_builders_their_rate_of_that_day(
         .call("get_builder_overview", &[("slug", &customer.slug)])
         .await;
     assert_eq!(response.status(), 403);
+}
+
+/// `team` (a builder on the Pro plan, which makes process templates) linked with `customer`.
+async fn linked(app: &TestApp, team: &Org, customer: &Org) -> CustomerLinkId {
+    app.exec(&format!(
+        "UPDATE tenants SET plan_tier = 'pro' WHERE slug = '{}'",
+        team.slug
+    ))
+    .await;
+    let link: CustomerLinkId = request(&team.owner, &team.slug, &customer.slug)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let accepted: LinkStatus = answer(&customer.owner, &customer.slug, link, "accept")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(accepted, LinkStatus::Active);
+    link
+}
+
+/// [`change`], answered with the deployment's new status.
+async fn changed(
+    builder: &Browser,
+    slug: &str,
+    implementation: ImplementationId,
+    action: &str,
+) -> ImplementationStatus {
+    let response = change(builder, slug, implementation, action).await;
+    assert_eq!(response.status(), 200, "{action}");
+    response.json().await.unwrap()
+}
+
+async fn deploy_template(
+    builder: &Browser,
+    slug: &str,
+    link: CustomerLinkId,
+    template: TemplateId,
+) -> reqwest::Response {
+    builder
+        .call(
+            "deploy_template",
+            &[
+                ("slug", slug),
+                ("link", &link.to_string()),
+                ("template", &template.to_string()),
+            ],
+        )
+        .await
+}
+
+async fn templates_of(browser: &Browser, slug: &str) -> Vec<TemplateSummary> {
+    let page: TemplatesPage = browser.call_ok("get_templates", &[("slug", slug)]).await;
+    page.templates
+}
+
+async fn start_session(browser: &Browser, slug: &str, template: TemplateId) -> reqwest::Response {
+    browser
+        .call(
+            "create_session",
+            &[
+                ("slug", slug),
+                ("template", &template.to_string()),
+                ("title", "Onboarding Acme"),
+            ],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_builder_deploys_a_process_template_its_customer_runs_sessions_from() {
+    let app = spawn_app().await;
+    let team = builder_org(&app, "Flow Builders", "flow-builders.example").await;
+    let customer = org(&app, "Flow Customer", "flow-customer.example").await;
+    let other = org(&app, "Flow Bystander", "flow-bystander.example").await;
+    let link = linked(&app, &team, &customer).await;
+    let template = create_template(&team.owner, &team.slug, "Onboarding", TWO_PHASES).await;
+    let builtin = templates_of(&team.owner, &team.slug)
+        .await
+        .into_iter()
+        .find(|t| t.builtin_key.is_some())
+        .unwrap();
+
+    // Only the builder's own templates, once per customer, by those who manage customers.
+    let (status, body) =
+        status_and_text(deploy_template(&team.owner, &team.slug, link, builtin.id).await).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body.contains("Built-in templates are in every workspace already"),
+        "{body}"
+    );
+    let (status, body) =
+        status_and_text(deploy_template(&team.viewer, &team.slug, link, template).await).await;
+    assert_eq!(status, 403, "{body}");
+    let implementation: ImplementationId = deploy_template(&team.owner, &team.slug, link, template)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (status, body) =
+        status_and_text(deploy_template(&team.owner, &team.slug, link, template).await).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("“Onboarding” is already deployed"), "{body}");
+
+    // Both sides list it; a draft gives the customer nothing to start from.
+    let page: CustomersPage = team
+        .owner
+        .call_ok("get_customers", &[("slug", &team.slug)])
+        .await;
+    assert!(page.templates.iter().any(|t| t.id == template));
+    assert!(
+        page.templates.iter().all(|t| t.id != builtin.id),
+        "built-ins are not offered"
+    );
+    let deployed = page
+        .implementations
+        .iter()
+        .find(|i| i.id == implementation)
+        .unwrap();
+    assert_eq!(
+        (deployed.template, deployed.widget, deployed.kind_label()),
+        (Some(template), None, "Process template")
+    );
+    let builders: BuildersPage = customer
+        .viewer
+        .call_ok("get_builders", &[("slug", &customer.slug)])
+        .await;
+    assert_eq!(builders.implementations[0].name, "Onboarding");
+    let before = templates_of(&customer.owner, &customer.slug).await;
+    assert!(before.iter().all(|t| t.name.as_str() != "Onboarding"));
+
+    // Live: the customer's workspace holds a read-only copy its members start sessions from,
+    // and the customer's command center hears of it.
+    let mut tab = watching(&app, &customer.viewer, &customer.slug, "sessions").await;
+    let live = changed(&team.owner, &team.slug, implementation, "go_live").await;
+    assert_eq!(live, ImplementationStatus::Live);
+    let copy = templates_of(&customer.viewer, &customer.slug)
+        .await
+        .into_iter()
+        .find(|t| t.name.as_str() == "Onboarding")
+        .expect("the customer's copy");
+    assert_ne!(copy.id, template, "a copy in the customer's workspace");
+    assert_eq!(
+        copy.provided_by.as_ref().map(|n| n.as_str()),
+        Some("Flow Builders")
+    );
+    assert_eq!(copy.deployment, Some(ImplementationStatus::Live));
+    assert!(copy.read_only() && copy.startable());
+    match tab.next(5000).await {
+        Some(ServerMessage::Event { event, .. }) => {
+            assert_eq!(event.change, Change::Template { template: copy.id });
+        }
+        other => panic!("expected the template's change, got {other:?}"),
+    }
+    let session: ProcessSessionId = start_session(&customer.consultant, &customer.slug, copy.id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let running = detail(&customer.consultant, &customer.slug, session).await;
+    assert_eq!(running.session.template_name.as_str(), "Onboarding");
+    assert_eq!(running.definition.phases.len(), 2);
+    // The session runs in the customer's workspace like any other.
+    let _: () = customer
+        .consultant
+        .call_ok(
+            "update_session_data",
+            &[
+                ("slug", customer.slug.as_str()),
+                ("id", session.to_string().as_str()),
+                ("phase", "P0"),
+                ("fields[client]", "Acme"),
+                ("fields[budget]", "1200"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        act(&customer.consultant, &customer.slug, session, "start").await,
+        SessionStatus::Active
+    );
+    wait_for_job(
+        &customer.consultant,
+        &customer.slug,
+        session,
+        "approve",
+        JobStatus::Waiting,
+    )
+    .await;
+
+    // Read-only for the customer: neither changed nor copied.
+    let (status, body) = status_and_text(
+        customer
+            .owner
+            .call(
+                "update_template",
+                &[
+                    ("slug", &customer.slug),
+                    ("id", &copy.id.to_string()),
+                    ("name", "Mine now"),
+                    ("definition", TWO_PHASES),
+                ],
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("Flow Builders"), "{body}");
+    let (status, body) = status_and_text(
+        customer
+            .owner
+            .call(
+                "duplicate_template",
+                &[("slug", &customer.slug), ("id", &copy.id.to_string())],
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    // Nobody else gets it, and the builder's copy is not the customer's to reach.
+    assert!(
+        templates_of(&other.owner, &other.slug)
+            .await
+            .iter()
+            .all(|t| t.name.as_str() != "Onboarding")
+    );
+    let (status, _) =
+        status_and_text(start_session(&other.owner, &other.slug, copy.id).await).await;
+    assert_eq!(status, 404);
+    let (status, _) =
+        status_and_text(start_session(&customer.owner, &customer.slug, template).await).await;
+    assert_eq!(
+        status, 404,
+        "the builder's own template stays the builder's"
+    );
+
+    // A new version reaches the customer when the deployment is live again; sessions keep
+    // the version they started on.
+    add_middle_phase(&team.owner, &team.slug, template, "Onboarding").await;
+    let paused = changed(&team.owner, &team.slug, implementation, "pause").await;
+    assert_eq!(paused, ImplementationStatus::Paused);
+    let (status, body) =
+        status_and_text(start_session(&customer.consultant, &customer.slug, copy.id).await).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("its builder has paused it"), "{body}");
+    let listed = templates_of(&customer.viewer, &customer.slug).await;
+    let paused_copy = listed.iter().find(|t| t.id == copy.id).unwrap();
+    assert!(!paused_copy.startable());
+    assert_eq!(paused_copy.version, 1, "nothing new while paused");
+    let _ = changed(&team.owner, &team.slug, implementation, "resume").await;
+    let refreshed = templates_of(&customer.viewer, &customer.slug)
+        .await
+        .into_iter()
+        .find(|t| t.id == copy.id)
+        .unwrap();
+    assert_eq!(refreshed.version, 2, "the builder's latest version");
+    let newer: ProcessSessionId = start_session(&customer.consultant, &customer.slug, copy.id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        detail(&customer.consultant, &customer.slug, newer)
+            .await
+            .definition
+            .phases
+            .len(),
+        3
+    );
+    assert_eq!(
+        detail(&customer.consultant, &customer.slug, session)
+            .await
+            .definition
+            .phases
+            .len(),
+        2
+    );
+
+    // Ending the link retires the deployment: nothing new starts from it.
+    let ended: LinkStatus = answer(&customer.owner, &customer.slug, link, "end")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ended, LinkStatus::Ended);
+    let (status, body) =
+        status_and_text(start_session(&customer.consultant, &customer.slug, copy.id).await).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("its builder has retired it"), "{body}");
+    assert_eq!(
+        detail(&customer.consultant, &customer.slug, session)
+            .await
+            .session
+            .status,
+        SessionStatus::Active,
+        "what started goes on"
+    );
 }

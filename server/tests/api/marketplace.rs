@@ -305,7 +305,7 @@ async fn a_listed_widget_is_found_rated_and_installed_by_other_builders() {
         .unwrap();
     assert_eq!(
         (deployed.widget, deployed.status),
-        (installed.widget, ImplementationStatus::Draft)
+        (Some(installed.widget), ImplementationStatus::Draft)
     );
     let builders: BuildersPage = customer
         .owner

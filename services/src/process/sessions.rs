@@ -5,6 +5,7 @@
 use chrono::{Duration, Utc};
 use serde_json::{Map, Value};
 use shared::AppError;
+use shared::customers::ImplementationStatus;
 use shared::ids::{ProcessSessionId, TemplateId};
 use shared::live::Change;
 use shared::names::SessionTitle;
@@ -162,6 +163,17 @@ pub async fn create(
         .template(template)
         .await?
         .ok_or_else(|| AppError::not_found("The template"))?;
+    if !summary.startable() {
+        return Err(AppError::conflict(format!(
+            "“{}” is not available right now: its builder has {} it for this workspace.",
+            summary.name,
+            match summary.deployment {
+                Some(ImplementationStatus::Retired) => "retired",
+                _ => "paused",
+            }
+        ))
+        .into());
+    }
     let definition = super::stored_definition(&definition_text)?;
     let first = definition
         .phase(0)

@@ -49,6 +49,7 @@ pub async fn install_builtins_in(
                 name: &name,
                 description: builtin.description,
                 builtin_key: Some(builtin.key),
+                implementation: None,
                 definition: &definition,
                 created_by: None,
                 at: now,
@@ -153,6 +154,7 @@ async fn save_new(
             name,
             description,
             builtin_key: None,
+            implementation: None,
             definition: &text,
             created_by: Some(access.caller().user_id),
             at: crate::time::now(),
@@ -208,7 +210,13 @@ pub async fn update(
         .template(id)
         .await?
         .ok_or_else(|| AppError::not_found("The template"))?;
-    if current.builtin_key.is_some() {
+    if let Some(builder) = &current.provided_by {
+        return Err(AppError::forbidden(format!(
+            "This template is {builder}'s, deployed for this workspace: they change it."
+        ))
+        .into());
+    }
+    if current.read_only() {
         return Err(AppError::forbidden(
             "Built-in templates are read-only: duplicate it, then change the copy.",
         )
@@ -263,6 +271,16 @@ pub async fn duplicate(
         .template(id)
         .await?
         .ok_or_else(|| AppError::not_found("The template"))?;
+    if source.deployment.is_some() {
+        return Err(AppError::forbidden(format!(
+            "This template is {}'s, deployed for this workspace: it cannot be copied.",
+            source
+                .provided_by
+                .as_ref()
+                .map_or_else(|| "a builder".to_owned(), ToString::to_string)
+        ))
+        .into());
+    }
     let copy: String = format!("Copy of {}", source.name)
         .chars()
         .take(80)

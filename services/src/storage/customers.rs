@@ -11,9 +11,9 @@ use shared::customers::{
     CustomerRevenue, Implementation, ImplementationStatus, Link, LinkStatus, RevenueMonth, Side,
 };
 use shared::ids::{
-    CustomerLinkId, ImplementationId, InvoiceId, ProjectId, TenantId, UserId, WidgetId,
+    CustomerLinkId, ImplementationId, InvoiceId, ProjectId, TemplateId, TenantId, UserId, WidgetId,
 };
-use shared::names::{TenantName, WidgetName};
+use shared::names::TenantName;
 use shared::platform::TenantStatus;
 use shared::slug::Slug;
 use shared::tenants::TenantSummary;
@@ -24,20 +24,40 @@ use super::{
 };
 use crate::error::Result;
 
-/// A link as one side locked it for a change.
+/// A link as one side locked it for a change, by [`TenantData::lock_link`] (no other crate can
+/// make one).
 #[derive(Clone, Copy, Debug, sqlx::FromRow)]
+#[non_exhaustive]
 pub struct LockedLink {
     pub builder: TenantId,
     pub customer: TenantId,
     pub status: LinkStatus,
 }
 
+/// What an implementation deploys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deployed {
+    Widget(WidgetId),
+    Template(TemplateId),
+}
+
+impl Deployed {
+    fn columns(self) -> (Option<WidgetId>, Option<TemplateId>) {
+        match self {
+            Self::Widget(widget) => (Some(widget), None),
+            Self::Template(template) => (None, Some(template)),
+        }
+    }
+}
+
 /// An implementation as its builder locked it for a change.
-#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LockedImplementation {
     pub link: CustomerLinkId,
     pub customer: TenantId,
-    pub widget: WidgetId,
+    pub widget: Option<WidgetId>,
+    pub template: Option<TemplateId>,
+    pub name: String,
     pub status: ImplementationStatus,
 }
 
@@ -46,8 +66,9 @@ pub struct NewImplementation<'a> {
     pub id: ImplementationId,
     pub link: CustomerLinkId,
     pub customer: TenantId,
-    pub widget: WidgetId,
-    pub name: &'a WidgetName,
+    pub deployed: Deployed,
+    /// The widget's or template's name (already checked as such).
+    pub name: &'a str,
     pub by: UserId,
     pub at: DateTime<Utc>,
 }
@@ -92,10 +113,21 @@ impl LinkRow {
 }
 
 const IMPLEMENTATION: &str =
-    "SELECT id, link_id AS link, widget_id AS widget, name, status, created_at, updated_at
+    "SELECT id, link_id AS link, widget_id AS widget, template_id AS template, name, status,
+            created_at, updated_at
      FROM implementations";
 
 impl Store {
+    /// The customer's own data, for what the builder writes there over an active link it
+    /// locked through its scope (the copy of a process template it deploys). `None` when the
+    /// link is not active.
+    pub fn customer_of<'a>(&'a self, link: &LockedLink) -> Option<TenantData<'a>> {
+        (link.status == LinkStatus::Active).then_some(TenantData {
+            store: self,
+            tenant: link.customer,
+        })
+    }
+
     /// The organization at `slug`, as a builder asking it to become a customer names it
     /// (`services::customers::request_link`, behind the builder's permission check).
     #[instrument(skip_all, fields(%slug))]
@@ -266,20 +298,26 @@ impl TenantData<'_> {
         .await)?)
     }
 
-    /// Whether `widget` is already deployed (not retired) for `customer`.
-    #[instrument(skip_all, fields(tenant = %self.tenant, %widget, %customer))]
+    /// Whether `deployed` is already deployed (not retired) for `customer`.
+    #[instrument(skip_all, fields(tenant = %self.tenant, ?deployed, %customer))]
     pub async fn open_implementation_exists(
         &self,
         tx: &mut Tx,
-        widget: WidgetId,
+        deployed: Deployed,
         customer: TenantId,
     ) -> Result<bool> {
+        let (column, id) = match deployed {
+            Deployed::Widget(widget) => ("widget_id", widget.as_uuid()),
+            Deployed::Template(template) => ("template_id", template.as_uuid()),
+        };
         let found: Option<ImplementationId> = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
-            "SELECT id FROM implementations
-             WHERE tenant_id = $1 AND widget_id = $2 AND customer_tenant_id = $3 AND status <> 'retired'",
+            sqlx::AssertSqlSafe(format!(
+                "SELECT id FROM implementations
+                 WHERE tenant_id = $1 AND {column} = $2 AND customer_tenant_id = $3 AND status <> 'retired'"
+            )),
         )
         .bind(self.tenant)
-        .bind(widget)
+        .bind(id)
         .bind(customer)
         .fetch_optional(&mut **conn)
         .await)?;
@@ -292,16 +330,18 @@ impl TenantData<'_> {
         tx: &mut Tx,
         new: &NewImplementation<'_>,
     ) -> Result<()> {
+        let (widget, template) = new.deployed.columns();
         on_tenant_tx!(self, tx, conn => sqlx::query(
-            "INSERT INTO implementations (id, tenant_id, link_id, customer_tenant_id, widget_id, name,
-                                          status, created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $8, $8)",
+            "INSERT INTO implementations (id, tenant_id, link_id, customer_tenant_id, widget_id, template_id,
+                                          name, status, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $9)",
         )
         .bind(new.id)
         .bind(self.tenant)
         .bind(new.link)
         .bind(new.customer)
-        .bind(new.widget)
+        .bind(widget)
+        .bind(template)
         .bind(new.name)
         .bind(new.by)
         .bind(new.at)
@@ -341,7 +381,8 @@ impl TenantData<'_> {
         };
         Ok(on_tenant_tx!(self, tx, conn => sqlx::query_as(
             sqlx::AssertSqlSafe(format!(
-                "SELECT link_id AS link, customer_tenant_id AS customer, widget_id AS widget, status
+                "SELECT link_id AS link, customer_tenant_id AS customer, widget_id AS widget,
+                        template_id AS template, name, status
                  FROM implementations WHERE id = $1 AND tenant_id = $2{lock}"
             )),
         )

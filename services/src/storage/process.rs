@@ -2,7 +2,9 @@
 //! through [`TenantData`], so every query is filtered by the caller's tenant.
 
 use chrono::{DateTime, Utc};
-use shared::ids::{ProcessSessionId, SessionEventId, TemplateId, TenantId, UserId};
+use shared::ids::{
+    ImplementationId, ProcessSessionId, SessionEventId, TemplateId, TenantId, UserId,
+};
 use shared::names::{PersonName, SessionTitle, TemplateName};
 use shared::process::{
     FieldChange, SessionFilter, SessionRow, SessionSort, SessionStatus, TemplateSummary,
@@ -21,10 +23,19 @@ pub struct NewTemplate<'a> {
     pub name: &'a TemplateName,
     pub description: &'a str,
     pub builtin_key: Option<&'a str>,
+    /// The builder's deployment this template is the customer's copy of.
+    pub implementation: Option<ImplementationId>,
     /// The definition as JSON text (its property order is the form's field order).
     pub definition: &'a str,
     pub created_by: Option<UserId>,
     pub at: DateTime<Utc>,
+}
+
+/// Whose a template's versions are: the workspace's own, or the builder's that deployed it.
+#[derive(Clone, Copy)]
+enum TemplateOwner {
+    Workspace,
+    Builder,
 }
 
 /// An edit of a template, saved as its next version.
@@ -84,6 +95,15 @@ pub struct SessionUpdate<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// A template as lists show it, with the builder that deployed it and where that deployment
+/// stands (`LEFT JOIN`s: only a deployed copy has them).
+const TEMPLATE_SUMMARY: &str =
+    "SELECT t.id, t.name, t.description, t.builtin_key, t.current_version AS version, t.updated_at,
+            b.name AS provided_by, i.status AS deployment
+     FROM process_templates t
+     LEFT JOIN implementations i ON i.id = t.implementation_id
+     LEFT JOIN tenants b ON b.id = i.tenant_id";
+
 const SESSION_COLUMNS: &str = "s.id, s.title, s.status, s.template_id, t.name AS template_name, s.template_version,
     s.phase_index, s.phase_count, s.phase_name, s.owner_id, u.name AS owner_name, s.is_example, s.created_at, s.updated_at
     FROM process_sessions s JOIN process_templates t ON t.id = s.template_id AND t.tenant_id = s.tenant_id JOIN users u ON u.id = s.owner_id";
@@ -116,6 +136,7 @@ impl Store {
                     name,
                     description,
                     builtin_key: Some(key),
+                    implementation: None,
                     definition,
                     created_by: None,
                     at: now,
@@ -132,9 +153,10 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn templates(&self) -> Result<Vec<TemplateSummary>> {
         Ok(with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT id, name, description, builtin_key, current_version AS version, updated_at
-             FROM process_templates WHERE tenant_id = $1
-             ORDER BY CASE WHEN builtin_key IS NULL THEN 1 ELSE 0 END, name",
+            sqlx::AssertSqlSafe(format!(
+                "{TEMPLATE_SUMMARY} WHERE t.tenant_id = $1
+                 ORDER BY CASE WHEN t.builtin_key IS NULL THEN 1 ELSE 0 END, t.name"
+            )),
         )
         .bind(self.tenant)
         .fetch_all(pool)
@@ -144,8 +166,7 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn template(&self, id: TemplateId) -> Result<Option<(TemplateSummary, String)>> {
         let summary: Option<TemplateSummary> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT id, name, description, builtin_key, current_version AS version, updated_at
-             FROM process_templates WHERE tenant_id = $1 AND id = $2",
+            sqlx::AssertSqlSafe(format!("{TEMPLATE_SUMMARY} WHERE t.tenant_id = $1 AND t.id = $2")),
         )
         .bind(self.tenant)
         .bind(id)
@@ -213,9 +234,29 @@ impl TenantData<'_> {
         id: TemplateId,
         edit: &TemplateEdit<'_>,
     ) -> Result<Option<i32>> {
+        self.next_version(tx, id, edit, TemplateOwner::Workspace)
+            .await
+    }
+
+    /// Saves `edit` as the next version of template `id` when it is `owner`'s (never a
+    /// built-in one); returns the version number.
+    async fn next_version(
+        &self,
+        tx: &mut Tx,
+        id: TemplateId,
+        edit: &TemplateEdit<'_>,
+        owner: TemplateOwner,
+    ) -> Result<Option<i32>> {
+        let whose = match owner {
+            TemplateOwner::Workspace => "implementation_id IS NULL",
+            TemplateOwner::Builder => "implementation_id IS NOT NULL",
+        };
         let version: Option<i32> = on_tenant_tx!(self, tx, conn => sqlx::query_scalar(
-            "UPDATE process_templates SET current_version = current_version + 1, name = $3, description = $4, updated_at = $5
-             WHERE tenant_id = $1 AND id = $2 AND builtin_key IS NULL RETURNING current_version",
+            sqlx::AssertSqlSafe(format!(
+                "UPDATE process_templates SET current_version = current_version + 1, name = $3, description = $4, updated_at = $5
+                 WHERE tenant_id = $1 AND id = $2 AND builtin_key IS NULL AND {whose}
+                 RETURNING current_version"
+            )),
         )
         .bind(self.tenant)
         .bind(id)
@@ -229,6 +270,39 @@ impl TenantData<'_> {
                 .await?;
         }
         Ok(version)
+    }
+
+    /// This workspace's copy of the template deployed for it by `implementation`: its id and
+    /// current definition.
+    #[instrument(skip_all, fields(tenant = %self.tenant, %implementation))]
+    pub async fn deployed_template(
+        &self,
+        tx: &mut Tx,
+        implementation: ImplementationId,
+    ) -> Result<Option<(TemplateId, String)>> {
+        Ok(on_tenant_tx!(self, tx, conn => sqlx::query_as(
+            "SELECT t.id, v.definition FROM process_templates t
+             JOIN process_template_versions v ON v.template_id = t.id AND v.version = t.current_version
+             WHERE t.tenant_id = $1 AND t.implementation_id = $2",
+        )
+        .bind(self.tenant)
+        .bind(implementation)
+        .fetch_optional(&mut **conn)
+        .await)?)
+    }
+
+    /// Brings this workspace's copy of a deployed template up to the builder's current
+    /// version, as its next version (sessions already started keep theirs).
+    #[instrument(skip_all, fields(tenant = %self.tenant, template = %id))]
+    pub async fn refresh_deployed_template(
+        &self,
+        tx: &mut Tx,
+        id: TemplateId,
+        edit: &TemplateEdit<'_>,
+    ) -> Result<()> {
+        self.next_version(tx, id, edit, TemplateOwner::Builder)
+            .await
+            .map(|_| ())
     }
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
@@ -597,14 +671,16 @@ impl Tx {
         t: &NewTemplate<'_>,
     ) -> Result<()> {
         on_tx!(self, conn => sqlx::query(
-            "INSERT INTO process_templates (id, tenant_id, name, description, builtin_key, current_version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 1, $6, $6)",
+            "INSERT INTO process_templates (id, tenant_id, name, description, builtin_key, implementation_id,
+                                            current_version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
         )
         .bind(t.id)
         .bind(tenant)
         .bind(t.name)
         .bind(t.description)
         .bind(t.builtin_key)
+        .bind(t.implementation)
         .bind(t.at)
         .execute(&mut **conn)
         .await
