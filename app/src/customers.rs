@@ -23,6 +23,7 @@ use shared::live::Topic;
 use shared::navigation::Panel;
 use shared::personas::Persona;
 use shared::platform::PlatformVariant;
+use shared::projects::ACTIVITY_DAYS;
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
@@ -403,7 +404,11 @@ struct CustomerActions {
 #[component]
 pub fn BuildersPageView() -> impl IntoView {
     let slug = slug_param();
-    let version = watch(slug.into(), &[Topic::Customers]);
+    // Its deployments' counters move as visitors come (widget stats) and send (submissions).
+    let version = watch(
+        slug.into(),
+        &[Topic::Customers, Topic::WidgetStats, Topic::Submissions],
+    );
     let actions = CustomerActions {
         answer: ServerAction::new(),
     };
@@ -482,20 +487,28 @@ fn BuildersBody(page: BuildersPage, actions: CustomerActions) -> impl IntoView {
         view! { <p class="muted">"Nothing deployed for this organization yet."</p> }.into_any()
     } else {
         let links = page.links.clone();
+        let activity = page.activity.clone();
         view! {
             <div class="table-wrap">
                 <table data-testid="implementations">
-                    <thead><tr><th scope="col">"Deployed"</th><th scope="col">"Kind"</th><th scope="col">"Builder"</th><th scope="col">"Status"</th><th scope="col">"Updated"</th></tr></thead>
+                    <thead><tr><th scope="col">"Deployed"</th><th scope="col">"Kind"</th><th scope="col">"Builder"</th><th scope="col">"Status"</th>
+                        <th scope="col" class="number">{format!("Views ({ACTIVITY_DAYS} days)")}</th><th scope="col" class="number">"Sent"</th><th scope="col">"Updated"</th></tr></thead>
                     <tbody>
-                        {page.implementations.iter().map(|i| view! {
+                        {page.implementations.iter().map(|i| {
+                            let counted = activity.iter().find(|a| a.implementation == Some(i.id)).cloned().unwrap_or_default();
+                            let widget = i.widget.is_some();
+                            let figure = move |n: u64| if widget { n.to_string() } else { "—".to_owned() };
+                            view! {
                             <tr data-implementation=i.id.to_string()>
                                 <td>{i.name.to_string()}</td>
                                 <td>{i.kind_label()}</td>
                                 <td>{other_side(&links, i.link)}</td>
                                 <td>{implementation_badge(i.status)}</td>
+                                <td class="number" data-testid="deployment-views">{figure(counted.impressions)}</td>
+                                <td class="number" data-testid="deployment-sent">{figure(counted.submissions)}</td>
                                 <td>{format_time(i.updated_at)}</td>
                             </tr>
-                        }).collect_view()}
+                        }}).collect_view()}
                     </tbody>
                 </table>
             </div>

@@ -113,6 +113,14 @@ test('a customer accepts a builder, whose live deployment sends contacts to the 
     await expect(contact).toContainText('Vince Visitor');
     await expect(contact).toContainText(`Cleo lead form on ${site.origin}`);
     await customer.screenshot({ path: 'test-results/customer-contacts.png' });
+    // The customer's Builders page counts what came through the deployment, live.
+    await customer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Builders' }).click();
+    await hydrated(customer);
+    await expect(onCustomerSide.getByTestId('deployment-sent')).toHaveText('1');
+    await expect(onCustomerSide.getByTestId('deployment-views')).toHaveText(/^[1-9][0-9]*$/);
+    const views = Number(await onCustomerSide.getByTestId('deployment-views').textContent());
+    await visitor.reload();
+    await expect(onCustomerSide.getByTestId('deployment-views')).toHaveText(String(views + 1));
     // The builder's analytics count the customer's site apart.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Widgets' }).click();
     await hydrated(page);

@@ -108,10 +108,19 @@ pub async fn builders_page(svc: &Services, caller: &Caller, slug: &str) -> Resul
         data.links(Side::Customer),
         data.implementations(Side::Customer)
     )?;
+    let widgets: Vec<ImplementationId> = implementations
+        .iter()
+        .filter(|i| i.widget.is_some())
+        .map(|i| i.id)
+        .collect();
+    let activity = data
+        .customer_deployment_activity(&widgets, crate::projects::activity_since())
+        .await?;
     Ok(BuildersPage {
         tenant: access.tenant().clone(),
         links,
         implementations,
+        activity,
         can_decide: access.role().can(Permission::BuildersApprove),
     })
 }

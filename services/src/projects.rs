@@ -77,8 +77,7 @@ pub async fn project_page(
     let access = enter(svc, caller, slug, Side::Builder, Permission::CustomersView).await?;
     let data = svc.store().tenant(&access);
     let since = crate::customers::revenue_window_start();
-    let activity_since = crate::time::now().date_naive()
-        - chrono::Days::new(u64::from(ACTIVITY_DAYS.saturating_sub(1)));
+    let activity_since = activity_since();
     let (row, revenue, links, implementations, months, activity) = tokio::try_join!(
         data.project(project),
         data.project_revenue(),
@@ -362,4 +361,9 @@ async fn finish(
     tx.publish(access.tenant_id(), Change::Project { project, status })
         .await?;
     Ok(())
+}
+
+/// The first day deployments' activity covers: the last [`ACTIVITY_DAYS`] days, today included.
+pub(crate) fn activity_since() -> chrono::NaiveDate {
+    crate::time::now().date_naive() - chrono::Days::new(u64::from(ACTIVITY_DAYS.saturating_sub(1)))
 }

@@ -299,6 +299,9 @@ pub struct BuildersPage {
     pub tenant: TenantSummary,
     pub links: Vec<Link>,
     pub implementations: Vec<Implementation>,
+    /// What visitors did through the widgets deployed for it over the last
+    /// [`crate::projects::ACTIVITY_DAYS`] days (deployments with no activity are left out).
+    pub activity: Vec<crate::projects::DeploymentActivity>,
     /// The person may accept, decline or end links (the organization's owners).
     pub can_decide: bool,
 }

@@ -17,7 +17,7 @@ use shared::widgets::submissions::ContactsPage;
 use crate::command_center::{
     TWO_PHASES, act, add_middle_phase, create_template, detail, wait_for_job,
 };
-use crate::embeds::{framed, lead, published, status_and_text, submit, watching};
+use crate::embeds::{framed, lead, published, report, status_and_text, submit, watching};
 use crate::helpers::{Browser, TestApp, spawn_app};
 use crate::members::{Org, builder_org, org};
 
@@ -387,6 +387,34 @@ async fn a_customer_accepts_a_builder_and_the_deployments_contacts_are_the_custo
         analytics.by_customer
     );
     assert_eq!(sent(None), Some(1), "{:?}", analytics.by_customer);
+
+    // The customer sees its deployment's own counters, live: what came through the
+    // deployment, never the builder's own code, and no other organization sees them.
+    let mut stats_tab = watching(&app, &customer.viewer, &customer.slug, "widget_stats").await;
+    let impression = format!(
+        r#"{{"visit": "{visit}", "site": "{SHOP}", "events": [{{"kind": "impression"}}, {{"kind": "impression"}}]}}"#
+    );
+    assert_eq!(report(&app, widget, &impression).await.status(), 202);
+    match stats_tab.next(5000).await {
+        Some(ServerMessage::Event { event, .. }) => {
+            assert_eq!(event.change, Change::WidgetStats { widget });
+        }
+        other => panic!("expected the counters' notice, got {other:?}"),
+    }
+    let builders: BuildersPage = customer
+        .viewer
+        .call_ok("get_builders", &[("slug", &customer.slug)])
+        .await;
+    assert_eq!(builders.activity.len(), 1, "{:?}", builders.activity);
+    let counted = &builders.activity[0];
+    assert_eq!(counted.implementation, Some(implementation));
+    assert_eq!((counted.impressions, counted.submissions), (2, 1));
+    let bystander = org(&app, "Stats Bystander", "stats-bystander.example").await;
+    let theirs: BuildersPage = bystander
+        .owner
+        .call_ok("get_builders", &[("slug", &bystander.slug)])
+        .await;
+    assert!(theirs.activity.is_empty());
 
     // Paused: the site shows "not available" and sending is refused; resumed: back.
     let _ = changed(&team.owner, &team.slug, implementation, "pause").await;

@@ -572,7 +572,7 @@ async fn a_flood_from_one_address_is_slowed_down() {
     assert_eq!(page.contacts.len(), 3);
 }
 
-async fn report(app: &TestApp, widget: WidgetId, body: &str) -> reqwest::Response {
+pub(crate) async fn report(app: &TestApp, widget: WidgetId, body: &str) -> reqwest::Response {
     app.browser()
         .api_post(&format!("/api/v1/widgets/{widget}/events"), body)
         .await

@@ -22,7 +22,8 @@ use crate::state::Services;
 
 /// How many days the analytics cover, today included.
 const DAYS: i64 = 30;
-/// Live notices that a widget's counters moved go out at most this often per widget.
+/// Live notices that a widget's counters moved go out at most this often per widget and
+/// workspace that keeps its visitors (the builder's own code, or each customer's deployment).
 const NOTICE_EVERY: Duration = Duration::from_secs(1);
 
 /// Paces the live notices of widgets' counters: the first batch of a quiet widget is told at
@@ -30,8 +31,12 @@ const NOTICE_EVERY: Duration = Duration::from_secs(1);
 /// change is always told and a busy widget costs one notice a second.
 #[derive(Default)]
 pub struct StatsNotices {
-    widgets: Mutex<HashMap<WidgetId, Pacing>>,
+    widgets: Mutex<HashMap<Paced, Pacing>>,
 }
+
+/// What notices are paced by: the widget, and the workspace that keeps what its visitors
+/// send (the builder's, or the customer's of a deployment).
+pub type Paced = (WidgetId, TenantId);
 
 struct Pacing {
     /// When the latest notice went (or, with `trailing`, will go) out.
@@ -50,7 +55,7 @@ pub enum Notice {
 }
 
 impl StatsNotices {
-    pub fn claim(&self, widget: WidgetId, now: Instant) -> Notice {
+    pub fn claim(&self, widget: Paced, now: Instant) -> Notice {
         let mut widgets = self.widgets.lock().unwrap_or_else(PoisonError::into_inner);
         let Some(pacing) = widgets.get_mut(&widget) else {
             widgets.insert(
@@ -74,7 +79,7 @@ impl StatsNotices {
         }
     }
 
-    fn trailing_sent(&self, widget: WidgetId) {
+    fn trailing_sent(&self, widget: Paced) {
         if let Some(pacing) = self
             .widgets
             .lock()
@@ -94,20 +99,25 @@ impl StatsNotices {
     }
 }
 
-/// Sends a notice of `widget` after `wait` (at once for `Duration::ZERO`), in a task of its
-/// own so that a cancelled request cannot lose it.
-fn notify_later(svc: &Services, tenant: TenantId, widget: WidgetId, wait: Duration) {
+/// Sends a notice of `widget` to the builder's workspace `builder` and, for a deployment, to
+/// the customer's `paced.1`, after `wait` (at once for `Duration::ZERO`), in a task of its own
+/// so that a cancelled request cannot lose it.
+fn notify_later(svc: &Services, builder: TenantId, paced: Paced, wait: Duration) {
     let svc = svc.clone();
+    let (widget, records) = paced;
     tokio::spawn(async move {
         tokio::time::sleep(wait).await;
         let sent = async {
             let mut tx = svc.store().begin().await?;
-            tx.publish(tenant, Change::WidgetStats { widget }).await?;
+            tx.publish(builder, Change::WidgetStats { widget }).await?;
+            if records != builder {
+                tx.publish(records, Change::WidgetStats { widget }).await?;
+            }
             tx.commit().await
         }
         .await;
         if !wait.is_zero() {
-            svc.stats_notices().trailing_sent(widget);
+            svc.stats_notices().trailing_sent(paced);
         }
         if let Err(err) = sent {
             tracing::warn!(%widget, error = %err.into_app_error(), "a widget stats notice failed");
@@ -146,9 +156,10 @@ pub async fn record_events(
     tx.commit().await?;
     // Claimed once the batch is stored, with nothing left to fail or be cancelled between
     // the claim and the notice it promises.
-    match svc.stats_notices().claim(widget, Instant::now()) {
-        Notice::Now => notify_later(svc, access.tenant_id(), widget, Duration::ZERO),
-        Notice::After(wait) => notify_later(svc, access.tenant_id(), widget, wait),
+    let paced = (widget, access.records_tenant());
+    match svc.stats_notices().claim(paced, Instant::now()) {
+        Notice::Now => notify_later(svc, access.tenant_id(), paced, Duration::ZERO),
+        Notice::After(wait) => notify_later(svc, access.tenant_id(), paced, wait),
         Notice::Pending => {}
     }
     metrics::counter!("atrium_widget_events_total").increment(batch.events.len() as u64);
@@ -182,8 +193,11 @@ mod tests {
     #[test]
     fn a_busy_widget_gets_one_notice_now_and_one_trailing() {
         let notices = StatsNotices::default();
-        let widget = WidgetId::from_uuid(uuid::Uuid::now_v7());
-        let other = WidgetId::from_uuid(uuid::Uuid::now_v7());
+        let builder = TenantId::from_uuid(uuid::Uuid::now_v7());
+        let paced = |id: WidgetId| (id, builder);
+        let widget = paced(WidgetId::from_uuid(uuid::Uuid::now_v7()));
+        let other = paced(WidgetId::from_uuid(uuid::Uuid::now_v7()));
+        let customer = (widget.0, TenantId::from_uuid(uuid::Uuid::now_v7()));
         let start = Instant::now();
         assert_eq!(notices.claim(widget, start), Notice::Now);
         let soon = start + Duration::from_millis(200);
@@ -199,6 +213,11 @@ mod tests {
             notices.claim(other, soon),
             Notice::Now,
             "each widget its own pace"
+        );
+        assert_eq!(
+            notices.claim(customer, soon),
+            Notice::Now,
+            "and each customer's deployment of it"
         );
         notices.trailing_sent(widget);
         assert_eq!(
