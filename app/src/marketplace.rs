@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::AppError;
 use shared::ids::ListingId;
+use shared::live::Topic;
 use shared::marketplace::{
     DESCRIPTION_MAX, ListingPage, ListingSort, ListingSummary, MarketplacePage, REVIEW_MAX,
     SCREENSHOT, SCREENSHOT_MAX_BYTES, SCREENSHOTS_PER_LISTING, SEARCH_MAX, SUMMARY_MAX, Screenshot,
@@ -27,6 +28,7 @@ use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
 use crate::components::time::format_time;
 use crate::components::upload::Upload;
+use crate::live::watch;
 use crate::widgets::slug_param;
 use crate::widgets::view::WidgetView;
 use get_listing::get_listing;
@@ -66,9 +68,11 @@ pub fn MarketplacePageView() -> impl IntoView {
     let field =
         move |name: &'static str| Memo::new(move |_| query.read().get(name).unwrap_or_default());
     let (q, kind, sort) = (field("q"), field("kind"), field("sort"));
+    // Listings come and go, and gather ratings and installs, in every builder workspace.
+    let version = watch(slug.into(), &[Topic::Marketplace]);
     let page = Resource::new(
-        move || (slug.get(), q.get(), kind.get(), sort.get()),
-        |(slug, q, kind, sort)| get_marketplace(slug, q, kind, sort),
+        move || (slug.get(), q.get(), kind.get(), sort.get(), version.get()),
+        |(slug, q, kind, sort, _)| get_marketplace(slug, q, kind, sort),
     );
     view! {
         <AppShell place=place(slug) crumbs=vec![("Marketplace".to_owned(), None)]>
@@ -197,6 +201,8 @@ pub fn ListingPageView() -> impl IntoView {
         let removed = matches!(actions.remove_screenshot.value().get(), Some(Ok(())));
         before + u64::from(rated) + u64::from(withdrawn) + u64::from(removed)
     });
+    // Not reloaded on others' changes: that would redraw the rating and install forms being
+    // filled in (the list page follows them).
     let page = Resource::new(
         move || (slug.get(), id.get(), done.get(), actions.uploads.get()),
         |(slug, id, _, _)| async move {

@@ -143,3 +143,46 @@ test('a listed widget is found, tried, rated and installed for a customer; withd
   await expect(bea.getByTestId('widgets').locator('tr', { hasText: title })).toContainText('Live · version 1');
   await other.context.close();
 });
+
+test('the marketplace follows listings from other builders live', async ({ page, browser }) => {
+  test.setTimeout(60_000);
+  const title = `Live pick ${Date.now()}`;
+  // Bea watches a search that finds nothing yet.
+  await signIn(page, 'bea@northwind.example');
+  await page.goto(`/builder/northwind/marketplace?q=${encodeURIComponent(title)}`);
+  await hydrated(page);
+  await expect(page.getByTestId('no-listings')).toHaveText('No listing matches this search.');
+
+  // Another builder publishes and lists a widget with that title.
+  const other = await anotherPerson(browser);
+  const lister = other.page;
+  const home = await signUp(lister, { name: 'Lu Lister', email: uniqueEmail('lu'), organization: `Lu Lists ${Date.now().toString(36)}`, builder: true });
+  await lister.goto(`${home}/widgets`);
+  await hydrated(lister);
+  await lister.getByLabel('Name').fill(title);
+  await lister.getByLabel(/Lead form/).check();
+  await lister.getByRole('button', { name: 'Create and open the editor' }).click();
+  await expect(lister).toHaveURL(new RegExp(`${home}/widgets/[0-9a-f-]{36}$`));
+  await hydrated(lister);
+  await lister.getByLabel('Sites allowed to embed it (one per line)').fill('https://lu.example');
+  await lister.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(lister.getByText('Draft saved.')).toBeVisible();
+  await lister.getByRole('button', { name: 'Publish the saved draft' }).click();
+  await expect(lister.getByText('Published version 1.')).toBeVisible();
+  const market = lister.getByTestId('list-on-marketplace');
+  await market.getByLabel('Summary (one line)').fill('A short form that appears while you watch.');
+  await market.getByRole('button', { name: 'List on the marketplace' }).click();
+  await expect(market.getByRole('status')).toHaveText('Listed on the marketplace.');
+
+  // Bea's search shows it without a reload; withdrawn, it goes the same way.
+  const card = page.getByTestId('listings').locator('li').filter({ hasText: title });
+  await expect(card).toBeVisible();
+  await expect(card).toContainText('Lead form · by Lu Lists');
+  await lister.reload();
+  await hydrated(lister);
+  await lister.getByTestId('list-on-marketplace').getByRole('link', { name: 'See the listing' }).click();
+  await hydrated(lister);
+  await lister.getByRole('button', { name: /^Withdraw/ }).click();
+  await expect(page.getByTestId('no-listings')).toHaveText('No listing matches this search.');
+  await other.context.close();
+});

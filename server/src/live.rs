@@ -46,11 +46,18 @@ struct Subscriptions {
 }
 
 impl Subscriptions {
-    /// The messages `published` becomes for this tab: once per way it watches the event.
+    /// The messages `published` becomes for this tab: once per way it watches the event (a
+    /// topic that crosses workspaces, the marketplace, reaches every workspace watching it).
     fn frames(&self, published: &services::events::Published) -> Vec<Utf8Bytes> {
         let event = &published.event;
         let mut out = Vec::new();
-        if let Some(sub) = self.tenants.get(&event.tenant)
+        if event.topic.crosses_workspaces() {
+            for sub in self.tenants.values() {
+                if sub.topics.contains(&event.topic) {
+                    out.extend(Utf8Bytes::try_from(published.frame_for(&sub.slug)));
+                }
+            }
+        } else if let Some(sub) = self.tenants.get(&event.tenant)
             && sub.topics.contains(&event.topic)
         {
             out.extend(Utf8Bytes::try_from(published.frame_for(&sub.slug)));
@@ -214,10 +221,25 @@ async fn admit(
     topics: &[Topic],
 ) -> services::Result<authz::TenantAccess> {
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
-    for topic in topics {
-        authz::require(&access, topic.permission())?;
-    }
+    may_watch(&access, topics)?;
     Ok(access)
+}
+
+/// The one permission check for each topic, and the marketplace for builder workspaces only
+/// (as the marketplace itself).
+fn may_watch(access: &authz::TenantAccess, topics: &[Topic]) -> services::Result<()> {
+    for topic in topics {
+        authz::require(access, topic.permission())?;
+        if *topic == Topic::Marketplace
+            && access.tenant().variant.persona() != shared::personas::Persona::Builder
+        {
+            return Err(AppError::forbidden(
+                "The marketplace is for builder workspaces; this organization is not one.",
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Admits a super admin to watch `topics` across every workspace.
@@ -336,10 +358,15 @@ async fn handle(
                 cursor,
             })];
             if let Some(since) = since {
-                out.extend(replayed(
-                    &slug,
-                    data.live_events_since(since, &topics, REPLAY_LIMIT).await,
-                ));
+                if topics.iter().any(|t| t.crosses_workspaces()) {
+                    // Other workspaces' events are not this one's to replay: reload.
+                    out.push(to_json(&ServerMessage::Resync { slug }));
+                } else {
+                    out.extend(replayed(
+                        &slug,
+                        data.live_events_since(since, &topics, REPLAY_LIMIT).await,
+                    ));
+                }
             }
             out
         }
@@ -363,10 +390,7 @@ async fn recheck_subscriptions(
     for (tenant, sub) in subscriptions.tenants.iter() {
         let admitted: services::Result<()> = async {
             let access = authz::enter_tenant_by_id(svc.store(), caller, *tenant).await?;
-            for topic in &sub.topics {
-                authz::require(&access, topic.permission())?;
-            }
-            Ok(())
+            may_watch(&access, &sub.topics)
         }
         .await;
         if let Err(err) = admitted {

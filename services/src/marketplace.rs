@@ -203,6 +203,8 @@ pub async fn list_widget(
         },
     )
     .await?;
+    tx.publish(access.tenant_id(), Change::Listing { listing: id })
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -234,6 +236,8 @@ pub async fn withdraw(
         serde_json::json!({}),
     ))
     .await?;
+    tx.publish(access.tenant_id(), Change::Listing { listing })
+        .await?;
     tx.commit().await
 }
 
@@ -285,6 +289,8 @@ pub async fn add_screenshot(
         serde_json::json!({ "screenshot": id, "name": name, "kind": kind, "size": content.len() }),
     ))
     .await?;
+    tx.publish(access.tenant_id(), Change::Listing { listing })
+        .await?;
     tx.commit().await?;
     Ok(Screenshot {
         id,
@@ -321,6 +327,8 @@ pub async fn remove_screenshot(
         serde_json::json!({ "screenshot": screenshot }),
     ))
     .await?;
+    tx.publish(access.tenant_id(), Change::Listing { listing })
+        .await?;
     tx.commit().await
 }
 
@@ -391,6 +399,8 @@ pub async fn rate(
         serde_json::json!({ "stars": rating.stars }),
     ))
     .await?;
+    tx.publish(access.tenant_id(), Change::Listing { listing })
+        .await?;
     tx.commit().await
 }
 
@@ -512,6 +522,8 @@ pub async fn install(
         },
     )
     .await?;
+    tx.publish(access.tenant_id(), Change::Listing { listing })
+        .await?;
     tx.commit().await?;
     Ok(Installed {
         widget,

@@ -11,8 +11,8 @@ use crate::billing::{Metric, PlanTier};
 use crate::catalog::ActivationStatus;
 use crate::customers::{ImplementationStatus, LinkStatus};
 use crate::ids::{
-    ActivationId, ContactId, CustomerLinkId, ImplementationId, JobId, ProcessSessionId, ProjectId,
-    ServiceId, TemplateId, TenantId, TicketId, WidgetId,
+    ActivationId, ContactId, CustomerLinkId, ImplementationId, JobId, ListingId, ProcessSessionId,
+    ProjectId, ServiceId, TemplateId, TenantId, TicketId, WidgetId,
 };
 use crate::permissions::Permission;
 use crate::platform::TenantStatus;
@@ -46,6 +46,9 @@ text_enum! {
         Customers => "customers",
         /// The workspace itself: created, suspended or reactivated, its variant changed.
         Tenants => "tenants",
+        /// The platform-wide marketplace: a listing listed, withdrawn, rated, installed or
+        /// given screenshots, in any builder workspace (see [`Topic::crosses_workspaces`]).
+        Marketplace => "marketplace",
     }
 }
 
@@ -62,7 +65,15 @@ impl Topic {
             Self::WidgetStats => Permission::WidgetsView,
             Self::Customers => Permission::CustomersView,
             Self::Tenants => Permission::TenantView,
+            Self::Marketplace => Permission::WidgetsView,
         }
+    }
+
+    /// Whether a workspace watching this topic receives its events from every workspace, not
+    /// only its own: the marketplace is one catalog for all builders, so a listing changed in
+    /// one builder workspace is news in all of them.
+    pub const fn crosses_workspaces(self) -> bool {
+        matches!(self, Self::Marketplace)
     }
 
     /// The permission a super admin needs to watch this topic across every workspace
@@ -78,7 +89,8 @@ impl Topic {
             | Self::Widgets
             | Self::Submissions
             | Self::WidgetStats
-            | Self::Customers => None,
+            | Self::Customers
+            | Self::Marketplace => None,
         }
     }
 }
@@ -164,6 +176,12 @@ pub enum Change {
     Tenant {
         status: TenantStatus,
     },
+    /// A marketplace listing was listed (again), withdrawn, rated, installed, or its
+    /// screenshots changed (sent to the publisher's workspace; every builder watching the
+    /// marketplace receives it).
+    Listing {
+        listing: ListingId,
+    },
 }
 
 impl Change {
@@ -181,6 +199,7 @@ impl Change {
                 Topic::Customers
             }
             Self::Tenant { .. } => Topic::Tenants,
+            Self::Listing { .. } => Topic::Marketplace,
         }
     }
 }

@@ -9,6 +9,9 @@ use shared::ids::{CustomerLinkId, ListingId, WidgetId};
 use shared::marketplace::{Installed, ListingPage, MarketplacePage};
 use shared::widgets::{WidgetDetail, WidgetsPage};
 
+use shared::live::{Change, ServerMessage};
+
+use crate::command_center::{Tab, open_tab};
 use crate::embeds::{published, status_and_text};
 use crate::helpers::{Browser, spawn_app};
 use crate::members::{Org, builder_org, org};
@@ -645,4 +648,145 @@ async fn a_publisher_shows_screenshots_that_other_builders_see_while_it_is_liste
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn every_builder_watching_the_marketplace_hears_of_listings_from_any_workspace() {
+    let app = spawn_app().await;
+    let publisher = builder_org(&app, "Live Listers", "live-listers.example").await;
+    let watcher = builder_org(&app, "Live Watchers", "live-watchers.example").await;
+    let end_user = org(&app, "Live End User", "live-end-user.example").await;
+    let (mut tab, subscribed) = tab_asking(
+        &app,
+        &watcher.viewer,
+        &watcher.slug,
+        r#"["marketplace","widgets"]"#,
+        "null",
+    )
+    .await;
+    assert!(matches!(subscribed, Some(ServerMessage::Subscribed { .. })));
+
+    // An end-user organization has no marketplace to watch; other topics stay per workspace.
+    let (_, answer) = tab_asking(
+        &app,
+        &end_user.owner,
+        &end_user.slug,
+        r#"["marketplace"]"#,
+        "null",
+    )
+    .await;
+    match answer {
+        Some(ServerMessage::Refused { reason, .. }) => {
+            assert!(
+                reason.contains("The marketplace is for builder workspaces"),
+                "{reason}"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+
+    // Listed in one builder workspace: news in the other, under its own address.
+    let widget = published(&publisher, "Live form", "lead_form").await;
+    let listed: ListingId = list(
+        &publisher.owner,
+        &publisher.slug,
+        widget,
+        "Live form",
+        "Live.",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    match tab.next(5000).await {
+        Some(ServerMessage::Event { slug, event }) => {
+            assert_eq!(slug, watcher.slug);
+            assert_eq!(event.change, Change::Listing { listing: listed });
+        }
+        other => panic!("expected the listing, got {other:?}"),
+    }
+    // Rated by the watcher itself, then withdrawn by its publisher: each is heard.
+    let (status, body) = rate(&watcher.owner, &watcher.slug, listed, "5").await;
+    assert_eq!(status, 200, "{body}");
+    let _: () = publisher
+        .owner
+        .call_ok(
+            "withdraw_listing",
+            &[("slug", &publisher.slug), ("listing", &listed.to_string())],
+        )
+        .await;
+    for _ in 0..2 {
+        match tab.next(5000).await {
+            Some(ServerMessage::Event { event, .. }) => {
+                assert_eq!(event.change, Change::Listing { listing: listed });
+            }
+            other => panic!("expected the listing's change, got {other:?}"),
+        }
+    }
+    // The publisher's other changes (its widgets) stay its own.
+    let _: () = publisher
+        .owner
+        .call_ok(
+            "save_widget",
+            &[
+                ("slug", &publisher.slug),
+                ("id", &widget.to_string()),
+                ("name", "Live form"),
+                (
+                    "config",
+                    &publisher_config(&publisher, widget).await.to_json(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        tab.next(1000).await,
+        None,
+        "nothing else crosses workspaces"
+    );
+    // A tab that comes back is told to reload: others' events are not its own to replay.
+    let (mut again, subscribed) = tab_asking(
+        &app,
+        &watcher.viewer,
+        &watcher.slug,
+        r#"["marketplace"]"#,
+        "1",
+    )
+    .await;
+    assert!(matches!(subscribed, Some(ServerMessage::Subscribed { .. })));
+    assert!(matches!(
+        again.next(5000).await,
+        Some(ServerMessage::Resync { .. })
+    ));
+}
+
+/// A live tab of `browser` that asked for `topics` (a JSON list) of the workspace `slug`,
+/// and the server's first answer.
+async fn tab_asking(
+    app: &crate::helpers::TestApp,
+    browser: &Browser,
+    slug: &str,
+    topics: &str,
+    since: &str,
+) -> (Tab, Option<ServerMessage>) {
+    let mut tab = open_tab(&app.address, browser, Some(&app.address))
+        .await
+        .unwrap();
+    tab.send(&format!(
+        r#"{{"type":"subscribe","slug":"{slug}","topics":{topics},"since":{since}}}"#
+    ))
+    .await;
+    let answer = tab.next(5000).await;
+    (tab, answer)
+}
+
+async fn publisher_config(team: &Org, widget: WidgetId) -> shared::widgets::WidgetConfig {
+    let detail: WidgetDetail = team
+        .owner
+        .call_ok(
+            "get_widget",
+            &[("slug", &team.slug), ("id", &widget.to_string())],
+        )
+        .await;
+    detail.draft
 }
