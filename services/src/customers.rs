@@ -28,7 +28,7 @@ use crate::client::ClientInfo;
 use crate::error::Result;
 use crate::state::Services;
 use crate::storage::customers::{Deployed, NewCommission, NewImplementation};
-use crate::storage::process::{NewTemplate, TemplateEdit};
+use crate::storage::process::{DeployedCopy, NewTemplate, TemplateEdit};
 use crate::storage::{TenantData, Tx};
 
 /// Enters the workspace `slug` as `side` of its links, holding `permission`.
@@ -242,6 +242,16 @@ pub async fn change_link(
     } else {
         Vec::new()
     };
+    // The customer's copies of templates deployed over the link are retired with it: its
+    // command center stops offering them.
+    if let Some(customer) = svc.store().customer_of(&locked) {
+        for implementation in &retired {
+            if let Some(copy) = customer.deployed_template(&mut tx, *implementation).await? {
+                tx.publish(locked.customer, Change::Template { template: copy.id })
+                    .await?;
+            }
+        }
+    }
     let audit_action = match to {
         LinkStatus::Active => actions::CUSTOMER_LINK_ACCEPTED,
         LinkStatus::Declined => actions::CUSTOMER_LINK_DECLINED,
@@ -470,15 +480,21 @@ async fn deliver_template(
     };
     let copy = customer.deployed_template(tx, implementation).await?;
     let copy = match (live, copy) {
-        (false, copy) => copy.map(|(id, _)| id),
+        (false, copy) => copy.map(|c| c.id),
         (true, copy) => {
             let (summary, definition) = builder
                 .template(template)
                 .await?
                 .ok_or_else(|| AppError::not_found("The template"))?;
             match copy {
-                Some((id, current)) if current == definition => Some(id),
-                Some((id, _)) => {
+                Some(c)
+                    if c.definition == definition
+                        && c.name == summary.name
+                        && c.description == summary.description =>
+                {
+                    Some(c.id)
+                }
+                Some(DeployedCopy { id, .. }) => {
                     customer
                         .refresh_deployed_template(
                             tx,

@@ -399,8 +399,8 @@ pub async fn rate(
         serde_json::json!({ "stars": rating.stars }),
     ))
     .await?;
-    tx.publish(access.tenant_id(), Change::Listing { listing })
-        .await?;
+    // Under the publisher's workspace: every builder hears of it, and none learns who rated.
+    tx.publish(publisher, Change::Listing { listing }).await?;
     tx.commit().await
 }
 
@@ -427,7 +427,7 @@ pub async fn install(
     let now = crate::time::now();
     let mut tx = svc.store().begin().await?;
     check_widgets(&data, &mut tx).await?;
-    let (_, kind, template) = svc
+    let (publisher, kind, template) = svc
         .store()
         .lock_listed(&mut tx, listing)
         .await?
@@ -522,8 +522,8 @@ pub async fn install(
         },
     )
     .await?;
-    tx.publish(access.tenant_id(), Change::Listing { listing })
-        .await?;
+    // Under the publisher's workspace: every builder hears of it, and none learns who installed.
+    tx.publish(publisher, Change::Listing { listing }).await?;
     tx.commit().await?;
     Ok(Installed {
         widget,

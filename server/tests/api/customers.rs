@@ -409,12 +409,56 @@ async fn a_customer_accepts_a_builder_and_the_deployments_contacts_are_the_custo
     let counted = &builders.activity[0];
     assert_eq!(counted.implementation, Some(implementation));
     assert_eq!((counted.impressions, counted.submissions), (2, 1));
+    // Another customer of the same widget sees nothing of the first one's visitors.
     let bystander = org(&app, "Stats Bystander", "stats-bystander.example").await;
-    let theirs: BuildersPage = bystander
+    let other_link: CustomerLinkId = request(&team.owner, &team.slug, &bystander.slug)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let _: LinkStatus = answer(&bystander.owner, &bystander.slug, other_link, "accept")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let theirs: ImplementationId = team
+        .owner
+        .call_ok(
+            "deploy_widget",
+            &[
+                ("slug", &team.slug),
+                ("link", &other_link.to_string()),
+                ("widget", &widget.to_string()),
+            ],
+        )
+        .await;
+    changed(&team.owner, &team.slug, theirs, "go_live").await;
+    let their_visit = deployed_visit(&app, widget, theirs).await;
+    let one = format!(
+        r#"{{"visit": "{their_visit}", "site": "{SHOP}", "events": [{{"kind": "impression"}}]}}"#
+    );
+    assert_eq!(report(&app, widget, &one).await.status(), 202);
+    let theirs_page: BuildersPage = bystander
         .owner
         .call_ok("get_builders", &[("slug", &bystander.slug)])
         .await;
-    assert!(theirs.activity.is_empty());
+    assert_eq!(theirs_page.activity.len(), 1, "{:?}", theirs_page.activity);
+    assert_eq!(
+        (
+            theirs_page.activity[0].implementation,
+            theirs_page.activity[0].impressions,
+            theirs_page.activity[0].submissions
+        ),
+        (Some(theirs), 1, 0)
+    );
+    let mine: BuildersPage = customer
+        .viewer
+        .call_ok("get_builders", &[("slug", &customer.slug)])
+        .await;
+    assert_eq!(
+        mine.activity, builders.activity,
+        "the first customer's stay its own"
+    );
 
     // Paused: the site shows "not available" and sending is refused; resumed: back.
     let _ = changed(&team.owner, &team.slug, implementation, "pause").await;
@@ -449,11 +493,19 @@ async fn a_customer_accepts_a_builder_and_the_deployments_contacts_are_the_custo
     assert!(
         page.implementations
             .iter()
+            .filter(|i| i.link == link)
             .all(|i| i.status == ImplementationStatus::Retired),
         "{:?}",
         page.implementations
     );
-    assert_eq!(page.links[0].other_name, None, "no longer named once ended");
+    let other = page.implementations.iter().find(|i| i.id == theirs);
+    assert_eq!(
+        other.map(|i| i.status),
+        Some(ImplementationStatus::Live),
+        "another customer's link is not this one"
+    );
+    let ended_link = page.links.iter().find(|l| l.id == link).unwrap();
+    assert_eq!(ended_link.other_name, None, "no longer named once ended");
     let (status, body) =
         status_and_text(change(&team.owner, &team.slug, implementation, "resume").await).await;
     assert_eq!(status, 422, "{body}");
@@ -904,6 +956,13 @@ async fn a_builder_deploys_a_process_template_its_customer_runs_sessions_from() 
     )
     .await;
 
+    // A template's deployment serves no visitor: named in an embed code, it is not found.
+    let widget = published(&team, "Flow form", "lead_form").await;
+    let (status, body) =
+        status_and_text(framed(&app, &format!("{widget}?for={implementation}"), Some(SHOP)).await)
+            .await;
+    assert_eq!(status, 404, "{body}");
+
     // Read-only for the customer: neither changed nor copied.
     let (status, body) = status_and_text(
         customer
@@ -958,7 +1017,20 @@ async fn a_builder_deploys_a_process_template_its_customer_runs_sessions_from() 
     let (status, body) =
         status_and_text(start_session(&customer.consultant, &customer.slug, copy.id).await).await;
     assert_eq!(status, 409, "{body}");
-    assert!(body.contains("its builder has paused it"), "{body}");
+    assert!(body.contains("is paused by its builder"), "{body}");
+    // Nor is one cloned from a session of it.
+    let (status, body) = status_and_text(
+        customer
+            .consultant
+            .call(
+                "clone_session",
+                &[("slug", &customer.slug), ("id", &session.to_string())],
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("is paused by its builder"), "{body}");
     let listed = templates_of(&customer.viewer, &customer.slug).await;
     let paused_copy = listed.iter().find(|t| t.id == copy.id).unwrap();
     assert!(!paused_copy.startable());
@@ -970,6 +1042,23 @@ async fn a_builder_deploys_a_process_template_its_customer_runs_sessions_from() 
         .find(|t| t.id == copy.id)
         .unwrap();
     assert_eq!(refreshed.version, 2, "the builder's latest version");
+    // Live again with nothing changed: no new version; renamed: the name comes along.
+    changed(&team.owner, &team.slug, implementation, "pause").await;
+    changed(&team.owner, &team.slug, implementation, "resume").await;
+    let same = templates_of(&customer.viewer, &customer.slug).await;
+    assert_eq!(same.iter().find(|t| t.id == copy.id).unwrap().version, 2);
+    add_middle_phase(&team.owner, &team.slug, template, "Onboarding plus").await;
+    changed(&team.owner, &team.slug, implementation, "pause").await;
+    changed(&team.owner, &team.slug, implementation, "resume").await;
+    let renamed = templates_of(&customer.viewer, &customer.slug)
+        .await
+        .into_iter()
+        .find(|t| t.id == copy.id)
+        .unwrap();
+    assert_eq!(
+        (renamed.name.as_str(), renamed.version),
+        ("Onboarding plus", 3)
+    );
     let newer: ProcessSessionId = start_session(&customer.consultant, &customer.slug, copy.id)
         .await
         .json()
@@ -1002,7 +1091,10 @@ async fn a_builder_deploys_a_process_template_its_customer_runs_sessions_from() 
     let (status, body) =
         status_and_text(start_session(&customer.consultant, &customer.slug, copy.id).await).await;
     assert_eq!(status, 409, "{body}");
-    assert!(body.contains("its builder has retired it"), "{body}");
+    assert!(
+        body.contains("is retired (it ends with the builder's link)"),
+        "{body}"
+    );
     assert_eq!(
         detail(&customer.consultant, &customer.slug, session)
             .await

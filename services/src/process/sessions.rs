@@ -13,7 +13,7 @@ use shared::permissions::Permission;
 use shared::process::schema::Completeness;
 use shared::process::{
     CommandCenter, SESSIONS_PER_PAGE, SessionAction, SessionAnalytics, SessionDetail,
-    SessionFilter, SessionStatus, ThroughputDay, diff, transition,
+    SessionFilter, SessionStatus, TemplateSummary, ThroughputDay, diff, transition,
 };
 use tracing::instrument;
 
@@ -163,17 +163,7 @@ pub async fn create(
         .template(template)
         .await?
         .ok_or_else(|| AppError::not_found("The template"))?;
-    if !summary.startable() {
-        return Err(AppError::conflict(format!(
-            "“{}” is not available right now: its builder has {} it for this workspace.",
-            summary.name,
-            match summary.deployment {
-                Some(ImplementationStatus::Retired) => "retired",
-                _ => "paused",
-            }
-        ))
-        .into());
-    }
+    may_start_from(&summary)?;
     let definition = super::stored_definition(&definition_text)?;
     let first = definition
         .phase(0)
@@ -438,6 +428,23 @@ pub async fn clone(
     clone_within(svc, &access, id, title, with_data).await
 }
 
+/// Refuses a new session (made or cloned) from a builder's template whose deployment for this
+/// workspace is not live.
+fn may_start_from(template: &TemplateSummary) -> Result<()> {
+    if template.startable() {
+        return Ok(());
+    }
+    let state = match template.deployment {
+        Some(ImplementationStatus::Retired) => "retired (it ends with the builder's link)",
+        _ => "paused by its builder",
+    };
+    Err(AppError::conflict(format!(
+        "“{}” is not available for new sessions: its deployment for this workspace is {state}.",
+        template.name
+    ))
+    .into())
+}
+
 async fn clone_within(
     svc: &Services,
     access: &TenantAccess,
@@ -447,6 +454,11 @@ async fn clone_within(
 ) -> Result<ProcessSessionId> {
     let data = svc.store().tenant(access);
     let source = data.session_state(id).await?.ok_or_else(not_found)?;
+    let (template, _) = data
+        .template(source.template_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("The template"))?;
+    may_start_from(&template)?;
     let title = if title.trim().is_empty() {
         SessionTitle::parse(
             &format!("Copy of {}", source.title)

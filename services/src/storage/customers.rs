@@ -141,7 +141,8 @@ impl Store {
     }
 
     /// The implementation `implementation` as a visitor of its customer's site reaches it
-    /// (`authz::enter_embed`): visitors come with no workspace.
+    /// (`authz::enter_embed`): visitors come with no workspace. A template's deployment
+    /// serves no visitor (none found).
     #[instrument(skip_all, fields(%implementation))]
     pub async fn serving_implementation(
         &self,
@@ -153,7 +154,7 @@ impl Store {
              FROM implementations i
              JOIN customer_links l ON l.id = i.link_id
              JOIN tenants t ON t.id = i.customer_tenant_id
-             WHERE i.id = $1",
+             WHERE i.id = $1 AND i.widget_id IS NOT NULL",
         )
         .bind(implementation)
         .fetch_optional(pool)

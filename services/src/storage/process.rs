@@ -31,6 +31,15 @@ pub struct NewTemplate<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// A customer's copy of a template a builder deployed for it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DeployedCopy {
+    pub id: TemplateId,
+    pub name: TemplateName,
+    pub description: String,
+    pub definition: String,
+}
+
 /// Whose a template's versions are: the workspace's own, or the builder's that deployed it.
 #[derive(Clone, Copy)]
 enum TemplateOwner {
@@ -272,16 +281,16 @@ impl TenantData<'_> {
         Ok(version)
     }
 
-    /// This workspace's copy of the template deployed for it by `implementation`: its id and
-    /// current definition.
+    /// This workspace's copy of the template deployed for it by `implementation`, as it is
+    /// now.
     #[instrument(skip_all, fields(tenant = %self.tenant, %implementation))]
     pub async fn deployed_template(
         &self,
         tx: &mut Tx,
         implementation: ImplementationId,
-    ) -> Result<Option<(TemplateId, String)>> {
+    ) -> Result<Option<DeployedCopy>> {
         Ok(on_tenant_tx!(self, tx, conn => sqlx::query_as(
-            "SELECT t.id, v.definition FROM process_templates t
+            "SELECT t.id, t.name, t.description, v.definition FROM process_templates t
              JOIN process_template_versions v ON v.template_id = t.id AND v.version = t.current_version
              WHERE t.tenant_id = $1 AND t.implementation_id = $2",
         )

@@ -336,10 +336,7 @@ impl TenantData<'_> {
             return Ok(Vec::new());
         }
         let ids: Vec<String> = deployments.iter().map(ToString::to_string).collect();
-        let placeholders = (2..ids.len() + 2)
-            .map(|n| format!("${n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let placeholders = super::search::placeholders(2, ids.len());
         let sql = format!(
             "SELECT deployment, CAST(SUM(impressions) AS BIGINT), CAST(SUM(interactions) AS BIGINT),
                     CAST(SUM(submissions) AS BIGINT), CAST(SUM(errors) AS BIGINT)

@@ -23,7 +23,7 @@ use crate::state::Services;
 /// How many days the analytics cover, today included.
 const DAYS: i64 = 30;
 /// Live notices that a widget's counters moved go out at most this often per widget and
-/// workspace that keeps its visitors (the builder's own code, or each customer's deployment).
+/// workspace told: the builder's, and each customer's of a deployment, each at its own pace.
 const NOTICE_EVERY: Duration = Duration::from_secs(1);
 
 /// Paces the live notices of widgets' counters: the first batch of a quiet widget is told at
@@ -34,8 +34,8 @@ pub struct StatsNotices {
     widgets: Mutex<HashMap<Paced, Pacing>>,
 }
 
-/// What notices are paced by: the widget, and the workspace that keeps what its visitors
-/// send (the builder's, or the customer's of a deployment).
+/// What notices are paced by: the widget, and the workspace told (the builder's, or the
+/// customer's of a deployment).
 pub type Paced = (WidgetId, TenantId);
 
 struct Pacing {
@@ -99,20 +99,16 @@ impl StatsNotices {
     }
 }
 
-/// Sends a notice of `widget` to the builder's workspace `builder` and, for a deployment, to
-/// the customer's `paced.1`, after `wait` (at once for `Duration::ZERO`), in a task of its own
-/// so that a cancelled request cannot lose it.
-fn notify_later(svc: &Services, builder: TenantId, paced: Paced, wait: Duration) {
+/// Sends a notice of widget `paced.0` to the workspace `paced.1` after `wait` (at once for
+/// `Duration::ZERO`), in a task of its own so that a cancelled request cannot lose it.
+fn notify_later(svc: &Services, paced: Paced, wait: Duration) {
     let svc = svc.clone();
-    let (widget, records) = paced;
+    let (widget, tenant) = paced;
     tokio::spawn(async move {
         tokio::time::sleep(wait).await;
         let sent = async {
             let mut tx = svc.store().begin().await?;
-            tx.publish(builder, Change::WidgetStats { widget }).await?;
-            if records != builder {
-                tx.publish(records, Change::WidgetStats { widget }).await?;
-            }
+            tx.publish(tenant, Change::WidgetStats { widget }).await?;
             tx.commit().await
         }
         .await;
@@ -156,11 +152,19 @@ pub async fn record_events(
     tx.commit().await?;
     // Claimed once the batch is stored, with nothing left to fail or be cancelled between
     // the claim and the notice it promises.
-    let paced = (widget, access.records_tenant());
-    match svc.stats_notices().claim(paced, Instant::now()) {
-        Notice::Now => notify_later(svc, access.tenant_id(), paced, Duration::ZERO),
-        Notice::After(wait) => notify_later(svc, access.tenant_id(), paced, wait),
-        Notice::Pending => {}
+    // The builder's workspace is told, and for a deployment the customer's too, each paced.
+    let now = Instant::now();
+    let mut told = vec![access.tenant_id()];
+    if access.records_tenant() != access.tenant_id() {
+        told.push(access.records_tenant());
+    }
+    for tenant in told {
+        let paced = (widget, tenant);
+        match svc.stats_notices().claim(paced, now) {
+            Notice::Now => notify_later(svc, paced, Duration::ZERO),
+            Notice::After(wait) => notify_later(svc, paced, wait),
+            Notice::Pending => {}
+        }
     }
     metrics::counter!("atrium_widget_events_total").increment(batch.events.len() as u64);
     Ok(batch.events.len())
@@ -217,7 +221,7 @@ mod tests {
         assert_eq!(
             notices.claim(customer, soon),
             Notice::Now,
-            "and each customer's deployment of it"
+            "and each workspace told of it"
         );
         notices.trailing_sent(widget);
         assert_eq!(

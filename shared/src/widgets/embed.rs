@@ -124,6 +124,15 @@ mod tests {
         assert!(frame.contains("height:420px"));
     }
 
+    fn message_json() -> String {
+        PreviewMessage::Draw {
+            config: crate::widgets::presets(crate::widgets::WidgetKind::Feedback)
+                .remove(0)
+                .config,
+        }
+        .to_json()
+    }
+
     #[test]
     fn a_preview_message_carries_a_draft_the_rules_would_refuse() {
         let mut config = crate::widgets::presets(crate::widgets::WidgetKind::LeadForm)
@@ -138,7 +147,9 @@ mod tests {
         // Not a message of ours, or too large to be one: ignored.
         assert_eq!(PreviewMessage::parse("atrium:size"), None);
         assert_eq!(PreviewMessage::parse(r#"{"type":"draw"}"#), None);
-        let huge = format!(r#"{{"type":"draw","config":"{}"}}"#, "x".repeat(40_000));
-        assert_eq!(PreviewMessage::parse(&huge), None);
+        // Well-formed, but larger than any configuration: refused before it is read.
+        let padded = format!("{}{}", " ".repeat(2 * CONFIG_MAX_BYTES), message_json());
+        assert!(PreviewMessage::parse(&message_json()).is_some());
+        assert_eq!(PreviewMessage::parse(&padded), None);
     }
 }
