@@ -5,8 +5,9 @@
 -- from which its members start sessions like from any of their templates.
 --
 -- SQLite cannot drop a column's NOT NULL: the table is rebuilt the way its documentation
--- prescribes (foreign keys off outside a transaction, a new table, copy, drop, rename, and
--- the foreign keys checked before the commit; the rows pointing at it keep their ids).
+-- prescribes (foreign keys off outside a transaction, then in one transaction a new table,
+-- copy, drop, rename; the rows pointing at it keep their ids, and the table keeps every column
+-- and index it had, so no reference breaks).
 PRAGMA foreign_keys = OFF;
 BEGIN;
 CREATE TABLE implementations_rebuilt (
