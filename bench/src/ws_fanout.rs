@@ -4,6 +4,7 @@
 //!
 //! Run (scripts/bench does): `ws-fanout <base URL> <session cookie> <slug> <clients> [server pid]`
 
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -11,9 +12,19 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use shared::live::ServerMessage;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 /// Handshakes in flight at once (the server's accept queue is not what is measured).
 const OPENING: usize = 200;
+
+/// The client's buffers, as small as the server's: tungstenite's default read buffer
+/// (128 KiB, zeroed on every read) made the load generator spend more time clearing memory
+/// than the server spent sending, on the same two cores, inside the measured window.
+fn config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -26,7 +37,11 @@ async fn main() -> anyhow::Result<()> {
     let ws_url = format!("{}/ws", base.replace("http://", "ws://"));
 
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(clients);
-    let (start_tx, _) = tokio::sync::broadcast::channel::<Instant>(1);
+    // When the request that causes the event is sent. Each client reads it when its event
+    // arrives, so no client is woken to learn it while the clock runs.
+    let started_at = Arc::new(OnceLock::<Instant>::new());
+    // Tells every client to hang up once all are measured.
+    let (finished_tx, _) = tokio::sync::watch::channel(false);
     let (done_tx, mut done_rx) = tokio::sync::mpsc::channel::<Duration>(clients);
     let opening = std::sync::Arc::new(tokio::sync::Semaphore::new(OPENING));
     let opened = Instant::now();
@@ -34,13 +49,16 @@ async fn main() -> anyhow::Result<()> {
         let (ws_url, cookie, base, slug) =
             (ws_url.clone(), cookie.clone(), base.clone(), slug.clone());
         let (ready, done, opening) = (ready_tx.clone(), done_tx.clone(), opening.clone());
-        let mut start = start_tx.subscribe();
+        let (started_at, mut finished) = (started_at.clone(), finished_tx.subscribe());
         tokio::spawn(async move {
             let permit = opening.acquire().await.ok();
             let mut request = ws_url.into_client_request().ok()?;
             request.headers_mut().insert("cookie", cookie.parse().ok()?);
             request.headers_mut().insert("origin", base.parse().ok()?);
-            let (mut socket, _) = tokio_tungstenite::connect_async(request).await.ok()?;
+            let (mut socket, _) =
+                tokio_tungstenite::connect_async_with_config(request, Some(config()), true)
+                    .await
+                    .ok()?;
             let subscribe = format!(
                 r#"{{"type":"subscribe","slug":"{slug}","topics":["sessions"],"since":null}}"#
             );
@@ -57,20 +75,22 @@ async fn main() -> anyhow::Result<()> {
             }
             drop(permit);
             ready.send(()).await.ok()?;
-            let started = start.recv().await.ok()?;
             // Stop the clock on arrival; the message is checked after, so the client's own
             // parsing is not counted as the server's delivery time.
             while let Some(Ok(message)) = socket.next().await {
-                let arrived = started.elapsed();
+                let arrived = Instant::now();
                 if let Message::Text(text) = message
                     && matches!(serde_json::from_str(&text), Ok(ServerMessage::Event { .. }))
                 {
-                    done.send(arrived).await.ok()?;
+                    let started = *started_at.get()?;
+                    done.send(arrived.saturating_duration_since(started))
+                        .await
+                        .ok()?;
                     break;
                 }
             }
             // Stay connected until every client has its event.
-            let _ = start.recv().await;
+            let _ = finished.wait_for(|done| *done).await;
             Some(())
         });
     }
@@ -101,8 +121,7 @@ async fn main() -> anyhow::Result<()> {
         .as_str()
         .context("a template")?
         .to_owned();
-    let started = Instant::now();
-    let _ = start_tx.send(started);
+    let _ = started_at.set(Instant::now());
     let created = http
         .post(format!("{base}/rpc/create_session"))
         .header("cookie", cookie)
@@ -127,7 +146,7 @@ async fn main() -> anyhow::Result<()> {
             _ => break,
         }
     }
-    let _ = start_tx.send(Instant::now());
+    let _ = finished_tx.send(true);
     latencies.sort_by(f64::total_cmp);
     let pick = |q: f64| {
         latencies
@@ -140,6 +159,7 @@ async fn main() -> anyhow::Result<()> {
         "connected": connected,
         "received": latencies.len(),
         "connect_seconds": connect_seconds,
+        "first_ms": latencies.first().copied().unwrap_or(f64::NAN),
         "p50_ms": pick(0.50),
         "p99_ms": pick(0.99),
         "max_ms": latencies.last().copied().unwrap_or(f64::NAN),
