@@ -86,6 +86,50 @@ async fn a_quota_is_never_overspent_under_concurrency() {
 }
 
 #[tokio::test]
+async fn the_usage_page_lists_providers_most_expensive_first() {
+    let app = spawn_app().await;
+    let team = org(&app, "Costs Co", "costs.example").await;
+    for json in [
+        r#"{"metric": "tokens", "quantity": 10, "provider": "groq", "cost_minor": 2}"#,
+        r#"{"metric": "tokens", "quantity": 3, "provider": "twilio", "cost_minor": 9}"#,
+        r#"{"metric": "tokens", "quantity": 4, "provider": "deepgram", "cost_minor": 9}"#,
+        r#"{"metric": "tokens", "quantity": 5}"#,
+    ] {
+        assert_eq!(
+            report(&team.consultant, &team.slug, json).await.status(),
+            201
+        );
+    }
+    let page = billing(&team.owner, &team.slug).await;
+    let costs: Vec<(&str, i64, u64)> = page
+        .costs
+        .iter()
+        .map(|c| (c.provider.as_str(), c.cost.minor, c.quantity))
+        .collect();
+    assert_eq!(
+        costs,
+        [("deepgram", 9, 4), ("twilio", 9, 3), ("groq", 2, 10)],
+        "by cost, then by name; usage without a provider costs nothing here"
+    );
+    let tokens: u64 = page
+        .history
+        .iter()
+        .filter(|d| d.metric == Metric::Tokens)
+        .map(|d| d.quantity)
+        .sum();
+    assert_eq!(
+        tokens, 22,
+        "the history counts usage with and without a provider"
+    );
+    assert!(
+        page.history
+            .windows(2)
+            .all(|w| (w[0].day, w[0].metric.as_str()) < (w[1].day, w[1].metric.as_str())),
+        "one entry per day and metric, in order"
+    );
+}
+
+#[tokio::test]
 async fn usage_is_metered_warned_about_and_shown_live() {
     let app = spawn_app().await;
     let team = org(&app, "Meter Co", "meter.example").await;

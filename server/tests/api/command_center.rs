@@ -545,6 +545,76 @@ async fn invalid_transitions_and_read_only_sessions_are_refused_clearly() {
 }
 
 #[tokio::test]
+async fn the_session_list_pages_with_its_total_and_filters() {
+    let app = spawn_app().await;
+    let team = pro_org(&app, "Pages Ltd", "pages.example").await;
+    let template = create_template(&team.admin, &team.slug, "Paged", TWO_PHASES)
+        .await
+        .to_string();
+    let per_page = shared::process::SESSIONS_PER_PAGE as usize;
+    for i in 0..=per_page {
+        let title = if i == 0 {
+            "Needle".to_owned()
+        } else {
+            format!("Hay {i:02}")
+        };
+        let _: ProcessSessionId = team
+            .consultant
+            .call_ok(
+                "create_session",
+                &[
+                    ("slug", &team.slug),
+                    ("template", &template),
+                    ("title", &title),
+                ],
+            )
+            .await;
+    }
+    let center = |fields: Vec<(&'static str, String)>| {
+        let (slug, consultant) = (team.slug.clone(), &team.consultant);
+        async move {
+            let mut form = vec![("slug", slug)];
+            form.extend(fields);
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let center: CommandCenter = consultant.call_ok("get_command_center", &form).await;
+            center
+        }
+    };
+    let all = per_page + 1;
+    let first = center(vec![]).await;
+    assert_eq!((first.sessions.len(), first.total), (per_page, all as i64));
+    let second = center(vec![("page", "1".into())]).await;
+    assert_eq!((second.sessions.len(), second.total), (1, all as i64));
+    let seen: std::collections::HashSet<_> = first
+        .sessions
+        .iter()
+        .chain(&second.sessions)
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(seen.len(), all, "the two pages hold every session once");
+    let past = center(vec![("page", "5".into())]).await;
+    assert_eq!(
+        (past.sessions.len(), past.total),
+        (0, all as i64),
+        "a page past the end still tells how many there are"
+    );
+    let needle = center(vec![("text", "needle".into())]).await;
+    assert_eq!(needle.total, 1);
+    assert_eq!(needle.sessions[0].title.as_str(), "Needle");
+    let none = center(vec![("status", "completed".into())]).await;
+    assert_eq!((none.sessions.len(), none.total), (0, 0));
+    assert_eq!(
+        none.analytics
+            .by_status
+            .iter()
+            .find(|(status, _)| *status == SessionStatus::Draft)
+            .map(|(_, n)| *n),
+        Some(all as i64),
+        "the analytics count every session whatever the list's filter"
+    );
+}
+
+#[tokio::test]
 async fn running_sessions_keep_their_template_version() {
     let app = spawn_app().await;
     let team = pro_org(&app, "Versions Ltd", "versions.example").await;

@@ -26,7 +26,7 @@ const SHOWN: i64 = 10;
 
 /// The organization's credits for its Plan & usage page.
 pub async fn view(data: &TenantData<'_>) -> Result<CreditsView> {
-    let (balance, entries) = tokio::try_join!(data.credit_balance(), data.credit_entries(SHOWN))?;
+    let (balance, entries) = data.credit_statement(SHOWN).await?;
     Ok(CreditsView {
         balance: Money::new(balance, Currency::Usd),
         low: balance < LOW_BALANCE_MINOR,

@@ -36,9 +36,8 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Billing
         .checked_sub_days(Days::new(HISTORY_DAYS - 1))
         .unwrap_or(today);
     let month_start = today.with_day0(0).unwrap_or(today);
-    let (history, costs, credits, invoices) = tokio::try_join!(
-        data.usage_history(since),
-        data.provider_costs(month_start, ent.plan.price.currency),
+    let ((history, costs), credits, invoices) = tokio::try_join!(
+        data.usage_report(since, month_start, ent.plan.price.currency),
         super::credits::view(&data),
         data.invoices(),
     )?;

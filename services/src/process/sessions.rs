@@ -22,7 +22,7 @@ use crate::authz::{self, Caller, TenantAccess};
 use crate::error::Result;
 use crate::state::Services;
 use crate::storage::TenantData;
-use crate::storage::process::{NewSession, SessionState, SessionUpdate};
+use crate::storage::process::{AnalyticsRows, Milestones, NewSession, SessionState, SessionUpdate};
 
 /// How many jobs the orchestration panel lists.
 const PANEL_JOBS: i64 = 100;
@@ -37,7 +37,11 @@ pub async fn command_center(
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
     authz::require(&access, Permission::SessionsView)?;
     let data = svc.store().tenant(&access);
+    let today = crate::time::now().date_naive();
     let (sessions, total) = data.list_sessions(&filter, SESSIONS_PER_PAGE).await?;
+    let rows = data
+        .analytics_rows(MEDIAN_OF_PHASES, first_day(today))
+        .await?;
     Ok(CommandCenter {
         tenant: access.tenant().clone(),
         my_role: access.role(),
@@ -47,13 +51,30 @@ pub async fn command_center(
         templates: data.templates().await?,
         owners: data.session_owners().await?,
         jobs: data.open_jobs(PANEL_JOBS).await?,
-        analytics: analytics(&data).await?,
+        analytics: analytics(rows, today),
         filter,
     })
 }
 
-async fn analytics(data: &TenantData<'_>) -> Result<SessionAnalytics> {
-    let by_status = data.session_status_counts().await?;
+/// How many of the latest finished phases the median phase duration is taken over.
+const MEDIAN_OF_PHASES: i64 = 500;
+/// Days the throughput chart shows, today the last.
+const THROUGHPUT_DAYS: i64 = 14;
+
+/// The throughput chart's first day, from its midnight (UTC).
+fn first_day(today: chrono::NaiveDate) -> chrono::DateTime<Utc> {
+    (today - Duration::days(THROUGHPUT_DAYS - 1))
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or_else(crate::time::now)
+}
+
+fn analytics(rows: AnalyticsRows, today: chrono::NaiveDate) -> SessionAnalytics {
+    let AnalyticsRows {
+        by_status,
+        phase_spans,
+        milestones,
+    } = rows;
     let count = |s: SessionStatus| {
         by_status
             .iter()
@@ -63,53 +84,47 @@ async fn analytics(data: &TenantData<'_>) -> Result<SessionAnalytics> {
     let finished = count(SessionStatus::Completed) + count(SessionStatus::Failed);
     let completion_rate =
         (finished > 0).then(|| count(SessionStatus::Completed) as f64 / finished as f64);
-    let mut spans: Vec<i64> = data
-        .recent_phase_spans(500)
-        .await?
+    let mut spans: Vec<i64> = phase_spans
         .into_iter()
         .map(|(start, end)| (end - start).num_seconds().max(0))
         .collect();
     spans.sort_unstable();
     let median_phase_seconds = (!spans.is_empty()).then(|| spans[spans.len() / 2]);
-    let today = crate::time::now().date_naive();
-    let first = today - Duration::days(13);
-    let since = first
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc())
-        .unwrap_or_else(crate::time::now);
-    let mut throughput: Vec<ThroughputDay> = (0..14)
+    let first = today - Duration::days(THROUGHPUT_DAYS - 1);
+    let mut throughput: Vec<ThroughputDay> = (0..THROUGHPUT_DAYS)
         .map(|i| ThroughputDay {
             day: (first + Duration::days(i)).to_string(),
             started: 0,
             completed: 0,
         })
         .collect();
-    for crate::storage::process::Milestones {
-        started_at: started,
-        finished_at: finished,
+    let days = throughput.len();
+    let slot = |at: chrono::DateTime<Utc>| {
+        usize::try_from((at.date_naive() - first).num_days())
+            .ok()
+            .filter(|i| *i < days)
+    };
+    for Milestones {
+        started_at,
+        finished_at,
         status,
-    } in data.session_milestones(since).await?
+    } in milestones
     {
-        let slot = |at: chrono::DateTime<Utc>| {
-            usize::try_from((at.date_naive() - first).num_days())
-                .ok()
-                .filter(|i| *i < 14)
-        };
-        if let Some(i) = started.and_then(slot) {
+        if let Some(i) = started_at.and_then(slot) {
             throughput[i].started += 1;
         }
         if status == SessionStatus::Completed
-            && let Some(i) = finished.and_then(slot)
+            && let Some(i) = finished_at.and_then(slot)
         {
             throughput[i].completed += 1;
         }
     }
-    Ok(SessionAnalytics {
+    SessionAnalytics {
         by_status,
         completion_rate,
         median_phase_seconds,
         throughput,
-    })
+    }
 }
 
 #[instrument(skip_all, fields(slug, session = %id))]
@@ -522,4 +537,77 @@ async fn clone_within(
     .await?;
     tx.commit().await?;
     Ok(new_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone as _};
+
+    use super::*;
+
+    fn at(day: u32, hour: u32) -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn analytics_count_rate_median_and_each_day_of_the_chart() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+        let rows = AnalyticsRows {
+            by_status: vec![
+                (SessionStatus::Completed, 3),
+                (SessionStatus::Failed, 1),
+                (SessionStatus::Active, 5),
+            ],
+            phase_spans: vec![
+                (at(1, 0), at(1, 1)),
+                (at(1, 0), at(1, 3)),
+                (at(1, 0), at(1, 2)),
+                // A clock that went backwards counts as no time, not negative time.
+                (at(1, 5), at(1, 4)),
+            ],
+            milestones: vec![
+                Milestones {
+                    started_at: Some(at(7, 9)),
+                    finished_at: Some(at(20, 23)),
+                    status: SessionStatus::Completed,
+                },
+                Milestones {
+                    started_at: Some(at(20, 1)),
+                    finished_at: Some(at(20, 2)),
+                    status: SessionStatus::Failed,
+                },
+                // Started before the chart's first day (the 7th): only its end counts.
+                Milestones {
+                    started_at: Some(at(6, 23)),
+                    finished_at: Some(at(8, 0)),
+                    status: SessionStatus::Completed,
+                },
+            ],
+        };
+        let analytics = analytics(rows, today);
+        assert_eq!(analytics.completion_rate, Some(0.75));
+        // Spans 0, 1, 2 and 3 hours: the upper median.
+        assert_eq!(analytics.median_phase_seconds, Some(2 * 3600));
+        assert_eq!(analytics.throughput.len(), 14);
+        assert_eq!(analytics.throughput[0].day, "2026-12-07");
+        assert_eq!(analytics.throughput[13].day, "2026-12-20");
+        let started: Vec<i64> = analytics.throughput.iter().map(|d| d.started).collect();
+        let completed: Vec<i64> = analytics.throughput.iter().map(|d| d.completed).collect();
+        assert_eq!(started, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        assert_eq!(completed, [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    }
+
+    #[test]
+    fn analytics_of_nothing_has_no_rate_and_no_median() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+        let analytics = analytics(AnalyticsRows::default(), today);
+        assert_eq!(analytics.completion_rate, None);
+        assert_eq!(analytics.median_phase_seconds, None);
+        assert!(
+            analytics
+                .throughput
+                .iter()
+                .all(|d| d.started == 0 && d.completed == 0)
+        );
+    }
 }

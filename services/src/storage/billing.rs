@@ -485,51 +485,55 @@ impl TenantData<'_> {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Usage per day and metric from `since` on, from the roll-up.
+    /// Usage per day and metric from `history_since` on (by day, then metric), and what each
+    /// provider cost from `costs_since` on (most expensive first), from the roll-up in one
+    /// read.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn usage_history(&self, since: NaiveDate) -> Result<Vec<DailyUsage>> {
-        let rows: Vec<(NaiveDate, Metric, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT day, metric, CAST(SUM(quantity) AS BIGINT) FROM usage_daily WHERE tenant_id = $1 AND day >= $2
-             GROUP BY day, metric ORDER BY day, metric",
-        )
-        .bind(self.tenant)
-        .bind(since)
-        .fetch_all(pool)
-        .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(day, metric, quantity)| DailyUsage {
-                day,
-                metric,
-                quantity: u64::try_from(quantity).unwrap_or(0),
-            })
-            .collect())
-    }
-
-    /// What each provider cost from `since` on, most expensive first.
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn provider_costs(
+    pub async fn usage_report(
         &self,
-        since: NaiveDate,
+        history_since: NaiveDate,
+        costs_since: NaiveDate,
         currency: Currency,
-    ) -> Result<Vec<ProviderCost>> {
-        let rows: Vec<(String, i64, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT provider, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_minor) AS BIGINT) FROM usage_daily
-             WHERE tenant_id = $1 AND day >= $2 AND provider <> ''
-             GROUP BY provider ORDER BY SUM(cost_minor) DESC, provider",
+    ) -> Result<(Vec<DailyUsage>, Vec<ProviderCost>)> {
+        // A day and a metric, or no day and a provider with its cost.
+        let rows: Vec<(Option<NaiveDate>, String, i64, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
+            "SELECT day, metric, CAST(SUM(quantity) AS BIGINT), CAST(0 AS BIGINT) FROM usage_daily
+             WHERE tenant_id = $1 AND day >= $2 GROUP BY day, metric
+             UNION ALL
+             SELECT NULL, provider, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_minor) AS BIGINT) FROM usage_daily
+             WHERE tenant_id = $1 AND day >= $3 AND provider <> '' GROUP BY provider",
         )
         .bind(self.tenant)
-        .bind(since)
+        .bind(history_since)
+        .bind(costs_since)
         .fetch_all(pool)
         .await)?;
-        Ok(rows
-            .into_iter()
-            .map(|(provider, quantity, cost)| ProviderCost {
-                provider,
-                cost: Money::new(cost, currency),
-                quantity: u64::try_from(quantity).unwrap_or(0),
-            })
-            .collect())
+        let (mut history, mut costs) = (Vec::new(), Vec::new());
+        for (day, name, quantity, cost) in rows {
+            let quantity = u64::try_from(quantity).unwrap_or(0);
+            match day {
+                Some(day) => history.extend(name.parse().ok().map(|metric| DailyUsage {
+                    day,
+                    metric,
+                    quantity,
+                })),
+                None => costs.push(ProviderCost {
+                    provider: name,
+                    cost: Money::new(cost, currency),
+                    quantity,
+                }),
+            }
+        }
+        history.sort_by(|a: &DailyUsage, b| {
+            (a.day, a.metric.as_str()).cmp(&(b.day, b.metric.as_str()))
+        });
+        costs.sort_by(|a: &ProviderCost, b| {
+            b.cost
+                .minor
+                .cmp(&a.cost.minor)
+                .then_with(|| a.provider.cmp(&b.provider))
+        });
+        Ok((history, costs))
     }
 
     /// Notes that `metric` reached `level` this period; false when it was noted before.

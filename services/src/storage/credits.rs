@@ -27,17 +27,6 @@ impl TenantData<'_> {
         Ok(sum.unwrap_or(0))
     }
 
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn credit_balance(&self) -> Result<i64> {
-        let sum: Option<i64> = with_tenant_reader!(self, pool => sqlx::query_scalar(
-            BALANCE,
-        )
-        .bind(self.tenant)
-        .fetch_one(pool)
-        .await)?;
-        Ok(sum.unwrap_or(0))
-    }
-
     /// Appends an entry; `amount_minor` carries the kind's sign.
     #[instrument(skip_all, fields(tenant = %self.tenant, %kind))]
     pub async fn add_credit_entry(
@@ -64,25 +53,30 @@ impl TenantData<'_> {
         Ok(())
     }
 
-    /// The newest entries first.
+    /// The balance and the newest `limit` entries, newest first, in one read: each row
+    /// carries the sum of every entry (`SUM(…) OVER ()` is taken before the limit); no
+    /// entries is a zero balance.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn credit_entries(&self, limit: i64) -> Result<Vec<CreditEntry>> {
-        let rows: Vec<(CreditKind, i64, String, DateTime<Utc>)> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT kind, amount_minor, note, created_at FROM credit_entries WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
+    pub async fn credit_statement(&self, limit: i64) -> Result<(i64, Vec<CreditEntry>)> {
+        let rows: Vec<(CreditKind, i64, String, DateTime<Utc>, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
+            "SELECT kind, amount_minor, note, created_at, CAST(SUM(amount_minor) OVER () AS BIGINT)
+             FROM credit_entries WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(self.tenant)
         .bind(limit)
         .fetch_all(pool)
         .await)?;
-        Ok(rows
+        let balance = rows.first().map_or(0, |row| row.4);
+        let entries = rows
             .into_iter()
-            .map(|(kind, amount, note, created_at)| CreditEntry {
+            .map(|(kind, amount, note, created_at, _)| CreditEntry {
                 kind,
                 amount: Money::new(amount, Currency::Usd),
                 note,
                 created_at,
             })
-            .collect())
+            .collect();
+        Ok((balance, entries))
     }
 }
 

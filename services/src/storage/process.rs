@@ -57,11 +57,30 @@ pub struct TemplateEdit<'a> {
 }
 
 /// When a session started and finished, and how it ended.
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug)]
 pub struct Milestones {
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub status: SessionStatus,
+}
+
+/// What the command center's analytics are computed from, read in one round trip.
+#[derive(Clone, Debug, Default)]
+pub struct AnalyticsRows {
+    /// Sessions per status, examples excluded.
+    pub by_status: Vec<(SessionStatus, i64)>,
+    /// When the latest finished phases started and finished.
+    pub phase_spans: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Sessions that started or finished since the chart's first day.
+    pub milestones: Vec<Milestones>,
+}
+
+/// A row of a page of the session list, with the total of the whole list.
+#[derive(sqlx::FromRow)]
+struct CountedSession {
+    #[sqlx(flatten)]
+    row: SessionRow,
+    total: i64,
 }
 
 pub struct NewSession<'a> {
@@ -410,7 +429,9 @@ impl TenantData<'_> {
         Ok(())
     }
 
-    /// One page of the session list (training examples are listed apart) and the total.
+    /// One page of the session list (training examples are listed apart) and the total, in
+    /// one read: each row carries the total (`COUNT(*) OVER ()`); only a page past the end,
+    /// which has no row to carry it, counts apart.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn list_sessions(
         &self,
@@ -433,7 +454,8 @@ impl TenantData<'_> {
             ""
         };
         let sql = format!(
-            "SELECT {SESSION_COLUMNS} WHERE {conditions}{archived} ORDER BY {order}, s.id LIMIT $7 OFFSET $8"
+            "SELECT CAST(COUNT(*) OVER () AS BIGINT) AS total, {SESSION_COLUMNS}
+             WHERE {conditions}{archived} ORDER BY {order}, s.id LIMIT $7 OFFSET $8"
         );
         let count_sql =
             format!("SELECT COUNT(*) FROM process_sessions s WHERE {conditions}{archived}");
@@ -454,15 +476,21 @@ impl TenantData<'_> {
                     .bind(&pattern)
             };
         }
-        let rows: Vec<SessionRow> = with_tenant_reader!(self, pool => bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())))
+        let rows: Vec<CountedSession> = with_tenant_reader!(self, pool => bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())))
             .bind(i64::from(per_page))
             .bind(offset)
             .fetch_all(pool)
             .await)?;
-        let total: i64 = with_tenant_reader!(self, pool => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())))
-            .fetch_one(pool)
-            .await)?;
-        Ok((rows, total))
+        let total = match rows.first() {
+            Some(first) => first.total,
+            None if offset == 0 => 0,
+            None => {
+                with_tenant_reader!(self, pool => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())))
+                .fetch_one(pool)
+                .await)?
+            }
+        };
+        Ok((rows.into_iter().map(|counted| counted.row).collect(), total))
     }
 
     /// Training examples: read-only sessions any member can clone from.
@@ -585,46 +613,50 @@ impl TenantData<'_> {
         Ok(())
     }
 
-    /// Sessions per status (examples excluded).
+    /// Sessions per status, the latest `spans` finished phases and the sessions that
+    /// started or finished since `since`, in one round trip (every query is a hop to a
+    /// database thread, which costs more than these small reads).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn session_status_counts(&self) -> Result<Vec<(SessionStatus, i64)>> {
-        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT status, COUNT(*) FROM process_sessions WHERE tenant_id = $1 AND is_example = $2 GROUP BY status",
+    pub async fn analytics_rows(&self, spans: i64, since: DateTime<Utc>) -> Result<AnalyticsRows> {
+        type Row = (
+            String,
+            String,
+            i64,
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
+        );
+        let rows: Vec<Row> = with_tenant_reader!(self, pool => sqlx::query_as(
+            "SELECT 'status', status, CAST(COUNT(*) AS BIGINT), NULL, NULL
+             FROM process_sessions WHERE tenant_id = $1 AND is_example = $2 GROUP BY status
+             UNION ALL
+             SELECT 'span', '', CAST(0 AS BIGINT), started_at, finished_at FROM
+               (SELECT started_at, finished_at FROM process_phase_runs
+                WHERE tenant_id = $1 AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $3) AS spans
+             UNION ALL
+             SELECT 'milestone', status, CAST(0 AS BIGINT), started_at, finished_at FROM process_sessions
+             WHERE tenant_id = $1 AND is_example = $2 AND (started_at >= $4 OR finished_at >= $4)",
         )
         .bind(self.tenant)
         .bind(false)
-        .fetch_all(pool)
-        .await)?)
-    }
-
-    /// Durations of the latest finished phases, in seconds.
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn recent_phase_spans(
-        &self,
-        limit: i64,
-    ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
-        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT started_at, finished_at FROM process_phase_runs
-             WHERE tenant_id = $1 AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $2",
-        )
-        .bind(self.tenant)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)?)
-    }
-
-    /// When sessions started and finished (and how), since `since`.
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn session_milestones(&self, since: DateTime<Utc>) -> Result<Vec<Milestones>> {
-        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT started_at, finished_at, status FROM process_sessions
-             WHERE tenant_id = $1 AND is_example = $2 AND (started_at >= $3 OR finished_at >= $3)",
-        )
-        .bind(self.tenant)
-        .bind(false)
+        .bind(spans)
         .bind(since)
         .fetch_all(pool)
-        .await)?)
+        .await)?;
+        let mut out = AnalyticsRows::default();
+        for (kind, status, n, started_at, finished_at) in rows {
+            match kind.as_str() {
+                "status" => out.by_status.extend(status.parse().ok().map(|s| (s, n))),
+                "span" => out.phase_spans.extend(started_at.zip(finished_at)),
+                _ => out
+                    .milestones
+                    .extend(status.parse().ok().map(|status| Milestones {
+                        started_at,
+                        finished_at,
+                        status,
+                    })),
+            }
+        }
+        Ok(out)
     }
 
     /// The workspace's sealed webhook signing secret, creating it from `fresh` when missing.
