@@ -512,11 +512,13 @@ impl TenantData<'_> {
         for (day, name, quantity, cost) in rows {
             let quantity = u64::try_from(quantity).unwrap_or(0);
             match day {
-                Some(day) => history.extend(name.parse().ok().map(|metric| DailyUsage {
+                Some(day) => history.push(DailyUsage {
                     day,
-                    metric,
+                    metric: name
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("unknown metric {name:?} in usage_daily"))?,
                     quantity,
-                })),
+                }),
                 None => costs.push(ProviderCost {
                     provider: name,
                     cost: Money::new(cost, currency),
@@ -524,15 +526,7 @@ impl TenantData<'_> {
                 }),
             }
         }
-        history.sort_by(|a: &DailyUsage, b| {
-            (a.day, a.metric.as_str()).cmp(&(b.day, b.metric.as_str()))
-        });
-        costs.sort_by(|a: &ProviderCost, b| {
-            b.cost
-                .minor
-                .cmp(&a.cost.minor)
-                .then_with(|| a.provider.cmp(&b.provider))
-        });
+        in_report_order(&mut history, &mut costs);
         Ok((history, costs))
     }
 
@@ -570,5 +564,55 @@ impl TenantData<'_> {
         .bind(self.tenant)
         .fetch_all(&mut **conn)
         .await)?)
+    }
+}
+
+/// The usage page's order: history by day, then metric; providers by cost, most expensive
+/// first, then by name.
+fn in_report_order(history: &mut [DailyUsage], costs: &mut [ProviderCost]) {
+    history.sort_by(|a, b| (a.day, a.metric.as_str()).cmp(&(b.day, b.metric.as_str())));
+    costs.sort_by(|a, b| {
+        b.cost
+            .minor
+            .cmp(&a.cost.minor)
+            .then_with(|| a.provider.cmp(&b.provider))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_usage_report_is_ordered_by_day_and_metric_and_by_cost_then_name() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let usage = |d, metric| DailyUsage {
+            day: day(d),
+            metric,
+            quantity: 1,
+        };
+        let cost = |provider: &str, minor| ProviderCost {
+            provider: provider.to_owned(),
+            cost: Money::new(minor, Currency::Usd),
+            quantity: 1,
+        };
+        let mut history = vec![
+            usage(2, Metric::ApiCalls),
+            usage(1, Metric::Tokens),
+            usage(1, Metric::ApiCalls),
+        ];
+        let mut costs = vec![cost("groq", 2), cost("twilio", 9), cost("deepgram", 9)];
+        in_report_order(&mut history, &mut costs);
+        let history: Vec<_> = history.iter().map(|u| (u.day, u.metric)).collect();
+        assert_eq!(
+            history,
+            [
+                (day(1), Metric::ApiCalls),
+                (day(1), Metric::Tokens),
+                (day(2), Metric::ApiCalls)
+            ]
+        );
+        let costs: Vec<_> = costs.iter().map(|c| c.provider.as_str()).collect();
+        assert_eq!(costs, ["deepgram", "twilio", "groq"]);
     }
 }

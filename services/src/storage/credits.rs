@@ -55,7 +55,7 @@ impl TenantData<'_> {
 
     /// The balance and the newest `limit` entries, newest first, in one read: each row
     /// carries the sum of every entry (`SUM(…) OVER ()` is taken before the limit); no
-    /// entries is a zero balance.
+    /// entries is a zero balance. `limit` is at least one, or the balance has no row to ride.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn credit_statement(&self, limit: i64) -> Result<(i64, Vec<CreditEntry>)> {
         let rows: Vec<(CreditKind, i64, String, DateTime<Utc>, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
@@ -63,7 +63,7 @@ impl TenantData<'_> {
              FROM credit_entries WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(self.tenant)
-        .bind(limit)
+        .bind(limit.max(1))
         .fetch_all(pool)
         .await)?;
         let balance = rows.first().map_or(0, |row| row.4);

@@ -457,8 +457,9 @@ impl TenantData<'_> {
             "SELECT CAST(COUNT(*) OVER () AS BIGINT) AS total, {SESSION_COLUMNS}
              WHERE {conditions}{archived} ORDER BY {order}, s.id LIMIT $7 OFFSET $8"
         );
-        let count_sql =
-            format!("SELECT COUNT(*) FROM process_sessions s WHERE {conditions}{archived}");
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT {SESSION_COLUMNS} WHERE {conditions}{archived}) AS listed"
+        );
         let pattern = if filter.text.trim().is_empty() {
             String::new()
         } else {
@@ -643,17 +644,20 @@ impl TenantData<'_> {
         .fetch_all(pool)
         .await)?;
         let mut out = AnalyticsRows::default();
+        let status_of = |text: &str| -> Result<SessionStatus> {
+            Ok(text
+                .parse()
+                .map_err(|_| anyhow::anyhow!("unknown session status {text:?}"))?)
+        };
         for (kind, status, n, started_at, finished_at) in rows {
             match kind.as_str() {
-                "status" => out.by_status.extend(status.parse().ok().map(|s| (s, n))),
+                "status" => out.by_status.push((status_of(&status)?, n)),
                 "span" => out.phase_spans.extend(started_at.zip(finished_at)),
-                _ => out
-                    .milestones
-                    .extend(status.parse().ok().map(|status| Milestones {
-                        started_at,
-                        finished_at,
-                        status,
-                    })),
+                _ => out.milestones.push(Milestones {
+                    started_at,
+                    finished_at,
+                    status: status_of(&status)?,
+                }),
             }
         }
         Ok(out)
