@@ -163,7 +163,10 @@ async fn serve(svc: Services, mut caller: Caller, token: String, mut socket: Web
                         vec![refused("", "Too many messages on this connection; wait a minute.").into()]
                     } else {
                         match serde_json::from_str::<ClientMessage>(&text) {
-                            Ok(message) => handle(&svc, &caller, &mut subscriptions, message).await.into_iter().map(Into::into).collect(),
+                            // Boxed, as the recheck below: the state of these rare awaits
+                            // (database reads) would otherwise sit inline in every idle
+                            // connection's task for its whole life.
+                            Ok(message) => Box::pin(handle(&svc, &caller, &mut subscriptions, message)).await.into_iter().map(Into::into).collect(),
                             Err(err) => vec![refused("", &format!("The message could not be read: {err}.")).into()],
                         }
                     }
@@ -180,10 +183,10 @@ async fn serve(svc: Services, mut caller: Caller, token: String, mut socket: Web
                 Err(RecvError::Closed) => break,
             },
             _ = recheck.tick() => {
-                match services::auth::sessions::resolve(&svc, &token).await {
+                match Box::pin(services::auth::sessions::resolve(&svc, &token)).await {
                     Ok(Some(fresh)) => {
                         caller = fresh;
-                        recheck_subscriptions(&svc, &caller, &mut subscriptions).await.into_iter().map(Into::into).collect()
+                        Box::pin(recheck_subscriptions(&svc, &caller, &mut subscriptions)).await.into_iter().map(Into::into).collect()
                     }
                     Ok(None) => {
                         let frame = CloseFrame { code: SESSION_ENDED, reason: "Your session has ended.".into() };
