@@ -26,7 +26,6 @@ use shared::widgets::{WidgetDetail, WidgetKind};
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use crate::components::upload::Upload;
 use crate::live::watch;
@@ -79,10 +78,12 @@ pub fn MarketplacePageView() -> impl IntoView {
         <AppShell place=place(slug) crumbs=vec![("Marketplace".to_owned(), None)]>
             <PageHeader title="Marketplace" subtitle="Widgets other builders made: see each one working, rate it, and install it for your customers." />
             <SearchForm slug q kind sort />
-            {loaded(page, "Searching…", move |result| match result {
-                Err(error) => view! { <ErrorView error /> }.into_any(),
-                Ok(page) => view! { <Results page /> }.into_any(),
-            })}
+            <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
+                {move || page.get().map(|result| match result {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(page) => view! { <Results page /> }.into_any(),
+                })}
+            </Transition>
         </AppShell>
     }
 }
@@ -233,10 +234,12 @@ pub fn ListingPageView() -> impl IntoView {
     ];
     view! {
         <AppShell place=place(slug) crumbs>
-            {loaded(page, "Loading the listing…", move |result| match result {
-                Err(error) => view! { <ErrorView error /> }.into_any(),
-                Ok(page) => view! { <ListingBody page actions /> }.into_any(),
-            })}
+            <Transition fallback=|| view! { <p class="loading">"Loading the listing…"</p> }>
+                {move || page.get().map(|result| match result {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(page) => view! { <ListingBody page actions /> }.into_any(),
+                })}
+            </Transition>
         </AppShell>
     }
 }

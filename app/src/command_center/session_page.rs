@@ -19,7 +19,6 @@ use super::update_session_data::UpdateSessionData;
 use super::{TOPICS, center_path, session_path, status_badge};
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
@@ -96,14 +95,16 @@ fn SessionFor(persona: Persona) -> impl IntoView {
     ];
     view! {
         <AppShell place crumbs>
-            {loaded(detail, "Loading the session…", move |result| match result {
-                Err(error) => view! { <ErrorView error /> }.into_any(),
-                Ok(d) if is_wrong_prefix(&d.tenant, &slug.get(), persona) => {
-                    let path = session_path(d.tenant.variant.persona(), d.tenant.slug.as_str(), d.session.id);
-                    view! { <Redirect path /> }.into_any()
-                }
-                Ok(d) => view! { <SessionBody d actions /> }.into_any(),
-            })}
+            <Transition fallback=|| view! { <p class="loading">"Loading the session…"</p> }>
+                {move || detail.get().map(|result| match result {
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                    Ok(d) if is_wrong_prefix(&d.tenant, &slug.get(), persona) => {
+                        let path = session_path(d.tenant.variant.persona(), d.tenant.slug.as_str(), d.session.id);
+                        view! { <Redirect path /> }.into_any()
+                    }
+                    Ok(d) => view! { <SessionBody d actions /> }.into_any(),
+                })}
+            </Transition>
         </AppShell>
     }
 }
