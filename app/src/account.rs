@@ -38,6 +38,7 @@ use leptos::server_fn::ServerFn as _;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_email};
 use crate::components::layout::{AppShell, Me, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_time, machine_time};
 use list_notifications::list_notifications;
 use list_sessions::list_sessions;
@@ -162,39 +163,34 @@ fn Notifications() -> impl IntoView {
                     <button type="submit" class="button small">"Mark all read"</button>
                 </ActionForm>
             </div>
-            <Suspense fallback=|| view! { <p class="loading">"Loading notifications…"</p> }>
-                {move || {
-                    list.get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(items) if items.is_empty() => {
-                                view! { <p class="muted">"Nothing yet."</p> }.into_any()
-                            }
-                            Ok(items) => {
-                                view! {
-                                    <ul class="notifications">
-                                        {items
-                                            .into_iter()
-                                            .map(|n| {
-                                                view! {
-                                                    <li class:unread=!n.read data-testid="notification">
-                                                        <p>
-                                                            <strong>{n.title}</strong>
-                                                            {(!n.read).then(|| view! { " " <span class="badge">"New"</span> })}
-                                                        </p>
-                                                        <p>{n.body}</p>
-                                                        <p class="muted"><time datetime=machine_time(n.created_at)>{format_time(n.created_at)}</time></p>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            {loaded(list, "Loading notifications…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(items) if items.is_empty() => {
+                    view! { <p class="muted">"Nothing yet."</p> }.into_any()
+                }
+                Ok(items) => {
+                    view! {
+                        <ul class="notifications">
+                            {items
+                                .into_iter()
+                                .map(|n| {
+                                    view! {
+                                        <li class:unread=!n.read data-testid="notification">
+                                            <p>
+                                                <strong>{n.title}</strong>
+                                                {(!n.read).then(|| view! { " " <span class="badge">"New"</span> })}
+                                            </p>
+                                            <p>{n.body}</p>
+                                            <p class="muted"><time datetime=machine_time(n.created_at)>{format_time(n.created_at)}</time></p>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }
+            })}
         </section>
     }
 }
@@ -213,59 +209,53 @@ pub(crate) fn Sessions() -> impl IntoView {
                 </form>
             </div>
             <ActionError error=revoke_error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
-                {move || {
-                    sessions
-                        .get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(list) => {
-                                view! {
-                                    <div class="table-wrap">
-                                        <table data-testid="sessions">
-                                            <thead>
+            {loaded(sessions, "Loading sessions…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(list) => {
+                    view! {
+                        <div class="table-wrap">
+                            <table data-testid="sessions">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Device"</th>
+                                        <th scope="col">"Address"</th>
+                                        <th scope="col">"Signed in"</th>
+                                        <th scope="col">"Last active"</th>
+                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .into_iter()
+                                        .map(|s| {
+                                            view! {
                                                 <tr>
-                                                    <th scope="col">"Device"</th>
-                                                    <th scope="col">"Address"</th>
-                                                    <th scope="col">"Signed in"</th>
-                                                    <th scope="col">"Last active"</th>
-                                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                                    <td>
+                                                        {s.device.clone()}
+                                                        {s.current.then(|| view! { " " <span class="badge ok">"This device"</span> })}
+                                                    </td>
+                                                    <td>{s.ip.clone().unwrap_or_else(|| "unknown".into())}</td>
+                                                    <td><time datetime=machine_time(s.created_at)>{format_time(s.created_at)}</time></td>
+                                                    <td><time datetime=machine_time(s.last_seen_at)>{format_time(s.last_seen_at)}</time></td>
+                                                    <td class="actions">
+                                                        {(!s.current).then(|| view! {
+                                                            <ActionForm action=revoke>
+                                                                <input type="hidden" name="id" value=s.id.to_string() />
+                                                                <button type="submit" class="button small">"Sign out this session"</button>
+                                                            </ActionForm>
+                                                        })}
+                                                    </td>
                                                 </tr>
-                                            </thead>
-                                            <tbody>
-                                                {list
-                                                    .into_iter()
-                                                    .map(|s| {
-                                                        view! {
-                                                            <tr>
-                                                                <td>
-                                                                    {s.device.clone()}
-                                                                    {s.current.then(|| view! { " " <span class="badge ok">"This device"</span> })}
-                                                                </td>
-                                                                <td>{s.ip.clone().unwrap_or_else(|| "unknown".into())}</td>
-                                                                <td><time datetime=machine_time(s.created_at)>{format_time(s.created_at)}</time></td>
-                                                                <td><time datetime=machine_time(s.last_seen_at)>{format_time(s.last_seen_at)}</time></td>
-                                                                <td class="actions">
-                                                                    {(!s.current).then(|| view! {
-                                                                        <ActionForm action=revoke>
-                                                                            <input type="hidden" name="id" value=s.id.to_string() />
-                                                                            <button type="submit" class="button small">"Sign out this session"</button>
-                                                                        </ActionForm>
-                                                                    })}
-                                                                </td>
-                                                            </tr>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                }
+            })}
         </section>
     }
 }

@@ -42,6 +42,7 @@ use shared::tenants::PlatformOverview;
 
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_time, machine_time};
 use crate::live::{LiveIndicator, watch};
 use get_outbox::get_outbox;
@@ -85,16 +86,10 @@ pub fn AdminHomePage() -> impl IntoView {
             <PageHeader title="Platform overview" subtitle="Every tenant and person on this Atrium, live.">
                 <LiveIndicator />
             </PageHeader>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || {
-                    overview
-                        .get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(overview) => view! { <Overview overview /> }.into_any(),
-                        })
-                }}
-            </Transition>
+            {loaded(overview, "Loading…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(overview) => view! { <Overview overview /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -288,35 +283,29 @@ pub fn OutboxPage() -> impl IntoView {
     view! {
         <AppShell place crumbs=vec![("Outbox".to_owned(), None)]>
             <PageHeader title="Outbox" subtitle="Emails kept because no SMTP server is configured (mail.smtp_url). Newest first." />
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || {
-                    mails
-                        .get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(list) if list.is_empty() => {
-                                view! { <p class="panel muted">"No emails yet."</p> }.into_any()
-                            }
-                            Ok(list) => {
-                                list.into_iter()
-                                    .map(|mail| {
-                                        view! {
-                                            <article class="panel mail" data-testid="outbox-mail">
-                                                <h2>{mail.subject}</h2>
-                                                <p class="muted">
-                                                    "To " <span data-testid="outbox-recipient">{mail.recipient}</span> " · "
-                                                    <time datetime=machine_time(mail.created_at)>{format_time(mail.created_at)}</time>
-                                                </p>
-                                                <pre class="mail-body">{mail.body}</pre>
-                                            </article>
-                                        }
-                                    })
-                                    .collect_view()
-                                    .into_any()
+            {loaded(mails, "Loading…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(list) if list.is_empty() => {
+                    view! { <p class="panel muted">"No emails yet."</p> }.into_any()
+                }
+                Ok(list) => {
+                    list.into_iter()
+                        .map(|mail| {
+                            view! {
+                                <article class="panel mail" data-testid="outbox-mail">
+                                    <h2>{mail.subject}</h2>
+                                    <p class="muted">
+                                        "To " <span data-testid="outbox-recipient">{mail.recipient}</span> " · "
+                                        <time datetime=machine_time(mail.created_at)>{format_time(mail.created_at)}</time>
+                                    </p>
+                                    <pre class="mail-body">{mail.body}</pre>
+                                </article>
                             }
                         })
-                }}
-            </Suspense>
+                        .collect_view()
+                        .into_any()
+                }
+            })}
         </AppShell>
     }
 }

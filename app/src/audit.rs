@@ -14,6 +14,7 @@ use shared::personas::Persona;
 
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_time, machine_time};
 use crate::workspaces::is_wrong_prefix;
 use get_audit_log::get_audit_log;
@@ -88,12 +89,10 @@ pub fn PlatformAuditPage() -> impl IntoView {
         <AppShell place crumbs=vec![("Audit log".to_owned(), None)]>
             <PageHeader title="Audit log" subtitle="Every administrative and security action on the platform, newest first. Entries are never changed or deleted." />
             <Filters action=Signal::derive(|| PLATFORM_PATH.to_owned()) form with_tenant=true />
-            <Transition fallback=|| view! { <p class="loading">"Searching the log…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <Entries page path=PLATFORM_PATH.to_owned() /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Searching the log…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <Entries page path=PLATFORM_PATH.to_owned() /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -131,17 +130,15 @@ fn WorkspaceAudit(persona: Persona) -> impl IntoView {
         <AppShell place crumbs=vec![("Audit log".to_owned(), None)]>
             <PageHeader title="Audit log" subtitle="Who did what in this workspace, when and from where, newest first. Entries are never changed or deleted." />
             <Filters action=Signal::derive(move || audit_path(persona, &slug.get())) form with_tenant=false />
-            <Transition fallback=|| view! { <p class="loading">"Searching the log…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => match &page.tenant {
-                        Some(t) if is_wrong_prefix(t, &slug.get(), persona) => {
-                            view! { <Redirect path=audit_path(t.variant.persona(), t.slug.as_str()) /> }.into_any()
-                        }
-                        _ => view! { <Entries page path=audit_path(persona, &slug.get()) /> }.into_any(),
-                    },
-                })}
-            </Transition>
+            {loaded(page, "Searching the log…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => match &page.tenant {
+                    Some(t) if is_wrong_prefix(t, &slug.get(), persona) => {
+                        view! { <Redirect path=audit_path(t.variant.persona(), t.slug.as_str()) /> }.into_any()
+                    }
+                    _ => view! { <Entries page path=audit_path(persona, &slug.get()) /> }.into_any(),
+                },
+            })}
         </AppShell>
     }
 }

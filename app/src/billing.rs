@@ -20,6 +20,7 @@ use shared::personas::Persona;
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
 use buy_credits::BuyCredits;
@@ -64,15 +65,13 @@ fn BillingFor(persona: Persona) -> impl IntoView {
             <PageHeader title="Plan & usage" subtitle="What your plan allows, what you used this month, and what it cost.">
                 <LiveIndicator />
             </PageHeader>
-            <Transition fallback=|| view! { <p class="loading">"Loading your plan…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
-                        view! { <Redirect path=billing_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
-                    }
-                    Ok(page) => view! { <Body page change buy /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading your plan…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
+                    view! { <Redirect path=billing_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
+                }
+                Ok(page) => view! { <Body page change buy /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -15,6 +15,7 @@ use shared::personas::Persona;
 use crate::billing::billing_path;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_time, machine_time};
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
@@ -92,15 +93,13 @@ fn ServicesFor(persona: Persona) -> impl IntoView {
             <PageHeader title="Services" subtitle="What your organization uses from the platform's catalog, and what it can add.">
                 <LiveIndicator />
             </PageHeader>
-            <Transition fallback=|| view! { <p class="loading">"Loading services…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
-                        view! { <Redirect path=services_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
-                    }
-                    Ok(page) => view! { <Body page actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading services…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
+                    view! { <Redirect path=services_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
+                }
+                Ok(page) => view! { <Body page actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }

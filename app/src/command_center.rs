@@ -30,6 +30,7 @@ use shared::process::{
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
@@ -156,17 +157,13 @@ fn CommandCenterFor(persona: Persona) -> impl IntoView {
             <PageHeader title="Command center" subtitle="Process sessions, the work running for them, and how they are doing.">
                 <LiveIndicator />
             </PageHeader>
-            <Transition fallback=|| view! { <p class="loading">"Loading the command center…"</p> }>
-                {move || {
-                    center.get().map(|result| match result {
-                        Err(error) => view! { <ErrorView error /> }.into_any(),
-                        Ok(center) if is_wrong_prefix(&center.tenant, &slug.get(), persona) => {
-                            view! { <Redirect path=center_path(center.tenant.variant.persona(), center.tenant.slug.as_str()) /> }.into_any()
-                        }
-                        Ok(center) => view! { <Panels center persona actions /> }.into_any(),
-                    })
-                }}
-            </Transition>
+            {loaded(center, "Loading the command center…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(center) if is_wrong_prefix(&center.tenant, &slug.get(), persona) => {
+                    view! { <Redirect path=center_path(center.tenant.variant.persona(), center.tenant.slug.as_str()) /> }.into_any()
+                }
+                Ok(center) => view! { <Panels center persona actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -468,21 +465,19 @@ fn NewSessionDialog(
                         <label for="new-session-title-input">"Title"</label>
                         <input id="new-session-title-input" name="title" required=true autofocus=true maxlength="120" />
                     </div>
-                    <Transition fallback=|| view! { <p class="loading">"Loading the form…"</p> }>
-                        {move || template.get().map(|loaded| match loaded {
-                            Ok(Some(detail)) => {
-                                let phase = detail.definition.phases.first().cloned();
-                                phase.map(|p| view! {
-                                    <fieldset>
-                                        <legend>{format!("{} · {}", p.key, p.name)}</legend>
-                                        <SchemaFields schema=p.schema scope="new-session" server_error=error />
-                                    </fieldset>
-                                }).into_any()
-                            }
-                            Ok(None) => view! { <p class="muted">"There is no template yet."</p> }.into_any(),
-                            Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                        })}
-                    </Transition>
+                    {loaded(template, "Loading the form…", move |result| match result {
+                        Ok(Some(detail)) => {
+                            let phase = detail.definition.phases.first().cloned();
+                            phase.map(|p| view! {
+                                <fieldset>
+                                    <legend>{format!("{} · {}", p.key, p.name)}</legend>
+                                    <SchemaFields schema=p.schema scope="new-session" server_error=error />
+                                </fieldset>
+                            }).into_any()
+                        }
+                        Ok(None) => view! { <p class="muted">"There is no template yet."</p> }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    })}
                     {can_make_examples.then(|| view! {
                         <div class="field checkbox">
                             <input id="new-session-example" type="checkbox" name="example" />

@@ -3,6 +3,7 @@
 pub mod errors;
 pub mod forms;
 pub mod layout;
+pub mod loaded;
 pub mod style;
 pub mod time;
 pub mod upload;

@@ -27,6 +27,7 @@ use shared::projects::ACTIVITY_DAYS;
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use crate::live::watch;
 use crate::widgets::{EmbedCodes, slug_param};
@@ -105,12 +106,10 @@ pub fn CustomersPageView() -> impl IntoView {
     view! {
         <AppShell place crumbs=vec![("Customers".to_owned(), None)]>
             <PageHeader title="Customers" subtitle="Organizations you build for, and the widgets and process templates you deployed for them." />
-            <Transition fallback=|| view! { <p class="loading">"Loading the customers…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <CustomersBody page actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading the customers…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <CustomersBody page actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -424,12 +423,10 @@ pub fn BuildersPageView() -> impl IntoView {
     view! {
         <AppShell place crumbs=vec![("Builders".to_owned(), None)]>
             <PageHeader title="Builders" subtitle="Agencies and partners who build widgets for this organization's sites." />
-            <Transition fallback=|| view! { <p class="loading">"Loading the builders…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <BuildersBody page actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading the builders…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <BuildersBody page actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -542,12 +539,10 @@ pub fn BuilderOverviewPanel(slug: String, variant: PlatformVariant) -> impl Into
         |(slug, _)| get_builder_overview::get_builder_overview(slug),
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the customers' figures…"</p> }>
-            {move || overview.get().map(|result| match result {
-                Err(error) => view! { <ErrorView error /> }.into_any(),
-                Ok(o) => view! { <OverviewBody o slug=slug.get_untracked() variant /> }.into_any(),
-            })}
-        </Transition>
+        {loaded(overview, "Loading the customers' figures…", move |result| match result {
+            Err(error) => view! { <ErrorView error /> }.into_any(),
+            Ok(o) => view! { <OverviewBody o slug=slug.get_untracked() variant /> }.into_any(),
+        })}
     }
 }
 

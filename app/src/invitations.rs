@@ -15,6 +15,7 @@ use crate::auth::navigate_hard;
 use crate::auth::sign_out::SignOut;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_password, check_person_name};
+use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use accept_invitation::AcceptInvitation;
 use get_invitation::get_invitation;
@@ -28,16 +29,10 @@ pub fn InvitationPage() -> impl IntoView {
     view! {
         <Title text="Invitation" />
         <main id="main" class="auth-page">
-            <Suspense fallback=|| view! { <p class="loading">"Loading invitation…"</p> }>
-                {move || {
-                    preview
-                        .get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(preview) => view! { <InvitationCard preview token=token() /> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            {loaded(preview, "Loading invitation…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(preview) => view! { <InvitationCard preview token=token() /> }.into_any(),
+            })}
         </main>
     }
 }

@@ -26,6 +26,7 @@ use shared::widgets::{WidgetDetail, WidgetKind};
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use crate::components::upload::Upload;
 use crate::live::watch;
@@ -78,12 +79,10 @@ pub fn MarketplacePageView() -> impl IntoView {
         <AppShell place=place(slug) crumbs=vec![("Marketplace".to_owned(), None)]>
             <PageHeader title="Marketplace" subtitle="Widgets other builders made: see each one working, rate it, and install it for your customers." />
             <SearchForm slug q kind sort />
-            <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <Results page /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Searching…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <Results page /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -234,12 +233,10 @@ pub fn ListingPageView() -> impl IntoView {
     ];
     view! {
         <AppShell place=place(slug) crumbs>
-            <Transition fallback=|| view! { <p class="loading">"Loading the listing…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <ListingBody page actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading the listing…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <ListingBody page actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -20,6 +20,7 @@ use shared::tenants::TwoFactorPolicy;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_email};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_date, format_time};
 use crate::workspaces::is_wrong_prefix;
 use change_member_role::ChangeMemberRole;
@@ -75,19 +76,14 @@ pub fn MembersPage(persona: Persona) -> impl IntoView {
     view! {
         <AppShell place crumbs=vec![("Members".to_owned(), None)]>
             <PageHeader title="Members" subtitle="Who belongs to this workspace, and what each of them may do." />
-            <Transition fallback=|| view! { <p class="loading">"Loading members…"</p> }>
-                {move || {
-                    page.get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
-                                let path = format!("{}/members", page.tenant.home_path());
-                                view! { <Redirect path /> }.into_any()
-                            }
-                            Ok(page) => view! { <MembersBody page actions /> }.into_any(),
-                        })
-                }}
-            </Transition>
+            {loaded(page, "Loading members…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
+                    let path = format!("{}/members", page.tenant.home_path());
+                    view! { <Redirect path /> }.into_any()
+                }
+                Ok(page) => view! { <MembersBody page actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }

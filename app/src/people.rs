@@ -23,6 +23,7 @@ use shared::validation::search_link;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::Choice;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_date, format_time, machine_time};
 use bulk_people::BulkPeople;
 use get_people::get_people;
@@ -81,12 +82,10 @@ pub fn PeoplePage() -> impl IntoView {
             <PageHeader title="Users" subtitle="Every account on the platform: find people, then activate, deactivate, sign out, give a persona or change a role, one by one or in bulk." />
             <Filters form />
             <BulkOutcomeView bulk />
-            <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <People page form=form.get_untracked() bulk /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Searching…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <People page form=form.get_untracked() bulk /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -416,15 +415,13 @@ pub fn PersonPage() -> impl IntoView {
     };
     view! {
         <AppShell place crumbs=vec![("Users".to_owned(), Some(PATH.to_owned())), ("Person".to_owned(), None)]>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || detail.get().map(|result| match result {
-                    Err(error) => view! { <PageHeader title="Person" /> <ErrorView error /> }.into_any(),
-                    Ok(detail) => view! {
-                        <PageHeader title=detail.person.name.clone() subtitle="Their workspaces, sessions and recent activity." />
-                        <Person detail />
-                    }.into_any(),
-                })}
-            </Transition>
+            {loaded(detail, "Loading…", move |result| match result {
+                Err(error) => view! { <PageHeader title="Person" /> <ErrorView error /> }.into_any(),
+                Ok(detail) => view! {
+                    <PageHeader title=detail.person.name.clone() subtitle="Their workspaces, sessions and recent activity." />
+                    <Person detail />
+                }.into_any(),
+            })}
         </AppShell>
     }
 }

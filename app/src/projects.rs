@@ -25,6 +25,7 @@ use shared::projects::{
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use crate::live::watch;
 use crate::widgets::slug_param;
@@ -85,12 +86,10 @@ pub fn ProjectsPageView() -> impl IntoView {
     view! {
         <AppShell place=place(slug) crumbs=vec![("Projects".to_owned(), None)]>
             <PageHeader title="Projects" subtitle="Bodies of work for your customers: who is in each, what runs on their sites, and what it brings." />
-            <Transition fallback=|| view! { <p class="loading">"Loading the projects…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <ProjectsBody page create /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading the projects…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <ProjectsBody page create /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -238,12 +237,10 @@ pub fn ProjectPageView() -> impl IntoView {
     ];
     view! {
         <AppShell place=place(slug) crumbs>
-            <Transition fallback=|| view! { <p class="loading">"Loading the project…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <ProjectBody page actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading the project…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <ProjectBody page actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -23,6 +23,7 @@ use shared::support::{
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_time, machine_time};
 use crate::components::upload::Upload;
 use crate::live::{LiveIndicator, watch};
@@ -97,15 +98,13 @@ fn SupportFor(persona: Persona) -> impl IntoView {
             <PageHeader title="Support" subtitle="Ask for help and follow every answer in one place.">
                 <LiveIndicator />
             </PageHeader>
-            <Transition fallback=|| view! { <p class="loading">"Loading your tickets…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
-                        view! { <Redirect path=support_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
-                    }
-                    Ok(page) => view! { <SupportBody page persona open /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading your tickets…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
+                    view! { <Redirect path=support_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
+                }
+                Ok(page) => view! { <SupportBody page persona open /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -213,16 +212,14 @@ pub fn AdminSupportPage() -> impl IntoView {
             <PageHeader title="Support" subtitle="Every organization's tickets, those waiting for an answer first; organizations with priority support ahead of the others.">
                 <LiveIndicator />
             </PageHeader>
-            <Transition fallback=|| view! { <p class="loading">"Loading the queue…"</p> }>
-                {move || queue.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(tickets) => view! {
-                        <section class="panel">
-                            <TicketTable tickets link=|t: &TicketSummary| ticket_path(Persona::SuperAdmin, None, t.id) with_tenant=true />
-                        </section>
-                    }.into_any(),
-                })}
-            </Transition>
+            {loaded(queue, "Loading the queue…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(tickets) => view! {
+                    <section class="panel">
+                        <TicketTable tickets link=|t: &TicketSummary| ticket_path(Persona::SuperAdmin, None, t.id) with_tenant=true />
+                    </section>
+                }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -310,16 +307,14 @@ fn TicketFor(persona: Persona, console: bool) -> impl IntoView {
     ];
     view! {
         <AppShell place crumbs>
-            <Transition fallback=|| view! { <p class="loading">"Loading the ticket…"</p> }>
-                {move || detail.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(d) if !console && is_wrong_prefix(&d.summary.tenant, &slug.get().unwrap_or_default(), persona) => {
-                        let path = ticket_path(d.summary.tenant.variant.persona(), Some(d.summary.tenant.slug.as_str()), d.summary.id);
-                        view! { <Redirect path /> }.into_any()
-                    }
-                    Ok(d) => view! { <TicketBody d console actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(detail, "Loading the ticket…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(d) if !console && is_wrong_prefix(&d.summary.tenant, &slug.get().unwrap_or_default(), persona) => {
+                    let path = ticket_path(d.summary.tenant.variant.persona(), Some(d.summary.tenant.slug.as_str()), d.summary.id);
+                    view! { <Redirect path /> }.into_any()
+                }
+                Ok(d) => view! { <TicketBody d console actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }

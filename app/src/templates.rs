@@ -17,6 +17,7 @@ use shared::process::{TemplateDetail, TemplatesPage as Page};
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use crate::live::watch;
 use crate::workspaces::is_wrong_prefix;
@@ -103,15 +104,13 @@ fn TemplatesFor(persona: Persona) -> impl IntoView {
     view! {
         <AppShell place crumbs=vec![("Templates".to_owned(), None)]>
             <PageHeader title="Process templates" subtitle="The phases a session goes through, the data each collects and the steps that run." />
-            <Transition fallback=|| view! { <p class="loading">"Loading templates…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
-                        view! { <Redirect path=templates_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
-                    }
-                    Ok(page) => view! { <TemplatesBody page persona create duplicate /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading templates…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
+                    view! { <Redirect path=templates_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
+                }
+                Ok(page) => view! { <TemplatesBody page persona create duplicate /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -278,16 +277,14 @@ fn TemplateFor(persona: Persona) -> impl IntoView {
     ];
     view! {
         <AppShell place crumbs>
-            <Transition fallback=|| view! { <p class="loading">"Loading the template…"</p> }>
-                {move || detail.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(d) if is_wrong_prefix(&d.tenant, &slug.get(), persona) => {
-                        let path = template_path(d.tenant.variant.persona(), d.tenant.slug.as_str(), d.template.id);
-                        view! { <Redirect path /> }.into_any()
-                    }
-                    Ok(d) => view! { <TemplateBody d update duplicate /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(detail, "Loading the template…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(d) if is_wrong_prefix(&d.tenant, &slug.get(), persona) => {
+                    let path = template_path(d.tenant.variant.persona(), d.tenant.slug.as_str(), d.template.id);
+                    view! { <Redirect path /> }.into_any()
+                }
+                Ok(d) => view! { <TemplateBody d update duplicate /> }.into_any(),
+            })}
         </AppShell>
     }
 }

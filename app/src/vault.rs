@@ -14,6 +14,7 @@ use shared::vault::{Provider, VaultKeyView, VaultPage};
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_time, machine_time};
 use crate::workspaces::is_wrong_prefix;
 use add_vault_key::AddVaultKey;
@@ -65,15 +66,13 @@ fn VaultFor(persona: Persona) -> impl IntoView {
     view! {
         <AppShell place crumbs=vec![("API keys".to_owned(), None)]>
             <PageHeader title="API keys" subtitle="Your own provider keys: services you run here use them instead of the platform's." />
-            <Transition fallback=|| view! { <p class="loading">"Loading your keys…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
-                        view! { <Redirect path=vault_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
-                    }
-                    Ok(page) => view! { <Body page actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading your keys…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) if is_wrong_prefix(&page.tenant, &slug.get(), persona) => {
+                    view! { <Redirect path=vault_path(page.tenant.variant.persona(), page.tenant.slug.as_str()) /> }.into_any()
+                }
+                Ok(page) => view! { <Body page actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -32,6 +32,7 @@ use shared::widgets::{
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use crate::live::watch;
 use create_widget::CreateWidget;
@@ -82,12 +83,10 @@ pub fn WidgetsPageView() -> impl IntoView {
     view! {
         <AppShell place=place(slug) crumbs=vec![("Widgets".to_owned(), None)]>
             <PageHeader title="Widgets" subtitle="Lead forms, status badges and feedback prompts for your customers' sites." />
-            <Transition fallback=|| view! { <p class="loading">"Loading the widgets…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <WidgetsBody page create /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading the widgets…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <WidgetsBody page create /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -200,12 +199,10 @@ pub fn WidgetPageView() -> impl IntoView {
     ];
     view! {
         <AppShell place=place(slug) crumbs>
-            <Transition fallback=|| view! { <p class="loading">"Loading the widget…"</p> }>
-                {move || detail.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(d) => view! { <Editor d actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(detail, "Loading the widget…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(d) => view! { <Editor d actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -15,6 +15,7 @@ use shared::tenants::{GOVERNANCE_DAYS, Governance, HomeService, HomeUsage, Works
 
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::format_date;
 use crate::live::{LiveIndicator, watch};
 use get_workspace_home::get_workspace_home;
@@ -76,18 +77,13 @@ pub fn WorkspaceHomePage(persona: Persona) -> impl IntoView {
     });
     view! {
         <AppShell place>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || {
-                    home.get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(home) if is_wrong_prefix(&home.tenant, &slug.get(), persona) => {
-                                view! { <Redirect path=home.tenant.home_path() /> }.into_any()
-                            }
-                            Ok(home) => view! { <HomeBody home persona /> }.into_any(),
-                        })
-                }}
-            </Transition>
+            {loaded(home, "Loading…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(home) if is_wrong_prefix(&home.tenant, &slug.get(), persona) => {
+                    view! { <Redirect path=home.tenant.home_path() /> }.into_any()
+                }
+                Ok(home) => view! { <HomeBody home persona /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -9,6 +9,7 @@ use super::list_api_tokens::list_api_tokens;
 use super::revoke_api_token::RevokeApiToken;
 use super::security_page::StepUp;
 use crate::components::errors::{ActionError, ErrorView};
+use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 
 #[component]
@@ -36,12 +37,10 @@ pub fn ApiTokensSection() -> impl IntoView {
                 </div>
             })}
             <ActionError error=revoke_error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
-                {move || tokens.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <TokenList page=page.clone() revoke /> <NewToken page create error=create_error open=step_up.is_open() /> }.into_any(),
-                })}
-            </Suspense>
+            {loaded((tokens, step_up.status), "Loading tokens…", move |(result, _)| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <TokenList page=page.clone() revoke /> <NewToken page create error=create_error open=step_up.is_open() /> }.into_any(),
+            })}
         </section>
     }
 }

@@ -11,6 +11,7 @@ use super::security_page::StepUp;
 use super::start_totp_setup::StartTotpSetup;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_totp};
+use crate::components::loaded::loaded;
 
 #[component]
 pub fn TwoFactorSection() -> impl IntoView {
@@ -53,82 +54,76 @@ pub fn TwoFactorSection() -> impl IntoView {
         <section class="panel" aria-labelledby="two-factor-title" data-testid="two-factor">
             <h2 id="two-factor-title">"Two-factor sign-in"</h2>
             {move || fresh_codes.get().map(|codes| view! { <FreshCodes codes /> })}
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || {
-                    status
-                        .get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(status) if status.enabled => {
-                                view! {
-                                    <p>
-                                        <span class="badge ok">"On"</span>
-                                        " Signing in asks for a code from your authenticator app after your password. "
-                                        <span data-testid="backup-codes-left">
-                                            {format!("{} backup code{} left.", status.backup_codes_left, if status.backup_codes_left == 1 { "" } else { "s" })}
-                                        </span>
-                                    </p>
-                                    {if step_up.is_open() {
-                                        view! {
-                                            <div class="cards">
-                                                <ActionForm action=regenerate attr:class="stack" on:submit=move |_| confirm.clear()>
-                                                    <h3>"New backup codes"</h3>
-                                                    <p class="muted">"Your current backup codes stop working."</p>
-                                                    <ActionError error=regenerate_error />
-                                                    <button type="submit" class="button" disabled=move || regenerate.pending().get()>"Make new backup codes"</button>
-                                                </ActionForm>
-                                                <ActionForm
-                                                    action=disable
-                                                    attr:class="stack"
-                                                    on:submit=move |_| {
-                                                        start.clear();
-                                                        confirm.clear();
-                                                        regenerate.clear();
-                                                    }
-                                                >
-                                                    <h3>"Turn off"</h3>
-                                                    <p class="muted">"Your account is then protected by your password alone, and trusted devices stop being trusted."</p>
-                                                    <ActionError error=disable_error />
-                                                    <button type="submit" class="button danger" disabled=move || disable.pending().get()>"Turn off two-factor sign-in"</button>
-                                                </ActionForm>
-                                            </div>
+            {loaded((status, step_up.status), "Loading…", move |(result, _)| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(status) if status.enabled => {
+                    view! {
+                        <p>
+                            <span class="badge ok">"On"</span>
+                            " Signing in asks for a code from your authenticator app after your password. "
+                            <span data-testid="backup-codes-left">
+                                {format!("{} backup code{} left.", status.backup_codes_left, if status.backup_codes_left == 1 { "" } else { "s" })}
+                            </span>
+                        </p>
+                        {if step_up.is_open() {
+                            view! {
+                                <div class="cards">
+                                    <ActionForm action=regenerate attr:class="stack" on:submit=move |_| confirm.clear()>
+                                        <h3>"New backup codes"</h3>
+                                        <p class="muted">"Your current backup codes stop working."</p>
+                                        <ActionError error=regenerate_error />
+                                        <button type="submit" class="button" disabled=move || regenerate.pending().get()>"Make new backup codes"</button>
+                                    </ActionForm>
+                                    <ActionForm
+                                        action=disable
+                                        attr:class="stack"
+                                        on:submit=move |_| {
+                                            start.clear();
+                                            confirm.clear();
+                                            regenerate.clear();
                                         }
-                                            .into_any()
-                                    } else {
-                                        view! {
-                                            <p class="muted" data-testid="two-factor-locked">
-                                                "Confirm it's you (above) to make new backup codes or turn two-factor sign-in off."
-                                            </p>
-                                        }
-                                            .into_any()
-                                    }}
-                                }
-                                    .into_any()
+                                    >
+                                        <h3>"Turn off"</h3>
+                                        <p class="muted">"Your account is then protected by your password alone, and trusted devices stop being trusted."</p>
+                                        <ActionError error=disable_error />
+                                        <button type="submit" class="button danger" disabled=move || disable.pending().get()>"Turn off two-factor sign-in"</button>
+                                    </ActionForm>
+                                </div>
                             }
-                            Ok(_) => {
-                                let setup = start.value().get().and_then(Result::ok);
-                                match setup {
-                                    None => {
-                                        view! {
-                                            <p>
-                                                <span class="badge">"Off"</span>
-                                                " Add a second step to signing in: a code from an authenticator app on your phone (Google Authenticator, 1Password, Aegis, …)."
-                                            </p>
-                                            <ActionError error=start_error />
-                                            <ActionForm action=start on:submit=move |_| regenerate.clear()>
-                                                <button type="submit" class="button primary" disabled=move || start.pending().get()>
-                                                    "Set up two-factor sign-in"
-                                                </button>
-                                            </ActionForm>
-                                        }
-                                            .into_any()
-                                    }
-                                    Some(setup) => view! { <SetupSteps setup confirm confirm_error /> }.into_any(),
-                                }
+                                .into_any()
+                        } else {
+                            view! {
+                                <p class="muted" data-testid="two-factor-locked">
+                                    "Confirm it's you (above) to make new backup codes or turn two-factor sign-in off."
+                                </p>
                             }
-                        })
-                }}
-            </Suspense>
+                                .into_any()
+                        }}
+                    }
+                        .into_any()
+                }
+                Ok(_) => {
+                    let setup = start.value().get().and_then(Result::ok);
+                    match setup {
+                        None => {
+                            view! {
+                                <p>
+                                    <span class="badge">"Off"</span>
+                                    " Add a second step to signing in: a code from an authenticator app on your phone (Google Authenticator, 1Password, Aegis, …)."
+                                </p>
+                                <ActionError error=start_error />
+                                <ActionForm action=start on:submit=move |_| regenerate.clear()>
+                                    <button type="submit" class="button primary" disabled=move || start.pending().get()>
+                                        "Set up two-factor sign-in"
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        Some(setup) => view! { <SetupSteps setup confirm confirm_error /> }.into_any(),
+                    }
+                }
+            })}
         </section>
     }
 }

@@ -16,6 +16,7 @@ use super::revoke_trusted_devices::RevokeTrustedDevices;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_password, check_second_factor};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_time, machine_time};
 
 /// Shared by the security page's sections: whether sensitive changes are open now, and the
@@ -65,23 +66,17 @@ pub fn SecurityPage() -> impl IntoView {
     view! {
         <AppShell place crumbs=vec![("Security".to_owned(), None)]>
             <PageHeader title="Security" subtitle="How you sign in, and where you are signed in." />
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || {
-                    status
-                        .get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(status) => {
-                                let open = status.fresh_until.is_some();
-                                view! {
-                                    <StepUpCard status />
-                                    <PasswordCard change_password open />
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+            {loaded(status, "Loading…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(status) => {
+                    let open = status.fresh_until.is_some();
+                    view! {
+                        <StepUpCard status />
+                        <PasswordCard change_password open />
+                    }
+                        .into_any()
+                }
+            })}
             <super::security::TwoFactorSection />
             <TrustedDevices />
             <super::Sessions />
@@ -172,68 +167,62 @@ fn TrustedDevices() -> impl IntoView {
                 "Browsers where you chose “trust this device” at the second step: they ask for your password only, for 30 days. A new password ends their trust."
             </p>
             <ActionError error=revoke_error />
-            <Suspense fallback=|| view! { <p class="loading">"Loading devices…"</p> }>
-                {move || {
-                    devices
-                        .get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(list) if list.is_empty() => {
-                                view! { <p data-testid="no-trusted-devices">"No trusted devices."</p> }.into_any()
-                            }
-                            Ok(list) => {
-                                view! {
-                                    <div class="table-wrap">
-                                        <table>
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"Device"</th>
-                                                    <th scope="col">"Address"</th>
-                                                    <th scope="col">"Trusted since"</th>
-                                                    <th scope="col">"Last used"</th>
-                                                    <th scope="col">"Until"</th>
-                                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+            {loaded(devices, "Loading devices…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(list) if list.is_empty() => {
+                    view! { <p data-testid="no-trusted-devices">"No trusted devices."</p> }.into_any()
+                }
+                Ok(list) => {
+                    view! {
+                        <div class="table-wrap">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Device"</th>
+                                        <th scope="col">"Address"</th>
+                                        <th scope="col">"Trusted since"</th>
+                                        <th scope="col">"Last used"</th>
+                                        <th scope="col">"Until"</th>
+                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .into_iter()
+                                        .map(|d| {
+                                            let id = d.id.to_string();
+                                            view! {
+                                                <tr data-testid="trusted-device">
+                                                    <td>
+                                                        {d.device.clone()}
+                                                        {d.current.then(|| view! { " " <span class="badge ok">"This browser"</span> })}
+                                                    </td>
+                                                    <td>{d.ip.unwrap_or_else(|| "—".into())}</td>
+                                                    <td><time datetime=machine_time(d.created_at)>{format_time(d.created_at)}</time></td>
+                                                    <td><time datetime=machine_time(d.last_used_at)>{format_time(d.last_used_at)}</time></td>
+                                                    <td><time datetime=machine_time(d.expires_at)>{format_time(d.expires_at)}</time></td>
+                                                    <td>
+                                                        <ActionForm action=revoke>
+                                                            <input type="hidden" name="id" value=id />
+                                                            <button type="submit" class="button small" aria-label=format!("Stop trusting {}", d.device)>
+                                                                "Stop trusting"
+                                                            </button>
+                                                        </ActionForm>
+                                                    </td>
                                                 </tr>
-                                            </thead>
-                                            <tbody>
-                                                {list
-                                                    .into_iter()
-                                                    .map(|d| {
-                                                        let id = d.id.to_string();
-                                                        view! {
-                                                            <tr data-testid="trusted-device">
-                                                                <td>
-                                                                    {d.device.clone()}
-                                                                    {d.current.then(|| view! { " " <span class="badge ok">"This browser"</span> })}
-                                                                </td>
-                                                                <td>{d.ip.unwrap_or_else(|| "—".into())}</td>
-                                                                <td><time datetime=machine_time(d.created_at)>{format_time(d.created_at)}</time></td>
-                                                                <td><time datetime=machine_time(d.last_used_at)>{format_time(d.last_used_at)}</time></td>
-                                                                <td><time datetime=machine_time(d.expires_at)>{format_time(d.expires_at)}</time></td>
-                                                                <td>
-                                                                    <ActionForm action=revoke>
-                                                                        <input type="hidden" name="id" value=id />
-                                                                        <button type="submit" class="button small" aria-label=format!("Stop trusting {}", d.device)>
-                                                                            "Stop trusting"
-                                                                        </button>
-                                                                    </ActionForm>
-                                                                </td>
-                                                            </tr>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                    <ActionForm action=revoke_all>
-                                        <button type="submit" class="button danger">"Stop trusting all devices"</button>
-                                    </ActionForm>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <ActionForm action=revoke_all>
+                            <button type="submit" class="button danger">"Stop trusting all devices"</button>
+                        </ActionForm>
+                    }
+                        .into_any()
+                }
+            })}
         </section>
     }
 }
@@ -244,58 +233,52 @@ fn SignInHistory() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="history-title" data-testid="sign-in-history">
             <h2 id="history-title">"Recent sign-ins"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading history…"</p> }>
-                {move || {
-                    history
-                        .get()
-                        .map(|result| match result {
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                            Ok(list) => {
-                                view! {
-                                    <div class="table-wrap">
-                                        <table>
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"When"</th>
-                                                    <th scope="col">"Device"</th>
-                                                    <th scope="col">"Address"</th>
-                                                    <th scope="col">"Outcome"</th>
+            {loaded(history, "Loading history…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(list) => {
+                    view! {
+                        <div class="table-wrap">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"When"</th>
+                                        <th scope="col">"Device"</th>
+                                        <th scope="col">"Address"</th>
+                                        <th scope="col">"Outcome"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list
+                                        .into_iter()
+                                        .map(|e| {
+                                            let failed = e.outcome.is_failure();
+                                            view! {
+                                                <tr data-testid="sign-in-event">
+                                                    <td><time datetime=machine_time(e.at)>{format_time(e.at)}</time></td>
+                                                    <td>
+                                                        {e.device}
+                                                        {e.new_device.then(|| view! { " " <span class="badge warn">"New device"</span> })}
+                                                    </td>
+                                                    <td>
+                                                        {e.ip.unwrap_or_else(|| "—".into())}
+                                                        {e.new_network.then(|| view! { " " <span class="badge warn">"New network"</span> })}
+                                                    </td>
+                                                    <td>
+                                                        <span class="badge" class:danger=failed class:ok=!failed>
+                                                            {e.outcome.label()}
+                                                        </span>
+                                                    </td>
                                                 </tr>
-                                            </thead>
-                                            <tbody>
-                                                {list
-                                                    .into_iter()
-                                                    .map(|e| {
-                                                        let failed = e.outcome.is_failure();
-                                                        view! {
-                                                            <tr data-testid="sign-in-event">
-                                                                <td><time datetime=machine_time(e.at)>{format_time(e.at)}</time></td>
-                                                                <td>
-                                                                    {e.device}
-                                                                    {e.new_device.then(|| view! { " " <span class="badge warn">"New device"</span> })}
-                                                                </td>
-                                                                <td>
-                                                                    {e.ip.unwrap_or_else(|| "—".into())}
-                                                                    {e.new_network.then(|| view! { " " <span class="badge warn">"New network"</span> })}
-                                                                </td>
-                                                                <td>
-                                                                    <span class="badge" class:danger=failed class:ok=!failed>
-                                                                        {e.outcome.label()}
-                                                                    </span>
-                                                                </td>
-                                                            </tr>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                }
+            })}
         </section>
     }
 }
@@ -308,46 +291,44 @@ fn SupportAccessHistory() -> impl IntoView {
         <section class="panel" aria-labelledby="support-access-title" data-testid="support-access">
             <h2 id="support-access-title">"Support access"</h2>
             <p class="muted">"When someone from platform support opened your account to help you, it is listed here with their reason."</p>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || history.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"Nobody has."</p> }.into_any(),
-                    Ok(list) => {
-                        view! {
-                            <div class="table-wrap">
-                                <table>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"When"</th>
-                                            <th scope="col">"Who"</th>
-                                            <th scope="col">"Reason"</th>
-                                            <th scope="col">"Access"</th>
-                                            <th scope="col">"Until"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list.into_iter().map(|a| {
-                                            let until = match a.stopped_at {
-                                                Some(at) => view! { <time datetime=machine_time(at)>{format_time(at)}</time> }.into_any(),
-                                                None => view! { <span class="badge warn">"Now"</span> }.into_any(),
-                                            };
-                                            view! {
-                                                <tr data-testid="support-access-entry">
-                                                    <td><time datetime=machine_time(a.started_at)>{format_time(a.started_at)}</time></td>
-                                                    <td>{a.by_name}</td>
-                                                    <td class="break">{a.reason}</td>
-                                                    <td>{if a.read_only { "Looked only" } else { "Could act for you" }}</td>
-                                                    <td>{until}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any()
-                    }
-                })}
-            </Suspense>
+            {loaded(history, "Loading…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="muted">"Nobody has."</p> }.into_any(),
+                Ok(list) => {
+                    view! {
+                        <div class="table-wrap">
+                            <table>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"When"</th>
+                                        <th scope="col">"Who"</th>
+                                        <th scope="col">"Reason"</th>
+                                        <th scope="col">"Access"</th>
+                                        <th scope="col">"Until"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|a| {
+                                        let until = match a.stopped_at {
+                                            Some(at) => view! { <time datetime=machine_time(at)>{format_time(at)}</time> }.into_any(),
+                                            None => view! { <span class="badge warn">"Now"</span> }.into_any(),
+                                        };
+                                        view! {
+                                            <tr data-testid="support-access-entry">
+                                                <td><time datetime=machine_time(a.started_at)>{format_time(a.started_at)}</time></td>
+                                                <td>{a.by_name}</td>
+                                                <td class="break">{a.reason}</td>
+                                                <td>{if a.read_only { "Looked only" } else { "Could act for you" }}</td>
+                                                <td>{until}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                }
+            })}
         </section>
     }
 }

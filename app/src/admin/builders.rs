@@ -11,6 +11,7 @@ use super::set_commission_rate::SetCommissionRate;
 use super::tenants::RateForm;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::customers::RevenueBars;
 
 pub const PATH: &str = "/admin/builders";
@@ -29,12 +30,10 @@ pub fn BuildersConsolePage() -> impl IntoView {
         <AppShell place crumbs=vec![("Builders".to_owned(), None)]>
             <PageHeader title="Builders" subtitle="Every partner and agency: their customers, deployments, commission rate and what their customers’ invoices brought them." />
             <ActionError error />
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <Builders page rate /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <Builders page rate /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -12,6 +12,7 @@ use shared::personas::Persona;
 use super::get_health::get_health;
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_time, ticker};
 
 pub const PATH: &str = "/admin/health";
@@ -30,12 +31,10 @@ pub fn HealthPage() -> impl IntoView {
     view! {
         <AppShell place crumbs=vec![("System health".to_owned(), None)]>
             <PageHeader title="System health" subtitle="This server's requests, latency, errors, database, connections, jobs and memory — refreshed every ten seconds." />
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || health.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(snapshot) => view! { <Health snapshot /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(health, "Loading…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(snapshot) => view! { <Health snapshot /> }.into_any(),
+            })}
         </AppShell>
     }
 }

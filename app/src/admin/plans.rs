@@ -12,6 +12,7 @@ use super::set_limit_override::SetLimitOverride;
 use super::set_tenant_plan::SetTenantPlan;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 
 #[component]
 pub fn PlansPage() -> impl IntoView {
@@ -38,12 +39,10 @@ pub fn PlansPage() -> impl IntoView {
     view! {
         <AppShell place crumbs=vec![("Plans".to_owned(), None)]>
             <PageHeader title="Plans" subtitle="What each tier costs and allows, and each tenant's plan and exceptions." />
-            <Transition fallback=|| view! { <p class="loading">"Loading plans…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <Body page edit set_plan set_override credits /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading plans…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <Body page edit set_plan set_override credits /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -13,6 +13,7 @@ use super::save_service::SaveService;
 use crate::catalog::activation_badge;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_time, machine_time};
 use crate::live::{LiveIndicator, watch};
 
@@ -35,12 +36,10 @@ pub fn AdminServicesPage() -> impl IntoView {
             <PageHeader title="Services" subtitle="The catalog every organization requests from, and where each request stands.">
                 <LiveIndicator />
             </PageHeader>
-            <Transition fallback=|| view! { <p class="loading">"Loading the catalog…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <Body page act save /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading the catalog…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <Body page act save /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -33,6 +33,7 @@ use crate::components::forms::{
     Choice, Field, check_email, check_optional_slug, check_tenant_name,
 };
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_date, format_time, machine_time};
 use crate::components::upload::Upload;
 
@@ -107,12 +108,10 @@ pub fn TenantsPage() -> impl IntoView {
             <NewTenant create />
             <ActionError error=status_error />
             <ActionError error=rate_error />
-            <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <Tenants page actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Searching…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <Tenants page actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }
@@ -392,15 +391,13 @@ pub fn TenantPage() -> impl IntoView {
     );
     view! {
         <AppShell place=place() crumbs=vec![("Tenants".to_owned(), Some(PATH.to_owned())), ("Tenant".to_owned(), None)]>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || detail.get().map(|result| match result {
-                    Err(error) => view! { <PageHeader title="Tenant" /> <ErrorView error /> }.into_any(),
-                    Ok(detail) => view! {
-                        <PageHeader title=detail.row.tenant.name.to_string() subtitle="Its settings, members and open invitations." />
-                        <Tenant detail edit status brand plan features logo />
-                    }.into_any(),
-                })}
-            </Transition>
+            {loaded(detail, "Loading…", move |result| match result {
+                Err(error) => view! { <PageHeader title="Tenant" /> <ErrorView error /> }.into_any(),
+                Ok(detail) => view! {
+                    <PageHeader title=detail.row.tenant.name.to_string() subtitle="Its settings, members and open invitations." />
+                    <Tenant detail edit status brand plan features logo />
+                }.into_any(),
+            })}
         </AppShell>
     }
 }

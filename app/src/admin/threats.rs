@@ -15,6 +15,7 @@ use super::get_threats::get_threats;
 use super::lift_lock::LiftLock;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_time, machine_time, ticker};
 
 pub const PATH: &str = "/admin/security";
@@ -67,12 +68,10 @@ pub fn ThreatsPage() -> impl IntoView {
         <AppShell place crumbs=vec![("Security alerts".to_owned(), None)]>
             <PageHeader title="Security alerts" subtitle="Sign-in failures, locked accounts, blocked addresses and the alerts they raised — refreshed every five seconds." />
             <ActionError error />
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(console) => view! { <Threats console actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(console) => view! { <Threats console actions /> }.into_any(),
+            })}
             <BlockForm block=actions.block />
         </AppShell>
     }

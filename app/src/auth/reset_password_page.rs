@@ -6,6 +6,7 @@ use super::check_password_reset::check_password_reset;
 use super::reset_password::ResetPassword;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_password};
+use crate::components::loaded::loaded;
 
 /// `/reset-password/:token`: the link from the reset email. A used or expired link says so
 /// and offers a new one.
@@ -28,34 +29,29 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <section class="panel auth-card">
                 <p class="brand-mark" aria-hidden="true">"◆ Atrium"</p>
                 <h1>"Choose a new password"</h1>
-                <Suspense fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
-                    {move || {
-                        link.get()
-                            .map(|checked| match checked {
-                                Err(error) => {
-                                    view! {
-                                        <ErrorView error />
-                                        <p><a class="button" href="/forgot-password">"Ask for a new link"</a></p>
-                                    }
-                                        .into_any()
-                                }
-                                Ok(()) => {
-                                    view! {
-                                        <ActionForm action=action attr:novalidate="true">
-                                            <input type="hidden" name="token" value=token />
-                                            <Field name="new_password" label="New password" kind="password" autocomplete="new-password" required=true check=check_password server_error=error hint="At least 10 characters." />
-                                            <ActionError error />
-                                            <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
-                                                "Set the new password"
-                                            </button>
-                                        </ActionForm>
-                                        <p class="muted">"Every device signed in to your account is signed out."</p>
-                                    }
-                                        .into_any()
-                                }
-                            })
-                    }}
-                </Suspense>
+                {loaded(link, "Checking the link…", move |checked| match checked {
+                    Err(error) => {
+                        view! {
+                            <ErrorView error />
+                            <p><a class="button" href="/forgot-password">"Ask for a new link"</a></p>
+                        }
+                            .into_any()
+                    }
+                    Ok(()) => {
+                        view! {
+                            <ActionForm action=action attr:novalidate="true">
+                                <input type="hidden" name="token" value=token />
+                                <Field name="new_password" label="New password" kind="password" autocomplete="new-password" required=true check=check_password server_error=error hint="At least 10 characters." />
+                                <ActionError error />
+                                <button type="submit" class="button primary wide" disabled=move || action.pending().get()>
+                                    "Set the new password"
+                                </button>
+                            </ActionForm>
+                            <p class="muted">"Every device signed in to your account is signed out."</p>
+                        }
+                            .into_any()
+                    }
+                })}
             </section>
         </main>
     }

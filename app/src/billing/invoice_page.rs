@@ -12,6 +12,7 @@ use super::get_invoice::get_invoice;
 use super::pay_invoice::PayInvoice;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::{format_date, format_time, machine_time};
 use crate::workspaces::is_wrong_prefix;
 
@@ -53,16 +54,14 @@ fn InvoiceFor(persona: Persona) -> impl IntoView {
     ];
     view! {
         <AppShell place crumbs>
-            <Transition fallback=|| view! { <p class="loading">"Loading the invoice…"</p> }>
-                {move || invoice.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(i) if is_wrong_prefix(&i.tenant, &slug.get(), persona) => {
-                        let path = invoice_path(i.tenant.variant.persona(), i.tenant.slug.as_str(), &i.summary.number);
-                        view! { <Redirect path /> }.into_any()
-                    }
-                    Ok(invoice) => view! { <Body invoice pay /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(invoice, "Loading the invoice…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(i) if is_wrong_prefix(&i.tenant, &slug.get(), persona) => {
+                    let path = invoice_path(i.tenant.variant.persona(), i.tenant.slug.as_str(), &i.summary.number);
+                    view! { <Redirect path /> }.into_any()
+                }
+                Ok(invoice) => view! { <Body invoice pay /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -19,6 +19,7 @@ use super::update_session_data::UpdateSessionData;
 use super::{TOPICS, center_path, session_path, status_badge};
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
@@ -95,16 +96,14 @@ fn SessionFor(persona: Persona) -> impl IntoView {
     ];
     view! {
         <AppShell place crumbs>
-            <Transition fallback=|| view! { <p class="loading">"Loading the session…"</p> }>
-                {move || detail.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(d) if is_wrong_prefix(&d.tenant, &slug.get(), persona) => {
-                        let path = session_path(d.tenant.variant.persona(), d.tenant.slug.as_str(), d.session.id);
-                        view! { <Redirect path /> }.into_any()
-                    }
-                    Ok(d) => view! { <SessionBody d actions /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(detail, "Loading the session…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(d) if is_wrong_prefix(&d.tenant, &slug.get(), persona) => {
+                    let path = session_path(d.tenant.variant.persona(), d.tenant.slug.as_str(), d.session.id);
+                    view! { <Redirect path /> }.into_any()
+                }
+                Ok(d) => view! { <SessionBody d actions /> }.into_any(),
+            })}
         </AppShell>
     }
 }

@@ -9,6 +9,7 @@ use shared::widgets::events::WidgetAnalytics;
 
 use super::get_widget_analytics::get_widget_analytics;
 use crate::components::errors::ErrorView;
+use crate::components::loaded::loaded;
 use crate::live::watch;
 
 #[component]
@@ -21,12 +22,10 @@ pub fn WidgetAnalyticsPanel(#[prop(into)] slug: Signal<String>, id: WidgetId) ->
     view! {
         <section class="panel" aria-labelledby="analytics-title" data-testid="widget-analytics">
             <h2 id="analytics-title">"Analytics · last 30 days"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading the analytics…"</p> }>
-                {move || analytics.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(analytics) => view! { <AnalyticsBody analytics /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(analytics, "Loading the analytics…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(analytics) => view! { <AnalyticsBody analytics /> }.into_any(),
+            })}
         </section>
     }
 }

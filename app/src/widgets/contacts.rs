@@ -12,6 +12,7 @@ use super::get_contacts::get_contacts;
 use super::slug_param;
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
+use crate::components::loaded::loaded;
 use crate::components::time::format_time;
 use crate::live::watch;
 
@@ -45,12 +46,10 @@ fn Contacts(persona: Persona) -> impl IntoView {
     view! {
         <AppShell place crumbs=vec![("Contacts".to_owned(), None)]>
             <PageHeader title="Contacts" subtitle=subtitle />
-            <Transition fallback=|| view! { <p class="loading">"Loading the contacts…"</p> }>
-                {move || page.get().map(|result| match result {
-                    Err(error) => view! { <ErrorView error /> }.into_any(),
-                    Ok(page) => view! { <ContactsBody page /> }.into_any(),
-                })}
-            </Transition>
+            {loaded(page, "Loading the contacts…", move |result| match result {
+                Err(error) => view! { <ErrorView error /> }.into_any(),
+                Ok(page) => view! { <ContactsBody page /> }.into_any(),
+            })}
         </AppShell>
     }
 }

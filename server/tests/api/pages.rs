@@ -73,3 +73,56 @@ async fn a_split_page_preloads_exactly_its_areas_chunks_every_time() {
     let login = app.browser().page("/login").await;
     assert!(preloaded(&login.text().await.unwrap()).is_empty());
 }
+
+/// A page's body is built while its data load and written out after the rest of the page:
+/// whatever it holds (signals of its forms' errors, say) must live until then. Under
+/// concurrent requests a body once outlived its owner and the render panicked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_pages_render_whole_under_concurrent_requests() {
+    let app = spawn_app().await;
+    let (browser, home) = app
+        .sign_up(
+            "end_user",
+            "Concurrent",
+            &unique_email("concurrent", "example.com"),
+        )
+        .await;
+    // What each page shows from its data; the security page has seven sections, each
+    // loading its own.
+    let pages = [
+        (home.clone(), vec![r#"data-testid="member-count""#]),
+        (format!("{home}/members"), vec![r#"data-testid="members""#]),
+        (
+            format!("{home}/billing"),
+            vec![r#"data-testid="current-plan""#],
+        ),
+        (
+            format!("{home}/command-center"),
+            vec![r#"data-testid="command-center""#],
+        ),
+        (
+            "/account/security".to_owned(),
+            vec![
+                r#"data-testid="step-up"#,
+                r#"aria-labelledby="password-title""#,
+                r#"<span class="badge">Off</span>"#,
+                r#"data-testid="no-trusted-devices""#,
+                r#"data-testid="sessions""#,
+                r#"data-testid="no-tokens""#,
+                r#"<th scope="col">Outcome</th>"#,
+                "Nobody has.",
+            ],
+        ),
+    ];
+    for (path, bodies) in pages {
+        let responses = futures_util::future::join_all((0..24).map(|_| browser.page(&path))).await;
+        for response in responses {
+            assert_eq!(response.status(), 200, "{path}");
+            let html = response.text().await.unwrap();
+            for body in &bodies {
+                assert!(html.contains(body), "{path} shows {body}");
+            }
+            assert!(html.contains("</html>"), "{path} is whole");
+        }
+    }
+}
