@@ -51,9 +51,23 @@ test('a customer accepts a builder, whose live deployment sends contacts to the 
     await hydrated(page);
     await expect(page.getByText('No customers yet.')).toBeVisible();
     guard.allow(/status of 422/);
+    // The page reloads its data after every request; that reload is held on its way, and the
+    // refusal shows meanwhile, in the page as it stands — and stays once the reload arrives.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/rpc/get_customers', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByLabel("The organization's address").fill('no-such-organization');
     await page.getByRole('button', { name: 'Send the request' }).click();
-    await expect(page.getByRole('alert')).toContainText('No end-user organization has the address “no-such-organization”.');
+    const refusal = 'No end-user organization has the address “no-such-organization”.';
+    await expect(page.getByRole('alert')).toContainText(refusal);
+    const reloaded = page.waitForResponse('**/rpc/get_customers');
+    release();
+    await reloaded;
+    await page.unroute('**/rpc/get_customers');
+    await expect(page.getByRole('alert')).toContainText(refusal);
     await page.getByLabel("The organization's address").fill(customerSlug);
     await page.getByRole('button', { name: 'Send the request' }).click();
     const row = page.getByTestId('customer-links').locator(`tr[data-customer="${customerSlug}"]`);

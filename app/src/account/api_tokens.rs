@@ -37,9 +37,9 @@ pub fn ApiTokensSection() -> impl IntoView {
                 </div>
             })}
             <ActionError error=revoke_error />
-            {loaded((tokens, step_up.status), "Loading tokens…", move |(result, _)| match result {
+            {loaded((tokens, step_up.status), "Loading tokens…", move |(result, step)| match result {
                 Err(error) => view! { <ErrorView error /> }.into_any(),
-                Ok(page) => view! { <TokenList page=page.clone() revoke /> <NewToken page create error=create_error open=step_up.is_open() /> }.into_any(),
+                Ok(page) => view! { <TokenList page=page.clone() revoke /> <NewToken page create error=create_error open=StepUp::opens(&step) /> }.into_any(),
             })}
         </section>
     }

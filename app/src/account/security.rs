@@ -54,7 +54,7 @@ pub fn TwoFactorSection() -> impl IntoView {
         <section class="panel" aria-labelledby="two-factor-title" data-testid="two-factor">
             <h2 id="two-factor-title">"Two-factor sign-in"</h2>
             {move || fresh_codes.get().map(|codes| view! { <FreshCodes codes /> })}
-            {loaded((status, step_up.status), "Loading…", move |(result, _)| match result {
+            {loaded((status, step_up.status), "Loading…", move |(result, step)| match result {
                 Err(error) => view! { <ErrorView error /> }.into_any(),
                 Ok(status) if status.enabled => {
                     view! {
@@ -65,7 +65,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                                 {format!("{} backup code{} left.", status.backup_codes_left, if status.backup_codes_left == 1 { "" } else { "s" })}
                             </span>
                         </p>
-                        {if step_up.is_open() {
+                        {if StepUp::opens(&step) {
                             view! {
                                 <div class="cards">
                                     <ActionForm action=regenerate attr:class="stack" on:submit=move |_| confirm.clear()>

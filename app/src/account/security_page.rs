@@ -38,14 +38,15 @@ impl StepUp {
         });
     }
 
-    /// Whether sensitive changes are open now (as last loaded).
-    pub fn is_open(self) -> bool {
+    /// Whether sensitive changes are open, by a loaded status (a view shown through
+    /// `loaded((…, step_up.status), …)` is handed it).
+    pub fn opens(status: &Result<StepUpStatus, AppError>) -> bool {
         matches!(
-            self.status.get(),
-            Some(Ok(StepUpStatus {
+            status,
+            Ok(StepUpStatus {
                 fresh_until: Some(_),
                 ..
-            }))
+            })
         )
     }
 }
