@@ -379,15 +379,20 @@ impl Store {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("creating the database folder {}", dir.display()))?;
         }
+        // An SQLite connection is a file in this process and cannot drop like a network
+        // one, so the pools do not ping it before handing it out (a round trip to the
+        // connection's thread before every query; the ping on release is sqlx's own).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await
             .context("opening the SQLite database")?;
         let reader = SqlitePoolOptions::new()
             .max_connections(max_connections.max(1))
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options.read_only(true))
             .await
@@ -642,4 +647,47 @@ pub struct TenantData<'a> {
 /// Platform-wide reads and writes, for super admins.
 pub struct PlatformData<'a> {
     pub(crate) store: &'a Store,
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Connection as _;
+
+    /// The bundled SQLite is built with the options `.cargo/config.toml` gives it: a page
+    /// cache per connection (no global memory-management mutex) and stable query plans, so a
+    /// cached statement with a bound `LIMIT` is not parsed and planned again on every run.
+    #[tokio::test]
+    async fn the_bundled_sqlite_has_our_build_options() -> anyhow::Result<()> {
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:").await?;
+        for (option, wanted) in [("ENABLE_QPSG", 1), ("ENABLE_MEMORY_MANAGEMENT", 0)] {
+            let used: i64 = sqlx::query_scalar("SELECT sqlite_compileoption_used($1)")
+                .bind(option)
+                .fetch_one(&mut conn)
+                .await?;
+            assert_eq!(used, wanted, "SQLITE_{option}");
+        }
+        Ok(())
+    }
+
+    /// Neither SQLite pool pings a connection before handing it out: each ping is a round
+    /// trip to the connection's thread, and a connection to a file in this process cannot
+    /// have gone away.
+    #[tokio::test]
+    async fn sqlite_pools_hand_out_connections_without_a_ping() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("atrium.db").display());
+        let store = super::Store::connect(
+            &url.into(),
+            2,
+            std::time::Duration::from_secs(5),
+            std::time::Duration::from_secs(1),
+        )
+        .await?;
+        let super::Backend::Sqlite { writer, reader } = &store.backend else {
+            anyhow::bail!("an SQLite URL opened another backend");
+        };
+        assert!(!writer.options().get_test_before_acquire());
+        assert!(!reader.options().get_test_before_acquire());
+        Ok(())
+    }
 }
