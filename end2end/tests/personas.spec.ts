@@ -87,8 +87,12 @@ test('a phone gets the same pages, with the sidebar as a row of tabs', async ({ 
 test('dark mode is remembered across pages', async ({ page }) => {
   await signIn(page, 'olivia@acme.example');
   await page.getByTestId('user-menu').locator('summary').click();
+  // The page turns dark at once; the choice is remembered when the server's answer sets
+  // the cookie, which a reload must not overtake.
+  const saved = page.waitForResponse('**/rpc/set_theme');
   await page.getByRole('button', { name: 'Dark' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect((await saved).ok()).toBe(true);
   await page.reload();
   await hydrated(page);
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
