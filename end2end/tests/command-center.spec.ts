@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signIn, anotherPerson, uniqueEmail } from './fixtures';
+import { test, expect, hydrated, signIn, anotherPerson, uniqueEmail, holdRequests } from './fixtures';
 
 const CENTER = '/app/acme/command-center';
 
@@ -74,12 +74,7 @@ test('a quick action shows at once and is undone with the server\'s reason when 
   await expect(mine.locator('[data-status]')).toHaveText('Draft');
 
   // The request is held on its way (a slow network): the list already shows the result.
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/rpc/change_session_status', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdRequests(page, '**/rpc/change_session_status');
   await mine.getByRole('button', { name: 'Start' }).click();
   await expect(mine.locator('[data-status]')).toHaveText('Active', { timeout: 500 });
 
@@ -117,12 +112,7 @@ test('a status change on the session page shows at once, then the server confirm
   await hydrated(page);
   const state = page.getByTestId('session-state');
   await expect(state.locator('[data-status]')).toHaveText('Draft');
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/rpc/change_session_status', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdRequests(page, '**/rpc/change_session_status');
   await state.getByRole('button', { name: 'Start' }).click();
   await expect(state.locator('[data-status]')).toHaveText('Active', { timeout: 500 });
   release();

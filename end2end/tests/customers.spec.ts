@@ -5,7 +5,7 @@
 // Pausing the deployment takes the widget off the site.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect, hydrated, signIn, signInAsAdmin, signUp, uniqueEmail } from './fixtures';
+import { test, expect, hydrated, signIn, signInAsAdmin, signUp, uniqueEmail, holdRequests } from './fixtures';
 
 async function hostPage(html: () => string): Promise<{ origin: string; server: Server }> {
   const server = createServer((_req, res) => {
@@ -53,12 +53,7 @@ test('a customer accepts a builder, whose live deployment sends contacts to the 
     guard.allow(/status of 422/);
     // The page reloads its data after every request; that reload is held on its way, and the
     // refusal shows meanwhile, in the page as it stands — and stays once the reload arrives.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/rpc/get_customers', async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdRequests(page, '**/rpc/get_customers');
     await page.getByLabel("The organization's address").fill('no-such-organization');
     await page.getByRole('button', { name: 'Send the request' }).click();
     const refusal = 'No end-user organization has the address “no-such-organization”.';

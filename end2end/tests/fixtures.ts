@@ -47,6 +47,18 @@ export async function hydrated(page: Page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 15_000 });
 }
 
+/** Holds every request matching `pattern` on its way (a slow network) until the returned
+ * function is called; then they go on to the server. */
+export async function holdRequests(page: Page, pattern: string): Promise<() => void> {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(pattern, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto('/login');
   await hydrated(page);

@@ -113,22 +113,24 @@ pub struct PoolStats {
 
 /// Expands `$body` with `$conn` bound to a reading pool of the configured backend.
 macro_rules! with_reader {
-    ($store:expr, $conn:ident => $body:expr) => {
+    ($store:expr, $conn:ident => $body:expr) => {{
+        $crate::storage::reading::refuse_second_connection();
         match &$store.backend {
             $crate::storage::Backend::Sqlite { reader: $conn, .. } => $body,
             $crate::storage::Backend::Postgres($conn) => $body,
         }
-    };
+    }};
 }
 
 /// Expands `$body` with `$conn` bound to the writing pool of the configured backend.
 macro_rules! with_writer {
-    ($store:expr, $conn:ident => $body:expr) => {
+    ($store:expr, $conn:ident => $body:expr) => {{
+        $crate::storage::reading::refuse_second_connection();
         match &$store.backend {
             $crate::storage::Backend::Sqlite { writer: $conn, .. } => $body,
             $crate::storage::Backend::Postgres($conn) => $body,
         }
-    };
+    }};
 }
 
 /// Expands `$body` with `$conn` bound to the open transaction inside a [`Tx`]; use
@@ -148,27 +150,27 @@ macro_rules! on_tx {
 /// its `WHERE tenant_id`; on SQLite a connection of the named pool. Use `&mut *$conn` when
 /// the body runs more than one query.
 macro_rules! tenant_scoped {
-    ($data:expr, $sqlite:ident, $conn:ident => $body:expr) => {
+    ($data:expr, $sqlite:ident, $held:expr, $conn:ident => $body:expr) => {
         match &$data.store.backend {
             $crate::storage::Backend::Sqlite { $sqlite: pool, .. } => 'scoped: {
-                let mut held = match pool.acquire().await {
-                    Ok(held) => held,
+                let mut lease = match $crate::storage::Lease::sqlite(pool, $held).await {
+                    Ok(lease) => lease,
                     Err(e) => break 'scoped Err(e.into()),
                 };
-                let $conn = &mut *held;
+                let $conn = lease.connection();
                 $body
             }
             $crate::storage::Backend::Postgres(pool) => 'scoped: {
-                let mut scoped =
-                    match $crate::storage::TenantConnection::acquire(pool, $data.tenant).await {
-                        Ok(scoped) => scoped,
+                let mut lease =
+                    match $crate::storage::Lease::postgres(pool, $data.tenant, $held).await {
+                        Ok(lease) => lease,
                         Err(e) => break 'scoped Err(e.into()),
                     };
                 let out = {
-                    let $conn = scoped.connection();
+                    let $conn = lease.connection();
                     $body
                 };
-                match scoped.release().await {
+                match lease.release().await {
                     Ok(()) => out,
                     Err(e) => Err(e.into()),
                 }
@@ -215,17 +217,17 @@ macro_rules! on_tenant_tx {
     };
 }
 
-/// [`tenant_scoped!`] on a reading connection.
+/// [`tenant_scoped!`] on a reading connection: the one [`TenantData::reading`] holds, if any.
 macro_rules! with_tenant_reader {
     ($data:expr, $conn:ident => $body:expr) => {
-        $crate::storage::tenant_scoped!($data, reader, $conn => $body)
+        $crate::storage::tenant_scoped!($data, reader, $data.held, $conn => $body)
     };
 }
 
 /// [`tenant_scoped!`] on the writing connection.
 macro_rules! with_tenant_writer {
     ($data:expr, $conn:ident => $body:expr) => {
-        $crate::storage::tenant_scoped!($data, writer, $conn => $body)
+        $crate::storage::tenant_scoped!($data, writer, None, $conn => $body)
     };
 }
 
@@ -311,6 +313,101 @@ impl Drop for TenantConnection {
     }
 }
 
+/// The reading connection [`TenantData::reading`] keeps for a run of reads, so they pay for
+/// one pooled checkout instead of one each (on SQLite every checkout is a hop to the
+/// connection's thread to hand it back; on PostgreSQL three round trips to scope and
+/// unscope it). Reads of the run take turns on it.
+pub(crate) enum HeldReader {
+    Sqlite(tokio::sync::Mutex<sqlx::pool::PoolConnection<sqlx::Sqlite>>),
+    Postgres(tokio::sync::Mutex<TenantConnection>),
+}
+
+/// A connection for one tenant-scoped statement block: checked out of a pool for it, or the
+/// held one of a run of reads, taken for the block.
+pub(crate) enum Lease<'h, C> {
+    Pooled(C),
+    Held(tokio::sync::MutexGuard<'h, C>),
+}
+
+impl<C> Lease<'_, C> {
+    fn get(&mut self) -> &mut C {
+        match self {
+            Lease::Pooled(conn) => conn,
+            Lease::Held(conn) => conn,
+        }
+    }
+}
+
+impl<'h> Lease<'h, sqlx::pool::PoolConnection<sqlx::Sqlite>> {
+    pub(crate) async fn sqlite(
+        pool: &SqlitePool,
+        held: Option<&'h HeldReader>,
+    ) -> sqlx::Result<Self> {
+        match held {
+            Some(HeldReader::Sqlite(conn)) => Ok(Lease::Held(conn.lock().await)),
+            _ => {
+                reading::refuse_second_connection();
+                Ok(Lease::Pooled(pool.acquire().await?))
+            }
+        }
+    }
+
+    pub(crate) fn connection(&mut self) -> &mut sqlx::SqliteConnection {
+        self.get()
+    }
+}
+
+impl<'h> Lease<'h, TenantConnection> {
+    pub(crate) async fn postgres(
+        pool: &PgPool,
+        tenant: TenantId,
+        held: Option<&'h HeldReader>,
+    ) -> sqlx::Result<Self> {
+        match held {
+            Some(HeldReader::Postgres(conn)) => Ok(Lease::Held(conn.lock().await)),
+            _ => {
+                reading::refuse_second_connection();
+                Ok(Lease::Pooled(TenantConnection::acquire(pool, tenant).await?))
+            }
+        }
+    }
+
+    pub(crate) fn connection(&mut self) -> &mut sqlx::PgConnection {
+        self.get().connection()
+    }
+
+    /// Unscopes a connection checked out for the block; the held one stays scoped for the
+    /// rest of its run.
+    pub(crate) async fn release(self) -> sqlx::Result<()> {
+        match self {
+            Lease::Pooled(conn) => conn.release().await,
+            Lease::Held(_) => Ok(()),
+        }
+    }
+}
+
+/// Guards the rule of [`TenantData::reading`]: a task holding a reading connection takes no
+/// other from the pools. Were it to wait for one, every holder could be waiting at once,
+/// each for a connection only another holder could give back.
+pub(crate) mod reading {
+    tokio::task_local! {
+        static HOLDING: ();
+    }
+
+    /// Runs `run` as a task that holds a reading connection.
+    pub(crate) async fn holding<T>(run: impl Future<Output = T>) -> T {
+        HOLDING.scope((), run).await
+    }
+
+    /// Fails a debug build (every test) when the current task holds a reading connection.
+    pub(crate) fn refuse_second_connection() {
+        debug_assert!(
+            HOLDING.try_with(|_| ()).is_err(),
+            "a database connection was checked out during TenantData::reading, which holds one"
+        );
+    }
+}
+
 impl Store {
     /// Connects to the database named by `url`; SQLite files (and their folder) are created
     /// when missing. Statements taking `slow` or longer are reported as warnings (target
@@ -382,17 +479,16 @@ impl Store {
         // An SQLite connection is a file in this process and cannot drop like a network
         // one, so the pools do not ping it before handing it out (a round trip to the
         // connection's thread before every query; the ping on release is sqlx's own).
-        let writer = SqlitePoolOptions::new()
+        let pool = || SqlitePoolOptions::new().test_before_acquire(false);
+        let writer = pool()
             .max_connections(1)
             .min_connections(1)
-            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await
             .context("opening the SQLite database")?;
-        let reader = SqlitePoolOptions::new()
+        let reader = pool()
             .max_connections(max_connections.max(1))
-            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options.read_only(true))
             .await
@@ -525,6 +621,7 @@ impl Store {
 
     /// Opens a write transaction (on SQLite, on the single writer connection).
     pub async fn begin(&self) -> crate::Result<Tx> {
+        reading::refuse_second_connection();
         let inner = match &self.backend {
             Backend::Sqlite { writer, .. } => TxInner::Sqlite(writer.begin().await?),
             Backend::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
@@ -543,6 +640,7 @@ impl Store {
         TenantData {
             store: self,
             tenant: access.tenant_id(),
+            held: None,
         }
     }
 
@@ -555,6 +653,7 @@ impl Store {
         TenantData {
             store: self,
             tenant,
+            held: None,
         }
     }
 
@@ -567,6 +666,7 @@ impl Store {
         TenantData {
             store: self,
             tenant,
+            held: None,
         }
     }
 
@@ -575,6 +675,7 @@ impl Store {
         TenantData {
             store: self,
             tenant: access.tenant_id(),
+            held: None,
         }
     }
 
@@ -584,6 +685,7 @@ impl Store {
         TenantData {
             store: self,
             tenant: access.records_tenant(),
+            held: None,
         }
     }
 
@@ -642,6 +744,46 @@ impl Tx {
 pub struct TenantData<'a> {
     pub(crate) store: &'a Store,
     pub(crate) tenant: TenantId,
+    /// The reading connection of a [`TenantData::reading`] run.
+    pub(crate) held: Option<&'a HeldReader>,
+}
+
+impl TenantData<'_> {
+    /// Runs `reads` with every read of this tenant's data on one connection, checked out
+    /// once for the run: for a page made of several reads. Reads that run side by side (a
+    /// `try_join!`) take turns on it. Within the run nothing else may use the database —
+    /// no writes, no reads outside this tenant's data — since a task holding one connection
+    /// must not wait for another (debug builds fail such a checkout).
+    pub async fn reading<T>(
+        &self,
+        reads: impl AsyncFnOnce(&TenantData<'_>) -> crate::Result<T>,
+    ) -> crate::Result<T> {
+        let held = match &self.store.backend {
+            Backend::Sqlite { reader, .. } => {
+                reading::refuse_second_connection();
+                HeldReader::Sqlite(tokio::sync::Mutex::new(reader.acquire().await?))
+            }
+            Backend::Postgres(pool) => {
+                reading::refuse_second_connection();
+                HeldReader::Postgres(tokio::sync::Mutex::new(
+                    TenantConnection::acquire(pool, self.tenant).await?,
+                ))
+            }
+        };
+        let data = TenantData {
+            store: self.store,
+            tenant: self.tenant,
+            held: Some(&held),
+        };
+        let out = reading::holding(reads(&data)).await;
+        let released = match held {
+            HeldReader::Postgres(conn) => conn.into_inner().release().await,
+            HeldReader::Sqlite(_) => Ok(()),
+        };
+        let value = out?;
+        released?;
+        Ok(value)
+    }
 }
 
 /// Platform-wide reads and writes, for super admins.
@@ -674,20 +816,74 @@ mod tests {
     /// have gone away.
     #[tokio::test]
     async fn sqlite_pools_hand_out_connections_without_a_ping() -> anyhow::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let url = format!("sqlite://{}", dir.path().join("atrium.db").display());
-        let store = super::Store::connect(
-            &url.into(),
-            2,
-            std::time::Duration::from_secs(5),
-            std::time::Duration::from_secs(1),
-        )
-        .await?;
+        let (_dir, store) = sqlite_store(2).await?;
         let super::Backend::Sqlite { writer, reader } = &store.backend else {
             anyhow::bail!("an SQLite URL opened another backend");
         };
         assert!(!writer.options().get_test_before_acquire());
         assert!(!reader.options().get_test_before_acquire());
         Ok(())
+    }
+
+    /// A migrated SQLite store in a temporary folder, with `readers` reading connections.
+    async fn sqlite_store(readers: u32) -> anyhow::Result<(tempfile::TempDir, super::Store)> {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("atrium.db").display());
+        let store = super::Store::connect(
+            &url.into(),
+            readers,
+            std::time::Duration::from_secs(5),
+            std::time::Duration::from_secs(1),
+        )
+        .await?;
+        store.migrate().await?;
+        Ok((dir, store))
+    }
+
+    fn some_tenant(store: &super::Store) -> super::TenantData<'_> {
+        super::TenantData {
+            store,
+            tenant: shared::ids::TenantId::from_uuid(uuid::Uuid::now_v7()),
+            held: None,
+        }
+    }
+
+    /// Every read of a run, side by side or one after another, goes over the one connection
+    /// the run holds: with a single reading connection, a read that went to the pool instead
+    /// would wait for the run to give it back.
+    #[tokio::test]
+    async fn a_run_of_reads_holds_one_connection() -> anyhow::Result<()> {
+        let (_dir, store) = sqlite_store(1).await?;
+        let (templates, owners, examples, jobs) = some_tenant(&store)
+            .reading(async |data| {
+                let side_by_side = tokio::try_join!(
+                    data.templates(),
+                    data.session_owners(),
+                    data.example_sessions()
+                )?;
+                let super::Backend::Sqlite { reader, .. } = &store.backend else {
+                    unreachable!("sqlite_store opens SQLite");
+                };
+                assert_eq!((reader.size(), reader.num_idle()), (1, 0));
+                let (templates, owners, examples) = side_by_side;
+                Ok((templates, owners, examples, data.open_jobs(10).await?))
+            })
+            .await?;
+        assert!(templates.is_empty() && owners.is_empty() && examples.is_empty());
+        assert!(jobs.is_empty());
+        // Given back afterwards: the single connection serves the next read.
+        assert!(some_tenant(&store).templates().await?.is_empty());
+        Ok(())
+    }
+
+    /// Taking a second connection while holding one could leave every holder waiting on
+    /// another; debug builds (every test) fail it where it happens.
+    #[tokio::test]
+    #[should_panic(expected = "checked out during TenantData::reading")]
+    async fn a_run_of_reads_takes_no_other_connection() {
+        let (_dir, store) = sqlite_store(1).await.unwrap();
+        let _ = some_tenant(&store)
+            .reading(async |_| store.ping().await)
+            .await;
     }
 }

@@ -89,6 +89,13 @@ pub struct StepUpStatus {
     pub needs_code: bool,
 }
 
+impl StepUpStatus {
+    /// Whether sensitive changes are open now.
+    pub fn is_open(&self) -> bool {
+        self.fresh_until.is_some()
+    }
+}
+
 text_enum! {
     /// What a single-use link sent by email does when it is followed.
     pub enum LinkPurpose {
@@ -198,6 +205,16 @@ mod tests {
         assert_ne!(network_of(ip("203.0.114.9")), network_of(ip("203.0.113.9")));
         assert_eq!(network_of(ip("2001:db8:1:2::5")), "2001:db8:1::/48");
         assert_eq!(network_of(ip("::ffff:10.1.2.3")), "10.1.2.0/24");
+    }
+
+    #[test]
+    fn step_up_is_open_only_while_a_window_lasts() {
+        let status = |fresh_until| StepUpStatus {
+            fresh_until,
+            needs_code: true,
+        };
+        assert!(status(Some(Utc::now())).is_open());
+        assert!(!status(None).is_open());
     }
 
     #[test]

@@ -41,13 +41,7 @@ impl StepUp {
     /// Whether sensitive changes are open, by a loaded status (a view shown through
     /// `loaded((…, step_up.status), …)` is handed it).
     pub fn opens(status: &Result<StepUpStatus, AppError>) -> bool {
-        matches!(
-            status,
-            Ok(StepUpStatus {
-                fresh_until: Some(_),
-                ..
-            })
-        )
+        status.as_ref().is_ok_and(StepUpStatus::is_open)
     }
 }
 
@@ -70,7 +64,7 @@ pub fn SecurityPage() -> impl IntoView {
             {loaded(status, "Loading…", move |result| match result {
                 Err(error) => view! { <ErrorView error /> }.into_any(),
                 Ok(status) => {
-                    let open = status.fresh_until.is_some();
+                    let open = status.is_open();
                     view! {
                         <StepUpCard status />
                         <PasswordCard change_password open />

@@ -25,22 +25,29 @@ const HISTORY_DAYS: u64 = 30;
 pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<BillingPage> {
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
     authz::require(&access, Permission::BillingView)?;
-    let data = svc.store().tenant(&access);
     let now = crate::time::now();
     let period = period_of(now);
-    let (counts, plans) = tokio::try_join!(data.home_counts(now, &period), svc.store().plans())?;
-    let ent = Entitlement::of(&plans, counts.plan, &counts.overrides, &counts.features);
-    let meters = super::meters(&ent.limits, &counts, access.tenant().variant.persona());
+    let plans = svc.store().plans().await?;
     let today = now.date_naive();
     let since = today
         .checked_sub_days(Days::new(HISTORY_DAYS - 1))
         .unwrap_or(today);
     let month_start = today.with_day0(0).unwrap_or(today);
-    let ((history, costs), credits, invoices) = tokio::try_join!(
-        data.usage_report(since, month_start, ent.plan.price.currency),
-        super::credits::view(&data),
-        data.invoices(),
-    )?;
+    let (counts, ent, (history, costs), credits, invoices) = svc
+        .store()
+        .tenant(&access)
+        .reading(async |data| {
+            let counts = data.home_counts(now, &period).await?;
+            let ent = Entitlement::of(&plans, counts.plan, &counts.overrides, &counts.features);
+            let (report, credits, invoices) = tokio::try_join!(
+                data.usage_report(since, month_start, ent.plan.price.currency),
+                super::credits::view(data),
+                data.invoices(),
+            )?;
+            Ok((counts, ent, report, credits, invoices))
+        })
+        .await?;
+    let meters = super::meters(&ent.limits, &counts, access.tenant().variant.persona());
     Ok(BillingPage {
         tenant: access.tenant().clone(),
         limits: ent.limits,

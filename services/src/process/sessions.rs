@@ -36,24 +36,27 @@ pub async fn command_center(
 ) -> Result<CommandCenter> {
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
     authz::require(&access, Permission::SessionsView)?;
-    let data = svc.store().tenant(&access);
     let today = crate::time::now().date_naive();
-    let (sessions, total) = data.list_sessions(&filter, SESSIONS_PER_PAGE).await?;
-    let rows = data
-        .analytics_rows(MEDIAN_OF_PHASES, first_day(today))
-        .await?;
-    Ok(CommandCenter {
-        tenant: access.tenant().clone(),
-        my_role: access.role(),
-        sessions,
-        total,
-        examples: data.example_sessions().await?,
-        templates: data.templates().await?,
-        owners: data.session_owners().await?,
-        jobs: data.open_jobs(PANEL_JOBS).await?,
-        analytics: analytics(rows, today),
-        filter,
+    let data = svc.store().tenant(&access);
+    data.reading(async |data| {
+        let (sessions, total) = data.list_sessions(&filter, SESSIONS_PER_PAGE).await?;
+        let rows = data
+            .analytics_rows(MEDIAN_OF_PHASES, first_day(today))
+            .await?;
+        Ok(CommandCenter {
+            tenant: access.tenant().clone(),
+            my_role: access.role(),
+            sessions,
+            total,
+            examples: data.example_sessions().await?,
+            templates: data.templates().await?,
+            owners: data.session_owners().await?,
+            jobs: data.open_jobs(PANEL_JOBS).await?,
+            analytics: analytics(rows, today),
+            filter,
+        })
     })
+    .await
 }
 
 /// How many of the latest finished phases the median phase duration is taken over.

@@ -125,6 +125,7 @@ impl Store {
         (link.status == LinkStatus::Active).then_some(TenantData {
             store: self,
             tenant: link.customer,
+            held: None,
         })
     }
 

@@ -123,7 +123,7 @@ impl TenantData<'_> {
                     )
                 }
             };
-            let (count, open) = tenant_scoped!(self, reader, conn => {
+            let (count, open) = tenant_scoped!(self, reader, self.held, conn => {
                 let mut rows = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql.as_str()))
                     .bind(self.tenant)
                     .fetch(&mut *conn);
