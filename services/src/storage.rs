@@ -367,7 +367,9 @@ impl<'h> Lease<'h, TenantConnection> {
             Some(HeldReader::Postgres(conn)) => Ok(Lease::Held(conn.lock().await)),
             _ => {
                 reading::refuse_second_connection();
-                Ok(Lease::Pooled(TenantConnection::acquire(pool, tenant).await?))
+                Ok(Lease::Pooled(
+                    TenantConnection::acquire(pool, tenant).await?,
+                ))
             }
         }
     }
