@@ -338,18 +338,32 @@ impl<C> Lease<'_, C> {
     }
 }
 
+impl<'h, C> Lease<'h, C> {
+    /// The held connection when there is one; otherwise one `checkout` takes from its pool.
+    async fn take(
+        held: Option<&'h tokio::sync::Mutex<C>>,
+        checkout: impl Future<Output = sqlx::Result<C>>,
+    ) -> sqlx::Result<Self> {
+        match held {
+            Some(conn) => Ok(Lease::Held(conn.lock().await)),
+            None => {
+                reading::refuse_second_connection();
+                Ok(Lease::Pooled(checkout.await?))
+            }
+        }
+    }
+}
+
 impl<'h> Lease<'h, sqlx::pool::PoolConnection<sqlx::Sqlite>> {
     pub(crate) async fn sqlite(
         pool: &SqlitePool,
         held: Option<&'h HeldReader>,
     ) -> sqlx::Result<Self> {
-        match held {
-            Some(HeldReader::Sqlite(conn)) => Ok(Lease::Held(conn.lock().await)),
-            _ => {
-                reading::refuse_second_connection();
-                Ok(Lease::Pooled(pool.acquire().await?))
-            }
-        }
+        let held = match held {
+            Some(HeldReader::Sqlite(conn)) => Some(conn),
+            _ => None,
+        };
+        Lease::take(held, pool.acquire()).await
     }
 
     pub(crate) fn connection(&mut self) -> &mut sqlx::SqliteConnection {
@@ -363,15 +377,11 @@ impl<'h> Lease<'h, TenantConnection> {
         tenant: TenantId,
         held: Option<&'h HeldReader>,
     ) -> sqlx::Result<Self> {
-        match held {
-            Some(HeldReader::Postgres(conn)) => Ok(Lease::Held(conn.lock().await)),
-            _ => {
-                reading::refuse_second_connection();
-                Ok(Lease::Pooled(
-                    TenantConnection::acquire(pool, tenant).await?,
-                ))
-            }
-        }
+        let held = match held {
+            Some(HeldReader::Postgres(conn)) => Some(conn),
+            _ => None,
+        };
+        Lease::take(held, TenantConnection::acquire(pool, tenant)).await
     }
 
     pub(crate) fn connection(&mut self) -> &mut sqlx::PgConnection {
@@ -639,11 +649,7 @@ impl Store {
 
     /// Data of the one tenant the caller was admitted to.
     pub fn tenant<'a>(&'a self, access: &TenantAccess) -> TenantData<'a> {
-        TenantData {
-            store: self,
-            tenant: access.tenant_id(),
-            held: None,
-        }
+        TenantData::new(self, access.tenant_id())
     }
 
     /// One tenant's data as a super admin reaches it (the platform scope covers every tenant).
@@ -652,11 +658,7 @@ impl Store {
         _access: &PlatformAccess,
         tenant: TenantId,
     ) -> TenantData<'a> {
-        TenantData {
-            store: self,
-            tenant,
-            held: None,
-        }
+        TenantData::new(self, tenant)
     }
 
     /// One tenant's data as the platform's scheduled work reaches it.
@@ -665,30 +667,18 @@ impl Store {
         _access: &SystemAccess,
         tenant: TenantId,
     ) -> TenantData<'a> {
-        TenantData {
-            store: self,
-            tenant,
-            held: None,
-        }
+        TenantData::new(self, tenant)
     }
 
     /// The data of the workspace whose published widget a visitor reaches.
     pub fn tenant_for_visitor<'a>(&'a self, access: &EmbedAccess) -> TenantData<'a> {
-        TenantData {
-            store: self,
-            tenant: access.tenant_id(),
-            held: None,
-        }
+        TenantData::new(self, access.tenant_id())
     }
 
     /// The workspace that keeps what a visitor sends: the customer's, when they came through
     /// a deployment for one (see [`EmbedAccess::records_tenant`]).
     pub fn records_for_visitor<'a>(&'a self, access: &EmbedAccess) -> TenantData<'a> {
-        TenantData {
-            store: self,
-            tenant: access.records_tenant(),
-            held: None,
-        }
+        TenantData::new(self, access.records_tenant())
     }
 
     /// Platform-wide data, for super admins.
@@ -750,7 +740,16 @@ pub struct TenantData<'a> {
     pub(crate) held: Option<&'a HeldReader>,
 }
 
-impl TenantData<'_> {
+impl<'a> TenantData<'a> {
+    /// One tenant's data, each read on a connection of its own.
+    pub(crate) fn new(store: &'a Store, tenant: TenantId) -> Self {
+        TenantData {
+            store,
+            tenant,
+            held: None,
+        }
+    }
+
     /// Runs `reads` with every read of this tenant's data on one connection, checked out
     /// once for the run: for a page made of several reads. Reads that run side by side (a
     /// `try_join!`) take turns on it. Within the run nothing else may use the database —
@@ -760,22 +759,18 @@ impl TenantData<'_> {
         &self,
         reads: impl AsyncFnOnce(&TenantData<'_>) -> crate::Result<T>,
     ) -> crate::Result<T> {
+        reading::refuse_second_connection();
         let held = match &self.store.backend {
             Backend::Sqlite { reader, .. } => {
-                reading::refuse_second_connection();
                 HeldReader::Sqlite(tokio::sync::Mutex::new(reader.acquire().await?))
             }
-            Backend::Postgres(pool) => {
-                reading::refuse_second_connection();
-                HeldReader::Postgres(tokio::sync::Mutex::new(
-                    TenantConnection::acquire(pool, self.tenant).await?,
-                ))
-            }
+            Backend::Postgres(pool) => HeldReader::Postgres(tokio::sync::Mutex::new(
+                TenantConnection::acquire(pool, self.tenant).await?,
+            )),
         };
         let data = TenantData {
-            store: self.store,
-            tenant: self.tenant,
             held: Some(&held),
+            ..TenantData::new(self.store, self.tenant)
         };
         let out = reading::holding(reads(&data)).await;
         let released = match held {
@@ -843,11 +838,10 @@ mod tests {
     }
 
     fn some_tenant(store: &super::Store) -> super::TenantData<'_> {
-        super::TenantData {
+        super::TenantData::new(
             store,
-            tenant: shared::ids::TenantId::from_uuid(uuid::Uuid::now_v7()),
-            held: None,
-        }
+            shared::ids::TenantId::from_uuid(uuid::Uuid::now_v7()),
+        )
     }
 
     /// Every read of a run, side by side or one after another, goes over the one connection

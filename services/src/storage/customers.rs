@@ -122,11 +122,7 @@ impl Store {
     /// locked through its scope (the copy of a process template it deploys). `None` when the
     /// link is not active.
     pub fn customer_of<'a>(&'a self, link: &LockedLink) -> Option<TenantData<'a>> {
-        (link.status == LinkStatus::Active).then_some(TenantData {
-            store: self,
-            tenant: link.customer,
-            held: None,
-        })
+        (link.status == LinkStatus::Active).then(|| TenantData::new(self, link.customer))
     }
 
     /// The organization at `slug`, as a builder asking it to become a customer names it
