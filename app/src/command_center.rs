@@ -401,8 +401,11 @@ fn TrainingExamples(
                     let slug = slug.clone();
                     view! {
                         <li>
-                            <a href=href>{row.title.to_string()}</a>
-                            <span class="muted small">" · "{row.template_name.to_string()}</span>
+                            // One flowing span, so a wrapped line never starts at the dot.
+                            <span>
+                                <a href=href>{row.title.to_string()}</a>
+                                <span class="muted small">" · "{row.template_name.to_string()}</span>
+                            </span>
                             {can_run.then(|| view! {
                                 <ActionForm action attr:class="inline-form">
                                     <input type="hidden" name="slug" value=slug />

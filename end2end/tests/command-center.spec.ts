@@ -211,6 +211,42 @@ test('templates: the editor checks the definition as you type, saves versions, b
   await expect(page.getByRole('button', { name: 'Save as a new version' })).toHaveCount(0);
 });
 
+test('a member clones a training example into a draft of their own; the example stays read-only', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, 'cora@acme.example');
+  await page.goto(CENTER);
+  await hydrated(page);
+  const example = page.getByTestId('examples').getByRole('listitem').filter({ hasText: 'Example: intake for a small agency' });
+  await expect(example).toContainText('Example: intake for a small agency · Consultation P0–P4');
+  // On a phone the line wraps, and the template follows the title on its line: a wrapped
+  // line never starts with the separating dot.
+  const [titleLeft, templateLeft] = await example.evaluate((li) => [
+    li.querySelector('a')!.getBoundingClientRect().left,
+    li.querySelector('.muted')!.getClientRects()[0].left,
+  ]);
+  expect(templateLeft).toBeGreaterThan(titleLeft);
+
+  // The example itself can be read, not run or edited.
+  await example.getByRole('link').click();
+  await hydrated(page);
+  await expect(page.getByText('A training example: read-only. Clone it to work on a copy.')).toBeVisible();
+  await expect(page.getByTestId('session-state').getByRole('button')).toHaveCount(0);
+  await expect(page.getByLabel(/^Client/)).toBeDisabled();
+
+  // A clone from the list is a draft of Cora's, with the example's data, that she can run.
+  await page.goto(CENTER);
+  await hydrated(page);
+  await example.getByRole('button', { name: 'Clone' }).click();
+  await page.waitForURL(/\/command-center\/sessions\/[0-9a-f-]+$/);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Example: intake for a small agency');
+  await expect(page.getByTestId('session-state').locator('[data-status]')).toHaveText('Draft');
+  await expect(page.getByText('A training example: read-only.')).toHaveCount(0);
+  await expect(page.getByLabel(/^Client/)).toHaveValue('Brightside Agency');
+  await expect(page.getByLabel(/^Client/)).toBeEnabled();
+  await expect(page.getByTestId('session-state').getByRole('button', { name: 'Start' })).toBeVisible();
+});
+
 for (const [label, width, height] of [['wide', 1440, 900], ['phone', 390, 844]] as const) {
   test(`the three panels at ${label} width`, async ({ page }, testInfo) => {
     await page.setViewportSize({ width, height });

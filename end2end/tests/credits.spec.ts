@@ -42,9 +42,16 @@ test('a super admin grants credits; usage with a provider cost takes from them, 
 
 test('an owner buys a pack of credits; a declined card adds nothing', async ({ page, guard }) => {
   guard.allow(/status of 402/);
+  await page.setViewportSize({ width: 1400, height: 900 });
   const home = await signUp(page, { name: 'Petra Packs', email: uniqueEmail('petra'), organization: 'Pack Buyers' });
   await page.goto(`${home}/billing`);
   await hydrated(page);
+  // The form stays inside its card, which shares a row with the usage chart at this width.
+  const card = (await page.getByTestId('credits').boundingBox())!;
+  for (const control of await page.getByTestId('buy-credits').locator('select, p, button').all()) {
+    const box = (await control.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(card.x + card.width);
+  }
   await expect(page.getByTestId('credit-balance')).toHaveText('$0.00');
   const form = page.getByTestId('buy-credits');
   await form.getByLabel('Pack').selectOption('50');
