@@ -185,15 +185,6 @@ export async function signInAsAdmin(browser: Browser, page: Page) {
   await expect(page).toHaveURL(/\/admin$/);
 }
 
-/** Fills "Confirm it's you" on the security page when it is asked. */
-export async function confirmIdentity(page: Page, password = PASSWORD, code?: string) {
-  const card = page.getByTestId('step-up');
-  await card.getByLabel('Your password').fill(password);
-  if (code) await card.getByLabel('Authenticator or backup code').fill(code);
-  await card.getByRole('button', { name: 'Confirm' }).click();
-  await expect(page.getByTestId('step-up-open')).toBeVisible();
-}
-
 /** On a super admin's tenant page: switches White-label branding on for the tenant (its
  * members see its branding only then), and waits for the page to say so. */
 export async function turnOnWhiteLabel(page: Page) {

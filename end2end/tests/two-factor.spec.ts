@@ -90,7 +90,19 @@ test('enroll with the QR page, then sign in with an authenticator code and with 
   await expect(stepUp.getByRole('alert')).toContainText('password is not right');
   await stepUp.getByLabel('Your password').fill(PASSWORD);
   await stepUp.getByRole('button', { name: 'Confirm' }).click();
-  await expect(page.getByTestId('step-up-open')).toBeVisible();
+  const open = page.getByTestId('step-up-open');
+  await expect(open).toBeVisible();
+  // The notice reads as one sentence: the time follows "until " a space apart.
+  const gap = await open.evaluate((notice) => {
+    const time = notice.querySelector('time')!;
+    let text = time.previousSibling!;
+    while (text.nodeType !== Node.TEXT_NODE || !text.textContent!.trim()) text = text.previousSibling!;
+    const before = document.createRange();
+    before.selectNodeContents(text);
+    const lines = before.getClientRects();
+    return time.getBoundingClientRect().left - lines[lines.length - 1].right;
+  });
+  expect(Math.abs(gap)).toBeLessThan(8);
   await expect(section.getByTestId('backup-codes-left')).toHaveText('8 backup codes left.');
   await section.getByRole('button', { name: 'Make new backup codes' }).click();
   await expect(section.getByTestId('backup-codes-left')).toHaveText('10 backup codes left.');
