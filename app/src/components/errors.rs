@@ -21,9 +21,12 @@ fn title_for(error: &AppError) -> &'static str {
     }
 }
 
-/// A page-sized explanation with a way out.
+/// A page-sized explanation with a way out. The page answers with the error's status, also
+/// when the page found the error itself (an address whose id is not one).
 #[component]
 pub fn ErrorView(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::report(&error);
     let title = title_for(&error);
     let status = error.status();
     let sign_in = matches!(error, AppError::Unauthenticated);
@@ -47,8 +50,6 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
 /// The router's fallback: a real 404 page.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::server::report(&AppError::not_found("This page"));
     view! {
         <main id="main" class="narrow">
             <ErrorView error=AppError::not_found("This page") />

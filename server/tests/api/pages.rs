@@ -126,3 +126,43 @@ async fn workspace_pages_render_whole_under_concurrent_requests() {
         }
     }
 }
+
+/// An address whose record id is not an id at all is as unknown as one naming no record: the
+/// page says so and answers 404 (the page finds this itself, without asking the server).
+#[tokio::test]
+async fn a_page_for_a_malformed_id_answers_404() {
+    let app = spawn_app().await;
+    let (owner, home) = app
+        .sign_up(
+            "end_user",
+            "Malformed",
+            &unique_email("malformed", "example.com"),
+        )
+        .await;
+    let (builder, studio) = app
+        .sign_up(
+            "builder",
+            "Malformed Studio",
+            &unique_email("studio", "example.com"),
+        )
+        .await;
+    let admin = app.super_admin().await;
+    let pages = [
+        (&owner, format!("{home}/command-center/sessions/not-an-id")),
+        (&owner, format!("{home}/templates/not-an-id")),
+        (&owner, format!("{home}/support/not-an-id")),
+        (&owner, format!("{home}/billing/invoices/not-an-id")),
+        (&builder, format!("{studio}/widgets/not-an-id")),
+        (&builder, format!("{studio}/projects/not-an-id")),
+        (&builder, format!("{studio}/marketplace/not-an-id")),
+        (&admin, "/admin/users/not-an-id".to_owned()),
+        (&admin, "/admin/support/not-an-id".to_owned()),
+    ];
+    for (browser, path) in pages {
+        let response = browser.page(&path).await;
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        assert!(body.contains("Error 404"), "{path} shows the error");
+        assert_eq!(status, 404, "{path}");
+    }
+}
