@@ -268,14 +268,23 @@ fn Frame(
     crumbs: Vec<(String, Option<String>)>,
     children: Children,
 ) -> impl IntoView {
-    let items = nav_items(&place, &me);
-    let duty = me.two_factor_duty();
     let current_workspace = place.slug.as_ref().and_then(|slug| {
         me.workspaces
             .iter()
             .find(|w| w.tenant.slug.as_str() == slug)
             .cloned()
     });
+    // A workspace is under its own persona, also on a page reached through the other
+    // persona's prefix that failed before it could redirect to the right one.
+    let place = Place {
+        persona: current_workspace
+            .as_ref()
+            .map(|w| w.tenant.variant.persona())
+            .or(place.persona),
+        ..place
+    };
+    let items = nav_items(&place, &me);
+    let duty = me.two_factor_duty();
     let mut trail: Vec<(String, Option<String>)> = Vec::new();
     if let Some(persona) = place.persona {
         trail.push((persona.label().to_owned(), me.persona_home(persona)));

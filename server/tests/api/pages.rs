@@ -166,3 +166,30 @@ async fn a_page_for_a_malformed_id_answers_404() {
         assert_eq!(status, 404, "{path}");
     }
 }
+
+/// A workspace's page reached through the other persona's prefix that fails (here for a
+/// malformed id, before it could redirect) still shows the workspace under its own persona.
+#[tokio::test]
+async fn a_failed_page_under_the_other_prefix_keeps_the_workspace_persona() {
+    let app = spawn_app().await;
+    let (builder, studio) = app
+        .sign_up(
+            "builder",
+            "Prefix Studio",
+            &unique_email("prefix", "example.com"),
+        )
+        .await;
+    let slug = studio.trim_start_matches("/builder/");
+    let response = builder
+        .page(&format!("/app/{slug}/templates/not-an-id"))
+        .await;
+    assert_eq!(response.status(), 404);
+    let body = response.text().await.unwrap();
+    // The header's persona label, and the breadcrumb's first step.
+    let persona = &body[body.find(r#"data-testid="persona""#).unwrap()..];
+    let persona = &persona[persona.find('>').unwrap() + 1..];
+    assert!(persona.starts_with("Builder<"), "{}", &persona[..40]);
+    let first_step = format!(r#"<ol><li><a href="/builder/{slug}">Builder</a></li>"#);
+    let trail = &body[body.find(r#"aria-label="Breadcrumb""#).unwrap()..];
+    assert!(trail.contains(&first_step), "{}", &trail[..200]);
+}
