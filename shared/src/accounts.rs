@@ -80,6 +80,13 @@ impl Me {
             })
     }
 
+    /// The workspace of this person's at `slug`, if they belong to it.
+    pub fn workspace(&self, slug: &str) -> Option<&Workspace> {
+        self.workspaces
+            .iter()
+            .find(|w| w.tenant.slug.as_str() == slug)
+    }
+
     /// The workspaces that belong under a persona's dashboard.
     pub fn workspaces_for(&self, persona: Persona) -> impl Iterator<Item = &Workspace> {
         self.workspaces.iter().filter(move |w| {
@@ -218,6 +225,11 @@ mod tests {
             me.usable_personas(),
             vec![Persona::Builder, Persona::EndUser]
         );
+        assert_eq!(
+            me.workspace("northwind").map(|w| w.tenant.variant),
+            Some(PlatformVariant::Agency)
+        );
+        assert!(me.workspace("globex").is_none(), "not a member there");
         me.personas = PersonaSet::new([Persona::EndUser]);
         assert_eq!(
             me.home_path(),

@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 use shared::AppError;
-use shared::accounts::{Me as MeView, TwoFactorDuty};
+use shared::accounts::{Me as MeView, TwoFactorDuty, Workspace};
 use shared::impersonation::ImpersonationView;
 use shared::navigation::Area;
 use shared::personas::Persona;
@@ -82,7 +82,8 @@ struct NavItem {
     section: Section,
 }
 
-fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
+/// The sidebar's entries; `workspace` is the person's at `place.slug`, if any.
+fn nav_items(place: &Place, me: &MeView, workspace: Option<&Workspace>) -> Vec<NavItem> {
     let mut items = Vec::new();
     match (place.persona, &place.slug) {
         // Pages outside any dashboard (the account) lead back to each of them.
@@ -154,10 +155,6 @@ fn nav_items(place: &Place, me: &MeView) -> Vec<NavItem> {
             // The workspace's variant orders the entries; some show only where the role
             // allows them.
             let base = format!("{}/{slug}", persona.url_prefix());
-            let workspace = me
-                .workspaces
-                .iter()
-                .find(|w| w.tenant.slug.as_str() == slug.as_str());
             let variant = workspace.map_or(persona_variant(persona), |w| w.tenant.variant);
             items.extend(
                 variant
@@ -268,12 +265,11 @@ fn Frame(
     crumbs: Vec<(String, Option<String>)>,
     children: Children,
 ) -> impl IntoView {
-    let current_workspace = place.slug.as_ref().and_then(|slug| {
-        me.workspaces
-            .iter()
-            .find(|w| w.tenant.slug.as_str() == slug)
-            .cloned()
-    });
+    let current_workspace = place
+        .slug
+        .as_deref()
+        .and_then(|slug| me.workspace(slug))
+        .cloned();
     // A workspace is under its own persona, also on a page reached through the other
     // persona's prefix that failed before it could redirect to the right one.
     let place = Place {
@@ -283,7 +279,7 @@ fn Frame(
             .or(place.persona),
         ..place
     };
-    let items = nav_items(&place, &me);
+    let items = nav_items(&place, &me, current_workspace.as_ref());
     let duty = me.two_factor_duty();
     let mut trail: Vec<(String, Option<String>)> = Vec::new();
     if let Some(persona) = place.persona {
@@ -330,7 +326,11 @@ fn Frame(
                     }.into_any(),
                 }}
                 <PersonaSwitcher me=me.clone() current=place.persona />
-                <OrgSwitcher me=me.clone() place=place.clone() />
+                <OrgSwitcher
+                    me=me.clone()
+                    place=place.clone()
+                    current=current_workspace.as_ref().map(|w| w.tenant.name.to_string())
+                />
                 <div class="spacer"></div>
                 <UserMenu me=me.clone() />
             </header>
@@ -469,19 +469,15 @@ fn PersonaSwitcher(me: MeView, current: Option<Persona>) -> impl IntoView {
     .into_any()
 }
 
-/// The organization switcher lists the workspaces of the current persona.
+/// The organization switcher lists the workspaces of the current persona; `current` names
+/// the workspace the page is in, if any.
 #[component]
-fn OrgSwitcher(me: MeView, place: Place) -> impl IntoView {
+fn OrgSwitcher(me: MeView, place: Place, current: Option<String>) -> impl IntoView {
     let Some(persona) = place.persona.filter(|p| *p != Persona::SuperAdmin) else {
         return ().into_any();
     };
     let workspaces: Vec<_> = me.workspaces_for(persona).cloned().collect();
-    let current = place
-        .slug
-        .as_ref()
-        .and_then(|slug| workspaces.iter().find(|w| w.tenant.slug.as_str() == slug))
-        .map(|w| w.tenant.name.to_string())
-        .unwrap_or_else(|| "Choose a workspace".to_owned());
+    let current = current.unwrap_or_else(|| "Choose a workspace".to_owned());
     if workspaces.len() < 2 {
         return view! { <span class="switcher-label" data-testid="org">{current}</span> }
             .into_any();
