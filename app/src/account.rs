@@ -38,7 +38,7 @@ use leptos::server_fn::ServerFn as _;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_email};
 use crate::components::layout::{AppShell, Me, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_time, machine_time};
 use list_notifications::list_notifications;
 use list_sessions::list_sessions;
@@ -154,7 +154,7 @@ fn EmailCard() -> impl IntoView {
 #[component]
 fn Notifications() -> impl IntoView {
     let mark = ServerAction::<MarkNotificationsRead>::new();
-    let list = Resource::new(move || mark.version().get(), |_| list_notifications());
+    let list = resource(move || mark.version().get(), |_| list_notifications());
     view! {
         <section class="panel" aria-labelledby="notifications-title" data-testid="notifications">
             <div class="panel-head">
@@ -198,7 +198,7 @@ fn Notifications() -> impl IntoView {
 #[component]
 pub(crate) fn Sessions() -> impl IntoView {
     let revoke = ServerAction::<RevokeSession>::new();
-    let sessions = Resource::new(move || revoke.version().get(), |_| list_sessions());
+    let sessions = resource(move || revoke.version().get(), |_| list_sessions());
     let revoke_error = Signal::derive(move || revoke.value().get().and_then(Result::err));
     view! {
         <section class="panel" aria-labelledby="sessions-title">

@@ -42,7 +42,7 @@ use shared::tenants::PlatformOverview;
 
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_time, machine_time};
 use crate::live::{LiveIndicator, watch};
 use get_outbox::get_outbox;
@@ -75,7 +75,7 @@ pub fn AdminHomePage() -> impl IntoView {
             OVERVIEW_SETTLE,
         );
     });
-    let overview = Resource::new(move || reload.get(), |_| get_platform_overview());
+    let overview = resource(move || reload.get(), |_| get_platform_overview());
     let place = Place {
         persona: Some(Persona::SuperAdmin),
         slug: None,
@@ -274,7 +274,7 @@ fn Growth(months: Vec<shared::tenants::GrowthMonth>) -> impl IntoView {
 /// password resets, confirmations — so an install without mail still reaches people.
 #[component]
 pub fn OutboxPage() -> impl IntoView {
-    let mails = Resource::new(|| (), |_| get_outbox());
+    let mails = resource(|| (), |_| get_outbox());
     let place = Place {
         persona: Some(Persona::SuperAdmin),
         slug: None,

@@ -14,7 +14,7 @@ use shared::personas::Persona;
 
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_time, machine_time};
 use crate::workspaces::is_wrong_prefix;
 use get_audit_log::get_audit_log;
@@ -67,7 +67,7 @@ impl Form {
 #[component]
 pub fn PlatformAuditPage() -> impl IntoView {
     let form = Form::from_address();
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 form.q.get(),
@@ -108,7 +108,7 @@ fn WorkspaceAudit(persona: Persona) -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let form = Form::from_address();
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 slug.get(),

@@ -20,7 +20,7 @@ use shared::personas::Persona;
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
 use buy_credits::BuyCredits;
@@ -44,7 +44,7 @@ fn BillingFor(persona: Persona) -> impl IntoView {
     let version = watch(slug.into(), &[Topic::Usage]);
     let change = ServerAction::<ChangePlan>::new();
     let buy = ServerAction::<BuyCredits>::new();
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 slug.get(),

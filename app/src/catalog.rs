@@ -15,7 +15,7 @@ use shared::personas::Persona;
 use crate::billing::billing_path;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_time, machine_time};
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
@@ -72,7 +72,7 @@ fn ServicesFor(persona: Persona) -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let version = watch(slug.into(), &[Topic::Services, Topic::Usage]);
     let actions = Actions::default();
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 slug.get(),

@@ -30,7 +30,7 @@ use shared::process::{
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_time;
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
@@ -90,7 +90,7 @@ fn CommandCenterFor(persona: Persona) -> impl IntoView {
         cancel: ServerAction::new(),
         optimistic: RwSignal::new(HashMap::new()),
     };
-    let center = Resource::new(
+    let center = resource(
         move || {
             let q = query.read();
             (
@@ -435,7 +435,7 @@ fn NewSessionDialog(
     let first = templates.first().map(|t| t.id);
     let (chosen, set_chosen) = signal(first);
     let slug_key = slug.clone();
-    let template = Resource::new(
+    let template = resource(
         move || (slug_key.clone(), chosen.get()),
         |(slug, id)| async move {
             match id {

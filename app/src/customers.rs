@@ -27,7 +27,7 @@ use shared::projects::ACTIVITY_DAYS;
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_time;
 use crate::live::watch;
 use crate::widgets::{EmbedCodes, slug_param};
@@ -83,7 +83,7 @@ pub fn CustomersPageView() -> impl IntoView {
         change: ServerAction::new(),
         place: ServerAction::new(),
     };
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 slug.get(),
@@ -411,7 +411,7 @@ pub fn BuildersPageView() -> impl IntoView {
     let actions = CustomerActions {
         answer: ServerAction::new(),
     };
-    let page = Resource::new(
+    let page = resource(
         move || (slug.get(), version.get(), actions.answer.version().get()),
         |(slug, ..)| get_builders(slug),
     );
@@ -534,7 +534,7 @@ fn BuildersBody(page: BuildersPage, actions: CustomerActions) -> impl IntoView {
 pub fn BuilderOverviewPanel(slug: String, variant: PlatformVariant) -> impl IntoView {
     let slug = Signal::stored(slug);
     let version = watch(slug, &[Topic::Customers]);
-    let overview = Resource::new(
+    let overview = resource(
         move || (slug.get(), version.get()),
         |(slug, _)| get_builder_overview::get_builder_overview(slug),
     );

@@ -15,7 +15,7 @@ use crate::auth::navigate_hard;
 use crate::auth::sign_out::SignOut;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_password, check_person_name};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_time;
 use accept_invitation::AcceptInvitation;
 use get_invitation::get_invitation;
@@ -25,7 +25,7 @@ use join_with_invitation::JoinWithInvitation;
 pub fn InvitationPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let preview = Resource::new(token, get_invitation);
+    let preview = resource(token, get_invitation);
     view! {
         <Title text="Invitation" />
         <main id="main" class="auth-page">

@@ -26,7 +26,7 @@ use shared::widgets::{WidgetDetail, WidgetKind};
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_time;
 use crate::components::upload::Upload;
 use crate::live::watch;
@@ -71,7 +71,7 @@ pub fn MarketplacePageView() -> impl IntoView {
     let (q, kind, sort) = (field("q"), field("kind"), field("sort"));
     // Listings come and go, and gather ratings and installs, in every builder workspace.
     let version = watch(slug.into(), &[Topic::Marketplace]);
-    let page = Resource::new(
+    let page = resource(
         move || (slug.get(), q.get(), kind.get(), sort.get(), version.get()),
         |(slug, q, kind, sort, _)| get_marketplace(slug, q, kind, sort),
     );
@@ -202,7 +202,7 @@ pub fn ListingPageView() -> impl IntoView {
     });
     // Not reloaded on others' changes: that would redraw the rating and install forms being
     // filled in (the list page follows them).
-    let page = Resource::new(
+    let page = resource(
         move || (slug.get(), id.get(), done.get(), actions.uploads.get()),
         |(slug, id, _, _)| async move {
             match id {

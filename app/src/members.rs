@@ -20,7 +20,7 @@ use shared::tenants::TwoFactorPolicy;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_email};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_date, format_time};
 use crate::workspaces::is_wrong_prefix;
 use change_member_role::ChangeMemberRole;
@@ -54,7 +54,7 @@ pub fn MembersPage(persona: Persona) -> impl IntoView {
         reset_two_factor: ServerAction::new(),
         require_two_factor: ServerAction::new(),
     };
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 slug.get(),

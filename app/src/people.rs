@@ -23,7 +23,7 @@ use shared::validation::search_link;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::Choice;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_date, format_time, machine_time};
 use bulk_people::BulkPeople;
 use get_people::get_people;
@@ -68,7 +68,7 @@ struct Pending {
 pub fn PeoplePage() -> impl IntoView {
     let form = form_from_address();
     let bulk = ServerAction::<BulkPeople>::new();
-    let page = Resource::new(
+    let page = resource(
         move || (form.get(), bulk.version().get()),
         |(form, _)| get_people(form),
     );
@@ -407,7 +407,7 @@ fn BulkSummary(result: BulkResult) -> impl IntoView {
 pub fn PersonPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let detail = Resource::new(move || id.get(), get_person);
+    let detail = resource(move || id.get(), get_person);
     let place = Place {
         persona: Some(Persona::SuperAdmin),
         slug: None,

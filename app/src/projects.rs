@@ -25,7 +25,7 @@ use shared::projects::{
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_time;
 use crate::live::watch;
 use crate::widgets::slug_param;
@@ -79,7 +79,7 @@ pub fn ProjectsPageView() -> impl IntoView {
     let version = watch(slug.into(), &[Topic::Customers]);
     let create = ServerAction::<CreateProject>::new();
     // Not reloaded after a refused create (what was typed stays); a created one opens.
-    let page = Resource::new(
+    let page = resource(
         move || (slug.get(), version.get()),
         |(slug, _)| get_projects(slug),
     );
@@ -210,7 +210,7 @@ pub fn ProjectPageView() -> impl IntoView {
             before
         }
     });
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 slug.get(),

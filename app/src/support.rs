@@ -23,7 +23,7 @@ use shared::support::{
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_time, machine_time};
 use crate::components::upload::Upload;
 use crate::live::{LiveIndicator, watch};
@@ -75,7 +75,7 @@ fn SupportFor(persona: Persona) -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let version = watch(slug.into(), &[Topic::Support]);
     let open = ServerAction::<OpenTicket>::new();
-    let page = Resource::new(
+    let page = resource(
         move || (slug.get(), version.get(), open.version().get()),
         |(slug, ..)| get_support(slug),
     );
@@ -201,7 +201,7 @@ fn TicketTable(
 #[component]
 pub fn AdminSupportPage() -> impl IntoView {
     let version = watch(Signal::stored(PLATFORM.to_owned()), &[Topic::Support]);
-    let queue = Resource::new(move || version.get(), |_| get_support_queue());
+    let queue = resource(move || version.get(), |_| get_support_queue());
     let place = Place {
         persona: Some(Persona::SuperAdmin),
         slug: None,
@@ -270,7 +270,7 @@ fn TicketFor(persona: Persona, console: bool) -> impl IntoView {
     });
     let topic_slug = Signal::derive(move || slug.get().unwrap_or_else(|| PLATFORM.to_owned()));
     let version = watch(topic_slug, &[Topic::Support]);
-    let detail = Resource::new(
+    let detail = resource(
         move || {
             (
                 slug.get(),

@@ -17,7 +17,7 @@ use shared::process::{TemplateDetail, TemplatesPage as Page};
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_time;
 use crate::live::watch;
 use crate::workspaces::is_wrong_prefix;
@@ -71,7 +71,7 @@ fn TemplatesFor(persona: Persona) -> impl IntoView {
     let version = watch(slug.into(), &[Topic::Sessions]);
     let create = ServerAction::<CreateTemplate>::new();
     let duplicate = ServerAction::<DuplicateTemplate>::new();
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 slug.get(),
@@ -245,7 +245,7 @@ fn TemplateFor(persona: Persona) -> impl IntoView {
     let version = watch(slug.into(), &[Topic::Sessions]);
     let update = ServerAction::<UpdateTemplate>::new();
     let duplicate = ServerAction::<DuplicateTemplate>::new();
-    let detail = Resource::new(
+    let detail = resource(
         move || (slug.get(), id.get(), version.get(), update.version().get()),
         |(slug, id, ..)| async move {
             match id {

@@ -14,7 +14,7 @@ use shared::vault::{Provider, VaultKeyView, VaultPage};
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_time, machine_time};
 use crate::workspaces::is_wrong_prefix;
 use add_vault_key::AddVaultKey;
@@ -47,7 +47,7 @@ fn VaultFor(persona: Persona) -> impl IntoView {
         rotate: ServerAction::<RotateVaultKey>::new(),
         delete: ServerAction::<DeleteVaultKey>::new(),
     };
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 slug.get(),

@@ -32,7 +32,7 @@ use shared::widgets::{
 
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_time;
 use crate::live::watch;
 use create_widget::CreateWidget;
@@ -70,7 +70,7 @@ pub fn WidgetsPageView() -> impl IntoView {
     let slug = slug_param();
     let version = watch(slug.into(), &[Topic::Widgets]);
     let create = ServerAction::<CreateWidget>::new();
-    let page = Resource::new(
+    let page = resource(
         move || (slug.get(), version.get()),
         |(slug, _)| get_widgets(slug),
     );
@@ -173,7 +173,7 @@ pub fn WidgetPageView() -> impl IntoView {
     };
     // Reloaded after this editor's own changes only: a live reload would replace what is
     // being typed.
-    let detail = Resource::new(
+    let detail = resource(
         move || {
             (
                 slug.get(),

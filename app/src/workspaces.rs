@@ -15,7 +15,7 @@ use shared::tenants::{GOVERNANCE_DAYS, Governance, HomeService, HomeUsage, Works
 
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_date;
 use crate::live::{LiveIndicator, watch};
 use get_workspace_home::get_workspace_home;
@@ -66,7 +66,7 @@ pub fn WorkspaceHomePage(persona: Persona) -> impl IntoView {
     // An end user's home shows services and meters, so it follows their changes live.
     let version =
         (persona == Persona::EndUser).then(|| watch(slug.into(), &[Topic::Services, Topic::Usage]));
-    let home = Resource::new(
+    let home = resource(
         move || (slug.get(), version.map(|v| v.get())),
         |(slug, _)| get_workspace_home(slug),
     );

@@ -9,7 +9,7 @@ use super::list_api_tokens::list_api_tokens;
 use super::revoke_api_token::RevokeApiToken;
 use super::security_page::StepUp;
 use crate::components::errors::{ActionError, ErrorView};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_time;
 
 #[component]
@@ -18,7 +18,7 @@ pub fn ApiTokensSection() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
     step_up.watch(create.value());
-    let tokens = Resource::new(
+    let tokens = resource(
         move || (create.version().get(), revoke.version().get()),
         |_| list_api_tokens(),
     );

@@ -11,7 +11,7 @@ use super::security_page::StepUp;
 use super::start_totp_setup::StartTotpSetup;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_totp};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 
 #[component]
 pub fn TwoFactorSection() -> impl IntoView {
@@ -23,7 +23,7 @@ pub fn TwoFactorSection() -> impl IntoView {
     step_up.watch(regenerate.value());
     step_up.watch(disable.value());
     let step_up_confirmed = step_up.confirm.version();
-    let status = Resource::new(
+    let status = resource(
         move || {
             (
                 confirm.version().get(),

@@ -16,7 +16,7 @@ use super::revoke_trusted_devices::RevokeTrustedDevices;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_password, check_second_factor};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_time, machine_time};
 
 /// Shared by the security page's sections: whether sensitive changes are open now, and the
@@ -54,7 +54,7 @@ pub fn SecurityPage() -> impl IntoView {
     };
     let confirm = ServerAction::<ConfirmIdentity>::new();
     let change_password = ServerAction::<ChangePassword>::new();
-    let status = Resource::new(move || confirm.version().get(), |_| get_step_up());
+    let status = resource(move || confirm.version().get(), |_| get_step_up());
     let step_up = StepUp { status, confirm };
     step_up.watch(change_password.value());
     provide_context(step_up);
@@ -150,7 +150,7 @@ fn PasswordCard(change_password: ServerAction<ChangePassword>, open: bool) -> im
 fn TrustedDevices() -> impl IntoView {
     let revoke = ServerAction::<RevokeTrustedDevice>::new();
     let revoke_all = ServerAction::<RevokeTrustedDevices>::new();
-    let devices = Resource::new(
+    let devices = resource(
         move || (revoke.version().get(), revoke_all.version().get()),
         |_| list_trusted_devices(),
     );
@@ -224,7 +224,7 @@ fn TrustedDevices() -> impl IntoView {
 
 #[component]
 fn SignInHistory() -> impl IntoView {
-    let history = Resource::new(|| (), |_| list_sign_ins());
+    let history = resource(|| (), |_| list_sign_ins());
     view! {
         <section class="panel" aria-labelledby="history-title" data-testid="sign-in-history">
             <h2 id="history-title">"Recent sign-ins"</h2>
@@ -281,7 +281,7 @@ fn SignInHistory() -> impl IntoView {
 /// Every time platform support opened the person's account: who, why, how and how long.
 #[component]
 fn SupportAccessHistory() -> impl IntoView {
-    let history = Resource::new(|| (), |_| list_support_access());
+    let history = resource(|| (), |_| list_support_access());
     view! {
         <section class="panel" aria-labelledby="support-access-title" data-testid="support-access">
             <h2 id="support-access-title">"Support access"</h2>

@@ -11,7 +11,7 @@ use super::set_commission_rate::SetCommissionRate;
 use super::tenants::RateForm;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::customers::RevenueBars;
 
 pub const PATH: &str = "/admin/builders";
@@ -19,7 +19,7 @@ pub const PATH: &str = "/admin/builders";
 #[component]
 pub fn BuildersConsolePage() -> impl IntoView {
     let rate = ServerAction::<SetCommissionRate>::new();
-    let page = Resource::new(move || rate.version().get(), |_| get_builders_console());
+    let page = resource(move || rate.version().get(), |_| get_builders_console());
     let error = Signal::derive(move || rate.value().get().and_then(Result::err));
     let place = Place {
         persona: Some(Persona::SuperAdmin),

@@ -12,7 +12,7 @@ use shared::personas::Persona;
 use super::get_health::get_health;
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_time, ticker};
 
 pub const PATH: &str = "/admin/health";
@@ -22,7 +22,7 @@ const REFRESH: Duration = Duration::from_secs(10);
 #[component]
 pub fn HealthPage() -> impl IntoView {
     let tick = ticker(REFRESH);
-    let health = Resource::new(move || tick.get(), |_| get_health());
+    let health = resource(move || tick.get(), |_| get_health());
     let place = Place {
         persona: Some(Persona::SuperAdmin),
         slug: None,

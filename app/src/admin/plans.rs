@@ -12,7 +12,7 @@ use super::set_limit_override::SetLimitOverride;
 use super::set_tenant_plan::SetTenantPlan;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 
 #[component]
 pub fn PlansPage() -> impl IntoView {
@@ -20,7 +20,7 @@ pub fn PlansPage() -> impl IntoView {
     let set_plan = ServerAction::<SetTenantPlan>::new();
     let set_override = ServerAction::<SetLimitOverride>::new();
     let credits = ServerAction::<AdjustCredits>::new();
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 edit.version().get(),

@@ -13,7 +13,7 @@ use super::save_service::SaveService;
 use crate::catalog::activation_badge;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_time, machine_time};
 use crate::live::{LiveIndicator, watch};
 
@@ -22,7 +22,7 @@ pub fn AdminServicesPage() -> impl IntoView {
     let act = ServerAction::<ActOnActivation>::new();
     let save = ServerAction::<SaveService>::new();
     let version = watch(Signal::stored(PLATFORM.to_owned()), &[Topic::Services]);
-    let page = Resource::new(
+    let page = resource(
         move || (version.get(), act.version().get(), save.version().get()),
         |_| get_services_admin(),
     );

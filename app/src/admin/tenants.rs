@@ -33,7 +33,7 @@ use crate::components::forms::{
     Choice, Field, check_email, check_optional_slug, check_tenant_name,
 };
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_date, format_time, machine_time};
 use crate::components::upload::Upload;
 
@@ -81,7 +81,7 @@ pub fn TenantsPage() -> impl IntoView {
         status: ServerAction::new(),
         rate: ServerAction::new(),
     };
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 form.get(),
@@ -374,7 +374,7 @@ pub fn TenantPage() -> impl IntoView {
         uploads: RwSignal::new(0),
         remove: ServerAction::new(),
     };
-    let detail = Resource::new(
+    let detail = resource(
         move || {
             (
                 slug.get(),

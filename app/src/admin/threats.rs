@@ -15,7 +15,7 @@ use super::get_threats::get_threats;
 use super::lift_lock::LiftLock;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_time, machine_time, ticker};
 
 pub const PATH: &str = "/admin/security";
@@ -40,7 +40,7 @@ pub fn ThreatsPage() -> impl IntoView {
         lift: ServerAction::<LiftLock>::new(),
     };
     let tick = ticker(REFRESH);
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 tick.get(),

@@ -6,7 +6,7 @@ use super::check_password_reset::check_password_reset;
 use super::reset_password::ResetPassword;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_password};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 
 /// `/reset-password/:token`: the link from the reset email. A used or expired link says so
 /// and offers a new one.
@@ -14,7 +14,7 @@ use crate::components::loaded::loaded;
 pub fn ResetPasswordPage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let link = Resource::new(token, check_password_reset);
+    let link = resource(token, check_password_reset);
     let action = ServerAction::<ResetPassword>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     Effect::new(move |_| {

@@ -12,7 +12,7 @@ use super::get_invoice::get_invoice;
 use super::pay_invoice::PayInvoice;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::{format_date, format_time, machine_time};
 use crate::workspaces::is_wrong_prefix;
 
@@ -36,7 +36,7 @@ fn InvoiceFor(persona: Persona) -> impl IntoView {
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
     let pay = ServerAction::<PayInvoice>::new();
-    let invoice = Resource::new(
+    let invoice = resource(
         move || (slug.get(), number.get(), pay.version().get()),
         |(slug, number, _)| get_invoice(slug, number),
     );

@@ -19,7 +19,7 @@ use super::update_session_data::UpdateSessionData;
 use super::{TOPICS, center_path, session_path, status_badge};
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_time;
 use crate::live::{LiveIndicator, watch};
 use crate::workspaces::is_wrong_prefix;
@@ -55,7 +55,7 @@ fn SessionFor(persona: Persona) -> impl IntoView {
         approve: ServerAction::new(),
         clone: ServerAction::new(),
     };
-    let detail = Resource::new(
+    let detail = resource(
         move || {
             (
                 slug.get(),

@@ -9,13 +9,13 @@ use shared::widgets::events::WidgetAnalytics;
 
 use super::get_widget_analytics::get_widget_analytics;
 use crate::components::errors::ErrorView;
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::live::watch;
 
 #[component]
 pub fn WidgetAnalyticsPanel(#[prop(into)] slug: Signal<String>, id: WidgetId) -> impl IntoView {
     let version = watch(slug, &[Topic::WidgetStats, Topic::Submissions]);
-    let analytics = Resource::new(
+    let analytics = resource(
         move || (slug.get(), version.get()),
         move |(slug, _)| get_widget_analytics(slug, id),
     );

@@ -12,7 +12,7 @@ use super::get_contacts::get_contacts;
 use super::slug_param;
 use crate::components::errors::ErrorView;
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::loaded;
+use crate::components::loaded::{loaded, resource};
 use crate::components::time::format_time;
 use crate::live::watch;
 
@@ -26,7 +26,7 @@ pub fn ContactsPageView() -> impl IntoView {
 fn Contacts(persona: Persona) -> impl IntoView {
     let slug = slug_param();
     let version = watch(slug.into(), &[Topic::Submissions]);
-    let page = Resource::new(
+    let page = resource(
         move || (slug.get(), version.get()),
         |(slug, _)| get_contacts(slug),
     );
