@@ -17,8 +17,8 @@ use shared::ids::{TenantId, UserId};
 use tracing::instrument;
 
 use super::{
-    PlatformData, Store, TenantData, Tx, on_tenant_tx, on_tx, with_reader, with_tenant_reader,
-    with_writer,
+    JsonRows, PlatformData, Store, TenantData, Tx, json_rows, on_tenant_tx, on_tx, with_reader,
+    with_tenant_reader, with_writer,
 };
 use crate::error::Result;
 
@@ -496,18 +496,19 @@ impl TenantData<'_> {
         currency: Currency,
     ) -> Result<(Vec<DailyUsage>, Vec<ProviderCost>)> {
         // A day and a metric, or no day and a provider with its cost.
-        let rows: Vec<(Option<NaiveDate>, String, i64, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT day, metric, CAST(SUM(quantity) AS BIGINT), CAST(0 AS BIGINT) FROM usage_daily
-             WHERE tenant_id = $1 AND day >= $2 GROUP BY day, metric
+        const REPORT: JsonRows = json_rows!("day, name, quantity, cost" from
+            "SELECT day, metric AS name, CAST(SUM(quantity) AS BIGINT) AS quantity, CAST(0 AS BIGINT) AS cost
+             FROM usage_daily WHERE tenant_id = $1 AND day >= $2 GROUP BY day, metric
              UNION ALL
              SELECT NULL, provider, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_minor) AS BIGINT) FROM usage_daily
-             WHERE tenant_id = $1 AND day >= $3 AND provider <> '' GROUP BY provider",
-        )
-        .bind(self.tenant)
-        .bind(history_since)
-        .bind(costs_since)
-        .fetch_all(pool)
-        .await)?;
+             WHERE tenant_id = $1 AND day >= $3 AND provider <> '' GROUP BY provider");
+        let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(REPORT.sql(self.store.dialect()))
+            .bind(self.tenant)
+            .bind(history_since)
+            .bind(costs_since)
+            .fetch_one(pool)
+            .await)?;
+        let rows: Vec<(Option<NaiveDate>, String, i64, i64)> = JsonRows::parse(&json)?;
         let (mut history, mut costs) = (Vec::new(), Vec::new());
         for (day, name, quantity, cost) in rows {
             let quantity = u64::try_from(quantity).unwrap_or(0);
