@@ -89,6 +89,13 @@ async fn a_quota_is_never_overspent_under_concurrency() {
 async fn the_usage_page_lists_providers_most_expensive_first() {
     let app = spawn_app().await;
     let team = org(&app, "Costs Co", "costs.example").await;
+    let unused = billing(&team.owner, &team.slug).await;
+    assert!(
+        unused.history.is_empty() && unused.costs.is_empty(),
+        "nothing used yet: {:?} {:?}",
+        unused.history,
+        unused.costs
+    );
     for json in [
         r#"{"metric": "tokens", "quantity": 10, "provider": "groq", "cost_minor": 2}"#,
         r#"{"metric": "tokens", "quantity": 3, "provider": "twilio", "cost_minor": 9}"#,
