@@ -168,6 +168,16 @@ test("a builder's home shows its customers, deployments and what their invoices 
   await expect(overview.getByTestId('commissions')).toHaveText(/^\$\d/);
   await expect(page.getByTestId('revenue-by-customer')).toContainText('Acme Corp');
   await expect(page.getByTestId('revenue-months').locator('li')).toHaveCount(1);
+  // The month's figures stay on one line beside the bar (they wrapped a word a line in a
+  // column sized for a count).
+  const value = page.getByTestId('revenue-months').locator('.bar-value');
+  await expect(value).toHaveText(/^\$[\d.,]+ · \$[\d.,]+ earned$/);
+  const lines = await value.evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
+  });
+  expect(lines).toBe(1);
 });
 
 test('a super admin sets a builder’s commission rate; the builder sees it', async ({ page, browser, guard }) => {
