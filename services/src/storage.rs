@@ -231,55 +231,67 @@ macro_rules! with_tenant_writer {
     };
 }
 
-/// A read whose rows come back as one: a JSON array of each row's columns, in each backend's
-/// SQL (made by [`json_rows!`]). On SQLite every row of a result is handed from the
-/// connection's thread to the task reading it (a channel send, and mostly a wake-up), and a
-/// page's reads of dozens of small rows spent more in those hand-overs than in SQLite.
-pub(crate) struct JsonRows {
-    pub(crate) sqlite: &'static str,
-    pub(crate) postgres: &'static str,
+/// A column of a read whose rows come back as one ([`Dialect::json_rows`]), by how each
+/// backend stores it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum JsonColumn {
+    /// Numbers, text, timestamps: the same JSON from both backends.
+    Value(&'static str),
+    /// A uuid: SQLite keeps it as a BLOB, which JSON cannot hold, so there it comes as its
+    /// hex digits (which `Uuid` reads as well as PostgreSQL's hyphenated text).
+    Uuid(&'static str),
+    /// A boolean: SQLite keeps 0 or 1, made `false` or `true`.
+    Bool(&'static str),
 }
 
-impl JsonRows {
-    /// The statement in `dialect`.
-    pub(crate) fn sql(&self, dialect: Dialect) -> &'static str {
-        match dialect {
-            Dialect::Sqlite => self.sqlite,
-            Dialect::Postgres => self.postgres,
+impl Dialect {
+    /// A `SELECT` of one value: the rows of `query` as a JSON array of arrays of its output
+    /// columns `columns`, ordered by `order` (an `ORDER BY` list over those columns; empty
+    /// for any order). On SQLite every row of a result is handed from the connection's
+    /// thread to the task reading it (a channel send, and mostly a wake-up), and a page's
+    /// reads of many small rows spent more in those hand-overs than in SQLite; folded, each
+    /// read is one hand-over, and several such reads can be columns of one statement.
+    pub(crate) fn json_rows(self, columns: &[JsonColumn], query: &str, order: &str) -> String {
+        let columns = columns
+            .iter()
+            .map(|column| match (self, *column) {
+                (_, JsonColumn::Value(name))
+                | (Dialect::Postgres, JsonColumn::Uuid(name) | JsonColumn::Bool(name)) => {
+                    format!("r.{name}")
+                }
+                (Dialect::Sqlite, JsonColumn::Uuid(name)) => format!("hex(r.{name})"),
+                (Dialect::Sqlite, JsonColumn::Bool(name)) => {
+                    format!("json(CASE WHEN r.{name} THEN 'true' ELSE 'false' END)")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let order = if order.is_empty() {
+            String::new()
+        } else {
+            format!(" ORDER BY {order}")
+        };
+        match self {
+            Dialect::Sqlite => {
+                format!("SELECT json_group_array(json_array({columns}){order}) FROM ({query}) AS r")
+            }
+            Dialect::Postgres => format!(
+                "SELECT COALESCE(json_agg(json_build_array({columns}){order}), '[]')::text FROM ({query}) AS r"
+            ),
         }
-    }
-
-    /// The rows out of the statement's one value.
-    pub(crate) fn parse<T: serde::de::DeserializeOwned>(json: &str) -> anyhow::Result<Vec<T>> {
-        serde_json::from_str(json).context("reading rows folded into JSON")
     }
 }
 
-/// [`JsonRows`] for `$query`, whose output columns `$columns` names (`"a, b, c"`).
-macro_rules! json_rows {
-    ($columns:literal from $query:literal) => {
-        $crate::storage::JsonRows {
-            sqlite: concat!(
-                "SELECT json_group_array(json_array(",
-                $columns,
-                ")) FROM (",
-                $query,
-                ") AS r"
-            ),
-            postgres: concat!(
-                "SELECT COALESCE(json_agg(json_build_array(",
-                $columns,
-                ")), '[]')::text FROM (",
-                $query,
-                ") AS r"
-            ),
-        }
-    };
+/// The rows out of a [`Dialect::json_rows`] read's value.
+pub(crate) fn parse_json_rows<T: serde::de::DeserializeOwned>(
+    json: &str,
+) -> anyhow::Result<Vec<T>> {
+    serde_json::from_str(json).context("reading rows folded into JSON")
 }
 
 pub(crate) use {
-    json_rows, on_tenant_tx, on_tx, tenant_scoped, with_reader, with_tenant_reader,
-    with_tenant_writer, with_writer,
+    on_tenant_tx, on_tx, tenant_scoped, with_reader, with_tenant_reader, with_tenant_writer,
+    with_writer,
 };
 
 /// `text` as a `LIKE … ESCAPE '\'` pattern matching it anywhere (lower-cased), or `''` for
@@ -896,25 +908,59 @@ mod tests {
     #[tokio::test]
     async fn a_run_of_reads_holds_one_connection() -> anyhow::Result<()> {
         let (_dir, store) = sqlite_store(1).await?;
-        let (templates, owners, examples, jobs) = some_tenant(&store)
+        let session = shared::ids::ProcessSessionId::from_uuid(uuid::Uuid::now_v7());
+        let (templates, trail, jobs, center) = some_tenant(&store)
             .reading(async |data| {
                 let side_by_side = tokio::try_join!(
                     data.templates(),
-                    data.session_owners(),
-                    data.example_sessions()
+                    data.trail(session),
+                    data.session_jobs(session)
                 )?;
                 let super::Backend::Sqlite { reader, .. } = &store.backend else {
                     unreachable!("sqlite_store opens SQLite");
                 };
                 assert_eq!((reader.size(), reader.num_idle()), (1, 0));
-                let (templates, owners, examples) = side_by_side;
-                Ok((templates, owners, examples, data.open_jobs(10).await?))
+                let (templates, trail, jobs) = side_by_side;
+                let center = data
+                    .command_center_rows(&Default::default(), 20, 10, 10, chrono::Utc::now())
+                    .await?;
+                Ok((templates, trail, jobs, center))
             })
             .await?;
-        assert!(templates.is_empty() && owners.is_empty() && examples.is_empty());
-        assert!(jobs.is_empty());
+        assert!(templates.is_empty() && trail.is_empty() && jobs.is_empty());
+        assert!(center.sessions.is_empty() && center.examples.is_empty());
+        assert_eq!(center.total, 0);
         // Given back afterwards: the single connection serves the next read.
         assert!(some_tenant(&store).templates().await?.is_empty());
+        Ok(())
+    }
+
+    /// Folded into JSON, a uuid (a BLOB on SQLite) reads back as the same `Uuid`, a boolean
+    /// (0 or 1) as `bool`, and the rows come in the order asked for.
+    #[tokio::test]
+    async fn rows_folded_into_json_read_back_uuids_booleans_and_order() -> anyhow::Result<()> {
+        use super::JsonColumn::{Bool, Uuid, Value};
+        let (_dir, store) = sqlite_store(1).await?;
+        let (a, b) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let sql = store.dialect().json_rows(
+            &[Uuid("id"), Bool("flag"), Value("n")],
+            "SELECT $1 AS id, 1 = 1 AS flag, 2 AS n UNION ALL SELECT $2, 1 = 0, 1",
+            "n",
+        );
+        let json: String = super::with_reader!(store, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(a)
+            .bind(b)
+            .fetch_one(pool)
+            .await)?;
+        let rows: Vec<(uuid::Uuid, bool, i64)> = super::parse_json_rows(&json)?;
+        assert_eq!(rows, [(b, false, 1), (a, true, 2)]);
+        let none = store
+            .dialect()
+            .json_rows(&[Value("n")], "SELECT 1 AS n WHERE 1 = 0", "");
+        let json: String = super::with_reader!(store, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(none.as_str()))
+            .fetch_one(pool)
+            .await)?;
+        assert!(super::parse_json_rows::<(i64,)>(&json)?.is_empty());
         Ok(())
     }
 

@@ -592,6 +592,35 @@ async fn the_session_list_pages_with_its_total_and_filters() {
         .map(|s| s.id)
         .collect();
     assert_eq!(seen.len(), all, "the two pages hold every session once");
+    assert!(
+        first
+            .sessions
+            .windows(2)
+            .all(|w| w[0].updated_at >= w[1].updated_at),
+        "the latest change first by default"
+    );
+    assert_eq!(
+        second.sessions[0].title.as_str(),
+        "Needle",
+        "the oldest last"
+    );
+    let by_title = center(vec![("sort", "title".into())]).await;
+    let titles: Vec<&str> = by_title.sessions.iter().map(|s| s.title.as_str()).collect();
+    let expected: Vec<String> = (1..=per_page).map(|i| format!("Hay {i:02}")).collect();
+    assert_eq!(titles, expected);
+    let names: Vec<&str> = first.templates.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names.last(),
+        Some(&"Paged"),
+        "built-in templates first, then the workspace's own: {names:?}"
+    );
+    assert!(
+        first.templates[..names.len() - 1]
+            .iter()
+            .all(|t| t.builtin_key.is_some())
+    );
+    let owners: Vec<&str> = first.owners.iter().map(|(_, name)| name.as_str()).collect();
+    assert_eq!(owners.len(), 1, "one person owns every session: {owners:?}");
     let past = center(vec![("page", "5".into())]).await;
     assert_eq!(
         (past.sessions.len(), past.total),

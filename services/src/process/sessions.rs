@@ -37,26 +37,29 @@ pub async fn command_center(
     let access = authz::enter_tenant(svc.store(), caller, slug).await?;
     authz::require(&access, Permission::SessionsView)?;
     let today = crate::time::now().date_naive();
-    let data = svc.store().tenant(&access);
-    data.reading(async |data| {
-        let (sessions, total) = data.list_sessions(&filter, SESSIONS_PER_PAGE).await?;
-        let rows = data
-            .analytics_rows(MEDIAN_OF_PHASES, first_day(today))
-            .await?;
-        Ok(CommandCenter {
-            tenant: access.tenant().clone(),
-            my_role: access.role(),
-            sessions,
-            total,
-            examples: data.example_sessions().await?,
-            templates: data.templates().await?,
-            owners: data.session_owners().await?,
-            jobs: data.open_jobs(PANEL_JOBS).await?,
-            analytics: analytics(rows, today),
-            filter,
-        })
+    let rows = svc
+        .store()
+        .tenant(&access)
+        .command_center_rows(
+            &filter,
+            SESSIONS_PER_PAGE,
+            PANEL_JOBS,
+            MEDIAN_OF_PHASES,
+            first_day(today),
+        )
+        .await?;
+    Ok(CommandCenter {
+        tenant: access.tenant().clone(),
+        my_role: access.role(),
+        sessions: rows.sessions,
+        total: rows.total,
+        examples: rows.examples,
+        templates: rows.templates,
+        owners: rows.owners,
+        jobs: rows.jobs,
+        analytics: analytics(rows.analytics, today),
+        filter,
     })
-    .await
 }
 
 /// How many of the latest finished phases the median phase duration is taken over.

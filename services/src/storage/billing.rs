@@ -17,8 +17,8 @@ use shared::ids::{TenantId, UserId};
 use tracing::instrument;
 
 use super::{
-    JsonRows, PlatformData, Store, TenantData, Tx, json_rows, on_tenant_tx, on_tx, with_reader,
-    with_tenant_reader, with_writer,
+    JsonColumn, PlatformData, Store, TenantData, Tx, on_tenant_tx, on_tx, parse_json_rows,
+    with_reader, with_tenant_reader, with_writer,
 };
 use crate::error::Result;
 
@@ -496,19 +496,23 @@ impl TenantData<'_> {
         currency: Currency,
     ) -> Result<(Vec<DailyUsage>, Vec<ProviderCost>)> {
         // A day and a metric, or no day and a provider with its cost.
-        const REPORT: JsonRows = json_rows!("day, name, quantity, cost" from
-            "SELECT day, metric AS name, CAST(SUM(quantity) AS BIGINT) AS quantity, CAST(0 AS BIGINT) AS cost
+        const REPORT: &str = "SELECT day, metric AS name, CAST(SUM(quantity) AS BIGINT) AS quantity, CAST(0 AS BIGINT) AS cost
              FROM usage_daily WHERE tenant_id = $1 AND day >= $2 GROUP BY day, metric
              UNION ALL
              SELECT NULL, provider, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_minor) AS BIGINT) FROM usage_daily
-             WHERE tenant_id = $1 AND day >= $3 AND provider <> '' GROUP BY provider");
-        let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(REPORT.sql(self.store.dialect()))
+             WHERE tenant_id = $1 AND day >= $3 AND provider <> '' GROUP BY provider";
+        let sql = self.store.dialect().json_rows(
+            &["day", "name", "quantity", "cost"].map(JsonColumn::Value),
+            REPORT,
+            "",
+        );
+        let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
             .bind(history_since)
             .bind(costs_since)
             .fetch_one(pool)
             .await)?;
-        let rows: Vec<(Option<NaiveDate>, String, i64, i64)> = JsonRows::parse(&json)?;
+        let rows: Vec<(Option<NaiveDate>, String, i64, i64)> = parse_json_rows(&json)?;
         let (mut history, mut costs) = (Vec::new(), Vec::new());
         for (day, name, quantity, cost) in rows {
             let quantity = u64::try_from(quantity).unwrap_or(0);

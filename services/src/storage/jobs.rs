@@ -8,7 +8,8 @@ use shared::process::{JobStatus, JobView};
 use tracing::instrument;
 
 use super::{
-    Dialect, Store, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader, with_writer,
+    Dialect, JsonColumn, Store, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader,
+    with_writer,
 };
 use crate::error::Result;
 
@@ -49,9 +50,30 @@ pub struct JobRecord {
     pub lease_owner: Option<String>,
 }
 
-const VIEW_SQL: &str = "SELECT j.id, j.session_id, s.title AS session_title, j.phase_key, j.step_key, j.step_name, j.kind,
+pub(super) const VIEW_SQL: &str = "SELECT j.id, j.session_id, s.title AS session_title, j.phase_key, j.step_key, j.step_name, j.kind,
     j.status, j.attempts, j.max_attempts, j.run_after, j.last_error, j.updated_at
     FROM jobs j JOIN process_sessions s ON s.id = j.session_id AND s.tenant_id = j.tenant_id";
+
+/// [`VIEW_SQL`]'s columns as [`super::Dialect::json_rows`] reads them, in [`JobView`]'s order.
+pub(super) const VIEW_JSON: [JsonColumn; 13] = [
+    JsonColumn::Uuid("id"),
+    JsonColumn::Uuid("session_id"),
+    JsonColumn::Value("session_title"),
+    JsonColumn::Value("phase_key"),
+    JsonColumn::Value("step_key"),
+    JsonColumn::Value("step_name"),
+    JsonColumn::Value("kind"),
+    JsonColumn::Value("status"),
+    JsonColumn::Value("attempts"),
+    JsonColumn::Value("max_attempts"),
+    JsonColumn::Value("run_after"),
+    JsonColumn::Value("last_error"),
+    JsonColumn::Value("updated_at"),
+];
+
+/// The orchestration panel's order over [`VIEW_SQL`]'s columns: running, waiting, queued,
+/// then dead letters; the latest change first.
+pub(super) const PANEL_ORDER: &str = "CASE status WHEN 'running' THEN 0 WHEN 'waiting' THEN 1 WHEN 'queued' THEN 2 ELSE 3 END, updated_at DESC, id";
 
 #[derive(sqlx::FromRow)]
 struct JobViewRow {
@@ -193,22 +215,6 @@ impl TenantData<'_> {
         .await
         .map(|_| ()))?;
         Ok(())
-    }
-
-    /// The jobs the orchestration panel shows: everything not yet done, and dead letters.
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn open_jobs(&self, limit: i64) -> Result<Vec<JobView>> {
-        let sql = format!(
-            "{VIEW_SQL} WHERE j.tenant_id = $1 AND j.status IN ('queued', 'running', 'waiting', 'failed')
-             ORDER BY CASE j.status WHEN 'running' THEN 0 WHEN 'waiting' THEN 1 WHEN 'queued' THEN 2 ELSE 3 END, j.updated_at DESC
-             LIMIT $2"
-        );
-        let rows: Vec<JobViewRow> = with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.tenant)
-            .bind(limit)
-            .fetch_all(pool)
-            .await)?;
-        Ok(rows.into_iter().map(Into::into).collect())
     }
 
     #[instrument(skip_all, fields(tenant = %self.tenant, session = %session))]

@@ -12,7 +12,9 @@ use tracing::instrument;
 use chrono::{DateTime, Utc};
 
 use super::access_cache::Invalidation;
-use super::{Dialect, JsonRows, TenantData, Tx, json_rows, on_tenant_tx, with_tenant_reader};
+use super::{
+    Dialect, JsonColumn, TenantData, Tx, on_tenant_tx, parse_json_rows, with_tenant_reader,
+};
 use crate::error::Result;
 
 /// A member as needed to act on them: who they are and their role.
@@ -69,8 +71,7 @@ impl TenantData<'_> {
     /// small reads). `period` is the month the counters key (`shared::billing::period_of`).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn home_counts(&self, now: DateTime<Utc>, period: &str) -> Result<HomeCounts> {
-        const COUNTS: JsonRows = json_rows!("label, n" from
-            "SELECT role AS label, CAST(COUNT(*) AS BIGINT) AS n FROM memberships WHERE tenant_id = $1 GROUP BY role
+        const COUNTS: &str = "SELECT role AS label, CAST(COUNT(*) AS BIGINT) AS n FROM memberships WHERE tenant_id = $1 GROUP BY role
              UNION ALL
              SELECT 'invitations', CAST(COUNT(*) AS BIGINT) FROM invitations
              WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
@@ -89,14 +90,18 @@ impl TenantData<'_> {
              FROM service_activations a JOIN services s ON s.id = a.service_id
              WHERE a.tenant_id = $1 AND a.status <> 'cancelled'
              UNION ALL
-             SELECT 'widgets', CAST(COUNT(*) AS BIGINT) FROM widgets WHERE tenant_id = $1");
-        let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(COUNTS.sql(self.store.dialect()))
+             SELECT 'widgets', CAST(COUNT(*) AS BIGINT) FROM widgets WHERE tenant_id = $1";
+        let sql =
+            self.store
+                .dialect()
+                .json_rows(&["label", "n"].map(JsonColumn::Value), COUNTS, "");
+        let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
             .bind(now)
             .bind(period)
             .fetch_one(pool)
             .await)?;
-        let rows: Vec<(String, i64)> = JsonRows::parse(&json)?;
+        let rows: Vec<(String, i64)> = parse_json_rows(&json)?;
         let mut counts = HomeCounts {
             roles: Vec::new(),
             open_invitations: 0,

@@ -7,14 +7,14 @@ use shared::ids::{
 };
 use shared::names::{PersonName, SessionTitle, TemplateName};
 use shared::process::{
-    FieldChange, SessionFilter, SessionRow, SessionSort, SessionStatus, TemplateSummary,
+    FieldChange, JobView, SessionFilter, SessionRow, SessionSort, SessionStatus, TemplateSummary,
     TemplateVersionView, TrailEntry,
 };
 use tracing::instrument;
 
 use super::{
-    Dialect, Store, TenantData, Tx, on_tenant_tx, on_tx, with_reader, with_tenant_reader,
-    with_tenant_writer,
+    Dialect, JsonColumn, Store, TenantData, Tx, on_tenant_tx, on_tx, parse_json_rows, with_reader,
+    with_tenant_reader, with_tenant_writer,
 };
 use crate::error::Result;
 
@@ -75,13 +75,52 @@ pub struct AnalyticsRows {
     pub milestones: Vec<Milestones>,
 }
 
-/// A row of a page of the session list, with the total of the whole list.
-#[derive(sqlx::FromRow)]
-struct CountedSession {
-    #[sqlx(flatten)]
-    row: SessionRow,
-    total: i64,
+/// What the command center shows of a workspace's sessions, templates and jobs, read in one
+/// statement by [`TenantData::command_center_rows`].
+#[derive(Clone, Debug)]
+pub struct CenterRows {
+    /// One page of the session list (training examples are listed apart).
+    pub sessions: Vec<SessionRow>,
+    /// How many sessions the whole list has.
+    pub total: i64,
+    pub examples: Vec<SessionRow>,
+    pub templates: Vec<TemplateSummary>,
+    /// People who own a session here, for the owner filter.
+    pub owners: Vec<(UserId, PersonName)>,
+    /// What the orchestration panel shows: every job not yet done, and dead letters.
+    pub jobs: Vec<JobView>,
+    pub analytics: AnalyticsRows,
 }
+
+/// [`SESSION_COLUMNS`] as [`Dialect::json_rows`] reads them, in [`SessionRow`]'s order.
+const SESSION_JSON: [JsonColumn; 14] = [
+    JsonColumn::Uuid("id"),
+    JsonColumn::Value("title"),
+    JsonColumn::Value("status"),
+    JsonColumn::Uuid("template_id"),
+    JsonColumn::Value("template_name"),
+    JsonColumn::Value("template_version"),
+    JsonColumn::Value("phase_index"),
+    JsonColumn::Value("phase_count"),
+    JsonColumn::Value("phase_name"),
+    JsonColumn::Uuid("owner_id"),
+    JsonColumn::Value("owner_name"),
+    JsonColumn::Bool("is_example"),
+    JsonColumn::Value("created_at"),
+    JsonColumn::Value("updated_at"),
+];
+
+/// [`TEMPLATE_SUMMARY`] as [`Dialect::json_rows`] reads it, in [`TemplateSummary`]'s order.
+const TEMPLATE_JSON: [JsonColumn; 8] = [
+    JsonColumn::Uuid("id"),
+    JsonColumn::Value("name"),
+    JsonColumn::Value("description"),
+    JsonColumn::Value("builtin_key"),
+    JsonColumn::Value("version"),
+    JsonColumn::Value("updated_at"),
+    JsonColumn::Value("provided_by"),
+    JsonColumn::Value("deployment"),
+];
 
 pub struct NewSession<'a> {
     pub id: ProcessSessionId,
@@ -131,6 +170,9 @@ const TEMPLATE_SUMMARY: &str =
      FROM process_templates t
      LEFT JOIN implementations i ON i.id = t.implementation_id
      LEFT JOIN tenants b ON b.id = i.tenant_id";
+
+/// Built-in templates first, then by name (over [`TEMPLATE_SUMMARY`]'s columns).
+const TEMPLATE_ORDER: &str = "CASE WHEN builtin_key IS NULL THEN 1 ELSE 0 END, name";
 
 const SESSION_COLUMNS: &str = "s.id, s.title, s.status, s.template_id, t.name AS template_name, s.template_version,
     s.phase_index, s.phase_count, s.phase_name, s.owner_id, u.name AS owner_name, s.is_example, s.created_at, s.updated_at
@@ -182,8 +224,7 @@ impl TenantData<'_> {
     pub async fn templates(&self) -> Result<Vec<TemplateSummary>> {
         Ok(with_tenant_reader!(self, pool => sqlx::query_as(
             sqlx::AssertSqlSafe(format!(
-                "{TEMPLATE_SUMMARY} WHERE t.tenant_id = $1
-                 ORDER BY CASE WHEN t.builtin_key IS NULL THEN 1 ELSE 0 END, t.name"
+                "SELECT * FROM ({TEMPLATE_SUMMARY} WHERE t.tenant_id = $1) AS q ORDER BY {TEMPLATE_ORDER}"
             )),
         )
         .bind(self.tenant)
@@ -429,98 +470,6 @@ impl TenantData<'_> {
         Ok(())
     }
 
-    /// One page of the session list (training examples are listed apart) and the total, in
-    /// one read: each row carries the total (`COUNT(*) OVER ()`); only a page past the end,
-    /// which has no row to carry it, counts apart.
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn list_sessions(
-        &self,
-        filter: &SessionFilter,
-        per_page: u32,
-    ) -> Result<(Vec<SessionRow>, i64)> {
-        let order = match filter.sort.unwrap_or(SessionSort::Updated) {
-            SessionSort::Updated => "s.updated_at DESC",
-            SessionSort::Created => "s.created_at DESC",
-            SessionSort::Title => "s.title ASC",
-            SessionSort::Status => "s.status ASC, s.updated_at DESC",
-        };
-        let conditions = "s.tenant_id = $1 AND s.is_example = $2
-            AND ($3 IS NULL OR s.status = $3) AND ($4 IS NULL OR s.template_id = $4)
-            AND ($5 IS NULL OR s.owner_id = $5) AND ($6 = '' OR LOWER(s.title) LIKE $6)";
-        // Archived sessions show only when asked for by status.
-        let archived = if filter.status.is_none() {
-            " AND s.status <> 'archived'"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT CAST(COUNT(*) OVER () AS BIGINT) AS total, {SESSION_COLUMNS}
-             WHERE {conditions}{archived} ORDER BY {order}, s.id LIMIT $7 OFFSET $8"
-        );
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM (SELECT {SESSION_COLUMNS} WHERE {conditions}{archived}) AS listed"
-        );
-        let pattern = if filter.text.trim().is_empty() {
-            String::new()
-        } else {
-            let escaped = filter.text.trim().to_lowercase().replace(['%', '_'], "");
-            format!("%{escaped}%")
-        };
-        let offset = i64::from(filter.page) * i64::from(per_page);
-        macro_rules! bind_filter {
-            ($q:expr) => {
-                $q.bind(self.tenant)
-                    .bind(false)
-                    .bind(filter.status)
-                    .bind(filter.template)
-                    .bind(filter.owner)
-                    .bind(&pattern)
-            };
-        }
-        let rows: Vec<CountedSession> = with_tenant_reader!(self, pool => bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())))
-            .bind(i64::from(per_page))
-            .bind(offset)
-            .fetch_all(pool)
-            .await)?;
-        let total = match rows.first() {
-            Some(first) => first.total,
-            None if offset == 0 => 0,
-            None => {
-                with_tenant_reader!(self, pool => bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())))
-                .fetch_one(pool)
-                .await)?
-            }
-        };
-        Ok((rows.into_iter().map(|counted| counted.row).collect(), total))
-    }
-
-    /// Training examples: read-only sessions any member can clone from.
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn example_sessions(&self) -> Result<Vec<SessionRow>> {
-        let sql = format!(
-            "SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.is_example = $2 ORDER BY s.title"
-        );
-        Ok(
-            with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(self.tenant)
-            .bind(true)
-            .fetch_all(pool)
-            .await)?,
-        )
-    }
-
-    /// People who own a session here, for the owner filter.
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn session_owners(&self) -> Result<Vec<(UserId, PersonName)>> {
-        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT u.id, u.name FROM users u WHERE u.id IN
-               (SELECT owner_id FROM process_sessions WHERE tenant_id = $1) ORDER BY u.name",
-        )
-        .bind(self.tenant)
-        .fetch_all(pool)
-        .await)?)
-    }
-
     #[instrument(skip_all, fields(tenant = %self.tenant, session = %session))]
     pub async fn append_trail(
         &self,
@@ -614,53 +563,118 @@ impl TenantData<'_> {
         Ok(())
     }
 
-    /// Sessions per status, the latest `spans` finished phases and the sessions that
-    /// started or finished since `since`, in one round trip (every query is a hop to a
-    /// database thread, which costs more than these small reads).
+    /// Everything the command center shows, in one statement (every statement is a hop to a
+    /// database thread, which costs more than these small reads): one page of the sessions
+    /// `filter` lists (`per_page` long) and their total, the training examples, templates
+    /// and session owners, the orchestration panel's `jobs` (at most), and what the analytics
+    /// are computed from — sessions per status, the latest `spans` finished phases, and the
+    /// sessions that started or finished since `since`.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn analytics_rows(&self, spans: i64, since: DateTime<Utc>) -> Result<AnalyticsRows> {
-        type Row = (
-            String,
-            String,
-            i64,
-            Option<DateTime<Utc>>,
-            Option<DateTime<Utc>>,
+    pub async fn command_center_rows(
+        &self,
+        filter: &SessionFilter,
+        per_page: u32,
+        jobs: i64,
+        spans: i64,
+        since: DateTime<Utc>,
+    ) -> Result<CenterRows> {
+        let dialect = self.store.dialect();
+        let order = match filter.sort.unwrap_or(SessionSort::Updated) {
+            SessionSort::Updated => "updated_at DESC, id",
+            SessionSort::Created => "created_at DESC, id",
+            SessionSort::Title => "title ASC, id",
+            SessionSort::Status => "status ASC, updated_at DESC, id",
+        };
+        // Archived sessions show only when asked for by status.
+        let archived = if filter.status.is_none() {
+            " AND s.status <> 'archived'"
+        } else {
+            ""
+        };
+        let listed = format!(
+            "SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.is_example = $2{archived}
+               AND ($3 IS NULL OR s.status = $3) AND ($4 IS NULL OR s.template_id = $4)
+               AND ($5 IS NULL OR s.owner_id = $5) AND ($6 = '' OR LOWER(s.title) LIKE $6)"
         );
-        let rows: Vec<Row> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT 'status', status, CAST(COUNT(*) AS BIGINT), NULL, NULL
+        let page = dialect.json_rows(
+            &SESSION_JSON,
+            &format!("SELECT * FROM ({listed}) AS q ORDER BY {order} LIMIT $7 OFFSET $8"),
+            order,
+        );
+        let examples = dialect.json_rows(
+            &SESSION_JSON,
+            &format!("SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.is_example = $9"),
+            "title",
+        );
+        let templates = dialect.json_rows(
+            &TEMPLATE_JSON,
+            &format!("{TEMPLATE_SUMMARY} WHERE t.tenant_id = $1"),
+            TEMPLATE_ORDER,
+        );
+        let owners = dialect.json_rows(
+            &[JsonColumn::Uuid("id"), JsonColumn::Value("name")],
+            "SELECT u.id, u.name FROM users u WHERE u.id IN
+               (SELECT owner_id FROM process_sessions WHERE tenant_id = $1)",
+            "name",
+        );
+        let open_jobs = dialect.json_rows(
+            &super::jobs::VIEW_JSON,
+            &format!(
+                "SELECT * FROM ({view} WHERE j.tenant_id = $1 AND j.status IN ('queued', 'running', 'waiting', 'failed')) AS q
+                 ORDER BY {order} LIMIT $12",
+                view = super::jobs::VIEW_SQL,
+                order = super::jobs::PANEL_ORDER,
+            ),
+            super::jobs::PANEL_ORDER,
+        );
+        let analytics = dialect.json_rows(
+            &["kind", "status", "n", "started_at", "finished_at"].map(JsonColumn::Value),
+            "SELECT 'status' AS kind, status, CAST(COUNT(*) AS BIGINT) AS n, NULL AS started_at, NULL AS finished_at
              FROM process_sessions WHERE tenant_id = $1 AND is_example = $2 GROUP BY status
              UNION ALL
              SELECT 'span', '', CAST(0 AS BIGINT), started_at, finished_at FROM
                (SELECT started_at, finished_at FROM process_phase_runs
-                WHERE tenant_id = $1 AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $3) AS spans
+                WHERE tenant_id = $1 AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $10) AS spans
              UNION ALL
              SELECT 'milestone', status, CAST(0 AS BIGINT), started_at, finished_at FROM process_sessions
-             WHERE tenant_id = $1 AND is_example = $2 AND (started_at >= $4 OR finished_at >= $4)",
-        )
-        .bind(self.tenant)
-        .bind(false)
-        .bind(spans)
-        .bind(since)
-        .fetch_all(pool)
-        .await)?;
-        let mut out = AnalyticsRows::default();
-        let status_of = |text: &str| -> Result<SessionStatus> {
-            Ok(text
-                .parse()
-                .map_err(|_| anyhow::anyhow!("unknown session status {text:?}"))?)
+             WHERE tenant_id = $1 AND is_example = $2 AND (started_at >= $11 OR finished_at >= $11)",
+            "",
+        );
+        let sql = format!(
+            "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM ({listed}) AS l), ({page}), ({examples}),
+                    ({templates}), ({owners}), ({open_jobs}), ({analytics})"
+        );
+        let pattern = if filter.text.trim().is_empty() {
+            String::new()
+        } else {
+            let escaped = filter.text.trim().to_lowercase().replace(['%', '_'], "");
+            format!("%{escaped}%")
         };
-        for (kind, status, n, started_at, finished_at) in rows {
-            match kind.as_str() {
-                "status" => out.by_status.push((status_of(&status)?, n)),
-                "span" => out.phase_spans.extend(started_at.zip(finished_at)),
-                _ => out.milestones.push(Milestones {
-                    started_at,
-                    finished_at,
-                    status: status_of(&status)?,
-                }),
-            }
-        }
-        Ok(out)
+        type Folded = (i64, String, String, String, String, String, String);
+        let (total, page, examples, templates, owners, jobs_json, analytics): Folded = with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(self.tenant)
+                .bind(false)
+                .bind(filter.status)
+                .bind(filter.template)
+                .bind(filter.owner)
+                .bind(&pattern)
+                .bind(i64::from(per_page))
+                .bind(i64::from(filter.page) * i64::from(per_page))
+                .bind(true)
+                .bind(spans)
+                .bind(since)
+                .bind(jobs)
+                .fetch_one(pool)
+                .await)?;
+        Ok(CenterRows {
+            sessions: parse_json_rows(&page)?,
+            total,
+            examples: parse_json_rows(&examples)?,
+            templates: parse_json_rows(&templates)?,
+            owners: parse_json_rows(&owners)?,
+            jobs: parse_json_rows(&jobs_json)?,
+            analytics: analytics_of(parse_json_rows(&analytics)?)?,
+        })
     }
 
     /// The workspace's sealed webhook signing secret, creating it from `fresh` when missing.
@@ -682,6 +696,37 @@ impl TenantData<'_> {
             .await)?,
         )
     }
+}
+
+/// [`AnalyticsRows`] out of the command center's analytics rows: a kind (`status`, `span` or
+/// `milestone`), a status, a count and two times.
+type AnalyticsRow = (
+    String,
+    String,
+    i64,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
+fn analytics_of(rows: Vec<AnalyticsRow>) -> Result<AnalyticsRows> {
+    let mut out = AnalyticsRows::default();
+    let status_of = |text: &str| -> Result<SessionStatus> {
+        Ok(text
+            .parse()
+            .map_err(|_| anyhow::anyhow!("unknown session status {text:?}"))?)
+    };
+    for (kind, status, n, started_at, finished_at) in rows {
+        match kind.as_str() {
+            "status" => out.by_status.push((status_of(&status)?, n)),
+            "span" => out.phase_spans.extend(started_at.zip(finished_at)),
+            _ => out.milestones.push(Milestones {
+                started_at,
+                finished_at,
+                status: status_of(&status)?,
+            }),
+        }
+    }
+    Ok(out)
 }
 
 const STATE_SQL: &str = "SELECT s.id, s.title, s.status, s.template_id, s.template_version, s.phase_index, s.owner_id,
