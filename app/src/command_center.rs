@@ -404,7 +404,7 @@ fn TrainingExamples(
                             // One flowing span, so a wrapped line never starts at the dot.
                             <span>
                                 <a href=href>{row.title.to_string()}</a>
-                                <span class="muted small">" · "{row.template_name.to_string()}</span>
+                                <span class="muted small">" · "<span class="keep-together">{row.template_name.to_string()}</span></span>
                             </span>
                             {can_run.then(|| view! {
                                 <ActionForm action attr:class="inline-form">

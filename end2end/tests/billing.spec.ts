@@ -31,6 +31,22 @@ test('a Free organization hits its members limit, sees why and what an upgrade c
   await page.waitForURL(/\/billing$/);
   await hydrated(page);
   await expect(page.getByTestId('current-plan')).toHaveAttribute('data-tier', 'free');
+  // Each plan's name is centred over its column's figures, the current one's badge under it.
+  const offsets = await page.getByTestId('plan-comparison').evaluate((table) => {
+    const centre = (node: Node) => {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const r = range.getBoundingClientRect();
+      return r.left + r.width / 2;
+    };
+    const heads = [...table.querySelectorAll('thead th')].slice(1);
+    const prices = [...table.querySelectorAll('tbody tr:first-child td')];
+    const name = (th: Element) =>
+      [...th.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())!;
+    return heads.map((th, i) => Math.abs(centre(name(th)) - centre(prices[i])));
+  });
+  expect(offsets).toHaveLength(3);
+  for (const offset of offsets) expect(offset).toBeLessThan(2);
   await expect(page.getByTestId('meter-members')).toHaveAttribute('data-level', 'reached');
   await expect(page.getByTestId('meter-members')).toContainText('5 of 5');
   await expect(page.getByTestId('upgrade-prompt')).toContainText('You have reached your limit: 5 of 5 members.');

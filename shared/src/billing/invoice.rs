@@ -347,8 +347,8 @@ text_enum! {
 impl TestCard {
     pub const fn label(self) -> &'static str {
         match self {
-            Self::Accepted => "Test card ending 4242 (always accepted)",
-            Self::Declined => "Test card ending 0002 (always declined)",
+            Self::Accepted => "Card 4242 (accepted)",
+            Self::Declined => "Card 0002 (declined)",
         }
     }
 }
