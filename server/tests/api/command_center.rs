@@ -630,6 +630,11 @@ async fn the_session_list_pages_with_its_total_and_filters() {
     let needle = center(vec![("text", "needle".into())]).await;
     assert_eq!(needle.total, 1);
     assert_eq!(needle.sessions[0].title.as_str(), "Needle");
+    let underscore = center(vec![("text", "_".into())]).await;
+    assert_eq!(
+        underscore.total, 0,
+        "the search text is matched as written, not as a LIKE pattern"
+    );
     let none = center(vec![("status", "completed".into())]).await;
     assert_eq!((none.sessions.len(), none.total), (0, 0));
     assert_eq!(

@@ -13,8 +13,8 @@ use shared::process::{
 use tracing::instrument;
 
 use super::{
-    Dialect, JsonColumn, Store, TenantData, Tx, on_tenant_tx, on_tx, parse_json_rows, with_reader,
-    with_tenant_reader, with_tenant_writer,
+    Dialect, JsonColumn, Store, TenantData, Tx, contains_pattern, on_tenant_tx, on_tx,
+    parse_json_rows, with_reader, with_tenant_reader, with_tenant_writer,
 };
 use crate::error::Result;
 
@@ -594,7 +594,7 @@ impl TenantData<'_> {
         let listed = format!(
             "SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.is_example = $2{archived}
                AND ($3 IS NULL OR s.status = $3) AND ($4 IS NULL OR s.template_id = $4)
-               AND ($5 IS NULL OR s.owner_id = $5) AND ($6 = '' OR LOWER(s.title) LIKE $6)"
+               AND ($5 IS NULL OR s.owner_id = $5) AND ($6 = '' OR LOWER(s.title) LIKE $6 ESCAPE '\\')"
         );
         let page = dialect.json_rows(
             &SESSION_JSON,
@@ -644,12 +644,7 @@ impl TenantData<'_> {
             "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM ({listed}) AS l), ({page}), ({examples}),
                     ({templates}), ({owners}), ({open_jobs}), ({analytics})"
         );
-        let pattern = if filter.text.trim().is_empty() {
-            String::new()
-        } else {
-            let escaped = filter.text.trim().to_lowercase().replace(['%', '_'], "");
-            format!("%{escaped}%")
-        };
+        let pattern = contains_pattern(filter.text.trim());
         type Folded = (i64, String, String, String, String, String, String);
         let (total, page, examples, templates, owners, jobs_json, analytics): Folded = with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(self.tenant)
