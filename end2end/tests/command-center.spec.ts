@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signIn, anotherPerson, uniqueEmail, holdRequests } from './fixtures';
+import { test, expect, hydrated, signIn, anotherPerson, uniqueEmail, holdRequests, linesOf } from './fixtures';
 
 const CENTER = '/app/acme/command-center';
 
@@ -227,15 +227,10 @@ test('a member clones a training example into a draft of their own; the example 
   expect(templateLeft).toBeGreaterThan(titleLeft);
   // The template's name moves to the next line whole rather than breaking at its en dash
   // (on a wide screen the left panel's line ends right after "P0–").
-  const nameLines = () =>
-    example.locator('.keep-together').evaluate((name) => {
-      const range = document.createRange();
-      range.selectNodeContents(name);
-      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-    });
-  expect(await nameLines()).toBe(1);
+  const name = example.locator('.keep-together');
+  expect(await linesOf(name)).toBe(1);
   await page.setViewportSize({ width: 1400, height: 900 });
-  expect(await nameLines()).toBe(1);
+  expect(await linesOf(name)).toBe(1);
   await page.setViewportSize({ width: 390, height: 844 });
 
   // The example itself can be read, not run or edited.

@@ -5,7 +5,7 @@
 // Pausing the deployment takes the widget off the site.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect, hydrated, signIn, signInAsAdmin, signUp, uniqueEmail, holdRequests } from './fixtures';
+import { test, expect, hydrated, signIn, signInAsAdmin, signUp, uniqueEmail, holdRequests, linesOf } from './fixtures';
 
 async function hostPage(html: () => string): Promise<{ origin: string; server: Server }> {
   const server = createServer((_req, res) => {
@@ -172,12 +172,7 @@ test("a builder's home shows its customers, deployments and what their invoices 
   // column sized for a count).
   const value = page.getByTestId('revenue-months').locator('.bar-value');
   await expect(value).toHaveText(/^\$[\d.,]+ · \$[\d.,]+ earned$/);
-  const lines = await value.evaluate((el) => {
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
-  });
-  expect(lines).toBe(1);
+  expect(await linesOf(value)).toBe(1);
 });
 
 test('a super admin sets a builder’s commission rate; the builder sees it', async ({ page, browser, guard }) => {

@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test as base, expect, type Page, type Browser, type BrowserContext } from '@playwright/test';
+import { test as base, expect, type Page, type Browser, type BrowserContext, type Locator } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'atrium-demo-2026';
 export const PASSWORD = 'correct horse battery';
@@ -194,4 +194,13 @@ export async function turnOnWhiteLabel(page: Page) {
   await expect(panel.locator('tr[data-feature="white_label"] .badge')).toHaveText('on');
   await expect(page.getByTestId('branding-hidden')).toHaveCount(0);
   await hydrated(page);
+}
+
+/** How many lines the element's text takes as laid out now (the distinct tops of its line boxes). */
+export async function linesOf(element: Locator): Promise<number> {
+  return element.evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
+  });
 }
