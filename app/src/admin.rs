@@ -168,7 +168,8 @@ fn Overview(overview: PlatformOverview) -> impl IntoView {
                     <dt>"Sign-ins, last 24 h"</dt>
                     <dd>{overview.sign_ins_last_day}</dd>
                 </dl>
-                <dl class="facts" aria-label="People who signed in" data-testid="active-people">
+                <p class="muted small" id="active-people-label">"People who signed in"</p>
+                <dl class="facts" aria-labelledby="active-people-label" data-testid="active-people">
                     <dt>"Active today"</dt>
                     <dd>{overview.active_people.day}</dd>
                     <dt>"Active this week"</dt>

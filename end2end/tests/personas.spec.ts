@@ -11,6 +11,15 @@ test('the super admin lands on the platform console', async ({ page, browser }) 
   }
   const today = Number(await page.getByTestId('active-people').locator('dd').first().textContent());
   expect(today).toBeGreaterThanOrEqual(1);
+  // The activity card's two groups read as two: the second is labelled, and set further
+  // apart from the first than the rows within a group are from each other.
+  const activity = page.getByRole('region', { name: 'Activity' });
+  await expect(activity.getByRole('term')).toHaveText(['Live sessions', 'Sign-ins, last 24 h', 'Active today', 'Active this week', 'Active this month']);
+  await expect(activity.getByText('People who signed in', { exact: true })).toBeVisible();
+  const rows = await activity.getByRole('term').evaluateAll((terms) => terms.map((t) => t.getBoundingClientRect()));
+  const rowGap = rows[1].top - rows[0].bottom;
+  const groupGap = rows[2].top - rows[1].bottom;
+  expect(groupGap).toBeGreaterThan(rowGap + 16);
   // Twelve months of growth, this month first: the demo's people and tenants joined in it.
   const growth = page.getByTestId('growth').locator('tbody tr');
   await expect(growth).toHaveCount(12);
