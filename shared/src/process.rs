@@ -5,6 +5,8 @@ pub mod schema;
 pub mod status;
 pub mod template;
 
+use std::cmp::Ordering;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -58,6 +60,26 @@ text_enum! {
     }
 }
 
+impl SessionSort {
+    /// The order this sort lists two sessions in: the same order the session list's query
+    /// asks the database for when it picks a page, so a page read out of order is sorted
+    /// back into it. Text compares by bytes (SQLite's default collation); ties go by id.
+    pub fn compare(self, a: &SessionRow, b: &SessionRow) -> Ordering {
+        let newest_first = || b.updated_at.cmp(&a.updated_at);
+        match self {
+            Self::Updated => newest_first(),
+            Self::Created => b.created_at.cmp(&a.created_at),
+            Self::Title => a.title.as_str().cmp(b.title.as_str()),
+            Self::Status => a
+                .status
+                .as_str()
+                .cmp(b.status.as_str())
+                .then_with(newest_first),
+        }
+        .then_with(|| a.id.cmp(&b.id))
+    }
+}
+
 /// The session list's filters, as the URL carries them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionFilter {
@@ -92,6 +114,15 @@ pub struct TemplateSummary {
 }
 
 impl TemplateSummary {
+    /// How lists order templates: the built-in ones first, then by name (bytes), then id.
+    pub fn list_order(a: &Self, b: &Self) -> Ordering {
+        b.builtin_key
+            .is_some()
+            .cmp(&a.builtin_key.is_some())
+            .then_with(|| a.name.as_str().cmp(b.name.as_str()))
+            .then_with(|| a.id.cmp(&b.id))
+    }
+
     /// Built-in and deployed templates are not the workspace's to change.
     pub fn read_only(&self) -> bool {
         self.builtin_key.is_some() || self.deployment.is_some()
@@ -168,6 +199,21 @@ pub struct JobView {
 }
 
 impl JobView {
+    /// The orchestration panel's order: running jobs, then those waiting, then queued, then
+    /// the rest (dead letters); within each, the latest change first, then by id.
+    pub fn panel_order(a: &Self, b: &Self) -> Ordering {
+        let rank = |job: &Self| match job.status {
+            JobStatus::Running => 0,
+            JobStatus::Waiting => 1,
+            JobStatus::Queued => 2,
+            _ => 3,
+        };
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| b.updated_at.cmp(&a.updated_at))
+            .then_with(|| a.id.cmp(&b.id))
+    }
+
     /// Queued again after a failed attempt.
     pub fn is_retrying(&self) -> bool {
         self.status == JobStatus::Queued && self.attempts > 0
@@ -325,5 +371,117 @@ mod tests {
         assert!(diff(&before, &before).is_empty());
         let removed = diff(&json!({"P0": {"a": 1}}), &json!({}));
         assert_eq!(removed[0].describe(), "P0.a: 1 → (empty)");
+    }
+
+    fn session(
+        n: u128,
+        title: &str,
+        status: SessionStatus,
+        created: i64,
+        updated: i64,
+    ) -> SessionRow {
+        let at = |s| DateTime::from_timestamp(s, 0).unwrap();
+        SessionRow {
+            id: ProcessSessionId::from_uuid(uuid::Uuid::from_u128(n)),
+            title: SessionTitle::parse(title).unwrap(),
+            status,
+            template_id: TemplateId::from_uuid(uuid::Uuid::from_u128(1)),
+            template_name: TemplateName::parse("Consultation").unwrap(),
+            template_version: 1,
+            phase_index: 0,
+            phase_count: 5,
+            phase_name: "P0".into(),
+            owner_id: UserId::from_uuid(uuid::Uuid::from_u128(1)),
+            owner_name: PersonName::parse("Olivia").unwrap(),
+            is_example: false,
+            created_at: at(created),
+            updated_at: at(updated),
+        }
+    }
+
+    fn ids_in(sort: SessionSort, rows: &[SessionRow]) -> Vec<u128> {
+        let mut rows = rows.to_vec();
+        rows.sort_by(|a, b| sort.compare(a, b));
+        rows.iter().map(|row| row.id.as_uuid().as_u128()).collect()
+    }
+
+    #[test]
+    fn each_session_sort_orders_as_the_list_query_does() {
+        use SessionStatus::*;
+        let rows = [
+            session(3, "beta", Paused, 100, 400),
+            session(1, "Zulu", Active, 300, 200),
+            session(2, "alpha", Active, 200, 400),
+            session(4, "alpha", Draft, 300, 100),
+        ];
+        // updated_at DESC, id
+        assert_eq!(ids_in(SessionSort::Updated, &rows), [2, 3, 1, 4]);
+        // created_at DESC, id
+        assert_eq!(ids_in(SessionSort::Created, &rows), [1, 4, 2, 3]);
+        // title ASC by bytes (capitals first), id
+        assert_eq!(ids_in(SessionSort::Title, &rows), [1, 2, 4, 3]);
+        // status ASC as text, updated_at DESC, id
+        assert_eq!(ids_in(SessionSort::Status, &rows), [2, 1, 4, 3]);
+    }
+
+    #[test]
+    fn templates_list_built_ins_first_then_by_name() {
+        let template = |n: u128, name: &str, builtin: bool| TemplateSummary {
+            id: TemplateId::from_uuid(uuid::Uuid::from_u128(n)),
+            name: TemplateName::parse(name).unwrap(),
+            description: String::new(),
+            builtin_key: builtin.then(|| format!("key{n}")),
+            version: 1,
+            updated_at: DateTime::from_timestamp(0, 0).unwrap(),
+            provided_by: None,
+            deployment: None,
+        };
+        let mut list = [
+            template(1, "Onboarding", false),
+            template(2, "Customer acquisition", true),
+            template(3, "Audit", false),
+            template(4, "Consultation", true),
+        ];
+        list.sort_by(TemplateSummary::list_order);
+        let names: Vec<_> = list.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Consultation",
+                "Customer acquisition",
+                "Audit",
+                "Onboarding"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_panel_lists_running_then_waiting_then_queued_then_dead_letters() {
+        let job = |n: u128, status: JobStatus, updated: i64| JobView {
+            id: JobId::from_uuid(uuid::Uuid::from_u128(n)),
+            session_id: ProcessSessionId::from_uuid(uuid::Uuid::from_u128(1)),
+            session_title: SessionTitle::parse("Acme").unwrap(),
+            phase_key: "P0".into(),
+            step_key: "s".into(),
+            step_name: "Step".into(),
+            kind: "webhook".into(),
+            status,
+            attempts: 0,
+            max_attempts: 5,
+            run_after: DateTime::from_timestamp(0, 0).unwrap(),
+            last_error: None,
+            updated_at: DateTime::from_timestamp(updated, 0).unwrap(),
+        };
+        let mut jobs = [
+            job(1, JobStatus::Failed, 900),
+            job(2, JobStatus::Queued, 100),
+            job(3, JobStatus::Running, 50),
+            job(4, JobStatus::Queued, 300),
+            job(5, JobStatus::Waiting, 10),
+            job(6, JobStatus::Queued, 300),
+        ];
+        jobs.sort_by(JobView::panel_order);
+        let ids: Vec<_> = jobs.iter().map(|j| j.id.as_uuid().as_u128()).collect();
+        assert_eq!(ids, [3, 5, 4, 6, 2, 1]);
     }
 }

@@ -12,7 +12,8 @@ use shared::AppError;
 use shared::ids::{JobId, ProcessSessionId, TemplateId};
 use shared::live::ServerMessage;
 use shared::process::{
-    CommandCenter, JobStatus, SessionDetail, SessionStatus, TemplateDetail, TemplatesPage,
+    CommandCenter, JobStatus, SessionDetail, SessionRow, SessionSort, SessionStatus,
+    TemplateDetail, TemplatesPage,
 };
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
@@ -608,6 +609,24 @@ async fn the_session_list_pages_with_its_total_and_filters() {
     let titles: Vec<&str> = by_title.sessions.iter().map(|s| s.title.as_str()).collect();
     let expected: Vec<String> = (1..=per_page).map(|i| format!("Hay {i:02}")).collect();
     assert_eq!(titles, expected);
+    // The database picks each page in the order the list shows (`SessionSort::compare`).
+    for sort in [
+        SessionSort::Updated,
+        SessionSort::Created,
+        SessionSort::Title,
+        SessionSort::Status,
+    ] {
+        let mut listed = Vec::new();
+        for page in ["0", "1"] {
+            let fields = vec![("sort", sort.as_str().into()), ("page", page.into())];
+            listed.extend(center(fields).await.sessions);
+        }
+        let mut expected = listed.clone();
+        expected.sort_by(|a, b| sort.compare(a, b));
+        let ids = |rows: &[SessionRow]| rows.iter().map(|s| s.id).collect::<Vec<_>>();
+        assert_eq!(listed.len(), all, "{sort:?}");
+        assert_eq!(ids(&listed), ids(&expected), "{sort:?}");
+    }
     let names: Vec<&str> = first.templates.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(
         names.last(),

@@ -504,7 +504,6 @@ impl TenantData<'_> {
         let sql = self.store.dialect().json_rows(
             &["day", "name", "quantity", "cost"].map(JsonColumn::Value),
             REPORT,
-            "",
         );
         let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)

@@ -91,10 +91,10 @@ impl TenantData<'_> {
              WHERE a.tenant_id = $1 AND a.status <> 'cancelled'
              UNION ALL
              SELECT 'widgets', CAST(COUNT(*) AS BIGINT) FROM widgets WHERE tenant_id = $1";
-        let sql =
-            self.store
-                .dialect()
-                .json_rows(&["label", "n"].map(JsonColumn::Value), COUNTS, "");
+        let sql = self
+            .store
+            .dialect()
+            .json_rows(&["label", "n"].map(JsonColumn::Value), COUNTS);
         let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
             .bind(now)
