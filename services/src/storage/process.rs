@@ -227,10 +227,7 @@ impl TenantData<'_> {
         .bind(self.tenant)
         .fetch_all(pool)
         .await)
-        .map(|mut templates: Vec<TemplateSummary>| {
-            templates.sort_by(TemplateSummary::list_order);
-            templates
-        })?)
+        .map(|templates| in_order(templates, TemplateSummary::list_order))?)
     }
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
@@ -667,24 +664,18 @@ impl TenantData<'_> {
                 .bind(jobs)
                 .fetch_one(pool)
                 .await)?;
-        /// The rows of a folded list, put in order.
-        fn sorted<T: serde::de::DeserializeOwned>(
-            json: &str,
-            order: impl FnMut(&T, &T) -> std::cmp::Ordering,
-        ) -> Result<Vec<T>> {
-            let mut rows = parse_json_rows(json)?;
-            rows.sort_by(order);
-            Ok(rows)
-        }
         Ok(CenterRows {
-            sessions: sorted(&page, |a, b| sort.compare(a, b))?,
+            sessions: in_order(parse_json_rows(&page)?, |a, b| sort.compare(a, b)),
             total,
-            examples: sorted(&examples, |a, b| SessionSort::Title.compare(a, b))?,
-            templates: sorted(&templates, TemplateSummary::list_order)?,
-            owners: sorted(&owners, |(a_id, a): &(UserId, PersonName), (b_id, b)| {
-                (a, a_id).cmp(&(b, b_id))
-            })?,
-            jobs: sorted(&jobs_json, JobView::panel_order)?,
+            examples: in_order(parse_json_rows(&examples)?, |a, b| {
+                SessionSort::Title.compare(a, b)
+            }),
+            templates: in_order(parse_json_rows(&templates)?, TemplateSummary::list_order),
+            owners: in_order(
+                parse_json_rows(&owners)?,
+                |(a_id, a): &(UserId, PersonName), (b_id, b)| (a, a_id).cmp(&(b, b_id)),
+            ),
+            jobs: in_order(parse_json_rows(&jobs_json)?, JobView::panel_order),
             analytics: analytics_of(parse_json_rows(&analytics)?)?,
         })
     }
@@ -708,6 +699,12 @@ impl TenantData<'_> {
             .await)?,
         )
     }
+}
+
+/// `rows` as read, put in `order` (the lists' orders are defined in `shared`, once).
+fn in_order<T>(mut rows: Vec<T>, order: impl FnMut(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    rows.sort_by(order);
+    rows
 }
 
 /// [`AnalyticsRows`] out of the command center's analytics rows: a kind (`status`, `span` or
