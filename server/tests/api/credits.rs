@@ -193,6 +193,29 @@ async fn the_balance_is_always_the_sum_of_the_ledger() {
         assert_eq!(ledger_sum(&app).await, expected);
         assert!(expected >= 0);
     }
+    // The page lists the newest ten entries, newest first: the ledger's order by id.
+    let page: BillingPage = team
+        .viewer
+        .call_ok("get_billing", &[("slug", &team.slug)])
+        .await;
+    let mut newest = Vec::new();
+    for skip in 0..10 {
+        newest.push(
+            app.count(&format!(
+                "SELECT amount_minor FROM credit_entries WHERE tenant_id = (SELECT id FROM tenants WHERE slug = '{}')
+                 ORDER BY id DESC LIMIT 1 OFFSET {skip}",
+                team.slug
+            ))
+            .await,
+        );
+    }
+    let shown: Vec<i64> = page
+        .credits
+        .entries
+        .iter()
+        .map(|e| e.amount.minor)
+        .collect();
+    assert_eq!(shown, newest);
 }
 
 async fn buy(browser: &Browser, slug: &str, amount: &str, method: &str) -> reqwest::Response {

@@ -4,8 +4,8 @@
 
 use shared::billing::{Currency, Money};
 use shared::credits::{
-    CreditAdjustment, CreditKind, CreditsView, LOW_BALANCE_MINOR, check_expiry, covered,
-    crosses_low,
+    CreditAdjustment, CreditEntry, CreditKind, CreditsView, LOW_BALANCE_MINOR, check_expiry,
+    covered, crosses_low,
 };
 use shared::ids::{NotificationId, UserId};
 use shared::live::Change;
@@ -22,16 +22,15 @@ use crate::storage::notifications::NewNotification;
 use crate::storage::{TenantData, Tx};
 
 /// Entries the Plan & usage page lists.
-const SHOWN: i64 = 10;
+pub(super) const SHOWN: i64 = 10;
 
-/// The organization's credits for its Plan & usage page.
-pub async fn view(data: &TenantData<'_>) -> Result<CreditsView> {
-    let (balance, entries) = data.credit_statement(SHOWN).await?;
-    Ok(CreditsView {
+/// The organization's credits for its Plan & usage page: the balance and the newest entries.
+pub(super) fn view(balance: i64, entries: Vec<CreditEntry>) -> CreditsView {
+    CreditsView {
         balance: Money::new(balance, Currency::Usd),
         low: balance < LOW_BALANCE_MINOR,
         entries,
-    })
+    }
 }
 
 /// A super admin grants, refunds or expires a tenant's credits.

@@ -33,20 +33,16 @@ pub async fn page(svc: &Services, caller: &Caller, slug: &str) -> Result<Billing
         .checked_sub_days(Days::new(HISTORY_DAYS - 1))
         .unwrap_or(today);
     let month_start = today.with_day0(0).unwrap_or(today);
-    let (counts, ent, (history, costs), credits, invoices) = svc
+    let rows = svc
         .store()
         .tenant(&access)
-        .reading(async |data| {
-            let counts = data.home_counts(now, &period).await?;
-            let ent = Entitlement::of(&plans, counts.plan, &counts.overrides, &counts.features);
-            let (report, credits, invoices) = tokio::try_join!(
-                data.usage_report(since, month_start, ent.plan.price.currency),
-                super::credits::view(data),
-                data.invoices(),
-            )?;
-            Ok((counts, ent, report, credits, invoices))
-        })
+        .usage_page_rows(now, &period, since, month_start, super::credits::SHOWN)
         .await?;
+    let counts = rows.counts;
+    let ent = Entitlement::of(&plans, counts.plan, &counts.overrides, &counts.features);
+    let (history, costs) = rows.report.in_currency(ent.plan.price.currency)?;
+    let credits = super::credits::view(rows.credit_balance, rows.credit_entries);
+    let invoices = rows.invoices;
     let meters = super::meters(&ent.limits, &counts, access.tenant().variant.persona());
     Ok(BillingPage {
         tenant: access.tenant().clone(),

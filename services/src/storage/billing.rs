@@ -9,13 +9,16 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use shared::billing::invoice::InvoiceSummary;
 use shared::billing::{
     Currency, DailyUsage, Feature, FeatureOverride, LimitOverride, Limits, Metric, Money, Plan,
     PlanTier, ProviderCost, UsageLevel,
 };
+use shared::credits::{CreditEntry, CreditKind};
 use shared::ids::{TenantId, UserId};
 use tracing::instrument;
 
+use super::memberships::HomeCounts;
 use super::{
     JsonColumn, PlatformData, Store, TenantData, Tx, on_tenant_tx, on_tx, parse_json_rows,
     with_reader, with_tenant_reader, with_writer,
@@ -485,53 +488,84 @@ impl TenantData<'_> {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Usage per day and metric from `history_since` on (by day, then metric), and what each
-    /// provider cost from `costs_since` on (most expensive first), from the roll-up in one
-    /// read.
+    /// Everything the usage page reads of its tenant, in one statement: the home's counts
+    /// (members, invitations, quota counters, plan, overrides, services, widgets), usage per
+    /// day and metric from `history_since` on and per provider from `costs_since` on (from
+    /// the roll-up), the credit balance with the newest `credit_entries` entries, and every
+    /// invoice. Each read is folded into JSON (`Dialect::json_rows`), so the four cost one
+    /// hop to the database thread rather than four (each hop costs more than these reads),
+    /// and each list is put in order here ([`in_report_order`], [`credits_newest_first`],
+    /// [`invoices_newest_first`]).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn usage_report(
+    pub async fn usage_page_rows(
         &self,
+        now: DateTime<Utc>,
+        period: &str,
         history_since: NaiveDate,
         costs_since: NaiveDate,
-        currency: Currency,
-    ) -> Result<(Vec<DailyUsage>, Vec<ProviderCost>)> {
+        credit_entries: i64,
+    ) -> Result<UsagePageRows> {
+        let dialect = self.store.dialect();
+        // $1–$3 are the home counts' (the tenant, now, the period).
+        let counts = dialect.json_rows(
+            &super::memberships::HOME_COUNTS_JSON,
+            super::memberships::HOME_COUNTS,
+        );
         // A day and a metric, or no day and a provider with its cost.
-        const REPORT: &str = "SELECT day, metric AS name, CAST(SUM(quantity) AS BIGINT) AS quantity, CAST(0 AS BIGINT) AS cost
-             FROM usage_daily WHERE tenant_id = $1 AND day >= $2 GROUP BY day, metric
+        let report = dialect.json_rows(
+            &["day", "name", "quantity", "cost"].map(JsonColumn::Value),
+            "SELECT day, metric AS name, CAST(SUM(quantity) AS BIGINT) AS quantity, CAST(0 AS BIGINT) AS cost
+             FROM usage_daily WHERE tenant_id = $1 AND day >= $4 GROUP BY day, metric
              UNION ALL
              SELECT NULL, provider, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_minor) AS BIGINT) FROM usage_daily
-             WHERE tenant_id = $1 AND day >= $3 AND provider <> '' GROUP BY provider";
-        let sql = self.store.dialect().json_rows(
-            &["day", "name", "quantity", "cost"].map(JsonColumn::Value),
-            REPORT,
+             WHERE tenant_id = $1 AND day >= $5 AND provider <> '' GROUP BY provider",
         );
-        let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+        // Each entry carries the sum of every entry: `SUM(…) OVER ()` is taken before the limit.
+        let credits = dialect.json_rows(
+            &["id", "kind", "amount_minor", "note", "created_at", "balance"].map(JsonColumn::Value),
+            "SELECT id, kind, amount_minor, note, created_at, CAST(SUM(amount_minor) OVER () AS BIGINT) AS balance
+             FROM credit_entries WHERE tenant_id = $1 ORDER BY id DESC LIMIT $6",
+        );
+        let invoices = dialect.json_rows(
+            &super::invoices::SUMMARY_JSON,
+            &format!(
+                "SELECT {} FROM invoices WHERE tenant_id = $1",
+                super::invoices::SUMMARY
+            ),
+        );
+        let sql = format!("SELECT ({counts}), ({report}), ({credits}), ({invoices})");
+        let (counts, report, credits, invoices): (String, String, String, String) = with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
+            .bind(now)
+            .bind(period)
             .bind(history_since)
             .bind(costs_since)
+            .bind(credit_entries.max(1))
             .fetch_one(pool)
             .await)?;
-        let rows: Vec<(Option<NaiveDate>, String, i64, i64)> = parse_json_rows(&json)?;
-        let (mut history, mut costs) = (Vec::new(), Vec::new());
-        for (day, name, quantity, cost) in rows {
-            let quantity = u64::try_from(quantity).unwrap_or(0);
-            match day {
-                Some(day) => history.push(DailyUsage {
-                    day,
-                    metric: name
-                        .parse()
-                        .map_err(|_| anyhow::anyhow!("unknown metric {name:?} in usage_daily"))?,
-                    quantity,
-                }),
-                None => costs.push(ProviderCost {
-                    provider: name,
-                    cost: Money::new(cost, currency),
-                    quantity,
-                }),
-            }
-        }
-        in_report_order(&mut history, &mut costs);
-        Ok((history, costs))
+        let mut credits: Vec<CreditRow> = parse_json_rows(&credits)?;
+        credits_newest_first(&mut credits);
+        let credit_balance = credits.first().map_or(0, |row| row.5);
+        let mut invoices = parse_json_rows(&invoices)?
+            .into_iter()
+            .map(super::invoices::summary)
+            .collect::<Result<Vec<_>>>()?;
+        invoices_newest_first(&mut invoices);
+        Ok(UsagePageRows {
+            counts: super::memberships::home_counts_of(parse_json_rows(&counts)?),
+            report: UsageReport(parse_json_rows(&report)?),
+            credit_balance,
+            credit_entries: credits
+                .into_iter()
+                .map(|(_, kind, amount, note, created_at, _)| CreditEntry {
+                    kind,
+                    amount: Money::new(amount, Currency::Usd),
+                    note,
+                    created_at,
+                })
+                .collect(),
+            invoices,
+        })
     }
 
     /// Notes that `metric` reached `level` this period; false when it was noted before.
@@ -569,6 +603,61 @@ impl TenantData<'_> {
         .fetch_all(&mut **conn)
         .await)?)
     }
+}
+
+/// What the usage page reads of its tenant ([`TenantData::usage_page_rows`]).
+pub struct UsagePageRows {
+    pub counts: HomeCounts,
+    pub report: UsageReport,
+    pub credit_balance: i64,
+    /// The newest entries, newest first.
+    pub credit_entries: Vec<CreditEntry>,
+    /// Every invoice, the newest month first.
+    pub invoices: Vec<InvoiceSummary>,
+}
+
+/// Usage per day and metric, and per provider, as read; costs are in the plan's currency,
+/// which the rest of the page's read decides.
+pub struct UsageReport(Vec<(Option<NaiveDate>, String, i64, i64)>);
+
+impl UsageReport {
+    /// The history by day, then metric, and what each provider cost, most expensive first.
+    pub fn in_currency(self, currency: Currency) -> Result<(Vec<DailyUsage>, Vec<ProviderCost>)> {
+        let (mut history, mut costs) = (Vec::new(), Vec::new());
+        for (day, name, quantity, cost) in self.0 {
+            let quantity = u64::try_from(quantity).unwrap_or(0);
+            match day {
+                Some(day) => history.push(DailyUsage {
+                    day,
+                    metric: name
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("unknown metric {name:?} in usage_daily"))?,
+                    quantity,
+                }),
+                None => costs.push(ProviderCost {
+                    provider: name,
+                    cost: Money::new(cost, currency),
+                    quantity,
+                }),
+            }
+        }
+        in_report_order(&mut history, &mut costs);
+        Ok((history, costs))
+    }
+}
+
+/// A credit entry as the usage page reads it: its id (the ledger's order), kind, amount,
+/// note, time, and the balance of the whole ledger.
+type CreditRow = (i64, CreditKind, i64, String, DateTime<Utc>, i64);
+
+/// The ledger's order, newest first: entries are only ever appended, so by id.
+fn credits_newest_first(rows: &mut [CreditRow]) {
+    rows.sort_by_key(|row| std::cmp::Reverse(row.0));
+}
+
+/// Invoices the newest month first (one invoice per month).
+pub(super) fn invoices_newest_first(invoices: &mut [InvoiceSummary]) {
+    invoices.sort_by_key(|invoice| std::cmp::Reverse(invoice.period));
 }
 
 /// The usage page's order: history by day, then metric; providers by cost, most expensive
@@ -618,5 +707,54 @@ mod tests {
         );
         let costs: Vec<_> = costs.iter().map(|c| c.provider.as_str()).collect();
         assert_eq!(costs, ["deepgram", "twilio", "groq"]);
+    }
+
+    #[test]
+    fn the_report_splits_days_from_providers_and_prices_costs_in_the_plans_currency() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let report = UsageReport(vec![
+            (None, "groq".to_owned(), 10, 250),
+            (Some(day), "tokens".to_owned(), 7, 0),
+        ]);
+        let (history, costs) = report.in_currency(Currency::Eur).unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(
+            (history[0].day, history[0].metric, history[0].quantity),
+            (day, Metric::Tokens, 7)
+        );
+        assert_eq!(costs.len(), 1);
+        assert_eq!(
+            (costs[0].provider.as_str(), costs[0].quantity),
+            ("groq", 10)
+        );
+        assert_eq!(costs[0].cost, Money::new(250, Currency::Eur));
+        let unknown = UsageReport(vec![(Some(day), "minutes".to_owned(), 1, 0)]);
+        assert!(
+            unknown.in_currency(Currency::Usd).is_err(),
+            "an unknown metric is an error, not a silent gap"
+        );
+    }
+
+    #[test]
+    fn credits_and_invoices_are_listed_newest_first() {
+        let at = Utc::now();
+        let entry = |id| (id, CreditKind::Grant, 100, String::new(), at, 0);
+        let mut credits = vec![entry(2), entry(9), entry(5)];
+        credits_newest_first(&mut credits);
+        let ids: Vec<i64> = credits.iter().map(|c| c.0).collect();
+        assert_eq!(ids, [9, 5, 2]);
+
+        let invoice = |period: &str| InvoiceSummary {
+            id: shared::ids::InvoiceId::from_uuid(uuid::Uuid::nil()),
+            number: period.to_owned(),
+            period: shared::billing::invoice::Period::parse(period).unwrap(),
+            status: shared::billing::invoice::InvoiceStatus::Open,
+            total: Money::new(0, Currency::Usd),
+            issued_at: at,
+        };
+        let mut invoices = vec![invoice("2026-10"), invoice("2026-12"), invoice("2025-12")];
+        invoices_newest_first(&mut invoices);
+        let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
+        assert_eq!(numbers, ["2026-12", "2026-10", "2025-12"]);
     }
 }

@@ -2,12 +2,11 @@
 //! DELETE), and the balance is their sum.
 
 use chrono::{DateTime, Utc};
-use shared::billing::{Currency, Money};
-use shared::credits::{CreditEntry, CreditKind};
+use shared::credits::CreditKind;
 use shared::ids::{TenantId, UserId};
 use tracing::instrument;
 
-use super::{PlatformData, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader};
+use super::{PlatformData, TenantData, Tx, on_tenant_tx, with_reader};
 use crate::error::Result;
 
 /// The balance: the sum of the ledger, never stored on its own.
@@ -51,32 +50,6 @@ impl TenantData<'_> {
         .await
         .map(|_| ()))?;
         Ok(())
-    }
-
-    /// The balance and the newest `limit` entries, newest first, in one read: each row
-    /// carries the sum of every entry (`SUM(…) OVER ()` is taken before the limit); no
-    /// entries is a zero balance. `limit` is at least one, or the balance has no row to ride.
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn credit_statement(&self, limit: i64) -> Result<(i64, Vec<CreditEntry>)> {
-        let rows: Vec<(CreditKind, i64, String, DateTime<Utc>, i64)> = with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT kind, amount_minor, note, created_at, CAST(SUM(amount_minor) OVER () AS BIGINT)
-             FROM credit_entries WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
-        )
-        .bind(self.tenant)
-        .bind(limit.max(1))
-        .fetch_all(pool)
-        .await)?;
-        let balance = rows.first().map_or(0, |row| row.4);
-        let entries = rows
-            .into_iter()
-            .map(|(kind, amount, note, created_at, _)| CreditEntry {
-                kind,
-                amount: Money::new(amount, Currency::Usd),
-                note,
-                created_at,
-            })
-            .collect();
-        Ok((balance, entries))
     }
 }
 

@@ -9,12 +9,25 @@ use shared::billing::{Currency, Money};
 use shared::ids::{InvoiceId, TenantId, UserId};
 use tracing::instrument;
 
-use super::{Dialect, Store, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader};
+use super::{
+    Dialect, JsonColumn, Store, TenantData, Tx, on_tenant_tx, with_reader, with_tenant_reader,
+};
 use crate::error::{Error, Result};
 
-const SUMMARY: &str = "id, number, period, status, total_minor, currency, issued_at";
+pub(super) const SUMMARY: &str = "id, number, period, status, total_minor, currency, issued_at";
 
-type SummaryRow = (
+/// [`SUMMARY`]'s columns folded into JSON (`Dialect::json_rows`).
+pub(super) const SUMMARY_JSON: [JsonColumn; 7] = [
+    JsonColumn::Uuid("id"),
+    JsonColumn::Value("number"),
+    JsonColumn::Value("period"),
+    JsonColumn::Value("status"),
+    JsonColumn::Value("total_minor"),
+    JsonColumn::Value("currency"),
+    JsonColumn::Value("issued_at"),
+];
+
+pub(super) type SummaryRow = (
     InvoiceId,
     String,
     String,
@@ -24,7 +37,7 @@ type SummaryRow = (
     DateTime<Utc>,
 );
 
-fn summary(row: SummaryRow) -> Result<InvoiceSummary> {
+pub(super) fn summary(row: SummaryRow) -> Result<InvoiceSummary> {
     let (id, number, period, status, total, currency, issued_at) = row;
     Ok(InvoiceSummary {
         id,
@@ -141,12 +154,14 @@ impl TenantData<'_> {
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn invoices(&self) -> Result<Vec<InvoiceSummary>> {
         let rows: Vec<SummaryRow> = with_tenant_reader!(self, pool => sqlx::query_as(
-            sqlx::AssertSqlSafe(format!("SELECT {SUMMARY} FROM invoices WHERE tenant_id = $1 ORDER BY period DESC")),
+            sqlx::AssertSqlSafe(format!("SELECT {SUMMARY} FROM invoices WHERE tenant_id = $1")),
         )
         .bind(self.tenant)
         .fetch_all(pool)
         .await)?;
-        rows.into_iter().map(summary).collect()
+        let mut invoices = rows.into_iter().map(summary).collect::<Result<Vec<_>>>()?;
+        super::billing::invoices_newest_first(&mut invoices);
+        Ok(invoices)
     }
 
     /// One invoice by number, with its lines and payment attempts.

@@ -49,29 +49,10 @@ impl HomeCounts {
     }
 }
 
-impl TenantData<'_> {
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn members(&self) -> Result<Vec<MemberView>> {
-        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at AS joined_at, u.last_sign_in_at,
-                    EXISTS (SELECT 1 FROM totp_credentials c
-                            WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL) AS two_factor
-             FROM memberships m JOIN users u ON u.id = m.user_id
-             WHERE m.tenant_id = $1
-             ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'consultant' THEN 2 ELSE 3 END, u.name",
-        )
-        .bind(self.tenant)
-        .fetch_all(pool)
-        .await)?)
-    }
-
-    /// Members per role, open invitations, the plan, its overrides, this month's quota
-    /// counters and the services' statuses, in one round trip (the workspace home and its
-    /// usage page: every query is a hop to a database thread, which costs more than these
-    /// small reads). `period` is the month the counters key (`shared::billing::period_of`).
-    #[instrument(skip_all, fields(tenant = %self.tenant))]
-    pub async fn home_counts(&self, now: DateTime<Utc>, period: &str) -> Result<HomeCounts> {
-        const COUNTS: &str = "SELECT role AS label, CAST(COUNT(*) AS BIGINT) AS n FROM memberships WHERE tenant_id = $1 GROUP BY role
+/// [`HomeCounts`]' rows, each a label and a number: `$1` is the tenant, `$2` the time now
+/// (invitations still open), `$3` the month the quota counters key. The usage page folds the
+/// same read into its own statement (`TenantData::usage_page_rows`).
+pub(super) const HOME_COUNTS: &str = "SELECT role AS label, CAST(COUNT(*) AS BIGINT) AS n FROM memberships WHERE tenant_id = $1 GROUP BY role
              UNION ALL
              SELECT 'invitations', CAST(COUNT(*) AS BIGINT) FROM invitations
              WHERE tenant_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
@@ -91,71 +72,101 @@ impl TenantData<'_> {
              WHERE a.tenant_id = $1 AND a.status <> 'cancelled'
              UNION ALL
              SELECT 'widgets', CAST(COUNT(*) AS BIGINT) FROM widgets WHERE tenant_id = $1";
+
+pub(super) const HOME_COUNTS_JSON: [JsonColumn; 2] =
+    [JsonColumn::Value("label"), JsonColumn::Value("n")];
+
+/// [`HomeCounts`] out of the rows [`HOME_COUNTS`] reads.
+pub(super) fn home_counts_of(rows: Vec<(String, i64)>) -> HomeCounts {
+    let mut counts = HomeCounts {
+        roles: Vec::new(),
+        open_invitations: 0,
+        used: Vec::new(),
+        plan: PlanTier::Free,
+        overrides: Vec::new(),
+        features: Vec::new(),
+        services: Vec::new(),
+        widgets: 0,
+    };
+    let unsigned = |n: i64| u64::try_from(n).ok();
+    for (label, n) in rows {
+        if let Some(metric) = label.strip_prefix("used:") {
+            if let Ok(metric) = metric.parse() {
+                counts.used.push((metric, unsigned(n).unwrap_or(0)));
+            }
+        } else if let Some(tier) = label.strip_prefix("plan:") {
+            counts.plan = tier.parse().unwrap_or(PlanTier::Free);
+        } else if let Some(metric) = label.strip_prefix("override:") {
+            if let Ok(metric) = metric.parse() {
+                // -1 stands for an override to "unlimited" (a NULL limit).
+                counts.overrides.push(LimitOverride {
+                    metric,
+                    limit: unsigned(n),
+                });
+            }
+        } else if let Some(feature) = label.strip_prefix("feature:") {
+            if let Ok(feature) = feature.parse() {
+                counts.features.push(FeatureOverride {
+                    feature,
+                    on: n == 1,
+                });
+            }
+        } else if let Some(service) = label.strip_prefix("service:") {
+            // The status has no colon; the name after it may.
+            if let Some((status, name)) = service.split_once(':')
+                && let Ok(status) = status.parse()
+            {
+                counts.services.push(HomeService {
+                    name: name.to_owned(),
+                    status,
+                });
+            }
+        } else if label == "widgets" {
+            counts.widgets = unsigned(n).unwrap_or(0);
+        } else if label == "invitations" {
+            counts.open_invitations = n;
+        } else if let Ok(role) = label.parse::<Role>() {
+            counts.roles.push((role, n));
+        }
+    }
+    counts.overrides.sort_by_key(|o| o.metric);
+    counts.services.sort_by(|a, b| a.name.cmp(&b.name));
+    counts
+}
+
+impl TenantData<'_> {
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn members(&self) -> Result<Vec<MemberView>> {
+        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
+            "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at AS joined_at, u.last_sign_in_at,
+                    EXISTS (SELECT 1 FROM totp_credentials c
+                            WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL) AS two_factor
+             FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.tenant_id = $1
+             ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'consultant' THEN 2 ELSE 3 END, u.name",
+        )
+        .bind(self.tenant)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Members per role, open invitations, the plan, its overrides, this month's quota
+    /// counters and the services' statuses, in one round trip (the workspace home: every
+    /// query is a hop to a database thread, which costs more than these small reads).
+    /// `period` is the month the counters key (`shared::billing::period_of`).
+    #[instrument(skip_all, fields(tenant = %self.tenant))]
+    pub async fn home_counts(&self, now: DateTime<Utc>, period: &str) -> Result<HomeCounts> {
         let sql = self
             .store
             .dialect()
-            .json_rows(&["label", "n"].map(JsonColumn::Value), COUNTS);
+            .json_rows(&HOME_COUNTS_JSON, HOME_COUNTS);
         let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(self.tenant)
             .bind(now)
             .bind(period)
             .fetch_one(pool)
             .await)?;
-        let rows: Vec<(String, i64)> = parse_json_rows(&json)?;
-        let mut counts = HomeCounts {
-            roles: Vec::new(),
-            open_invitations: 0,
-            used: Vec::new(),
-            plan: PlanTier::Free,
-            overrides: Vec::new(),
-            features: Vec::new(),
-            services: Vec::new(),
-            widgets: 0,
-        };
-        let unsigned = |n: i64| u64::try_from(n).ok();
-        for (label, n) in rows {
-            if let Some(metric) = label.strip_prefix("used:") {
-                if let Ok(metric) = metric.parse() {
-                    counts.used.push((metric, unsigned(n).unwrap_or(0)));
-                }
-            } else if let Some(tier) = label.strip_prefix("plan:") {
-                counts.plan = tier.parse().unwrap_or(PlanTier::Free);
-            } else if let Some(metric) = label.strip_prefix("override:") {
-                if let Ok(metric) = metric.parse() {
-                    // -1 stands for an override to "unlimited" (a NULL limit).
-                    counts.overrides.push(LimitOverride {
-                        metric,
-                        limit: unsigned(n),
-                    });
-                }
-            } else if let Some(feature) = label.strip_prefix("feature:") {
-                if let Ok(feature) = feature.parse() {
-                    counts.features.push(FeatureOverride {
-                        feature,
-                        on: n == 1,
-                    });
-                }
-            } else if let Some(service) = label.strip_prefix("service:") {
-                // The status has no colon; the name after it may.
-                if let Some((status, name)) = service.split_once(':')
-                    && let Ok(status) = status.parse()
-                {
-                    counts.services.push(HomeService {
-                        name: name.to_owned(),
-                        status,
-                    });
-                }
-            } else if label == "widgets" {
-                counts.widgets = unsigned(n).unwrap_or(0);
-            } else if label == "invitations" {
-                counts.open_invitations = n;
-            } else if let Ok(role) = label.parse::<Role>() {
-                counts.roles.push((role, n));
-            }
-        }
-        counts.overrides.sort_by_key(|o| o.metric);
-        counts.services.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(counts)
+        Ok(home_counts_of(parse_json_rows(&json)?))
     }
 
     #[instrument(skip_all, fields(tenant = %self.tenant))]
