@@ -534,12 +534,12 @@ fn OrchestrationPanel(center: CommandCenter, persona: Persona, actions: Actions)
             } else {
                 view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label="Jobs per phase">
-                        <table class="compact">
+                        <table class="compact phase-counts">
                             <caption class="visually-hidden">"Jobs per phase"</caption>
-                            <thead><tr><th scope="col">"Phase"</th><th scope="col">"Running"</th><th scope="col">"Queued"</th><th scope="col">"Retrying"</th><th scope="col">"Failed"</th></tr></thead>
+                            <thead><tr><th scope="col">"Phase"</th><th scope="col" class="number">"Running"</th><th scope="col" class="number">"Queued"</th><th scope="col" class="number">"Retrying"</th><th scope="col" class="number">"Failed"</th></tr></thead>
                             <tbody>
                                 {phases.into_iter().map(|(key, c)| view! {
-                                    <tr><th scope="row">{key}</th><td>{c[0]}</td><td>{c[1]}</td><td>{c[2]}</td><td>{c[3]}</td></tr>
+                                    <tr><th scope="row">{key}</th><td class="number">{c[0]}</td><td class="number">{c[1]}</td><td class="number">{c[2]}</td><td class="number">{c[3]}</td></tr>
                                 }).collect_view()}
                             </tbody>
                         </table>

@@ -255,7 +255,7 @@ test('a member clones a training example into a draft of their own; the example 
   await expect(page.getByTestId('session-state').getByRole('button', { name: 'Start' })).toBeVisible();
 });
 
-for (const [label, width, height] of [['wide', 1440, 900], ['phone', 390, 844]] as const) {
+for (const [label, width, height] of [['wide', 1280, 800], ['phone', 390, 844]] as const) {
   test(`the three panels at ${label} width`, async ({ page }, testInfo) => {
     await page.setViewportSize({ width, height });
     await signIn(page, 'olivia@acme.example');
@@ -275,6 +275,11 @@ for (const [label, width, height] of [['wide', 1440, 900], ['phone', 390, 844]] 
       expect(boxes[0].width / total).toBeCloseTo(0.4, 1);
       expect(boxes[1].width / total).toBeCloseTo(0.35, 1);
       expect(boxes[2].width / total).toBeCloseTo(0.25, 1);
+      // The jobs per phase fit their panel: no column cut off behind a scroll.
+      const counts = page.locator('.cc-orchestration .table-wrap');
+      await expect(counts.getByRole('columnheader', { name: 'Failed' })).toBeVisible();
+      const overflow = await counts.evaluate((el) => el.scrollWidth - el.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
     } else {
       // Stacked, each as wide as the screen allows, nothing wider than the phone.
       expect(boxes[0].y).toBeLessThan(boxes[1].y);
