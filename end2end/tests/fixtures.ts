@@ -149,6 +149,9 @@ const adminDevice = join(dataDir, 'admin-device.json');
  */
 export async function trustAdminDevice(browser: Browser, context: BrowserContext) {
   if (!existsSync(adminDevice)) {
+    // Enrolling is done once for the whole run, inside whichever test needs it first: that
+    // test gets the enrolment's time on top of its own, so a slow machine cannot time it out.
+    test.info().setTimeout(test.info().timeout + 30_000);
     const setup = await browser.newContext();
     let page = await setup.newPage();
     await signIn(page, 'admin@atrium.example');
