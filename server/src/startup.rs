@@ -22,14 +22,45 @@ use crate::http;
 use crate::http::assets::Assets;
 use crate::http::preloads::SplitPreloads;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// What every handler may take from the router. axum clones a handler's state for every
+/// request, so it lives behind one `Arc`: a clone is one reference count, not one per part.
+#[derive(Clone)]
+pub struct AppState(Arc<Parts>);
+
+pub struct Parts {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub metrics: PrometheusHandle,
     pub assets: Arc<Assets>,
     pub preloads: SplitPreloads,
 }
+
+impl std::ops::Deref for AppState {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+/// Each part as a handler's `State<…>`, as `#[derive(FromRef)]` would give on the parts.
+macro_rules! state_parts {
+    ($($field:ident: $type:ty),+ $(,)?) => {
+        $(impl FromRef<AppState> for $type {
+            fn from_ref(state: &AppState) -> Self {
+                state.$field.clone()
+            }
+        })+
+    };
+}
+
+state_parts!(
+    leptos_options: LeptosOptions,
+    services: Services,
+    metrics: PrometheusHandle,
+    assets: Arc<Assets>,
+    preloads: SplitPreloads,
+);
 
 pub struct Application {
     listener: TcpListener,
@@ -61,13 +92,13 @@ impl Application {
         if assets.is_empty() {
             tracing::warn!(site_root = %site_root.display(), "no browser assets found: pages will not hydrate (build with `cargo leptos build`)");
         }
-        let state = AppState {
+        let state = AppState(Arc::new(Parts {
             leptos_options,
             services: services.clone(),
             metrics: crate::observability::metrics_handle(),
             assets: Arc::new(assets),
             preloads: SplitPreloads::load(site_root),
-        };
+        }));
         Ok(Self {
             listener,
             router: router(state),
