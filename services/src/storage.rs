@@ -249,9 +249,9 @@ impl Dialect {
     /// columns `columns`, in no set order (the caller sorts what it reads: an aggregate's
     /// own `ORDER BY` costs SQLite a temporary b-tree per run). On SQLite every row of a
     /// result is handed from the connection's thread to the task reading it (a channel
-    /// send, and mostly a wake-up), and a page's
-    /// reads of many small rows spent more in those hand-overs than in SQLite; folded, each
-    /// read is one hand-over, and several such reads can be columns of one statement.
+    /// send, and mostly a wake-up), and a page's reads of many small rows spent more in
+    /// those hand-overs than in SQLite; folded, each read is one hand-over, and several
+    /// such reads can be columns of one statement.
     pub(crate) fn json_rows(self, columns: &[JsonColumn], query: &str) -> String {
         let columns = columns
             .iter()

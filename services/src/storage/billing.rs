@@ -493,9 +493,9 @@ impl TenantData<'_> {
     /// day and metric from `history_since` on and per provider from `costs_since` on (from
     /// the roll-up), the credit balance with the newest `credit_entries` entries, and every
     /// invoice. Each read is folded into JSON (`Dialect::json_rows`), so the four cost one
-    /// hop to the database thread rather than four (each hop costs more than these reads),
-    /// and each list is put in order here ([`in_report_order`], [`credits_newest_first`],
-    /// [`invoices_newest_first`]).
+    /// hop to the database thread rather than four (each hop costs more than these reads);
+    /// each list is put in order after reading ([`in_report_order`],
+    /// [`credits_newest_first`], and the invoices' order in `invoices.rs`).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn usage_page_rows(
         &self,
@@ -546,11 +546,6 @@ impl TenantData<'_> {
         let mut credits: Vec<CreditRow> = parse_json_rows(&credits)?;
         credits_newest_first(&mut credits);
         let credit_balance = credits.first().map_or(0, |row| row.5);
-        let mut invoices = parse_json_rows(&invoices)?
-            .into_iter()
-            .map(super::invoices::summary)
-            .collect::<Result<Vec<_>>>()?;
-        invoices_newest_first(&mut invoices);
         Ok(UsagePageRows {
             counts: super::memberships::home_counts_of(parse_json_rows(&counts)?),
             report: UsageReport(parse_json_rows(&report)?),
@@ -564,7 +559,7 @@ impl TenantData<'_> {
                     created_at,
                 })
                 .collect(),
-            invoices,
+            invoices: super::invoices::summaries_of_json(&invoices)?,
         })
     }
 
@@ -655,11 +650,6 @@ fn credits_newest_first(rows: &mut [CreditRow]) {
     rows.sort_by_key(|row| std::cmp::Reverse(row.0));
 }
 
-/// Invoices the newest month first (one invoice per month).
-pub(super) fn invoices_newest_first(invoices: &mut [InvoiceSummary]) {
-    invoices.sort_by_key(|invoice| std::cmp::Reverse(invoice.period));
-}
-
 /// The usage page's order: history by day, then metric; providers by cost, most expensive
 /// first, then by name.
 fn in_report_order(history: &mut [DailyUsage], costs: &mut [ProviderCost]) {
@@ -736,25 +726,12 @@ mod tests {
     }
 
     #[test]
-    fn credits_and_invoices_are_listed_newest_first() {
+    fn credits_are_listed_newest_first() {
         let at = Utc::now();
         let entry = |id| (id, CreditKind::Grant, 100, String::new(), at, 0);
         let mut credits = vec![entry(2), entry(9), entry(5)];
         credits_newest_first(&mut credits);
         let ids: Vec<i64> = credits.iter().map(|c| c.0).collect();
         assert_eq!(ids, [9, 5, 2]);
-
-        let invoice = |period: &str| InvoiceSummary {
-            id: shared::ids::InvoiceId::from_uuid(uuid::Uuid::nil()),
-            number: period.to_owned(),
-            period: shared::billing::invoice::Period::parse(period).unwrap(),
-            status: shared::billing::invoice::InvoiceStatus::Open,
-            total: Money::new(0, Currency::Usd),
-            issued_at: at,
-        };
-        let mut invoices = vec![invoice("2026-10"), invoice("2026-12"), invoice("2025-12")];
-        invoices_newest_first(&mut invoices);
-        let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
-        assert_eq!(numbers, ["2026-12", "2026-10", "2025-12"]);
     }
 }

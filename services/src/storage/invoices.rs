@@ -27,7 +27,7 @@ pub(super) const SUMMARY_JSON: [JsonColumn; 7] = [
     JsonColumn::Value("issued_at"),
 ];
 
-pub(super) type SummaryRow = (
+type SummaryRow = (
     InvoiceId,
     String,
     String,
@@ -37,7 +37,7 @@ pub(super) type SummaryRow = (
     DateTime<Utc>,
 );
 
-pub(super) fn summary(row: SummaryRow) -> Result<InvoiceSummary> {
+fn summary(row: SummaryRow) -> Result<InvoiceSummary> {
     let (id, number, period, status, total, currency, issued_at) = row;
     Ok(InvoiceSummary {
         id,
@@ -47,6 +47,18 @@ pub(super) fn summary(row: SummaryRow) -> Result<InvoiceSummary> {
         total: Money::new(total, currency),
         issued_at,
     })
+}
+
+/// Invoice summaries out of their rows, the newest month first (one invoice per month).
+fn summaries(rows: Vec<SummaryRow>) -> Result<Vec<InvoiceSummary>> {
+    let mut invoices = rows.into_iter().map(summary).collect::<Result<Vec<_>>>()?;
+    invoices.sort_by_key(|invoice| std::cmp::Reverse(invoice.period));
+    Ok(invoices)
+}
+
+/// Invoice summaries out of [`SUMMARY`]'s rows folded into JSON, in [`summaries`]' order.
+pub(super) fn summaries_of_json(json: &str) -> Result<Vec<InvoiceSummary>> {
+    summaries(super::parse_json_rows(json)?)
 }
 
 /// What a month's invoice is computed from, as stored.
@@ -159,9 +171,7 @@ impl TenantData<'_> {
         .bind(self.tenant)
         .fetch_all(pool)
         .await)?;
-        let mut invoices = rows.into_iter().map(summary).collect::<Result<Vec<_>>>()?;
-        super::billing::invoices_newest_first(&mut invoices);
-        Ok(invoices)
+        summaries(rows)
     }
 
     /// One invoice by number, with its lines and payment attempts.
@@ -344,5 +354,28 @@ impl Store {
         .bind(period.to_string())
         .fetch_all(pool)
         .await)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invoices_are_listed_newest_first() {
+        let row = |period: &str| -> SummaryRow {
+            (
+                InvoiceId::from_uuid(uuid::Uuid::nil()),
+                period.to_owned(),
+                period.to_owned(),
+                InvoiceStatus::Open,
+                0,
+                Currency::Usd,
+                Utc::now(),
+            )
+        };
+        let invoices = summaries(vec![row("2026-10"), row("2026-12"), row("2025-12")]).unwrap();
+        let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
+        assert_eq!(numbers, ["2026-12", "2026-10", "2025-12"]);
     }
 }
