@@ -194,11 +194,11 @@ fn TopUsage(tenants: Vec<shared::tenants::TenantUsage>) -> impl IntoView {
                 view! { <p class="muted">"Nothing used yet this month."</p> }.into_any()
             } else {
                 view! {
-                    <ol class="plain" data-testid="top-usage">
+                    <ol class="ranking" data-testid="top-usage">
                         {tenants.into_iter().map(|t| view! {
                             <li>
                                 <a href=format!("{}/{}", tenants::PATH, t.tenant.slug)>{t.tenant.name.to_string()}</a>
-                                <span class="muted small">{format!(" {} tokens · {} API calls", group_digits(t.tokens), group_digits(t.api_calls))}</span>
+                                <span class="muted small figures">{format!("{} tokens · {} API calls", group_digits(t.tokens), group_digits(t.api_calls))}</span>
                             </li>
                         }).collect_view()}
                     </ol>

@@ -47,3 +47,23 @@ test('the overview counts a new tenant live, without a reload', async ({ page, b
   await expect(count).toHaveText(String(before + 1), { timeout: 10_000 });
   await person.context.close();
 });
+
+test('the overview ranks this month\'s top usage with each tenant\'s figures on one line under its name', async ({ page, browser }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signInAsAdmin(browser, page);
+  await page.goto('/admin');
+  await hydrated(page);
+  const entries = page.getByTestId('top-usage').locator('li');
+  await expect(entries.first()).toBeVisible();
+  await expect(entries.first().getByRole('link', { name: 'Acme' })).toBeVisible();
+  for (const entry of await entries.all()) {
+    const [name, figures] = await entry.evaluate((li) => {
+      const box = (el: Element) => el.getBoundingClientRect();
+      const figures = li.querySelector('.figures')!;
+      const line = parseFloat(getComputedStyle(figures).lineHeight);
+      return [box(li.querySelector('a')!), { ...box(figures).toJSON(), line }];
+    });
+    expect(figures.top).toBeGreaterThanOrEqual(name.bottom - 1);
+    expect(figures.height).toBeLessThan(1.5 * figures.line);
+  }
+});
