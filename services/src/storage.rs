@@ -15,7 +15,7 @@
 //! [`PlatformAccess`](crate::PlatformAccess).
 
 use std::str::FromStr as _;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -275,6 +275,29 @@ impl Dialect {
                 "SELECT COALESCE(json_agg(json_build_array({columns})), '[]')::text FROM ({query}) AS r"
             ),
         }
+    }
+}
+
+/// Statement texts a read assembles from fixed parts, each built on its first use and kept
+/// for the process's life: one per dialect and per `N` choices the read makes (a sort order,
+/// say). The pages' folded reads formatted their statements anew for every request, a few
+/// percent of a page's instructions.
+pub(crate) struct SqlTexts<const N: usize>([[OnceLock<String>; N]; 2]);
+
+impl<const N: usize> SqlTexts<N> {
+    pub(crate) const fn new() -> Self {
+        Self([const { [const { OnceLock::new() }; N] }; 2])
+    }
+
+    /// The text for `dialect` and choice `choice` (below `N`), built by `build` the first
+    /// time.
+    pub(crate) fn get(
+        &self,
+        dialect: Dialect,
+        choice: usize,
+        build: impl FnOnce() -> String,
+    ) -> &str {
+        self.0[dialect as usize][choice].get_or_init(build)
     }
 }
 
@@ -929,6 +952,26 @@ mod tests {
         // Given back afterwards: the single connection serves the next read.
         assert!(some_tenant(&store).templates().await?.is_empty());
         Ok(())
+    }
+
+    /// Each dialect and choice has its own text, built once.
+    #[test]
+    fn statement_texts_are_built_once_for_each_dialect_and_choice() {
+        use super::Dialect;
+        static TEXTS: super::SqlTexts<2> = super::SqlTexts::new();
+        let builds = std::cell::Cell::new(0);
+        let text = |dialect, choice| {
+            TEXTS.get(dialect, choice, || {
+                builds.set(builds.get() + 1);
+                format!("{dialect:?} {choice}")
+            })
+        };
+        for _ in 0..3 {
+            assert_eq!(text(Dialect::Sqlite, 0), "Sqlite 0");
+            assert_eq!(text(Dialect::Sqlite, 1), "Sqlite 1");
+            assert_eq!(text(Dialect::Postgres, 1), "Postgres 1");
+        }
+        assert_eq!(builds.get(), 3);
     }
 
     /// Folded into JSON, a uuid (a BLOB on SQLite) reads back as the same `Uuid`, a boolean

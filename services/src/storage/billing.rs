@@ -20,8 +20,8 @@ use tracing::instrument;
 
 use super::memberships::HomeCounts;
 use super::{
-    JsonColumn, PlatformData, Store, TenantData, Tx, on_tenant_tx, on_tx, parse_json_rows,
-    with_reader, with_tenant_reader, with_writer,
+    Dialect, JsonColumn, PlatformData, SqlTexts, Store, TenantData, Tx, on_tenant_tx, on_tx,
+    parse_json_rows, with_reader, with_tenant_reader, with_writer,
 };
 use crate::error::Result;
 
@@ -506,35 +506,8 @@ impl TenantData<'_> {
         credit_entries: i64,
     ) -> Result<UsagePageRows> {
         let dialect = self.store.dialect();
-        // $1–$3 are the home counts' (the tenant, now, the period).
-        let counts = dialect.json_rows(
-            &super::memberships::HOME_COUNTS_JSON,
-            super::memberships::HOME_COUNTS,
-        );
-        // A day and a metric, or no day and a provider with its cost.
-        let report = dialect.json_rows(
-            &["day", "name", "quantity", "cost"].map(JsonColumn::Value),
-            "SELECT day, metric AS name, CAST(SUM(quantity) AS BIGINT) AS quantity, CAST(0 AS BIGINT) AS cost
-             FROM usage_daily WHERE tenant_id = $1 AND day >= $4 GROUP BY day, metric
-             UNION ALL
-             SELECT NULL, provider, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_minor) AS BIGINT) FROM usage_daily
-             WHERE tenant_id = $1 AND day >= $5 AND provider <> '' GROUP BY provider",
-        );
-        // Each entry carries the sum of every entry: `SUM(…) OVER ()` is taken before the limit.
-        let credits = dialect.json_rows(
-            &["id", "kind", "amount_minor", "note", "created_at", "balance"].map(JsonColumn::Value),
-            "SELECT id, kind, amount_minor, note, created_at, CAST(SUM(amount_minor) OVER () AS BIGINT) AS balance
-             FROM credit_entries WHERE tenant_id = $1 ORDER BY id DESC LIMIT $6",
-        );
-        let invoices = dialect.json_rows(
-            &super::invoices::SUMMARY_JSON,
-            &format!(
-                "SELECT {} FROM invoices WHERE tenant_id = $1",
-                super::invoices::SUMMARY
-            ),
-        );
-        let sql = format!("SELECT ({counts}), ({report}), ({credits}), ({invoices})");
-        let (counts, report, credits, invoices): (String, String, String, String) = with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        let sql = USAGE_PAGE_SQL.get(dialect, 0, || usage_page_sql(dialect));
+        let (counts, report, credits, invoices): (String, String, String, String) = with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(self.tenant)
             .bind(now)
             .bind(period)
@@ -661,6 +634,43 @@ fn in_report_order(history: &mut [DailyUsage], costs: &mut [ProviderCost]) {
             .then_with(|| a.provider.cmp(&b.provider))
     });
 }
+
+/// The usage page's statement ([`TenantData::usage_page_rows`]); its parameters are the
+/// tenant, now, the period, the history's and the costs' first days, and how many credit
+/// entries.
+fn usage_page_sql(dialect: Dialect) -> String {
+    // $1–$3 are the home counts' (the tenant, now, the period).
+    let counts = dialect.json_rows(
+        &super::memberships::HOME_COUNTS_JSON,
+        super::memberships::HOME_COUNTS,
+    );
+    // A day and a metric, or no day and a provider with its cost.
+    let report = dialect.json_rows(
+        &["day", "name", "quantity", "cost"].map(JsonColumn::Value),
+        "SELECT day, metric AS name, CAST(SUM(quantity) AS BIGINT) AS quantity, CAST(0 AS BIGINT) AS cost
+         FROM usage_daily WHERE tenant_id = $1 AND day >= $4 GROUP BY day, metric
+         UNION ALL
+         SELECT NULL, provider, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_minor) AS BIGINT) FROM usage_daily
+         WHERE tenant_id = $1 AND day >= $5 AND provider <> '' GROUP BY provider",
+    );
+    // Each entry carries the sum of every entry: `SUM(…) OVER ()` is taken before the limit.
+    let credits = dialect.json_rows(
+        &["id", "kind", "amount_minor", "note", "created_at", "balance"].map(JsonColumn::Value),
+        "SELECT id, kind, amount_minor, note, created_at, CAST(SUM(amount_minor) OVER () AS BIGINT) AS balance
+         FROM credit_entries WHERE tenant_id = $1 ORDER BY id DESC LIMIT $6",
+    );
+    let invoices = dialect.json_rows(
+        &super::invoices::SUMMARY_JSON,
+        &format!(
+            "SELECT {} FROM invoices WHERE tenant_id = $1",
+            super::invoices::SUMMARY
+        ),
+    );
+    format!("SELECT ({counts}), ({report}), ({credits}), ({invoices})")
+}
+
+/// [`usage_page_sql`] for each dialect.
+static USAGE_PAGE_SQL: SqlTexts<1> = SqlTexts::new();
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 
 use super::access_cache::Invalidation;
 use super::{
-    Dialect, JsonColumn, TenantData, Tx, on_tenant_tx, parse_json_rows, with_tenant_reader,
+    Dialect, JsonColumn, SqlTexts, TenantData, Tx, on_tenant_tx, parse_json_rows,
+    with_tenant_reader,
 };
 use crate::error::Result;
 
@@ -72,6 +73,29 @@ pub(super) const HOME_COUNTS: &str = "SELECT role AS label, CAST(COUNT(*) AS BIG
              WHERE a.tenant_id = $1 AND a.status <> 'cancelled'
              UNION ALL
              SELECT 'widgets', CAST(COUNT(*) AS BIGINT) FROM widgets WHERE tenant_id = $1";
+
+/// A member's columns as [`MemberView`] reads them, in its fields' order.
+const MEMBER_JSON: [JsonColumn; 7] = [
+    JsonColumn::Uuid("user_id"),
+    JsonColumn::Value("name"),
+    JsonColumn::Value("email"),
+    JsonColumn::Value("role"),
+    JsonColumn::Value("joined_at"),
+    JsonColumn::Value("last_sign_in_at"),
+    JsonColumn::Bool("two_factor"),
+];
+
+/// [`TenantData::members`]' statement, for each dialect.
+static MEMBERS_SQL: SqlTexts<1> = SqlTexts::new();
+
+/// The order members are listed in: by role, the most powerful first, then by name (as
+/// bytes, on both backends), then by id.
+fn member_order(a: &MemberView, b: &MemberView) -> std::cmp::Ordering {
+    (a.role, &a.name, a.user_id).cmp(&(b.role, &b.name, b.user_id))
+}
+
+/// The home's counts as one statement, for each dialect.
+static HOME_COUNTS_SQL: SqlTexts<1> = SqlTexts::new();
 
 pub(super) const HOME_COUNTS_JSON: [JsonColumn; 2] =
     [JsonColumn::Value("label"), JsonColumn::Value("n")];
@@ -135,19 +159,29 @@ pub(super) fn home_counts_of(rows: Vec<(String, i64)>) -> HomeCounts {
 }
 
 impl TenantData<'_> {
+    /// The tenant's members, owners first, then by role and name (see [`member_order`]).
+    /// Their rows come as one JSON value (`Dialect::json_rows`): one hand-over from the
+    /// database thread instead of one per member.
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn members(&self) -> Result<Vec<MemberView>> {
-        Ok(with_tenant_reader!(self, pool => sqlx::query_as(
-            "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at AS joined_at, u.last_sign_in_at,
-                    EXISTS (SELECT 1 FROM totp_credentials c
-                            WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL) AS two_factor
-             FROM memberships m JOIN users u ON u.id = m.user_id
-             WHERE m.tenant_id = $1
-             ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'consultant' THEN 2 ELSE 3 END, u.name",
-        )
-        .bind(self.tenant)
-        .fetch_all(pool)
-        .await)?)
+        let dialect = self.store.dialect();
+        let sql = MEMBERS_SQL.get(dialect, 0, || {
+            dialect.json_rows(
+                &MEMBER_JSON,
+                "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at AS joined_at, u.last_sign_in_at,
+                        EXISTS (SELECT 1 FROM totp_credentials c
+                                WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL) AS two_factor
+                 FROM memberships m JOIN users u ON u.id = m.user_id
+                 WHERE m.tenant_id = $1",
+            )
+        });
+        let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(self.tenant)
+            .fetch_one(pool)
+            .await)?;
+        let mut members: Vec<MemberView> = parse_json_rows(&json)?;
+        members.sort_by(member_order);
+        Ok(members)
     }
 
     /// Members per role, open invitations, the plan, its overrides, this month's quota
@@ -156,11 +190,11 @@ impl TenantData<'_> {
     /// `period` is the month the counters key (`shared::billing::period_of`).
     #[instrument(skip_all, fields(tenant = %self.tenant))]
     pub async fn home_counts(&self, now: DateTime<Utc>, period: &str) -> Result<HomeCounts> {
-        let sql = self
-            .store
-            .dialect()
-            .json_rows(&HOME_COUNTS_JSON, HOME_COUNTS);
-        let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+        let dialect = self.store.dialect();
+        let sql = HOME_COUNTS_SQL.get(dialect, 0, || {
+            dialect.json_rows(&HOME_COUNTS_JSON, HOME_COUNTS)
+        });
+        let json: String = with_tenant_reader!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
             .bind(self.tenant)
             .bind(now)
             .bind(period)
@@ -306,6 +340,51 @@ impl TenantData<'_> {
             .await
             .map(|done| done.rows_affected()))?;
         tx.invalidates(Invalidation::MembershipsOf(user));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_are_listed_by_role_then_name_then_id() -> anyhow::Result<()> {
+        let member = |name: &str, role, id: u128| -> anyhow::Result<MemberView> {
+            Ok(MemberView {
+                user_id: UserId::from_uuid(uuid::Uuid::from_u128(id)),
+                name: PersonName::parse(name)?,
+                email: Email::parse(&format!("{id}@acme.example"))?,
+                role,
+                joined_at: Utc::now(),
+                last_sign_in_at: None,
+                two_factor: None,
+            })
+        };
+        let mut members = [
+            member("Vic", Role::Viewer, 1)?,
+            member("ada", Role::Admin, 2)?,
+            member("Zed", Role::Owner, 3)?,
+            member("Bo", Role::Admin, 5)?,
+            member("Bo", Role::Admin, 4)?,
+            member("Cy", Role::Consultant, 6)?,
+        ];
+        members.sort_by(member_order);
+        let listed: Vec<(Role, &str, u128)> = members
+            .iter()
+            .map(|m| (m.role, m.name.as_str(), m.user_id.as_uuid().as_u128()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (Role::Owner, "Zed", 3),
+                (Role::Admin, "Bo", 4),
+                (Role::Admin, "Bo", 5),
+                (Role::Admin, "ada", 2),
+                (Role::Consultant, "Cy", 6),
+                (Role::Viewer, "Vic", 1),
+            ]
+        );
         Ok(())
     }
 }

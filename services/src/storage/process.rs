@@ -13,7 +13,7 @@ use shared::process::{
 use tracing::instrument;
 
 use super::{
-    Dialect, JsonColumn, Store, TenantData, Tx, contains_pattern, on_tenant_tx, on_tx,
+    Dialect, JsonColumn, SqlTexts, Store, TenantData, Tx, contains_pattern, on_tenant_tx, on_tx,
     parse_json_rows, with_reader, with_tenant_reader, with_tenant_writer,
 };
 use crate::error::Result;
@@ -585,71 +585,11 @@ impl TenantData<'_> {
     ) -> Result<CenterRows> {
         let dialect = self.store.dialect();
         let sort = filter.sort.unwrap_or(SessionSort::Updated);
-        let order = match sort {
-            SessionSort::Updated => "updated_at DESC, id",
-            SessionSort::Created => "created_at DESC, id",
-            SessionSort::Title => "title ASC, id",
-            SessionSort::Status => "status ASC, updated_at DESC, id",
-        };
         // Archived sessions show only when asked for by status.
-        let archived = if filter.status.is_none() {
-            " AND s.status <> 'archived'"
-        } else {
-            ""
-        };
-        let listed = format!(
-            "SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.is_example = $2{archived}
-               AND ($3 IS NULL OR s.status = $3) AND ($4 IS NULL OR s.template_id = $4)
-               AND ($5 IS NULL OR s.owner_id = $5) AND ($6 = '' OR LOWER(s.title) LIKE $6 ESCAPE '\\')"
-        );
-        let page = dialect.json_rows(
-            &SESSION_JSON,
-            &format!("SELECT * FROM ({listed}) AS q ORDER BY {order} LIMIT $7 OFFSET $8"),
-        );
-        let examples = dialect.json_rows(
-            &SESSION_JSON,
-            &format!("SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.is_example = $9"),
-        );
-        let templates = dialect.json_rows(
-            &TEMPLATE_JSON,
-            &format!("{TEMPLATE_SUMMARY} WHERE t.tenant_id = $1"),
-        );
-        // Grouped first and joined after: under half the instructions of `u.id IN (SELECT …)`,
-        // for which SQLite builds an ephemeral table and a Bloom filter.
-        let owners = dialect.json_rows(
-            &[JsonColumn::Uuid("id"), JsonColumn::Value("name")],
-            "SELECT u.id, u.name FROM
-               (SELECT owner_id FROM process_sessions WHERE tenant_id = $1 GROUP BY owner_id) AS o
-             JOIN users u ON u.id = o.owner_id",
-        );
-        let open_jobs = dialect.json_rows(
-            &super::jobs::VIEW_JSON,
-            &format!(
-                "SELECT * FROM ({view} WHERE j.tenant_id = $1 AND j.status IN ('queued', 'running', 'waiting', 'failed')) AS q
-                 ORDER BY {order} LIMIT $12",
-                view = super::jobs::VIEW_SQL,
-                order = super::jobs::PANEL_ORDER,
-            ),
-        );
-        let analytics = dialect.json_rows(
-            &["kind", "status", "n", "started_at", "finished_at"].map(JsonColumn::Value),
-            "SELECT 'status' AS kind, status, CAST(COUNT(*) AS BIGINT) AS n, NULL AS started_at, NULL AS finished_at
-             FROM process_sessions WHERE tenant_id = $1 AND is_example = $2 GROUP BY status
-             UNION ALL
-             SELECT 'span', '', CAST(0 AS BIGINT), started_at, finished_at FROM
-               (SELECT started_at, finished_at FROM process_phase_runs
-                WHERE tenant_id = $1 AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $10) AS spans
-             UNION ALL
-             SELECT 'milestone', status, CAST(0 AS BIGINT), started_at, finished_at FROM process_sessions
-             WHERE tenant_id = $1 AND is_example = $2 AND (started_at >= $11 OR finished_at >= $11)",
-        );
-        let sql = format!(
-            "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM ({listed}) AS l), ({page}), ({examples}),
-                    ({templates}), ({owners}), ({open_jobs}), ({analytics})"
-        );
+        let sql = center_statement(dialect, sort, filter.status.is_none());
         let pattern = contains_pattern(filter.text.trim());
         type Folded = (i64, String, String, String, String, String, String);
-        let (total, page, examples, templates, owners, jobs_json, analytics): Folded = with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        let (total, page, examples, templates, owners, jobs_json, analytics): Folded = with_tenant_reader!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(self.tenant)
                 .bind(false)
                 .bind(filter.status)
@@ -811,5 +751,119 @@ impl Tx {
         .await
         .map(|_| ()))?;
         Ok(())
+    }
+}
+/// The command center's statement ([`TenantData::command_center_rows`]) for one sort `order`,
+/// with archived sessions left out unless a status is asked for (`any_status`).
+fn center_sql(dialect: Dialect, order: &str, any_status: bool) -> String {
+    let archived = if any_status {
+        " AND s.status <> 'archived'"
+    } else {
+        ""
+    };
+    let listed = format!(
+        "SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.is_example = $2{archived}
+           AND ($3 IS NULL OR s.status = $3) AND ($4 IS NULL OR s.template_id = $4)
+           AND ($5 IS NULL OR s.owner_id = $5) AND ($6 = '' OR LOWER(s.title) LIKE $6 ESCAPE '\\')"
+    );
+    let page = dialect.json_rows(
+        &SESSION_JSON,
+        &format!("SELECT * FROM ({listed}) AS q ORDER BY {order} LIMIT $7 OFFSET $8"),
+    );
+    let examples = dialect.json_rows(
+        &SESSION_JSON,
+        &format!("SELECT {SESSION_COLUMNS} WHERE s.tenant_id = $1 AND s.is_example = $9"),
+    );
+    let templates = dialect.json_rows(
+        &TEMPLATE_JSON,
+        &format!("{TEMPLATE_SUMMARY} WHERE t.tenant_id = $1"),
+    );
+    // Grouped first and joined after: under half the instructions of `u.id IN (SELECT …)`,
+    // for which SQLite builds an ephemeral table and a Bloom filter.
+    let owners = dialect.json_rows(
+        &[JsonColumn::Uuid("id"), JsonColumn::Value("name")],
+        "SELECT u.id, u.name FROM
+           (SELECT owner_id FROM process_sessions WHERE tenant_id = $1 GROUP BY owner_id) AS o
+         JOIN users u ON u.id = o.owner_id",
+    );
+    let open_jobs = dialect.json_rows(
+        &super::jobs::VIEW_JSON,
+        &format!(
+            "SELECT * FROM ({view} WHERE j.tenant_id = $1 AND j.status IN ('queued', 'running', 'waiting', 'failed')) AS q
+             ORDER BY {order} LIMIT $12",
+            view = super::jobs::VIEW_SQL,
+            order = super::jobs::PANEL_ORDER,
+        ),
+    );
+    let analytics = dialect.json_rows(
+        &["kind", "status", "n", "started_at", "finished_at"].map(JsonColumn::Value),
+        "SELECT 'status' AS kind, status, CAST(COUNT(*) AS BIGINT) AS n, NULL AS started_at, NULL AS finished_at
+         FROM process_sessions WHERE tenant_id = $1 AND is_example = $2 GROUP BY status
+         UNION ALL
+         SELECT 'span', '', CAST(0 AS BIGINT), started_at, finished_at FROM
+           (SELECT started_at, finished_at FROM process_phase_runs
+            WHERE tenant_id = $1 AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT $10) AS spans
+         UNION ALL
+         SELECT 'milestone', status, CAST(0 AS BIGINT), started_at, finished_at FROM process_sessions
+         WHERE tenant_id = $1 AND is_example = $2 AND (started_at >= $11 OR finished_at >= $11)",
+    );
+    format!(
+        "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM ({listed}) AS l), ({page}), ({examples}),
+                ({templates}), ({owners}), ({open_jobs}), ({analytics})"
+    )
+}
+
+/// [`center_sql`] for `sort`, built once per process for each dialect, sort and
+/// `any_status`.
+fn center_statement(dialect: Dialect, sort: SessionSort, any_status: bool) -> &'static str {
+    static TEXTS: SqlTexts<8> = SqlTexts::new();
+    let (choice, order) = match sort {
+        SessionSort::Updated => (0, "updated_at DESC, id"),
+        SessionSort::Created => (1, "created_at DESC, id"),
+        SessionSort::Title => (2, "title ASC, id"),
+        SessionSort::Status => (3, "status ASC, updated_at DESC, id"),
+    };
+    TEXTS.get(dialect, choice * 2 + usize::from(any_status), || {
+        center_sql(dialect, order, any_status)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each sort, with and without archived sessions, keeps a statement of its own.
+    #[test]
+    fn the_command_center_keeps_a_statement_for_each_sort_and_status_choice() {
+        for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+            let mut seen = std::collections::HashSet::new();
+            for sort in SessionSort::ALL {
+                for any_status in [true, false] {
+                    let sql = center_statement(dialect, *sort, any_status);
+                    assert!(std::ptr::eq(
+                        sql,
+                        center_statement(dialect, *sort, any_status)
+                    ));
+                    let order = sql
+                        .split("ORDER BY ")
+                        .nth(1)
+                        .and_then(|rest| rest.split(" LIMIT").next())
+                        .unwrap_or_default();
+                    assert_eq!(
+                        order.split(',').next().map(str::trim),
+                        Some(match sort {
+                            SessionSort::Updated => "updated_at DESC",
+                            SessionSort::Created => "created_at DESC",
+                            SessionSort::Title => "title ASC",
+                            SessionSort::Status => "status ASC",
+                        }),
+                        "{sql}"
+                    );
+                    assert_eq!(sql.contains("s.status <> 'archived'"), any_status);
+                    assert!(seen.insert(sql.to_owned()));
+                }
+            }
+            assert_eq!(seen.len(), 8);
+        }
     }
 }
