@@ -16,6 +16,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use services::Services;
 use services::config::Settings;
 use tokio::net::TcpListener;
+use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 
 use crate::http;
@@ -163,8 +164,8 @@ async fn shutdown_signal() {
 static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
 /// Every route the app answers, with its middleware. `leptos_routes_with_context` registers
-/// the pages and every server function (under `/rpc/`). Layers run after routing, outermost
-/// last: compression, request metrics, the CSRF check, the request context, the
+/// the pages and every server function (under `/rpc/`). The middleware runs after routing,
+/// outermost first: compression, request metrics, the CSRF check, the request context, the
 /// server-function status correction, then the split pages' chunk preloads.
 pub fn router(state: AppState) -> Router {
     let routes = ROUTES.clone();
@@ -193,23 +194,28 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
-        .layer(middleware::from_fn_with_state(
-            state.preloads.clone(),
-            http::preloads::add_to_page,
-        ))
-        .layer(middleware::from_fn(http::server_fn_status::correct_status))
-        .layer(middleware::from_fn_with_state(
-            state.services.clone(),
-            http::context::request_context,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.services.clone(),
-            http::csrf::refuse_cross_site,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.services.clone(),
-            http::request_metrics::record,
-        ))
-        .layer(CompressionLayer::new())
+        .layer(
+            // One stack, outermost first: each `Router::layer` call wraps and boxes every
+            // route's service again, with a clone and a boxed future per request for each.
+            ServiceBuilder::new()
+                .layer(CompressionLayer::new())
+                .layer(middleware::from_fn_with_state(
+                    state.services.clone(),
+                    http::request_metrics::record,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.services.clone(),
+                    http::csrf::refuse_cross_site,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.services.clone(),
+                    http::context::request_context,
+                ))
+                .layer(middleware::from_fn(http::server_fn_status::correct_status))
+                .layer(middleware::from_fn_with_state(
+                    state.preloads.clone(),
+                    http::preloads::add_to_page,
+                )),
+        )
         .with_state(state)
 }

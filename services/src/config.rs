@@ -227,7 +227,12 @@ impl Settings {
 
     /// Served over https: cookies get `Secure` and the `__Host-` prefix, responses get HSTS.
     pub fn is_https(&self) -> bool {
-        self.public_url().starts_with("https://")
+        // Without a public URL it is the listen address over plain http. Asked on every
+        // response, so without putting the URL together.
+        self.http
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
     }
 
     pub fn idle_timeout(&self) -> chrono::TimeDelta {

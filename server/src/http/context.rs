@@ -89,7 +89,11 @@ pub async fn request_context(
     // The REST API also takes `Authorization: Bearer atr_…` (an API token): the caller is
     // then the token's person, limited to its workspace and scopes, and rate-limited.
     if let Some(presented) = bearer_token(&req) {
-        let caller = match services::api_tokens::authenticate(&services, presented).await {
+        // Boxed: checking a token can meter and flush usage, and that future is large
+        // (about 18 KB in a debug build); held inline it made this middleware's future,
+        // which every request moves onto the heap, as large for requests without a token.
+        let caller = match Box::pin(services::api_tokens::authenticate(&services, presented)).await
+        {
             Ok(caller) => caller,
             Err(err) => return respond(&err.into_app_error(), false).into_response(),
         };

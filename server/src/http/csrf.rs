@@ -42,8 +42,13 @@ pub fn is_own_page_handshake(headers: &HeaderMap, public_url: &str) -> bool {
         .is_some_and(|origin| is_own_origin(origin, public_url, header(HOST.as_str())))
 }
 
+/// Whether a request of `method` may change state (reads never do here).
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
 pub fn is_cross_site(method: &Method, headers: &HeaderMap, public_url: &str) -> bool {
-    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+    if !changes_state(method) {
         return false;
     }
     let header = |name| {
@@ -71,11 +76,14 @@ pub async fn refuse_cross_site(
     req: Request,
     next: Next,
 ) -> Response {
-    if is_cross_site(
-        req.method(),
-        req.headers(),
-        &services.settings().public_url(),
-    ) {
+    // A read passes without the public URL being put together.
+    if changes_state(req.method())
+        && is_cross_site(
+            req.method(),
+            req.headers(),
+            &services.settings().public_url(),
+        )
+    {
         metrics::counter!("atrium_csrf_refused_total").increment(1);
         tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
         return respond(&AppError::CrossSiteRequest, wants_html(req.headers())).into_response();
