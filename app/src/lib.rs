@@ -47,6 +47,7 @@ use crate::catalog::ServicesCatalogPage;
 use crate::command_center::{CommandCenterPage, SessionPage};
 use crate::components::errors::NotFoundPage;
 use crate::components::layout::Me;
+use crate::components::page_json::PageJson;
 use crate::invitations::InvitationPage;
 use crate::members::MembersPage;
 use crate::templates::{TemplatePage, TemplatesPage};
@@ -250,7 +251,7 @@ fn signed_in_person() -> Result<Option<shared::accounts::Me>, shared::AppError> 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let me = SharedValue::new(signed_in_person).into_inner();
+    let me = SharedValue::<_, PageJson>::new_with_encoding(signed_in_person).into_inner();
     provide_context(Me(std::sync::Arc::new(me)));
     live::Live::provide();
 

@@ -54,6 +54,38 @@ test('one member starts a session and another sees it change live; a viewer sees
   await viewer.context.close();
 });
 
+test('the page carries its data to the browser: quotes and markup in a title hydrate without asking the server again', async ({ page }) => {
+  await signIn(page, 'cora@acme.example');
+  const title = `O'Brien's "big" <deal> & co ${Date.now()}`;
+  await page.evaluate(async (title) => {
+    const call = async (fn: string, body: Record<string, string>) => {
+      const response = await fetch(`/rpc/${fn}`, { method: 'POST', headers: { Accept: 'application/json' }, body: new URLSearchParams(body) });
+      return response.json();
+    };
+    const center = await call('get_command_center', { slug: 'acme' });
+    await call('create_session', { slug: 'acme', template: center.templates[0].id, title });
+  }, title);
+
+  // Hydrating reads the page's own copy of the data; had it failed to decode, the browser
+  // would load it again from the server.
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/rpc/')) asked.push(path);
+  });
+  await page.goto(CENTER);
+  await hydrated(page);
+  const row = page.getByTestId('session-list').locator('li').filter({ hasText: title });
+  await expect(row).toHaveCount(1);
+  await expect(row).toHaveAttribute('data-title', title);
+  expect(asked).toEqual([]);
+  // Hydrated from that copy, the row acts: starting it goes to the server (which then has
+  // the panels read again) and shows at once.
+  await row.getByRole('button', { name: 'Start' }).click();
+  await expect(row.locator('[data-status]')).toHaveText('Active');
+  expect(asked[0]).toBe('/rpc/change_session_status');
+});
+
 test('a quick action shows at once and is undone with the server\'s reason when refused', async ({ page, browser, guard }) => {
   guard.allow(/status of 403/);
   await signIn(page, 'cora@acme.example');

@@ -16,14 +16,14 @@ use super::revoke_trusted_devices::RevokeTrustedDevices;
 use crate::components::errors::{ActionError, ErrorView};
 use crate::components::forms::{Field, check_password, check_second_factor};
 use crate::components::layout::{AppShell, PageHeader, Place, Section};
-use crate::components::loaded::{loaded, resource};
+use crate::components::loaded::{PageResource, loaded, resource};
 use crate::components::time::{format_time, machine_time};
 
 /// Shared by the security page's sections: whether sensitive changes are open now, and the
 /// action that opens them.
 #[derive(Clone, Copy)]
 pub struct StepUp {
-    pub status: Resource<Result<StepUpStatus, AppError>>,
+    pub status: PageResource<Result<StepUpStatus, AppError>>,
     pub confirm: ServerAction<ConfirmIdentity>,
 }
 

@@ -23,7 +23,13 @@ use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// A page's data: [`Resource::new`], with the future `fetch` returns boxed.
+use super::page_json::PageJson;
+
+/// A page's data as a resource, encoded in the page as [`PageJson`].
+pub type PageResource<T> = Resource<T, PageJson>;
+
+/// A page's data: [`Resource::new`] in the page's encoding ([`PageJson`]), with the future
+/// `fetch` returns boxed.
 ///
 /// On the server a fetch is the server function's body, whose future holds every read it
 /// awaits inline (large), and a resource moves its future through several wrappers before
@@ -32,13 +38,13 @@ use serde::de::DeserializeOwned;
 pub fn resource<S, T, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
     fetch: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> Resource<T>
+) -> PageResource<T>
 where
     S: PartialEq + Clone + Send + Sync + 'static,
     T: Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    Resource::new(source, move |source| Box::pin(fetch(source)))
+    Resource::new_with_options(source, move |source| Box::pin(fetch(source)), false)
 }
 
 /// What [`loaded`] waits for: a resource, or a pair of them.
@@ -50,7 +56,7 @@ pub trait Loadable: Copy + Send + Sync + 'static {
     fn load(self) -> impl Future<Output = Self::Value> + Send + 'static;
 }
 
-impl<T: Clone + Send + Sync + 'static> Loadable for Resource<T> {
+impl<T: Clone + Send + Sync + 'static> Loadable for PageResource<T> {
     type Value = T;
 
     fn now(self) -> Option<T> {
