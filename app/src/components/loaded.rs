@@ -28,8 +28,8 @@ use super::page_json::PageJson;
 /// A page's data as a resource, encoded in the page as [`PageJson`].
 pub type PageResource<T> = Resource<T, PageJson>;
 
-/// A page's data: [`Resource::new`] in the page's encoding ([`PageJson`]), with the future
-/// `fetch` returns boxed.
+/// A page's data: a resource in the page's encoding ([`PageJson`]), with the future `fetch`
+/// returns boxed.
 ///
 /// On the server a fetch is the server function's body, whose future holds every read it
 /// awaits inline (large), and a resource moves its future through several wrappers before

@@ -9,8 +9,7 @@
 //! `'`, and the browser exchanges them back before parsing. Both are ASCII, so exchanging
 //! bytes keeps UTF-8 text valid.
 
-use codee::{Decoder, Encoder};
-use leptos::server::codee;
+use leptos::server::codee::{Decoder, Encoder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

@@ -753,6 +753,7 @@ impl Tx {
         Ok(())
     }
 }
+
 /// The command center's statement ([`TenantData::command_center_rows`]) for one sort `order`,
 /// with archived sessions left out unless a status is asked for (`any_status`).
 fn center_sql(dialect: Dialect, order: &str, any_status: bool) -> String {
