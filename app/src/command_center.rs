@@ -25,7 +25,7 @@ use shared::permissions::Permission;
 use shared::personas::Persona;
 use shared::process::{
     CommandCenter, JobStatus, JobView, SESSIONS_PER_PAGE, SessionAction, SessionRow, SessionSort,
-    SessionStatus, TemplateSummary, transition,
+    SessionStatus, TemplateSummary,
 };
 
 use crate::components::errors::{ActionError, ErrorView};
@@ -354,13 +354,13 @@ fn SessionItem(
                             quick
                                 .iter()
                                 .copied()
-                                .filter(|a| transition(current, *a).is_ok())
+                                .filter(|a| current.after(*a).is_some())
                                 .map(|action| {
                                     let slug = slug.clone();
                                     view! {
                                         <button type="button" class="button small" data-action=action.as_str()
                                             on:click=move |_| {
-                                                if let Ok(next) = transition(current, action) {
+                                                if let Some(next) = current.after(action) {
                                                     actions.optimistic.update(|o| { o.insert(id, next); });
                                                 }
                                                 actions.change.dispatch(ChangeSessionStatus { slug: slug.clone(), id, action });

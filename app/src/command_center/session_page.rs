@@ -140,7 +140,7 @@ fn SessionBody(d: SessionDetail, actions: Actions) -> impl IntoView {
                 pending
                     .as_ref()
                     .filter(|p| p.id == id)
-                    .and_then(|p| shared::process::transition(status, p.action).ok())
+                    .and_then(|p| status.after(p.action))
             })
             .unwrap_or(status)
     };

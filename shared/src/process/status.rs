@@ -49,8 +49,15 @@ impl SessionStatus {
         SessionAction::ALL
             .iter()
             .copied()
-            .filter(|action| transition(self, *action).is_ok())
+            .filter(|action| self.after(*action).is_some())
             .collect()
+    }
+
+    /// Where `action` takes a session in this state, or `None` when this state does not
+    /// accept it. [`transition`] says why; this is for filtering, where the reason is unused.
+    pub fn after(self, action: SessionAction) -> Option<SessionStatus> {
+        let allowed = action.allowed_from().contains(&self);
+        allowed.then(|| action.to_state())
     }
 }
 
@@ -94,11 +101,11 @@ pub fn transition(
     from: SessionStatus,
     action: SessionAction,
 ) -> Result<SessionStatus, ValidationError> {
-    let allowed = action.allowed_from();
-    if allowed.contains(&from) {
-        return Ok(action.to_state());
+    if let Some(to) = from.after(action) {
+        return Ok(to);
     }
-    let from_list = allowed
+    let from_list = action
+        .allowed_from()
         .iter()
         .map(|s| s.label().to_lowercase())
         .collect::<Vec<_>>()
@@ -185,6 +192,7 @@ mod tests {
         for (from, action, expected) in TABLE {
             let got = transition(*from, *action).ok();
             assert_eq!(got, *expected, "{from} --{action}-->");
+            assert_eq!(from.after(*action), *expected, "{from}.after({action})");
         }
     }
 
