@@ -47,7 +47,7 @@ use crate::catalog::ServicesCatalogPage;
 use crate::command_center::{CommandCenterPage, SessionPage};
 use crate::components::errors::NotFoundPage;
 use crate::components::layout::Me;
-use crate::components::page_json::PageJson;
+use crate::components::page_json::shared_value;
 use crate::invitations::InvitationPage;
 use crate::members::MembersPage;
 use crate::templates::{TemplatePage, TemplatesPage};
@@ -251,7 +251,7 @@ fn signed_in_person() -> Result<Option<shared::accounts::Me>, shared::AppError> 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let me = SharedValue::<_, PageJson>::new_with_encoding(signed_in_person).into_inner();
+    let me = shared_value(signed_in_person);
     provide_context(Me(std::sync::Arc::new(me)));
     live::Live::provide();
 

@@ -9,12 +9,19 @@
 //! `'`, and the browser exchanges them back before parsing. Both are ASCII, so exchanging
 //! bytes keeps UTF-8 text valid.
 
+use leptos::server::SharedValue;
 use leptos::server::codee::{Decoder, Encoder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// JSON with `"` and `'` exchanged: the encoding of a page's data (see the module's notes).
 pub struct PageJson;
+
+/// A value the server computes once while rendering and the browser reads back from the page
+/// when it hydrates (Leptos's `SharedValue`), in the same encoding as the pages' resources.
+pub fn shared_value<T: Serialize + DeserializeOwned>(initial: impl FnOnce() -> T) -> T {
+    SharedValue::<T, PageJson>::new_with_encoding(initial).into_inner()
+}
 
 /// Exchanges `"` and `'`; applied twice, it gives back what it was given.
 fn exchange_quotes(bytes: &mut [u8]) {

@@ -11,7 +11,7 @@ use shared::AppError;
 use shared::widgets::embed::EmbeddedWidget;
 
 use super::view::{Sending, WidgetView, theme_properties};
-use crate::components::page_json::PageJson;
+use crate::components::page_json::shared_value;
 
 /// What the server found for this request: the live widget, or why there is none to show.
 #[derive(Clone, Debug)]
@@ -84,7 +84,7 @@ pub fn embed_shell(options: LeptosOptions, document: EmbedDocument) -> impl Into
 /// The embedded widget, or a neutral line saying it cannot be shown.
 #[component]
 pub fn EmbedApp() -> impl IntoView {
-    let found = SharedValue::<_, PageJson>::new_with_encoding(embedded).into_inner();
+    let found = shared_value(embedded);
     #[cfg(feature = "ssr")]
     crate::server::set_embed_csp(found.as_ref().ok());
     match found {

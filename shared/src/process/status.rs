@@ -57,7 +57,7 @@ impl SessionStatus {
     /// accept it. [`transition`] says why; this is for filtering, where the reason is unused.
     pub fn after(self, action: SessionAction) -> Option<SessionStatus> {
         let allowed = action.allowed_from().contains(&self);
-        allowed.then(|| action.to_state())
+        allowed.then_some(action.to_state())
     }
 }
 
