@@ -59,6 +59,7 @@ pub(crate) mod search;
 pub mod security_alerts;
 pub mod sessions;
 pub mod sign_ins;
+mod sqlite_readers;
 pub mod submissions;
 pub mod support;
 pub mod tenants;
@@ -83,7 +84,7 @@ pub enum Dialect {
 pub(crate) enum Backend {
     Sqlite {
         writer: SqlitePool,
-        reader: SqlitePool,
+        reader: sqlite_readers::Readers,
     },
     Postgres(PgPool),
 }
@@ -157,7 +158,7 @@ macro_rules! tenant_scoped {
                     Ok(lease) => lease,
                     Err(e) => break 'scoped Err(e.into()),
                 };
-                let $conn = lease.connection();
+                let $conn = lease.sqlite_connection();
                 $body
             }
             $crate::storage::Backend::Postgres(pool) => 'scoped: {
@@ -391,11 +392,11 @@ impl Drop for TenantConnection {
 }
 
 /// The reading connection [`TenantData::reading`] keeps for a run of reads, so they pay for
-/// one pooled checkout instead of one each (on SQLite every checkout is a hop to the
-/// connection's thread to hand it back; on PostgreSQL three round trips to scope and
-/// unscope it). Reads of the run take turns on it.
+/// one pooled checkout instead of one each (on PostgreSQL three round trips to scope and
+/// unscope it; on SQLite a checkout is cheap, and the run waits for a free connection once).
+/// Reads of the run take turns on it.
 pub(crate) enum HeldReader {
-    Sqlite(tokio::sync::Mutex<sqlx::pool::PoolConnection<sqlx::Sqlite>>),
+    Sqlite(tokio::sync::Mutex<sqlite_readers::Reader>),
     Postgres(tokio::sync::Mutex<TenantConnection>),
 }
 
@@ -431,19 +432,53 @@ impl<'h, C> Lease<'h, C> {
     }
 }
 
-impl<'h> Lease<'h, sqlx::pool::PoolConnection<sqlx::Sqlite>> {
-    pub(crate) async fn sqlite(
-        pool: &SqlitePool,
-        held: Option<&'h HeldReader>,
-    ) -> sqlx::Result<Self> {
-        let held = match held {
-            Some(HeldReader::Sqlite(conn)) => Some(conn),
-            _ => None,
-        };
-        Lease::take(held, pool.acquire()).await
+/// An SQLite pool a tenant-scoped block checks its connection out of: the reading
+/// connections (or the one a run of reads holds) or the writing one.
+pub(crate) trait SqliteCheckout {
+    type Conn: std::ops::DerefMut<Target = sqlx::SqliteConnection>;
+
+    fn checkout(&self) -> impl Future<Output = sqlx::Result<Self::Conn>> + Send;
+
+    /// The connection of a run of reads this pool's blocks take instead, if any.
+    fn held(held: &HeldReader) -> Option<&tokio::sync::Mutex<Self::Conn>>;
+}
+
+impl SqliteCheckout for sqlite_readers::Readers {
+    type Conn = sqlite_readers::Reader;
+
+    fn checkout(&self) -> impl Future<Output = sqlx::Result<Self::Conn>> + Send {
+        self.acquire()
     }
 
-    pub(crate) fn connection(&mut self) -> &mut sqlx::SqliteConnection {
+    fn held(held: &HeldReader) -> Option<&tokio::sync::Mutex<Self::Conn>> {
+        match held {
+            HeldReader::Sqlite(conn) => Some(conn),
+            HeldReader::Postgres(_) => None,
+        }
+    }
+}
+
+impl SqliteCheckout for SqlitePool {
+    type Conn = sqlx::pool::PoolConnection<sqlx::Sqlite>;
+
+    fn checkout(&self) -> impl Future<Output = sqlx::Result<Self::Conn>> + Send {
+        self.acquire()
+    }
+
+    fn held(_: &HeldReader) -> Option<&tokio::sync::Mutex<Self::Conn>> {
+        None
+    }
+}
+
+impl<'h, C: std::ops::DerefMut<Target = sqlx::SqliteConnection>> Lease<'h, C> {
+    pub(crate) async fn sqlite<P: SqliteCheckout<Conn = C>>(
+        pool: &P,
+        held: Option<&'h HeldReader>,
+    ) -> sqlx::Result<Self> {
+        Lease::take(held.and_then(P::held), pool.checkout()).await
+    }
+
+    pub(crate) fn sqlite_connection(&mut self) -> &mut sqlx::SqliteConnection {
         self.get()
     }
 }
@@ -566,22 +601,24 @@ impl Store {
                 .with_context(|| format!("creating the database folder {}", dir.display()))?;
         }
         // An SQLite connection is a file in this process and cannot drop like a network
-        // one, so the pools do not ping it before handing it out (a round trip to the
-        // connection's thread before every query; the ping on release is sqlx's own).
-        let pool = || SqlitePoolOptions::new().test_before_acquire(false);
-        let writer = pool()
+        // one, so the writer's pool does not ping it before handing it out (a round trip to
+        // the connection's thread before every query; the ping on release is sqlx's own,
+        // which the readers avoid: see `sqlite_readers`).
+        let writer = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options.clone())
             .await
             .context("opening the SQLite database")?;
-        let reader = pool()
-            .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options.read_only(true))
-            .await
-            .context("opening SQLite readers")?;
+        let reader = sqlite_readers::Readers::open(
+            &options.read_only(true),
+            max_connections,
+            Duration::from_secs(5),
+        )
+        .await
+        .context("opening SQLite readers")?;
         Ok(Self {
             backend: Backend::Sqlite { writer, reader },
             cache,
@@ -690,7 +727,7 @@ impl Store {
     pub async fn close(&self) {
         match &self.backend {
             Backend::Sqlite { writer, reader } => {
-                reader.close().await;
+                reader.close();
                 writer.close().await;
             }
             Backend::Postgres(pool) => pool.close().await,
@@ -885,17 +922,18 @@ mod tests {
         Ok(())
     }
 
-    /// Neither SQLite pool pings a connection before handing it out: each ping is a round
-    /// trip to the connection's thread, and a connection to a file in this process cannot
-    /// have gone away.
+    /// The SQLite writer's pool does not ping its connection before handing it out: each
+    /// ping is a round trip to the connection's thread, and a connection to a file in this
+    /// process cannot have gone away. (The readers are not pinged at all: see
+    /// `sqlite_readers`.)
     #[tokio::test]
-    async fn sqlite_pools_hand_out_connections_without_a_ping() -> anyhow::Result<()> {
+    async fn the_sqlite_writer_is_handed_out_without_a_ping() -> anyhow::Result<()> {
         let (_dir, store) = sqlite_store(2).await?;
         let super::Backend::Sqlite { writer, reader } = &store.backend else {
             anyhow::bail!("an SQLite URL opened another backend");
         };
         assert!(!writer.options().get_test_before_acquire());
-        assert!(!reader.options().get_test_before_acquire());
+        assert_eq!((reader.size(), reader.num_idle()), (2, 2));
         Ok(())
     }
 
