@@ -110,7 +110,7 @@ fn MembersBody(page: Page, actions: Actions) -> impl IntoView {
             <h2 id="members-title">{format!("{} members", page.members.len())}</h2>
             <ActionError error=change_error />
             <div class="table-wrap">
-                <table data-testid="members">
+                <table class="cards-on-phone" data-testid="members">
                     <thead>
                         <tr>
                             <th scope="col">"Name"</th>
@@ -230,13 +230,13 @@ fn MemberRow(
     });
     view! {
         <tr data-email=member.email.to_string()>
-            <td>{member.name.to_string()}{is_me.then_some(" (you)")}</td>
-            <td>{member.email.to_string()}</td>
-            <td>{role_cell}</td>
-            <td>{format_date(member.joined_at)}</td>
-            <td>{member.last_sign_in_at.map(format_time).unwrap_or_else(|| "never".into())}</td>
+            <td class="card-title">{member.name.to_string()}{is_me.then_some(" (you)")}</td>
+            <td data-label="Email">{member.email.to_string()}</td>
+            <td data-label="Role">{role_cell}</td>
+            <td data-label="Joined">{format_date(member.joined_at)}</td>
+            <td data-label="Last sign-in">{member.last_sign_in_at.map(format_time).unwrap_or_else(|| "never".into())}</td>
             {member.two_factor.map(|on| view! {
-                <td>
+                <td data-label="Two-factor">
                     {if on {
                         view! { <span class="badge ok">"On"</span> }.into_any()
                     } else {
@@ -325,7 +325,7 @@ fn PendingInvitations(
             } else {
                 view! {
                     <div class="table-wrap">
-                        <table data-testid="invitations">
+                        <table class="cards-on-phone" data-testid="invitations">
                             <thead>
                                 <tr>
                                     <th scope="col">"Email"</th>
@@ -342,10 +342,10 @@ fn PendingInvitations(
                                         let (slug, id) = (slug.clone(), i.id.to_string());
                                         view! {
                                             <tr>
-                                                <td>{i.email.to_string()}</td>
-                                                <td>{i.role.label()}</td>
-                                                <td>{i.invited_by.to_string()}</td>
-                                                <td>{format_time(i.expires_at)}</td>
+                                                <td class="card-title">{i.email.to_string()}</td>
+                                                <td data-label="Role">{i.role.label()}</td>
+                                                <td data-label="Invited by">{i.invited_by.to_string()}</td>
+                                                <td data-label="Expires">{format_time(i.expires_at)}</td>
                                                 <td class="actions">
                                                     <ActionForm action>
                                                         <input type="hidden" name="slug" value=slug />

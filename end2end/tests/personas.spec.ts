@@ -89,6 +89,23 @@ test('a phone gets the same pages, with the sidebar as a row of tabs', async ({ 
   await hydrated(page);
   const tableOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(tableOverflow, 'wide tables scroll inside their panel, not the page').toBeLessThanOrEqual(0);
+  // The members table needs no sideways scroll at all: each member is a card, and every
+  // control on it (the role and its Save, Remove) is on the screen without scrolling.
+  const members = page.getByTestId('members');
+  const sideways = await members.evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
+  expect(sideways, 'the members table fits the phone').toBeLessThanOrEqual(0);
+  const rows = members.locator('tbody tr');
+  expect(await rows.count()).toBeGreaterThan(2);
+  for (const row of await rows.all()) {
+    // Each line is named: the column's name is drawn before the value.
+    const named = await row.locator('td[data-label="Role"]').evaluate((cell) => getComputedStyle(cell, '::before').content);
+    expect(named).toBe('"Role"');
+    for (const control of await row.locator('select, button').all()) {
+      const box = (await control.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
+  }
   // For people to look at; kept in Playwright's output folder, outside the checkout's files.
   await page.screenshot({ path: testInfo.outputPath('phone-members.png'), fullPage: true });
 });
