@@ -214,7 +214,7 @@ pub(crate) fn Sessions() -> impl IntoView {
                 Ok(list) => {
                     view! {
                         <div class="table-wrap">
-                            <table data-testid="sessions">
+                            <table class="cards-on-phone" data-testid="sessions">
                                 <thead>
                                     <tr>
                                         <th scope="col">"Device"</th>
@@ -230,13 +230,13 @@ pub(crate) fn Sessions() -> impl IntoView {
                                         .map(|s| {
                                             view! {
                                                 <tr>
-                                                    <td>
+                                                    <td class="card-title">
                                                         {s.device.clone()}
                                                         {s.current.then(|| view! { " " <span class="badge ok">"This device"</span> })}
                                                     </td>
-                                                    <td>{s.ip.clone().unwrap_or_else(|| "unknown".into())}</td>
-                                                    <td><time datetime=machine_time(s.created_at)>{format_time(s.created_at)}</time></td>
-                                                    <td><time datetime=machine_time(s.last_seen_at)>{format_time(s.last_seen_at)}</time></td>
+                                                    <td data-label="Address">{s.ip.clone().unwrap_or_else(|| "unknown".into())}</td>
+                                                    <td data-label="Signed in"><time datetime=machine_time(s.created_at)>{format_time(s.created_at)}</time></td>
+                                                    <td data-label="Last active"><time datetime=machine_time(s.last_seen_at)>{format_time(s.last_seen_at)}</time></td>
                                                     <td class="actions">
                                                         {(!s.current).then(|| view! {
                                                             <ActionForm action=revoke>

@@ -135,7 +135,7 @@ fn Invoices(page: BillingPage) -> impl IntoView {
     } else {
         view! {
             <div class="table-wrap">
-                <table data-testid="invoices">
+                <table class="cards-on-phone" data-testid="invoices">
                     <thead>
                         <tr>
                             <th scope="col">"Invoice"</th>
@@ -151,11 +151,11 @@ fn Invoices(page: BillingPage) -> impl IntoView {
                             let csv = invoice_page::invoice_csv_path(&slug, &i.number);
                             view! {
                                 <tr data-number=i.number.clone()>
-                                    <td><a href=href>{i.number.clone()}</a></td>
-                                    <td>{i.period.label()}</td>
-                                    <td>{invoice_page::status_badge(i.status)}</td>
-                                    <td class="number">{i.total.format()}</td>
-                                    <td><a href=csv download=format!("{}.csv", i.number)>"CSV"</a></td>
+                                    <td class="card-title"><a href=href>{i.number.clone()}</a></td>
+                                    <td data-label="Period">{i.period.label()}</td>
+                                    <td data-label="Status">{invoice_page::status_badge(i.status)}</td>
+                                    <td class="number" data-label="Total">{i.total.format()}</td>
+                                    <td data-label="Download"><a href=csv download=format!("{}.csv", i.number)>"CSV"</a></td>
                                 </tr>
                             }
                         }).collect_view()}

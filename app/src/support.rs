@@ -161,7 +161,7 @@ fn TicketTable(
     }
     view! {
         <div class="table-wrap">
-            <table data-testid="tickets">
+            <table class="cards-on-phone" data-testid="tickets">
                 <thead>
                     <tr>
                         <th scope="col">"Subject"</th>
@@ -176,18 +176,18 @@ fn TicketTable(
                 <tbody>
                     {tickets.iter().map(|t| view! {
                         <tr data-ticket=t.id.to_string()>
-                            <td><a href=link(t)>{t.subject.to_string()}</a></td>
+                            <td class="card-title"><a href=link(t)>{t.subject.to_string()}</a></td>
                             {with_tenant.then(|| view! {
-                                <td>
+                                <td data-label="Organization">
                                     {t.tenant.name.to_string()}
                                     {t.priority_support.then(|| view! { " " <span class="badge ok" data-testid="priority-support">"Priority support"</span> })}
                                 </td>
                             })}
-                            <td>{t.priority.label()}</td>
-                            <td>{status_badge(t.status)}</td>
-                            <td>{t.opened_by.to_string()}</td>
-                            <td>{t.assignee.as_ref().map_or_else(|| "—".to_owned(), ToString::to_string)}</td>
-                            <td><time datetime=machine_time(t.updated_at)>{format_time(t.updated_at)}</time></td>
+                            <td data-label="Priority">{t.priority.label()}</td>
+                            <td data-label="Status">{status_badge(t.status)}</td>
+                            <td data-label="Opened by">{t.opened_by.to_string()}</td>
+                            <td data-label="Assigned to">{t.assignee.as_ref().map_or_else(|| "—".to_owned(), ToString::to_string)}</td>
+                            <td data-label="Updated"><time datetime=machine_time(t.updated_at)>{format_time(t.updated_at)}</time></td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -106,7 +106,7 @@ fn Body(page: VaultPage, actions: Actions) -> impl IntoView {
         let slug = slug.clone();
         view! {
             <div class="table-wrap">
-                <table data-testid="vault-keys">
+                <table class="cards-on-phone" data-testid="vault-keys">
                     <thead>
                         <tr>
                             <th scope="col">"Name"</th>
@@ -172,11 +172,11 @@ fn KeyRow(key: VaultKeyView, slug: String, actions: Actions) -> impl IntoView {
         .map(|at| format!(" · rotated {}", format_time(at)));
     view! {
         <tr data-key=key.label.to_string()>
-            <td>{key.label.to_string()}</td>
-            <td>{key.provider.label()}</td>
-            <td><code data-testid="masked-key">{key.masked()}</code></td>
-            <td><time datetime=machine_time(key.created_at)>{format_time(key.created_at)}</time>{rotated}</td>
-            <td>{used}</td>
+            <td class="card-title">{key.label.to_string()}</td>
+            <td data-label="Provider">{key.provider.label()}</td>
+            <td data-label="Key"><code data-testid="masked-key">{key.masked()}</code></td>
+            <td data-label="Added"><time datetime=machine_time(key.created_at)>{format_time(key.created_at)}</time>{rotated}</td>
+            <td data-label="Last used">{used}</td>
             <td>
                 <div class="quick-actions">
                     <ActionForm action=actions.rotate attr:class="inline-form">

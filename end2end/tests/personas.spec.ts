@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { test, expect, hydrated, signIn, signInAsAdmin } from './fixtures';
 
 test('the super admin lands on the platform console', async ({ page, browser }) => {
@@ -91,24 +92,44 @@ test('a phone gets the same pages, with the sidebar as a row of tabs', async ({ 
   expect(tableOverflow, 'wide tables scroll inside their panel, not the page').toBeLessThanOrEqual(0);
   // The members table needs no sideways scroll at all: each member is a card, and every
   // control on it (the role and its Save, Remove) is on the screen without scrolling.
-  const members = page.getByTestId('members');
-  const sideways = await members.evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
-  expect(sideways, 'the members table fits the phone').toBeLessThanOrEqual(0);
-  const rows = members.locator('tbody tr');
-  expect(await rows.count()).toBeGreaterThan(2);
-  for (const row of await rows.all()) {
-    // Each line is named: the column's name is drawn before the value.
-    const named = await row.locator('td[data-label="Role"]').evaluate((cell) => getComputedStyle(cell, '::before').content);
-    expect(named).toBe('"Role"');
-    for (const control of await row.locator('select, button').all()) {
-      const box = (await control.boundingBox())!;
-      expect(box.x).toBeGreaterThanOrEqual(0);
-      expect(box.x + box.width).toBeLessThanOrEqual(390);
+  expect(await page.getByTestId('members').locator('tbody tr').count()).toBeGreaterThan(2);
+  await everyCardFits(page, 'members');
+  await page.screenshot({ path: testInfo.outputPath('phone-members.png'), fullPage: true });
+  // So are the end user's tickets, invoices and signed-in devices, every column shown (the
+  // invoice's total and the device's last activity too).
+  for (const [path, table] of [
+    ['/app/acme/support', 'tickets'],
+    ['/app/acme/billing', 'invoices'],
+    ['/account/security', 'sessions'],
+  ]) {
+    await page.goto(path);
+    await hydrated(page);
+    await everyCardFits(page, table);
+  }
+});
+
+/** Each row of the table `testid` is a card on the phone: the table does not scroll
+ * sideways, every cell and control lies within the screen's 390 px, and each line that has a
+ * column's name shows it before its value. */
+async function everyCardFits(page: Page, testid: string) {
+  const table = page.getByTestId(testid);
+  const sideways = await table.evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
+  expect(sideways, `the ${testid} table fits the phone`).toBeLessThanOrEqual(0);
+  const rows = await table.locator('tbody tr').all();
+  expect(rows.length, `${testid} has rows`).toBeGreaterThan(0);
+  for (const row of rows) {
+    for (const part of await row.locator('td, select, button, a').all()) {
+      const box = await part.boundingBox();
+      expect(box, `every cell of ${testid} shows`).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    }
+    for (const cell of await row.locator('td[data-label]').all()) {
+      const [label, drawn] = await cell.evaluate((c) => [c.dataset.label, getComputedStyle(c, '::before').content]);
+      expect(drawn).toBe(`"${label}"`);
     }
   }
-  // For people to look at; kept in Playwright's output folder, outside the checkout's files.
-  await page.screenshot({ path: testInfo.outputPath('phone-members.png'), fullPage: true });
-});
+}
 
 test('dark mode is remembered across pages', async ({ page }) => {
   await signIn(page, 'olivia@acme.example');

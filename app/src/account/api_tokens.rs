@@ -52,7 +52,7 @@ fn TokenList(page: ApiTokensPage, revoke: ServerAction<RevokeApiToken>) -> impl 
     }
     view! {
         <div class="table-wrap">
-            <table data-testid="token-list">
+            <table class="cards-on-phone" data-testid="token-list">
                 <thead>
                     <tr>
                         <th scope="col">"Name"</th>
@@ -69,11 +69,11 @@ fn TokenList(page: ApiTokensPage, revoke: ServerAction<RevokeApiToken>) -> impl 
                         let state = if t.revoked_at.is_some() { "revoked" } else if active { "active" } else { "expired" };
                         view! {
                             <tr data-token=t.name.clone() data-state=state>
-                                <td>{t.name.clone()}<br /><code class="muted small">{format!("{}…", t.prefix)}</code></td>
-                                <td>{t.workspace_name.clone()}</td>
-                                <td>{ApiScope::list_text(&t.scopes)}</td>
-                                <td>{t.last_used_at.map_or_else(|| "Never".to_owned(), format_time)}</td>
-                                <td>{t.expires_at.map_or_else(|| "Never".to_owned(), format_time)}</td>
+                                <td class="card-title">{t.name.clone()}<br /><code class="muted small">{format!("{}…", t.prefix)}</code></td>
+                                <td data-label="Workspace">{t.workspace_name.clone()}</td>
+                                <td data-label="Scopes">{ApiScope::list_text(&t.scopes)}</td>
+                                <td data-label="Last used">{t.last_used_at.map_or_else(|| "Never".to_owned(), format_time)}</td>
+                                <td data-label="Expires">{t.expires_at.map_or_else(|| "Never".to_owned(), format_time)}</td>
                                 <td class="actions">
                                     {if active {
                                         view! {
