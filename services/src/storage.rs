@@ -727,7 +727,7 @@ impl Store {
     pub async fn close(&self) {
         match &self.backend {
             Backend::Sqlite { writer, reader } => {
-                reader.close();
+                reader.close().await;
                 writer.close().await;
             }
             Backend::Postgres(pool) => pool.close().await,

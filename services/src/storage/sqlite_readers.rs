@@ -24,7 +24,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteQueryResult, SqliteRow, SqliteStatement,
     SqliteTypeInfo,
 };
-use sqlx::{ConnectOptions as _, Either, Execute, Executor, SqlStr, Sqlite};
+use sqlx::{ConnectOptions as _, Connection as _, Either, Execute, Executor, SqlStr, Sqlite};
 
 /// The reading connections, cheap to clone.
 #[derive(Clone)]
@@ -85,9 +85,13 @@ impl Readers {
         self.pool.status().available
     }
 
-    /// Closes the free connections now and each checked-out one as it comes back; waiting
-    /// and later checkouts fail.
-    pub(crate) fn close(&self) {
+    /// Closes the free connections, each to the end (so the writer, closed after, is the
+    /// last connection and SQLite checkpoints its WAL then), and each checked-out one as it
+    /// comes back; waiting and later checkouts fail.
+    pub(crate) async fn close(&self) {
+        while let Ok(conn) = self.pool.try_remove() {
+            conn.close().await.ok();
+        }
         self.pool.close();
     }
 }
@@ -236,7 +240,8 @@ mod tests {
         ));
         drop(held);
         assert!(readers.acquire().await.is_ok());
-        readers.close();
+        readers.close().await;
+        assert_eq!(readers.size(), 0);
         assert!(matches!(
             readers.acquire().await,
             Err(sqlx::Error::PoolClosed)
