@@ -96,7 +96,7 @@ impl Readers {
     }
 }
 
-impl<'p> Executor<'p> for &'_ Readers {
+impl<'p> Executor<'p> for &'p Readers {
     type Database = Sqlite;
 
     /// The rows are read to the end on the connection before the stream yields them, so the
@@ -110,9 +110,8 @@ impl<'p> Executor<'p> for &'_ Readers {
         'p: 'e,
         E: 'q + Execute<'q, Sqlite>,
     {
-        let readers = self.clone();
         let rows = async move {
-            let mut conn = readers.acquire().await?;
+            let mut conn = self.acquire().await?;
             (&mut *conn).fetch_many(query).try_collect::<Vec<_>>().await
         };
         stream::once(rows)
@@ -129,9 +128,8 @@ impl<'p> Executor<'p> for &'_ Readers {
         'p: 'e,
         E: 'q + Execute<'q, Sqlite>,
     {
-        let readers = self.clone();
         Box::pin(async move {
-            let mut conn = readers.acquire().await?;
+            let mut conn = self.acquire().await?;
             (&mut *conn).fetch_optional(query).await
         })
     }
@@ -144,9 +142,8 @@ impl<'p> Executor<'p> for &'_ Readers {
     where
         'p: 'e,
     {
-        let readers = self.clone();
         Box::pin(async move {
-            let mut conn = readers.acquire().await?;
+            let mut conn = self.acquire().await?;
             (&mut *conn).prepare_with(sql, parameters).await
         })
     }
@@ -155,9 +152,8 @@ impl<'p> Executor<'p> for &'_ Readers {
     where
         'p: 'e,
     {
-        let readers = self.clone();
         Box::pin(async move {
-            let mut conn = readers.acquire().await?;
+            let mut conn = self.acquire().await?;
             (&mut *conn).describe(sql).await
         })
     }
